@@ -2,7 +2,7 @@
 // Whoosh itself is proved by tests/test_search_analysis.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { analyze, tokenize, stem, STOP_WORDS } from "../../theme/static/js/search/analysis.js";
+import { analyze, tokenize, tokenSpans, stem, STOP_WORDS } from "../../theme/static/js/search/analysis.js";
 
 test("stop words and one-character tokens leave the query", () => {
   assert.deepEqual(analyze("The mayor and a council of 9"), ["mayor", "council"]);
@@ -27,4 +27,11 @@ test("hostile input is analyzed without throwing", () => {
   const hostile = ["(".repeat(10000), "a.".repeat(5000) + "!", "\u0000\uffff\ud800", "x ".repeat(500)];
   for (const text of hostile) assert.ok(Array.isArray(analyze(text)));
   assert.equal(analyze("a.".repeat(5000) + "b").length, 1);
+});
+
+test("token spans point at the tokens in the text", () => {
+  const text = "Elm St. — bus-lanes 2.5km";
+  const spans = tokenSpans(text);
+  assert.deepEqual(spans.map((s) => s.text), tokenize(text));
+  for (const span of spans) assert.equal(text.slice(span.start, span.end), span.text);
 });

@@ -42,6 +42,19 @@ export function tokenize(text) {
 }
 
 /**
+ * The same tokens with where they sit in the text, for highlighting a snippet.
+ * @param {string} text
+ * @returns {Array<{text: string, start: number, end: number}>} UTF-16 offsets, end exclusive
+ */
+export function tokenSpans(text) {
+  return Array.from(String(text).matchAll(TOKEN_PATTERN), (match) => ({
+    text: match[0],
+    start: match.index,
+    end: match.index + match[0].length,
+  }));
+}
+
+/**
  * Analyze text like Whoosh's `StemmingAnalyzer()` with default settings.
  * @param {string} text
  * @returns {string[]} index terms in text order (stop words and 1-character tokens removed)
