@@ -9,6 +9,7 @@ corpus runs too when ``../shared`` sits next to the repository (as in CI).
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -80,6 +81,30 @@ def test_fixture_texts_tokenize_like_whoosh() -> None:
 
 def test_stem_matches_whoosh_on_fixture_words() -> None:
     words = sorted({w.lower() for text in fixture_cases() for w in re.findall(r"\w+", text)})
+    assert run_client("stem", words) == [stem(word) for word in words]
+
+
+def random_texts(seed: int, count: int) -> list[str]:
+    """Seeded random strings dense in what the tokenizer and stemmer branch on."""
+    pieces = list("aeiouy bcdlmnrstzgw.*_'-") + ["ing", "ed", "ies", "sses", "ational", "ll", "Y",
+                                                  "é", "\u0301", "Σ", "İ", "ß", "٣", "𝔘", "\n", " "]
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+def test_random_texts_analyze_like_whoosh() -> None:
+    texts = random_texts(seed=20260316, count=5000)
+    expected = whoosh_terms(texts)
+    got = run_client("analyze", texts)
+    assert got == expected, first_difference(texts, expected, got)
+    assert sum(map(len, expected)) > 5000, "the random texts should produce many terms"
+
+
+def test_random_words_stem_like_whoosh() -> None:
+    rng = random.Random(1984)
+    letters = "aeiouybcdlmnrstzgwy"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 14))) for _ in range(20000)]
+    words += [word + suffix for word in words[:2000] for suffix in ("ing", "ed", "ies", "ness", "ation")]
     assert run_client("stem", words) == [stem(word) for word in words]
 
 
