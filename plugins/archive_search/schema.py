@@ -6,7 +6,7 @@ and the browser client mirrors it field for field.
 
 from __future__ import annotations
 
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import IDAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 #: Scored text fields, in the order the query parser searches them by default.
@@ -33,7 +33,7 @@ def build_schema() -> Schema:
         summary=TEXT(analyzer=analyzer),
         body=TEXT(analyzer=analyzer),
         byline=TEXT(analyzer=analyzer),
-        desk=ID(),
+        desk=ID(analyzer=IDAnalyzer(lowercase=True)),
         tag=KEYWORD(commas=True, lowercase=True),
         date=DATETIME(sortable=True, stored=True),
         record=STORED(),
