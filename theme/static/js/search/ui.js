@@ -258,13 +258,13 @@ class SearchPage {
     const items = [];
     const item = (page, text, rel) => {
       if (page < 1 || page > lastPage) return;
-      const attrs = rel ? { rel } : {};
       if (page === state.page && !rel) {
         items.push(make("li", {}, [make("span", { text, attrs: { "aria-current": "page" } })]));
-      } else {
-        attrs["aria-label"] = `Page ${page}`;
-        items.push(make("li", {}, [this.linkTo(withChanges(state, { page }), text, "page", attrs)]));
+        return;
       }
+      const label = rel === "next" ? "Next page" : rel === "prev" ? "Previous page" : `Page ${page}`;
+      const attrs = { "aria-label": label, ...(rel ? { rel } : {}) };
+      items.push(make("li", {}, [this.linkTo(withChanges(state, { page }), text, "page", attrs)]));
     };
     if (state.page > 1) item(state.page - 1, "← Previous", "prev");
     const first = Math.max(1, state.page - PAGE_LINK_SPAN);

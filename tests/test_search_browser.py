@@ -1,0 +1,255 @@
+"""The search page in a real browser, on a real build of fictional stories.
+
+The fixture archive (tests/fixtures/search_browser) is built with Pelican and the
+project's settings, served on 127.0.0.1 under a sub-path as GitHub Pages serves a
+project site, and driven in Chromium. What the page shows is compared with what
+Whoosh itself returns for the same query on the index the same build kept
+(archive_search.query, the editors' command line), so nothing here is hard-coded
+from a previous run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from archive_search.query import ArchiveSearcher, SearchResult
+from playwright.sync_api import Page, expect
+from whoosh import index as whoosh_index
+from whoosh.analysis import StemmingAnalyzer
+
+from conftest import FIXTURES, Build, run_build, serve_directory
+
+STORIES = FIXTURES / "search_browser" / "content"
+HOSTILE_HEADLINE = "<img src=x onerror=alert(1)>"
+PAGE_SIZE = 10  # ui.js shows ten results a page
+
+
+@pytest.fixture(scope="module")
+def search_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Path]:
+    """The fixture stories built once, with the Whoosh index kept beside the output."""
+    root = tmp_path_factory.mktemp("search-browser")
+    index_dir = root / "whoosh-index"
+    build = run_build(STORIES, root / "output", settings={"SEARCH_INDEX_PATH": str(index_dir)})
+    assert build.returncode == 0, build.log
+    assert (build.output / "search" / "index.html").is_file(), "the build wrote no search page"
+    assert (build.output / "search" / "manifest.json").is_file(), "the build exported no search index"
+    return build, index_dir
+
+
+@pytest.fixture(scope="module")
+def site(search_build: tuple[Build, Path]) -> Iterator[str]:
+    """Base URL of the built site, served under /archive/."""
+    with serve_directory(search_build[0].output, prefix="/archive") as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def whoosh(search_build: tuple[Build, Path]) -> Iterator[ArchiveSearcher]:
+    """Whoosh's own answers on the index the build kept."""
+    with whoosh_index.open_dir(str(search_build[1])).searcher() as searcher:
+        yield ArchiveSearcher(searcher)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Page]:
+    """A fresh browser tab that fails the test on script errors or dialogs (alert = injected markup ran)."""
+    context = browser.new_context()
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    tab.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
+    yield tab
+    context.close()
+    assert not problems, problems
+
+
+def search_url(site: str, **params: str | int) -> str:
+    return f"{site}search/?{urlencode(params)}" if params else f"{site}search/"
+
+
+def url_params(page: Page) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(page.url).query).items()}
+
+
+def headlines(result: SearchResult) -> list[str]:
+    return [record["headline"] for _, _, record in result.hits]
+
+
+def expect_results(page: Page, site: str, result: SearchResult) -> None:
+    """The page lists Whoosh's results for the query, in Whoosh's order, linked to the stories."""
+    expect(page.locator(".search-result__headline")).to_have_text(headlines(result))
+    links = page.locator(".search-result__headline a")
+    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
+        f"{site}{record['url']}" for _, _, record in result.hits
+    ]
+    expect(page.locator("#search-status")).to_contain_text(f"{result.total} stor")
+
+
+def test_typed_query_shows_whooshs_results_highlighted(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    page.goto(search_url(site))
+    status = page.locator("#search-status")
+    assert status.get_attribute("aria-live") == "polite"
+    page.get_by_label("Words, names or a question").fill("ferries")
+    page.keyboard.press("Enter")
+
+    expected = whoosh.search("ferries")
+    assert expected.total > PAGE_SIZE, "the fixture should need two pages for this word"
+    expect_results(page, site, expected)
+    assert url_params(page) == {"q": "ferries"}
+    expect(status).to_have_text(re.compile(rf"^{expected.total} stories found for “ferries”"))
+
+    # Every result line shows its date, desk and byline as the index has them.
+    first = expected.hits[0][2]
+    meta = page.locator(".search-result__meta").first
+    expect(meta.locator("time")).to_have_attribute("datetime", first["date"])
+    expect(meta).to_contain_text(", ".join(first["byline"]))
+
+    # Exactly the snippet words that analyze to the query's term are marked.
+    analyzer = StemmingAnalyzer()
+    wanted = {token.text for token in analyzer("ferries")}
+    snippets = page.locator(".search-result__snippet")
+    for i in range(snippets.count()):
+        snippet = snippets.nth(i)
+        words = re.findall(r"[\w*]+(?:\.[\w*]+)*", snippet.inner_text())
+        should_mark = [w for w in words if {t.text for t in analyzer(w)} & wanted]
+        assert snippet.locator("mark").all_text_contents() == should_mark
+    assert page.locator(".search-result__snippet mark").count() >= PAGE_SIZE
+
+
+def test_pages_filters_sorting_and_back_button(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    page.goto(search_url(site, q="ferry"))
+    expect_results(page, site, whoosh.search("ferry"))
+
+    # Facet counts are Whoosh's counts for all the query's matches.
+    facets = whoosh.search("ferry").facets
+    desk_links = page.locator('nav[aria-label="Filter by desk"] a')
+    shown = sorted(desk_links.all_text_contents())
+    assert shown == sorted(f"{name} ({facets['desk'][slug]})"
+                           for slug, name in (("news", "News"), ("business", "Business"), ("sport", "Sport"))
+                           if slug in facets["desk"])
+
+    page.get_by_role("link", name="Next page").click()
+    expect_results(page, site, whoosh.search("ferry", page=2))
+    assert url_params(page) == {"q": "ferry", "page": "2"}
+    expect(page.locator("#search-results-title")).to_be_focused()
+
+    page.locator('nav[aria-label="Filter by desk"] a', has_text="Business").click()
+    expect_results(page, site, whoosh.search("ferry desk:business"))
+    assert url_params(page) == {"q": "ferry", "desk": "business"}
+    year = next(iter(whoosh.search("ferry desk:business").facets["year"]))
+    page.locator('nav[aria-label="Filter by year"] a', has_text=year).click()
+    expect_results(page, site, whoosh.search(f"ferry desk:business date:{year}"))
+    expect(page.locator('nav[aria-label="Filter by year"] a[aria-current="true"]')).to_contain_text(year)
+
+    page.get_by_label("Newest first").check()
+    newest = whoosh.search(f"ferry desk:business date:{year}", sort="newest")
+    expect_results(page, site, newest)
+    assert url_params(page)["sort"] == "newest"
+    dates = page.locator(".search-result__meta time").evaluate_all("ts => ts.map(t => t.dateTime)")
+    assert dates == sorted(dates, reverse=True)
+
+    # The back button walks the same steps backwards, form included.
+    page.go_back()
+    expect_results(page, site, whoosh.search(f"ferry desk:business date:{year}"))
+    expect(page.get_by_label("Best match")).to_be_checked()
+    page.go_back()
+    page.go_back()
+    expect_results(page, site, whoosh.search("ferry", page=2))
+    page.go_back()
+    expect_results(page, site, whoosh.search("ferry"))
+    expect(page.get_by_label("Words, names or a question")).to_have_value("ferry")
+
+    # A reloaded or shared URL shows the same results.
+    page.goto(search_url(site, q="ferry", desk="sport", sort="newest"))
+    expect_results(page, site, whoosh.search("ferry desk:sport", sort="newest"))
+
+
+def test_markup_in_the_index_shows_as_text(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    page.goto(search_url(site, q="readers saw markup"))
+    expected = whoosh.search("readers saw markup")
+    expect_results(page, site, expected)
+    expect(page.locator(".search-result__snippet")).to_contain_text(["<img src=x onerror=alert(2)>"])
+    assert page.locator(".search-results img").count() == 0
+
+
+def test_hostile_headline_shows_as_text(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    page.goto(search_url(site, q="lighthouse"))
+    expect_results(page, site, whoosh.search("lighthouse"))
+    expect(page.locator(".search-result__headline", has_text="onerror")).to_have_text(HOSTILE_HEADLINE)
+    assert page.locator(".search-results img").count() == 0
+
+
+def test_misspelled_name_is_corrected_with_a_way_back(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    expected = whoosh.search("Odile Branagh")
+    assert expected.corrected and expected.total, "the fixture should have the correctly spelled name"
+    page.goto(search_url(site, q="Odile Branagh"))
+    expect_results(page, site, expected)
+    notice = page.locator(".search-notice", has_text=re.compile("^Showing results for"))
+    expect(notice).to_contain_text(expected.corrected)
+
+    # The original spelling, searched as typed: quoted words are never respelled by Whoosh either.
+    as_typed = whoosh.search('"Odile" "Branagh"')
+    assert as_typed.corrected is None
+    notice.get_by_role("link", name="Odile Branagh").click()
+    expect_results(page, site, as_typed)
+    assert url_params(page) == {"q": "Odile Branagh", "exact": "1"}
+    expect(page.locator(".search-notice", has_text=re.compile("^Showing results for"))).to_have_count(0)
+    expect(page.get_by_label("Words, names or a question")).to_have_value("Odile Branagh")
+
+
+def test_long_question_returns_ranked_results_for_any_word(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    question = "when do the ferries sail from the harbour in the evening"
+    expected = whoosh.search(question)
+    assert expected.mode == "any" and expected.total
+    page.goto(search_url(site, q=question))
+    expect_results(page, site, expected)
+    expect(page.locator(".search-notice", has_text="any of the words")).to_have_count(1)
+
+
+@pytest.mark.parametrize("query", [
+    "harbour " * 1250,
+    ".*+?^$()[]{}|\\ (((( ]]]] ferry",
+    " ".join(f"word{i}" for i in range(500)),
+    '"ferry harbour',
+    'desk: date:[2030 to 2020] -',
+    "*",
+])
+def test_hostile_query_answers_with_a_message_or_results(page: Page, site: str, query: str) -> None:
+    page.goto(search_url(site, q=query))
+    expect(page.locator("#search-status")).not_to_be_empty()
+    expect(page.locator("#search-results")).not_to_have_attribute("aria-busy", "true")
+
+
+def test_keyboard_alone_runs_filters_and_pages(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    page.goto(search_url(site))
+    page.get_by_label("Words, names or a question").focus()
+    page.keyboard.type("harbour")
+    page.keyboard.press("Enter")
+    expect_results(page, site, whoosh.search("harbour"))
+
+    page.get_by_label("Best match").focus()
+    page.keyboard.press("ArrowDown")  # moves the radio choice to "Newest first"
+    expect_results(page, site, whoosh.search("harbour", sort="newest"))
+
+    page.locator('nav[aria-label="Filter by desk"] a', has_text="News").focus()
+    page.keyboard.press("Enter")
+    expect_results(page, site, whoosh.search("harbour desk:news", sort="newest"))
+
+
+def test_without_javascript_the_form_still_submits_and_explains(browser: Any, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(search_url(site))
+        expect(tab.locator(".search-noscript")).to_be_visible()
+        tab.get_by_label("Words, names or a question").fill("ferry")
+        tab.get_by_role("button", name="Search").click()
+        tab.wait_for_url(re.compile(r"/archive/search/\?q=ferry&sort=relevance$"))
+        expect(tab.locator(".search-noscript")).to_contain_text("needs JavaScript")
+    finally:
+        context.close()
