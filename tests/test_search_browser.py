@@ -225,6 +225,18 @@ def test_hostile_query_answers_with_a_message_or_results(page: Page, site: str, 
     expect(page.locator("#search-results")).not_to_have_attribute("aria-busy", "true")
 
 
+def test_results_follow_the_search_box_while_typing(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    page.goto(search_url(site))
+    page.get_by_label("Words, names or a question").press_sequentially("shipyard elec", delay=40)
+    expect_results(page, site, whoosh.search("shipyard elec*"))
+    assert url_params(page) == {}, "typing alone must not add history entries"
+    expect(page.get_by_label("Words, names or a question")).to_have_value("shipyard elec")
+
+    page.keyboard.press("Enter")
+    expect_results(page, site, whoosh.search("shipyard elec"))
+    assert url_params(page) == {"q": "shipyard elec"}
+
+
 def test_keyboard_alone_runs_filters_and_pages(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
     page.goto(search_url(site))
     page.get_by_label("Words, names or a question").focus()

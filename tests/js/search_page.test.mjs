@@ -1,7 +1,7 @@
 // The search page's pure parts: URL state and snippet highlighting.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { engineQuery, readState, stateUrl, uncorrectable, withChanges } from "../../theme/static/js/search/url_state.js";
+import { asYouTypeQuery, engineQuery, readState, stateUrl, uncorrectable, withChanges } from "../../theme/static/js/search/url_state.js";
 import { highlightRuns } from "../../theme/static/js/search/highlight.js";
 import { analyze } from "../../theme/static/js/search/analysis.js";
 
@@ -45,4 +45,14 @@ test("searching as typed quotes the words the engine would respell, and only tho
     "\"Lena\" \"Driscol\" bus-lanes -ferry desk:news elect* OR \"old pier\"");
   assert.equal(engineQuery(readState(`${PAGE}?q=Driscol&exact=1&desk=sport`)), "\"Driscol\" desk:sport");
   assert.equal(engineQuery(readState(`${PAGE}?q=Driscol&desk=sport`)), "Driscol desk:sport");
+});
+
+test("while typing, the last word is searched as a prefix once it is long enough", () => {
+  assert.equal(asYouTypeQuery("ferry harbo"), "ferry harbo*");
+  assert.equal(asYouTypeQuery("ferry ha"), null);
+  assert.equal(asYouTypeQuery("ferry the"), null);
+  assert.equal(asYouTypeQuery("harbour "), "harbour");
+  assert.equal(asYouTypeQuery("ferry desk:news"), "ferry desk:news");
+  assert.equal(asYouTypeQuery("ferry -storm"), "ferry -storm");
+  assert.equal(asYouTypeQuery("   "), null);
 });

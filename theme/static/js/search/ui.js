@@ -7,9 +7,11 @@
 
 import { openArchiveSearch } from "./engine.js";
 import { highlightRuns } from "./highlight.js";
-import { engineQuery, readState, stateUrl, withChanges } from "./url_state.js";
+import { asYouTypeQuery, engineQuery, readState, stateUrl, withChanges } from "./url_state.js";
 
 const PAGE_SIZE = 10;
+/** Pause in typing after which the results follow the search box. */
+const TYPING_PAUSE_MS = 250;
 /** Page links shown either side of the current page. */
 const PAGE_LINK_SPAN = 3;
 const numberFormat = new Intl.NumberFormat("en-GB");
@@ -89,13 +91,20 @@ class SearchPage {
     this.state = readState(window.location.href);
     // Only the answer to the latest request is shown; slower earlier ones are dropped.
     this.requestNumber = 0;
+    this.typingTimer = 0;
   }
 
   start() {
-    const { form, root } = this.parts;
+    const { form, root, input } = this.parts;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.go(withChanges(this.state, { q: this.parts.input.value, exact: false }));
+      window.clearTimeout(this.typingTimer);
+      this.go(withChanges(this.state, { q: input.value, exact: false }));
+    });
+    // While typing, results follow the box (last word as a prefix); Enter makes it a URL.
+    input.addEventListener("input", () => {
+      window.clearTimeout(this.typingTimer);
+      this.typingTimer = window.setTimeout(() => this.preview(), TYPING_PAUSE_MS);
     });
     form.addEventListener("change", (event) => {
       if (event.target.name === "sort") this.go(withChanges(this.state, { sort: event.target.value }));
@@ -105,9 +114,13 @@ class SearchPage {
       const link = event.target.closest("a[data-search-state]");
       if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
+      window.clearTimeout(this.typingTimer);
       this.go(readState(link.href), { focusResults: link.dataset.searchState === "page" });
     });
-    window.addEventListener("popstate", () => this.show(readState(window.location.href)));
+    window.addEventListener("popstate", () => {
+      window.clearTimeout(this.typingTimer);
+      this.show(readState(window.location.href));
+    });
     this.show(this.state);
   }
 
@@ -118,10 +131,16 @@ class SearchPage {
     return this.show(state, { focusResults });
   }
 
+  /** Results for the search box as typed so far, without touching history or the box. */
+  preview() {
+    const q = asYouTypeQuery(this.parts.input.value);
+    if (q !== null && q !== this.state.q) this.show(withChanges(this.state, { q, exact: false }), { typing: true });
+  }
+
   /** The state's results in the page, without touching history. */
-  async show(state, { focusResults = false } = {}) {
+  async show(state, { focusResults = false, typing = false } = {}) {
     this.state = state;
-    this.syncForm(state);
+    if (!typing) this.syncForm(state);
     const request = ++this.requestNumber;
     if (!state.q.trim()) {
       this.renderEmpty();

@@ -107,3 +107,24 @@ export function uncorrectable(query) {
   }
   return result + query.slice(cursor);
 }
+
+/** A last word shorter than this is not searched as a prefix while typing (too many words start so). */
+const MIN_PREFIX_CHARS = 3;
+
+/**
+ * What to search while the reader is still typing: the text so far with its
+ * last word as a prefix (`harbo` → `harbo*`), or null when there is nothing
+ * worth searching yet. A finished word (text ends in a space) or one the query
+ * language treats specially (operator, field, phrase, exclusion) is left as typed.
+ * @param {string} text the search box's current value
+ * @returns {string|null}
+ */
+export function asYouTypeQuery(text) {
+  if (!text.trim()) return null;
+  if (/\s$/.test(text)) return text.trim();
+  const last = /\S+$/.exec(text)[0];
+  const special = /["*:]/.test(last) || last.startsWith("-") || ["OR", "AND", "NOT"].includes(last);
+  if (special) return text;
+  if (Array.from(last).length < MIN_PREFIX_CHARS || analyze(last).length !== 1) return null;
+  return `${text}*`;
+}
