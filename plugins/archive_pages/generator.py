@@ -23,8 +23,11 @@ logger = logging.getLogger(__name__)
 Article = Any  # a pelican.contents.Article
 
 
-class ArchiveContentError(ValueError):
-    """An article whose front matter asks for something the archive cannot publish."""
+class ArchiveContentError(SystemExit):
+    """An article whose front matter asks for something the archive cannot publish.
+
+    A SystemExit, so the build stops with the file and field named and no traceback.
+    """
 
 
 class ArchivePagesGenerator(Generator):
@@ -47,7 +50,17 @@ class ArchivePagesGenerator(Generator):
         self.context["ARCHIVE_URL"] = self.options.archive_url
         self.context["front_desks"] = self._front_desks()
         self.context["FRONT_STORIES_PER_DESK"] = self.options.front_stories_per_desk
+        self.context["SEARCH_PAGE_URL"] = self._search_page_url()
         self._check_aliases()
+
+    def _search_page_url(self) -> str:
+        """The search page's address, or "" while the theme has no search.html (no dead link)."""
+        try:
+            self.get_template("search")
+        except PelicanTemplateNotFound:
+            logger.warning("The theme has no search.html: the archive has no search page")
+            return ""
+        return str(self.settings.get("SEARCH_URL", "search/"))
 
     def _front_desks(self) -> list[Listing]:
         """Desks in DESKS order (others after, by name) with their latest stories."""
@@ -103,15 +116,9 @@ class ArchivePagesGenerator(Generator):
 
     def _write_search_page(self, writer: Any) -> None:
         """The search page from the theme's search.html, unless Pelican writes it as a direct template."""
-        if "search" in (self.settings.get("DIRECT_TEMPLATES") or []):
-            return
-        try:
-            self.get_template("search")
-        except PelicanTemplateNotFound:
-            logger.warning("The theme has no search.html: the archive has no search page")
-            return
-        url = str(self.settings.get("SEARCH_URL", "search/"))
-        self._write(writer, save_path(url), "search", url=url, page_url=url)
+        url = self.context["SEARCH_PAGE_URL"]
+        if url and "search" not in (self.settings.get("DIRECT_TEMPLATES") or []):
+            self._write(writer, save_path(url), "search", url=url, page_url=url)
 
     def _write_host_files(self, sitemap: list[SitemapEntry]) -> None:
         """Sitemaps, robots.txt, .nojekyll (serve files as built) and CNAME when configured."""

@@ -33,7 +33,7 @@ def news_article(article: Article, settings: Mapping[str, Any], site_url: str) -
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": _plain(article.title),
+        "headline": str(article.title),
         "datePublished": article.date.isoformat(),
         "author": [{"@type": "Person", "name": str(author)} for author in getattr(article, "authors", [])],
         "articleSection": desks.get(article.category.slug, article.category.name),

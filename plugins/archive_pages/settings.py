@@ -20,8 +20,12 @@ LISTINGS_PELICAN_MUST_NOT_WRITE = (
 FEEDS_THAT_COLLIDE = ("AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS", "TAG_FEED_ATOM", "TAG_FEED_RSS")
 
 
-class ArchivePagesSettingError(ValueError):
-    """A pelicanconf.py setting that the archive pages plugin cannot work with."""
+class ArchivePagesSettingError(SystemExit):
+    """A pelicanconf.py setting that the archive pages plugin cannot work with.
+
+    A SystemExit, as the reader's InvalidArchive: the build stops with the message alone,
+    since a setting to change is the editor's to fix, not a crash worth a traceback.
+    """
 
 
 @dataclass(frozen=True)
