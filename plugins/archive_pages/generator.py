@@ -81,8 +81,8 @@ class ArchivePagesGenerator(Generator):
                         "archive; remove it from aliases"
                     )
 
-    def _write(self, writer: Any, save_as: str, template: str, relative: bool | None = None, **values: Any) -> None:
-        relative_urls = self.settings.get("RELATIVE_URLS", False) if relative is None else relative
+    def _write(self, writer: Any, save_as: str, template: str, **values: Any) -> None:
+        relative_urls = self.settings.get("RELATIVE_URLS", False)
         writer.write_file(
             save_as, self.get_template(template), self.context, relative_urls=relative_urls, paginated={}, **values
         )
@@ -110,8 +110,9 @@ class ArchivePagesGenerator(Generator):
                 alias_path = str(alias).lstrip("/")
                 self._write(writer, save_path(alias_path), "redirect", article=article, url=alias_path)
         self._write_search_page(writer)
-        # The 404 page is served at any missing address, so its links must not be relative.
-        self._write(writer, "404.html", "404", relative=False, url="404.html")
+        # Pages serves 404.html at any missing address: only the publish build's absolute
+        # SITEURL makes its links work everywhere; a relative build's work from the root.
+        self._write(writer, "404.html", "404", url="404.html")
         self._write_host_files(sitemap)
 
     def _write_search_page(self, writer: Any) -> None:
