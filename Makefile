@@ -64,7 +64,9 @@ $(PY):
 
 $(RUNTIME_STAMP): requirements.lock pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	@# plugins/ on the path (a .pth file): every plugin package, present or added later, imports
+	@# in Pelican, the tests and the command-line tools without reinstalling anything.
+	$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "newsroom-archive-plugins.pth").write_text("$(BASEDIR)/plugins\n")'
 	@touch $@
 
 $(TEST_STAMP): requirements-test.lock $(RUNTIME_STAMP)

@@ -2,8 +2,8 @@
 site is written, export it next to the search page (output/search/ by default).
 
 Settings (all optional):
-- SEARCH_INDEX_PATH: where the Whoosh index is kept between builds ("cache/search-index");
-  a relative path is taken from the folder that holds the content folder.
+- SEARCH_INDEX_PATH: where the Whoosh index is kept between builds; by default the folder
+  `search-index` in Pelican's CACHE_PATH (so `cache/search-index` for `make html`).
 - SEARCH_OUTPUT_DIR: folder of the exported index inside the output ("search").
 """
 
@@ -22,15 +22,15 @@ from .indexer import open_index, update_index
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"SEARCH_INDEX_PATH": "cache/search-index", "SEARCH_OUTPUT_DIR": "search"}
+INDEX_FOLDER = "search-index"
 
 
 class SearchSettingError(ValueError):
     """A SEARCH_* setting has a value the plugin cannot use."""
 
 
-def _setting(settings: dict[str, Any], name: str) -> str:
-    value = settings.get(name, DEFAULTS[name])
+def _setting(settings: dict[str, Any], name: str, default: str) -> str:
+    value = settings.get(name, default)
     if not isinstance(value, str) or not value.strip():
         raise SearchSettingError(f"{name} must be a folder path as text, not {value!r}")
     return value
@@ -53,10 +53,9 @@ class ArchiveSearchPlugin:
         if self.documents is None:
             return
         settings = pelican.settings
-        index_path = Path(_setting(settings, "SEARCH_INDEX_PATH"))
-        if not index_path.is_absolute():
-            index_path = Path(settings["PATH"]).resolve().parent / index_path
-        target = Path(settings["OUTPUT_PATH"]) / _setting(settings, "SEARCH_OUTPUT_DIR")
+        cache = str(Path(_setting(settings, "CACHE_PATH", "cache")) / INDEX_FOLDER)
+        index_path = Path(_setting(settings, "SEARCH_INDEX_PATH", cache))
+        target = Path(settings["OUTPUT_PATH"]) / _setting(settings, "SEARCH_OUTPUT_DIR", "search")
         report = update_index(index_path, self.documents)
         exported = export_index(open_index(index_path), target)
         logger.info("Search index: %s; exported %d articles (%d files, %.1f MB) to %s",

@@ -5,22 +5,9 @@
 // each with `bytes` (the JSON bytes fetched for that query) and `files` (files fetched).
 
 import { readFile } from "node:fs/promises";
-import { pathToFileURL, fileURLToPath } from "node:url";
+import { pathToFileURL } from "node:url";
 import { openArchiveSearch } from "../../theme/static/js/search/engine.js";
-
-/** A fetch that serves file:// URLs from disk and counts what it served. */
-export function diskFetch(counter) {
-  return async (url) => {
-    try {
-      const body = await readFile(fileURLToPath(url));
-      counter.bytes += body.length;
-      counter.files.push(url);
-      return new Response(body, { status: 200, headers: { "content-type": "application/json" } });
-    } catch {
-      return new Response("", { status: 404 });
-    }
-  };
-}
+import { diskFetch } from "./disk_fetch.mjs";
 
 const [folder, queriesPath] = process.argv.slice(2);
 const queries = JSON.parse(await readFile(queriesPath, "utf8"));

@@ -199,9 +199,9 @@ function lexQuery(text) {
       const word = /^\S+/.exec(afterField);
       if (!word) {
         // A lone "-" or "field:" with nothing after it: plain text.
-        const whole = /^\S+/.exec(body)[0];
-        units.push({ type: "word", field: null, text: whole, negated });
-        i += consumedPrefix + whole.length;
+        const whole = /^\S+/.exec(rest)[0];
+        units.push({ type: "word", field: null, text: whole, negated: false });
+        i += whole.length;
         continue;
       }
       length = word[0].length;
@@ -735,7 +735,12 @@ class ArchiveSearch {
   }
 
   parse(query, group) {
-    return normalize(new QueryBuilder(this.manifest, group).build(lexQuery(query)));
+    try {
+      return normalize(new QueryBuilder(this.manifest, group).build(lexQuery(query)));
+    } catch (error) {
+      // A reader's query must never break the page: treat what cannot be parsed as empty.
+      return null;
+    }
   }
 
   /** Matches of `query` under the default group ("and" | "or"), or null if it is empty. */
