@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from pickle import loads
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -125,20 +126,19 @@ def _postings(reader: IndexReader, field: str, scored: bool, ours: list[int],
         term = termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
         matcher = reader.postings(field, termbytes)
         if scored:
-            items = sorted((ours[docnum], positions) for docnum, positions in matcher.items_as("positions"))
+            # A Positions posting is the frequency (4 bytes) then a pickle of the position
+            # gaps, which is exactly what the export stores: read it without decoding twice.
+            items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in matcher.all_items())
             numbers: list[int] = []
             places: list[int] = []
             previous = 0
-            for article, positions in items:
-                weight = len(positions) * boost
+            for article, gaps in items:
+                weight = len(gaps) * boost
                 if weight != int(weight):
                     raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
                 numbers += (article - previous, int(weight), lengths[article])
-                places.append(len(positions))
-                last = 0
-                for position in positions:
-                    places.append(position - last)
-                    last = position
+                places.append(len(gaps))
+                places += gaps
                 previous = article
             result[term] = (encode_numbers(numbers), encode_numbers(places))
         else:
