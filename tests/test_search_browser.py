@@ -22,6 +22,7 @@ from playwright.sync_api import Page, expect
 from whoosh import index as whoosh_index
 from whoosh.analysis import StemmingAnalyzer
 
+from browser.checks import axe_violations, keyboard_focus_problems
 from conftest import FIXTURES, Build, run_build, serve_directory
 
 STORIES = FIXTURES / "search_browser" / "content"
@@ -265,3 +266,32 @@ def test_without_javascript_the_form_still_submits_and_explains(browser: Any, si
         expect(tab.locator(".search-noscript")).to_contain_text("needs JavaScript")
     finally:
         context.close()
+
+
+# Results with every part shown: pages and filters, then the respelling and any-words notices.
+FULL_RESULTS = [{"q": "ferry"}, {"q": "Odile Branagh ferries"}]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("params", FULL_RESULTS, ids=["paged", "notices"])
+def test_results_pass_axe_and_keyboard_focus_checks(browser: Any, site: str, scheme: str,
+                                                    params: dict[str, str]) -> None:
+    tab = browser.new_page(color_scheme=scheme)
+    try:
+        tab.goto(search_url(site, **params))
+        expect(tab.locator(".search-result").first).to_be_visible()
+        assert axe_violations(tab) == []
+        stops, problems = keyboard_focus_problems(tab, max_stops=80)
+        assert stops > 10 and problems == []
+    finally:
+        tab.close()
+
+
+def test_results_fit_a_320_pixel_screen(browser: Any, site: str) -> None:
+    tab = browser.new_page(viewport={"width": 320, "height": 640})
+    try:
+        tab.goto(search_url(site, q="ferry"))
+        expect(tab.locator(".search-result").first).to_be_visible()
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        tab.close()
