@@ -7,7 +7,7 @@
 
 import { openArchiveSearch } from "./engine.js";
 import { highlightRuns } from "./highlight.js";
-import { asYouTypeQuery, engineQuery, readState, stateUrl, withChanges } from "./url_state.js";
+import { asYouTypeQuery, engineQuery, readersPart, readState, stateUrl, withChanges } from "./url_state.js";
 
 const PAGE_SIZE = 10;
 /** Pause in typing after which the results follow the search box. */
@@ -149,7 +149,7 @@ class SearchPage {
     this.parts.results.setAttribute("aria-busy", "true");
     let answer;
     try {
-      answer = await this.engine.search(engineQuery(state), {
+      answer = await this.engine.search(engineQuery(state, this.desks.keys()), {
         sort: state.sort, page: state.page, pageSize: PAGE_SIZE,
       });
     } catch (error) {
@@ -196,6 +196,7 @@ class SearchPage {
 
   render(state, answer) {
     this.clear();
+    if (answer.corrected) answer = { ...answer, corrected: readersPart(answer.corrected, state, this.desks.keys()) };
     const hits = Array.isArray(answer.hits) ? answer.hits : [];
     const total = Number(answer.total) || 0;
     this.parts.status.textContent = this.statusText(state, answer, total);
