@@ -213,6 +213,19 @@ def test_filters_hold_when_any_word_may_match(page: Page, site: str, whoosh: Arc
     assert {record["desk"] for _, _, record in expected.hits} == {"sport"}
 
 
+def test_year_filter_agrees_with_the_year_facet(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    # A story just after midnight on 1 January (Kyiv time) is still 2022 in UTC: the year a
+    # reader filters by is the one the facet counted, the story's own calendar day.
+    unfiltered = whoosh.search("ferry")
+    assert len(unfiltered.facets["year"]) > 1
+    for year, count in sorted(unfiltered.facets["year"].items()):
+        page.goto(search_url(site, q="ferry", year=year))
+        expected = whoosh.search(filtered("ferry", page_desks(page), year=year))
+        expect_results(page, site, expected)
+        assert expected.total == count
+        assert {record["date"][:4] for _, _, record in expected.hits} == {year}
+
+
 def test_markup_in_the_index_shows_as_text(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
     page.goto(search_url(site, q="readers saw markup"))
     expected = whoosh.search("readers saw markup")
