@@ -235,8 +235,12 @@ def test_markup_in_the_index_shows_as_text(page: Page, site: str, whoosh: Archiv
 
 
 def test_hostile_headline_shows_as_text(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    expected = whoosh.search("lighthouse")
+    assert HOSTILE_HEADLINE in headlines(expected), (
+        "the index lost the headline's text: a headline is plain text and must be kept as "
+        f"typed, not read as HTML (index has {headlines(expected)!r})")
     page.goto(search_url(site, q="lighthouse"))
-    expect_results(page, site, whoosh.search("lighthouse"))
+    expect_results(page, site, expected)
     expect(page.locator(".search-result__headline", has_text="onerror")).to_have_text(HOSTILE_HEADLINE)
     assert page.locator(".search-results img").count() == 0
 
