@@ -113,6 +113,9 @@ def test_typed_query_shows_whooshs_results_highlighted(page: Page, site: str, wh
     meta = page.locator(".search-result__meta").first
     expect(meta.locator("time")).to_have_attribute("datetime", first["date"])
     expect(meta).to_contain_text(", ".join(first["byline"]))
+    expect(meta.get_by_role("link")).to_have_attribute("href", f"{site}desk/{first['desk']}/")
+    assert page.request.get(f"{site}desk/{first['desk']}/").ok
+    assert page.request.get(f"{site}{first['url']}").ok
 
     # Exactly the snippet words that analyze to the query's term are marked.
     analyzer = StemmingAnalyzer()
@@ -205,6 +208,11 @@ def test_pages_filters_sorting_and_back_button(page: Page, site: str, whoosh: Ar
     # A reloaded or shared URL shows the same results.
     page.goto(search_url(site, q="ferry", desk="sport", sort="newest"))
     expect_results(page, site, whoosh.search(filtered("ferry", desks, desk="sport"), sort="newest"))
+
+    # A page number past the end shows the last page, and the URL says so.
+    page.goto(search_url(site, q="ferry", page=40))
+    expect_results(page, site, whoosh.search("ferry", page=2))
+    assert url_params(page) == {"q": "ferry", "page": "2"}
 
 
 def test_filters_hold_when_any_word_may_match(page: Page, site: str, whoosh: ArchiveSearcher) -> None:

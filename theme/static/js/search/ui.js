@@ -91,6 +91,7 @@ class SearchPage {
     this.engine = engine;
     this.desks = readDesks(root);
     this.siteRoot = new URL(root.dataset.siteRoot || "./", document.baseURI);
+    this.deskUrl = root.dataset.deskUrl || "desk/{slug}/";
     this.state = readState(window.location.href);
     // Only the answer to the latest request is shown; slower earlier ones are dropped.
     this.requestNumber = 0;
@@ -161,6 +162,14 @@ class SearchPage {
       return;
     }
     if (request !== this.requestNumber) return;
+    const lastPage = Math.ceil((Number(answer.total) || 0) / PAGE_SIZE);
+    if (state.page > lastPage && lastPage > 0) {
+      // A page number past the end (an old link, a shrunken archive): show the last page.
+      const last = withChanges(state, { page: lastPage });
+      window.history.replaceState(null, "", stateUrl(window.location.href, last));
+      this.show(last, { focusResults });
+      return;
+    }
     this.render(state, answer);
     if (focusResults) this.parts.resultsTitle.focus();
     // Query to results in the page, for the benchmark (performance.getEntriesByName).
@@ -261,7 +270,7 @@ class SearchPage {
     const day = displayDate(doc.date);
     if (day) meta.push(make("time", { text: day, attrs: { datetime: String(doc.date) } }));
     if (doc.desk) {
-      const deskHref = siteLink(`desk/${encodeURIComponent(doc.desk)}/`, this.siteRoot);
+      const deskHref = siteLink(this.deskUrl.replace("{slug}", encodeURIComponent(doc.desk)), this.siteRoot);
       const deskName = this.desks.get(doc.desk) ?? String(doc.desk);
       meta.push(deskHref ? make("a", { text: deskName, attrs: { href: deskHref } }) : deskName);
     }
