@@ -366,3 +366,16 @@ def test_results_fit_a_320_pixel_screen(browser: Any, site: str) -> None:
         assert tab.evaluate("document.documentElement.scrollWidth") <= 320
     finally:
         tab.close()
+
+
+def test_a_missing_index_is_said_plainly(browser: Any, site: str) -> None:
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.route("**/search/manifest.json", lambda route: route.fulfill(status=404, body="gone"))
+        tab.goto(search_url(site, q="ferry"))
+        expect(tab.locator("#search-status")).to_have_text(
+            "The search index could not be loaded. Please try again later.")
+        expect(tab.locator(".search-result")).to_have_count(0)
+    finally:
+        context.close()
