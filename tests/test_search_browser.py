@@ -224,6 +224,16 @@ def test_filters_hold_when_any_word_may_match(page: Page, site: str, whoosh: Arc
     assert {record["desk"] for _, _, record in expected.hits} == {"sport"}
 
 
+def test_filters_that_leave_nothing_offer_the_whole_archive(page: Page, site: str,
+                                                            whoosh: ArchiveSearcher) -> None:
+    page.goto(search_url(site, q="lighthouse", desk="sport"))
+    assert whoosh.search(filtered("lighthouse", page_desks(page), desk="sport")).total == 0
+    expect(page.locator("#search-status")).to_have_text("No stories found for “lighthouse”.")
+    page.get_by_role("link", name="Search every desk and year").click()
+    expect_results(page, site, whoosh.search("lighthouse"))
+    assert url_params(page) == {"q": "lighthouse"}
+
+
 def test_year_filter_agrees_with_the_year_facet(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
     # A story just after midnight on 1 January (Kyiv time) is still 2022 in UTC: the year a
     # reader filters by is the one the facet counted, the story's own calendar day.

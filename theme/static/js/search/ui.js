@@ -248,6 +248,14 @@ class SearchPage {
     if (answer.mode === "any" && total > 0) {
       notice("No story has all of the words; showing results for any of the words, best matches first.");
     }
+    if (total === 0 && (state.desk || state.year)) {
+      notice(
+        "Nothing matches within the chosen filters. ",
+        this.linkTo(withChanges(state, { desk: "", year: "" }), "Search every desk and year", "notice",
+          { class: "search-unfiltered" }),
+        ".",
+      );
+    }
     if (answer.suggestion && !answer.corrected) {
       notice(
         "Did you mean ",
