@@ -293,32 +293,35 @@ class _Header:
         return self.page
 
     def _find_dates(self, window: list[_Line]) -> int | None:
-        """Index in `window` of the line that gives the publication date (nearest the body)."""
-        found_at = None
-        for index in range(len(window) - 1, -1, -1):
+        """Index in `window` of the line that gives the publication date (nearest the body).
+
+        Datelines and bylines are read first; any other short line only when they give none,
+        and never a photo caption (its date is when the photo was taken).
+        """
+        candidates = [i for i in range(len(window) - 1, -1, -1)
+                      if window[i].words <= 30 and not _caption_parts(window[i].text)]
+        preferred = [i for i in candidates if window[i].header or _BYLINE_START.match(window[i].text)
+                     or re.match(r"^\W*(published|posted|updated|first published|last updated)\b", window[i].text, re.I)]
+        for index in preferred + [i for i in candidates if i not in preferred]:
             line = window[index]
-            if line.words > 30:
-                continue
             dates = self._dates_in(line)
             if not dates:
                 continue
             for found in dates:
                 if found.role == "updated":
                     self.page.updated = self.page.updated or found.value
-                elif self.page.published is None or found_at == index:
-                    if self.page.published is None:
-                        self.page.published = found.value
-            if self.page.published is None and self.page.updated is not None:
-                continue
-            found_at = index
+                elif self.page.published is None:
+                    self.page.published = found.value
             self.used[line.number] = "dateline"
             self._split_byline_from_dateline(line, dates)
-            break
+            if self.page.published is None:
+                # only an "Updated" date is shown: look on for the publication date
+                continue
+            return index
         if self.page.published is None and self.page.updated is not None:
             # only an "Updated" date is shown: it is the best publication date the page gives
-            self.page.published = self.page.updated
-            self.page.updated = None
-        return found_at
+            self.page.published, self.page.updated = self.page.updated, None
+        return next((i for i in candidates if window[i].number in self.used), None)
 
     def _split_byline_from_dateline(self, line: _Line, dates: list[FoundDate]) -> None:
         """A line like "by Jane Doe March 16, 2023 9:08 PM 2 min read" carries the byline too."""

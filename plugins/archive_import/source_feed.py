@@ -1,0 +1,2 @@
+
+def read_feed(path, text, settings): raise NotImplementedError

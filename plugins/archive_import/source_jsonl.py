@@ -1,0 +1,2 @@
+
+def read_json_lines(path, text, settings): raise NotImplementedError

@@ -1,0 +1,2 @@
+
+def read_wxr(path, text, settings): raise NotImplementedError
