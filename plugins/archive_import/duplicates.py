@@ -44,6 +44,8 @@ class DuplicateIndex:
     _by_headline: dict[str, str] = field(default_factory=dict)
     _by_hash: dict[int, set[str]] = field(default_factory=dict)
     _sketches: dict[str, frozenset[int]] = field(default_factory=dict)
+    _origin: dict[str, str] = field(default_factory=dict)
+    """Article path → the raw source it was imported from (source.path)."""
     _loaded: bool = False
 
     def _load(self) -> None:
@@ -59,27 +61,33 @@ class DuplicateIndex:
             except (FrontMatterSyntaxError, UnicodeDecodeError, OSError):
                 continue
             if meta.get("headline") and meta.get("date"):
-                self.add(relpath, str(meta["headline"]), str(meta["date"]), body)
+                origin = (meta.get("source") or {}).get("path", "") if isinstance(meta.get("source"), dict) else ""
+                self.add(relpath, str(meta["headline"]), str(meta["date"]), body, origin)
 
-    def find(self, relpath: str, headline: str, date: str, body: str) -> str | None:
-        """The path of an earlier copy of this story (another file), or None."""
+    def find(self, relpath: str, headline: str, date: str, body: str, origin: str) -> str | None:
+        """The path of an earlier copy of this story from another source, or None.
+
+        The same source imported again (same `origin`) is not a duplicate: it is re-imported.
+        """
         if not self._loaded:
             self._load()
         earlier = self._by_headline.get(_headline_key(headline, date))
-        if earlier and earlier != relpath:
+        if earlier and (earlier != relpath or self._origin.get(earlier, origin) != origin):
             return earlier
         sketch = _sketch(body)
         candidates: set[str] = set()
         for value in sketch:
             candidates.update(self._by_hash.get(value, ()))
-        candidates.discard(relpath)
         for other in sorted(candidates):
+            if other == relpath and self._origin.get(other, origin) == origin:
+                continue
             if _similarity(sketch, self._sketches[other]) >= NEAR_IDENTICAL:
                 return other
         return None
 
-    def add(self, relpath: str, headline: str, date: str, body: str) -> None:
+    def add(self, relpath: str, headline: str, date: str, body: str, origin: str) -> None:
         """Remember a story now in content/ (so a later copy in the same run is caught)."""
+        self._origin.setdefault(relpath, origin)
         self._by_headline.setdefault(_headline_key(headline, date), relpath)
         sketch = _sketch(body)
         self._sketches[relpath] = sketch

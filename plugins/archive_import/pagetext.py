@@ -387,7 +387,8 @@ class _Header:
         self.used[headline.number] = "headline"
         if chosen > 0:
             label = window[chosen - 1]
-            if label.words <= 4 and not label.chrome and not label.sentence and label.number not in self.used:
+            if label.number == headline.number - 1 and label.words <= 4 and not label.chrome \
+                    and not label.sentence and label.number not in self.used:
                 self.page.section = label.text
         after = window[chosen + 1] if chosen + 1 < len(window) else None
         if after and after.number not in self.used and after.sentence and 6 <= after.words <= 60 \

@@ -192,13 +192,13 @@ class ImportRun:
             record.update(status="rejected", reason="; ".join(str(problem) for problem in problems))
             self._record(record)
             return
-        earlier = self.duplicates.find(relpath, meta["headline"], meta["date"], story.body)
+        earlier = self.duplicates.find(relpath, meta["headline"], meta["date"], story.body, meta["source"]["path"])
         if earlier:
             record.update(status="duplicate", reason=f"the same story as content/{earlier}")
             self._record(record)
             return
         outcome = self.writer.write(relpath, render_article(meta, story.body))
-        self.duplicates.add(relpath, meta["headline"], meta["date"], story.body)
+        self.duplicates.add(relpath, meta["headline"], meta["date"], story.body, meta["source"]["path"])
         record["status"] = outcome.status
         if self.settings.dry_run and outcome.status in ("imported", "updated"):
             record["dry_run"] = True
@@ -216,6 +216,8 @@ class ImportRun:
             meta.pop("modified", None)
         source = {"format": kind, "sha256": digest, **{k: v for k, v in dict(meta.get("source") or {}).items() if v}}
         source["format"], source["sha256"] = kind, digest
+        # which raw file (and item) the story came from: re-importing it updates, another source duplicates
+        source["path"] = story.source_path
         meta["source"] = source
         meta.setdefault("lang", self.settings.lang)
         meta.setdefault("status", "published")

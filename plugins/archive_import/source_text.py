@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from archive_import.html_markdown import escape_markdown
 from archive_import.pagetext import extract_page_text
 from archive_import.records import ExtractedStory, RejectedSource, RemovedBlock
 from archive_import.settings import ImportSettings
@@ -33,6 +34,6 @@ def read_text_dump(path: Path, text: str, settings: ImportSettings) -> list[Extr
     removed = list(page.removed)
     if page.caption or page.credit:
         meta["image"] = {"caption": page.caption or "", "credit": page.credit or ""}
-    return [ExtractedStory(meta=meta, body="\n\n".join(page.paragraphs), source_path=str(path),
+    return [ExtractedStory(meta=meta, body="\n\n".join(escape_markdown(paragraph) for paragraph in page.paragraphs), source_path=str(path),
                            removed=removed, confidence=page.confidence)]
 
