@@ -47,9 +47,11 @@ def _story(where: str, entry: Any, settings: ImportSettings) -> ExtractedStory |
     headline = html_to_text(entry.get("title", ""))
     if not headline:
         return RejectedSource(where, "the entry has no title")
+    # read "updated" only when the feed has it: feedparser otherwise aliases it to "published"
+    updated = entry["updated"] if "updated" in entry.keys() else None
     try:
-        date = _entry_date(entry.get("published") or entry.get("updated"), settings)
-        modified = _entry_date(entry.get("updated"), settings) if entry.get("published") else None
+        date = _entry_date(entry.get("published") or updated, settings)
+        modified = _entry_date(updated, settings) if entry.get("published") else None
     except ValueError as error:
         return RejectedSource(where, f"date: {error}")
     if date is None:

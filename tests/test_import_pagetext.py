@@ -1,0 +1,125 @@
+"""The page-text extractor on page dumps: the user's seed (when ../shared exists) and our own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive_format import parse_article, validate_front_matter
+from archive_import.pagetext import extract_page_text
+from archive_import.pipeline import ImportRun
+from archive_import.settings import DEFAULT_DESK_MAP, ImportSettings
+from conftest import SHARED, needs_shared
+
+TEXT = Path(__file__).parent / "fixtures" / "import" / "text"
+SEED = SHARED / "seeds" / "000_bd49e4719c677fbb.txt"
+DESKS = {"news": "News", "business": "Business", "culture": "Culture", "sport": "Sport"}
+
+
+def _import(tmp_path: Path, source: Path, **settings: object) -> tuple[dict, str, list[dict]]:
+    """Import one file into tmp_path/content; return (front matter, body, report records)."""
+    run = ImportRun(ImportSettings(content_dir=tmp_path / "content", report_path=tmp_path / "report.jsonl",
+                                   desks=DESKS, **settings), progress=False)
+    summary = run.run([source])
+    written = sorted((tmp_path / "content").rglob("*.md"))
+    assert len(written) == 1, summary.records
+    meta, body = parse_article(written[0].read_text(encoding="utf-8"), str(written[0]))
+    assert validate_front_matter(meta, str(written[0])) == []
+    return meta, body, summary.records
+
+
+@needs_shared
+def test_seed_comes_out_exactly_as_the_issue_says(tmp_path: Path) -> None:
+    page = extract_page_text(SEED.read_text(encoding="utf-8"), "Europe/Kyiv")
+    assert page.headline == "Politico: China sends rifles, body armor to Russian entities"
+    assert page.published.isoformat() == "2023-03-16T21:08:00+02:00"
+    assert page.byline == ["The Kyiv Independent news desk"]
+    assert page.caption == ("Russian President Vladimir Putin (L) and Chinese leader Xi Jinping pose for a "
+                            "photograph during their meeting in Beijing, China, on Feb. 4, 2022.")
+    assert page.credit == "AFP via Getty Images"
+    assert len(page.paragraphs) == 8
+    assert page.paragraphs[0].startswith("Trade and customs data from between June and December 2022")
+    assert page.paragraphs[-1].endswith('urge the withdrawal of Russian troops" instead.')
+    removed = {block.text: block.reason for block in page.removed}
+    for line in ("Skip to content", "Edit post", "2 min read", "This audio is created with AI assistance",
+                 "How outcome of Russia’s war can tip international order", "News Feed", "12:59 AM",
+                 "MORE NEWS", "Editors' Picks", "Enter your email to subscribe", "Successfuly subscribed"):
+        assert line in removed, f"{line!r} not reported as removed"
+    assert removed["12:59 AM"] == removed["News Feed"].removesuffix(" heading") == "news feed item"
+    assert removed["Subscribe"] == "newsletter form"
+
+    meta, body, records = _import(tmp_path, SEED, timezone="Europe/Kyiv", desk_map=dict(DEFAULT_DESK_MAP))
+    assert meta["date"] == "2023-03-16T21:08:00+02:00"
+    assert meta["desk"] == "news"
+    assert {"China", "Russia", "DJI"} <= set(meta["tags"])
+    assert not any("reported" in tag or "Subscribe" in tag or "Politico" in tag for tag in meta["tags"])
+    assert meta["summary"]
+    assert meta["source"]["format"] == "text" and len(meta["source"]["sha256"]) == 64
+    assert body.count("\n\n") == 7
+    assert len(records[0]["removed"]) >= 30
+
+
+def test_page_dump_fields_paragraphs_and_removed_lines(tmp_path: Path) -> None:
+    source = TEXT / "harbour-ferry.txt"
+    page = extract_page_text(source.read_text(encoding="utf-8"), "Europe/Kyiv")
+    assert page.headline == "Harbour ferry returns to service after winter repairs at Northpoint yard"
+    assert page.byline == ["The Harbour City Ledger city desk"]
+    assert page.caption == "The restored ferry Marigold leaves the Northpoint yard on Monday morning."
+    assert page.credit == "Ledger photo by Ana Petrenko"
+    assert [p[:30] for p in page.paragraphs] == [
+        "The Marigold, the oldest of th", "The ferry operator replaced bo", "Commuters from Eastbank had us",
+        "\"We heard every complaint, and", "The Harbour Transit Board expe", "The two other ferries, the Her",
+    ]
+    reasons = {block.text: block.reason for block in page.removed}
+    assert reasons["Night market moves to the old fish hall"] == "related article teaser"
+    assert reasons["Tram line 4 closed for track work this weekend."] == "news feed item"
+    assert reasons["Thank you for signing up for this newsletter. We’ve sent you a confirmation email."] == "newsletter form"
+    # every non-blank raw line is in the story, used as a field, or reported
+    used = {page.headline, page.caption and f"{page.caption} ({page.credit})"}
+    raw_lines = [line.strip() for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    accounted = set(page.paragraphs) | {block.text for block in page.removed} | used
+    missing = [line for line in raw_lines if line not in accounted and not line.startswith("by The Harbour")]
+    assert missing == []
+
+    meta, _, _ = _import(tmp_path, source, desk_map={"city desk": "news"})
+    assert meta["desk"] == "news"
+    assert meta["date"] == "2023-03-14T07:45:00+02:00"
+
+
+def test_section_label_byline_list_and_updated_date(tmp_path: Path) -> None:
+    meta, body, _ = _import(tmp_path, TEXT / "library-opening.txt", desk_map={})
+    assert meta["desk"] == "culture"  # the label above the headline is a desk name
+    assert meta["byline"] == ["Mykola Dorosh", "Irene Vale"]
+    assert meta["date"] == "2023-03-16T00:00:00+02:00"
+    assert meta["modified"] == "2023-03-17T15:42:00+00:00"
+    assert "Share this article" not in body and "Copyright" not in body
+    assert body.count("\n\n") == 2
+
+
+def test_configured_chrome_hint_removes_a_site_line() -> None:
+    text = (TEXT / "harbour-ferry.txt").read_text(encoding="utf-8").replace(
+        "The two other ferries", "Support local news today\n\nThe two other ferries")
+    plain = extract_page_text(text, "Europe/Kyiv")
+    hinted = extract_page_text(text, "Europe/Kyiv", chrome_hints=frozenset({"support local news today"}))
+    assert "Support local news today" in plain.paragraphs or "Support local news today" in {b.text for b in plain.removed}
+    assert "Support local news today" not in hinted.paragraphs
+    assert {b.reason for b in hinted.removed if b.text == "Support local news today"} == {"site chrome (configured)"}
+
+
+@pytest.mark.parametrize("name", ["no-date.txt", "relative-date.txt"])
+def test_page_without_findable_date_is_rejected(tmp_path: Path, name: str) -> None:
+    run = ImportRun(ImportSettings(content_dir=tmp_path / "content", report_path=None, desks=DESKS), progress=False)
+    summary = run.run([TEXT.parent / "bad" / name])
+    assert summary.rejected == 1
+    assert "date" in summary.records[0]["reason"]
+    assert not (tmp_path / "content").exists() or not list((tmp_path / "content").rglob("*.md"))
+
+
+def test_relative_date_imports_with_a_capture_time(tmp_path: Path) -> None:
+    from datetime import datetime
+
+    meta, _, _ = _import(tmp_path, TEXT.parent / "bad" / "relative-date.txt",
+                         captured_at=datetime.fromisoformat("2023-03-16T12:00:00+02:00"))
+    assert meta["date"] == "2023-03-16T10:00:00+02:00"
+    assert meta["byline"] == ["Tomas Reyes"]
