@@ -53,9 +53,13 @@ def decode_bytes(raw: bytes) -> DecodedText:
     if best is None or _control_share(raw) > 0.05:
         raise ValueError("the file is binary or in an unknown encoding; save it as UTF-8 text")
     encoding = best.encoding
-    # charset detectors often call Windows-1252 text "latin-1"; cp1252 decodes its quotes correctly
-    if encoding in ("latin_1", "iso8859_1", "iso-8859-1", "ascii"):
-        encoding = "cp1252"
+    # detectors often name a sibling of Windows-1252 (latin-1, cp1250) for Western text; when
+    # cp1252 reads the bytes the same way, it is the name a newsroom will recognise
+    try:
+        if raw.decode("cp1252") == raw.decode(encoding):
+            encoding = "cp1252"
+    except (UnicodeDecodeError, LookupError):
+        pass
     try:
         return DecodedText(raw.decode(encoding), encoding)
     except (UnicodeDecodeError, LookupError):
