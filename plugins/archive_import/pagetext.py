@@ -27,6 +27,9 @@ _WORD = re.compile(r"\w+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SENTENCE_END = re.compile(r"[.!?…:;。！？][\"'”’»)\]」』]*\s*$|[\"”’»」』]\s*$")
 _TIME_ONLY = re.compile(r"^\W*\d{1,2}[:.]\d\d\s*([ap]\.?m\.?)?\W*$", re.I)
+# "Title Of A Teaser" glued to its blurb ("...In Troy SteakhouseA party of six left...") is how a
+# teaser card reads once the browser drops the block boundary between title and text.
+_GLUED = re.compile(r"(?<=[a-z0-9?!.’')”])(?=[A-Z][a-z])")
 _RELATIVE_TIME = re.compile(r"\b(ago|yesterday|just now)\b", re.I)
 _READING_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s*(?:read|reading|listen)\b", re.I)
 _BYLINE_START = re.compile(r"^(?:written\s+)?by[:\s]+(?=\S)", re.I)
@@ -52,11 +55,13 @@ _REPEATED_SCORE = -4.0
 _SHORT_LINE_SCORE = -3.0
 _FEED_TIME_SCORE = -8.0
 _HEADER_SCORE = -25.0
+_TEASER_SCORE = -2.0
 _PACKED_PROSE_FACTOR = 0.3
 _PARAGRAPHED_SHARE = 0.0
 _EARLY_RUN_SHARE = 0.5
 _CONTINUATION_SHARE = 0.3
 _MAX_BOX_LINES = 6
+_HEADER_CUT_SHARE = 0.5
 
 
 @dataclass
@@ -95,6 +100,21 @@ class PageText:
     problems: list[str] = field(default_factory=list)
     """Why a headline, date or body could not be found (empty when all were found)."""
     confidence: float = 0.0
+
+
+def _is_glued_teaser(text: str) -> bool:
+    """True for a teaser card: a Title Case title run straight into its blurb.
+
+    The glued word must be a whole word on its left (5+ letters), so brand names such as
+    "MacBook" or "YouTube" are not mistaken for a glued title.
+    """
+    for match in _GLUED.finditer(text, 0, 200):
+        title = text[: match.start()].split()
+        if len(title) < 4 or len(title[-1]) < 5 or title[-1].isupper() or not title[-1][:1].isupper():
+            continue
+        if sum(word[:1].isupper() or word[:1].isdigit() for word in title) >= 0.7 * len(title):
+            return True
+    return False
 
 
 def word_count(text: str) -> int:
@@ -164,6 +184,8 @@ def _line_score(line: _Line) -> float:
         return _FEED_TIME_SCORE
     if line.repeated:
         return _REPEATED_SCORE / (3 if line.isolated else 1)
+    if _is_glued_teaser(line.text):
+        return _TEASER_SCORE
     if line.sentence and line.words >= 6:
         return float(min(line.words, 80))
     if line.words >= 20:
@@ -203,6 +225,19 @@ def _crossable(gap: list[_Line]) -> bool:
     )
 
 
+def _after_header(lines: list[_Line], start: int, end: int) -> int:
+    """Where the story starts in a run: after a dateline/byline inside it, when what comes
+    before that line (teasers, a dek, menus) weighs much less than what follows."""
+    scores = [max(line.score, -50.0) for line in lines[start: end + 1]]
+    total = sum(scores)
+    before = 0.0
+    for offset, line in enumerate(lines[start: end + 1]):
+        if line.header and before < _HEADER_CUT_SHARE * (total - before):
+            return start + offset + 1 if before > 0 else start
+        before += scores[offset]
+    return start
+
+
 def _best_run(lines: list[_Line]) -> tuple[int, int] | None:
     """Indices [start, end] of the story's body: the first run that scores near the page's best.
 
@@ -225,6 +260,7 @@ def _best_run(lines: list[_Line]) -> tuple[int, int] | None:
                 break
             start, end = min(start, other_start), max(end, other_end)
             index += step
+    start = _after_header(lines, start, end)
     # trim non-positive edges: the run starts and ends on article text
     while start < end and lines[start].score <= 0:
         start += 1
