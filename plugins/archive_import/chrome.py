@@ -64,7 +64,11 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
           r"community guidelines)", 16),
     _rule("photo gallery control", r"^(view|open|enlarge|expand) (image|gallery|photos?|slideshow)|"
           r"^(image|photo|picture) \d+ (of|/) \d+$|^\d+\s*/\s*\d+$", 8),
-    _rule("tag list", r"^(tags?|topics?|filed under|categories|keywords)\s*[:|]", 30),
+    _rule("truncated teaser", r"(\.\.\.|…)\s*(more|read more|continue reading)\W*$", 80),
+    _rule("tag list", r"^(tags?|topics?|filed under|posted in|categories|keywords|subjects?|names in this article)\s*[:|]", 30),
+    _rule("article credits", r"^(researched|edited|reported|written|produced|fact[- ]checked|additional reporting)( by)?\s*:", 20),
+    _rule("photo credit", r"^[^.!?]{0,60}\b(getty images|reuters|afp|associated press|ap photo|bloomberg|epa|shutterstock|"
+          r"photo(graph)?s?|images?)\b[^.!?]{0,40}$", 10),
 )
 
 # Headings that open a block of non-article material below the story (a news feed, related
@@ -77,7 +81,9 @@ SECTION_BREAKS: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"recommended( \w+){0,2}|most (popular|read|viewed|shared)( \w+){0,2}|you (may|might) also like|"
         r"top stories|trending( now)?|popular( now)?|further reading|see also|in other news|"
         r"what to read next|more on this story|more (in|on) .{1,40})\W*$", re.I)),
-    ("comment form", re.compile(r"^(\d+\s+)?(comments?|responses?|replies|discussion|join the conversation)\W*(\(\d+\))?$", re.I)),
+    ("comment form", re.compile(r"^(\d+\s+)?(comments?|responses?|replies|discussion|join the conversation)\W*(\(\d+\))?$"
+                                r"|^\d+ (thoughts|comments|responses|replies) (on|to)\b", re.I)),
+    ("source list", re.compile(r"^(our )?(sources|references|bibliography)\W*$", re.I)),
     ("footer", re.compile(r"^(about( us)?|contact( us)?|company|legal|footer|site map|sitemap)\W*$", re.I)),
 )
 

@@ -30,6 +30,7 @@ _TIME_ONLY = re.compile(r"^\W*\d{1,2}[:.]\d\d\s*([ap]\.?m\.?)?\W*$", re.I)
 # "Title Of A Teaser" glued to its blurb ("...In Troy SteakhouseA party of six left...") is how a
 # teaser card reads once the browser drops the block boundary between title and text.
 _GLUED = re.compile(r"(?<=[a-z0-9?!.’')”])(?=[A-Z][a-z])")
+_DIGIT_DATE = re.compile(r"\d")
 _RELATIVE_TIME = re.compile(r"\b(ago|yesterday|just now)\b", re.I)
 _READING_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s*(?:read|reading|listen)\b", re.I)
 _BYLINE_START = re.compile(r"^(?:written\s+)?by[:\s]+(?=\S)", re.I)
@@ -37,11 +38,13 @@ _CREDIT_WORDS = (
     r"photo|photograph|image|getty|afp|\bap\b|reuters|epa|shutterstock|courtesy|credit|via|"
     r"file|xinhua|anadolu|alamy|pool|bloomberg|nurphoto|sopa|tass|ria novosti|istock|unsplash"
 )
-_PAREN_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]*(?:" + _CREDIT_WORDS + r")[^()]*)\)\s*$", re.I)
+_PAREN_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]*(?:" + _CREDIT_WORDS + r")[^()]*)\)\s*(?:\w+\s*){0,2}$", re.I)
 _LABEL_CREDIT = re.compile(
     r"^(?P<caption>.*?)\s*(?:(?:image|photo|picture)\s+)?(?:credit|photo|photograph|source)\s*:\s*(?P<credit>[^.]{2,80})$",
     re.I,
 )
+# inside the story only an unmistakable photo credit marks a caption ("... (AP Photo/Jane Roe)")
+_PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|photograph|getty|images|shutterstock|credit|afp|epa)\b[^()]*)\)\s*(?:\w+\s*){0,2}$", re.I)
 _SLASH_CREDIT = re.compile(r"^(?P<caption>.*?[.!?])\s*(?P<credit>[^.]{2,60}\s/\s[^.]{2,40})$")
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\|)\s*", re.I)
 _BYLINE_TAIL = re.compile(r"\s*(?:[-–—|,/]|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\bposted\b)\s*$", re.I)
@@ -126,7 +129,7 @@ def word_count(text: str) -> int:
 def _is_header_line(text: str, words: int) -> bool:
     if not text or words > 14:
         return False
-    if _BYLINE_START.match(text) and words <= 10:
+    if _BYLINE_START.match(text) and (words <= 10 or _DIGIT_DATE.search(text) and looks_like_dateline(_BYLINE_START.sub("", text).split(" on ", 1)[-1])):
         return True
     return any(ch.isdigit() for ch in text) and looks_like_dateline(text)
 
@@ -477,7 +480,7 @@ def extract_page_text(
             page.removed.append(RemovedBlock(line.number, line.text, "timestamp"))
         elif line.repeated and not line.sentence:
             page.removed.append(RemovedBlock(line.number, line.text, "repeated page chrome"))
-        elif _caption_parts(line.text) and not line.sentence:
+        elif (_caption_parts(line.text) and not line.sentence) or _PHOTO_CREDIT.search(line.text):
             page.removed.append(RemovedBlock(line.number, line.text, "photo caption"))
         elif line.words < 3 and not line.sentence:
             page.removed.append(RemovedBlock(line.number, line.text, "short label inside article"))
