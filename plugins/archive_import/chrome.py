@@ -43,7 +43,8 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
           r"twitter|linkedin|reddit|copy link|copied|comments?|\d+ comments?|flipboard|messenger|"
           r"share this (article|story|page)|share on \w+)\b\W*(\w+\W*){0,3}$", 6),
     _rule("cookie notice", r"(cookie|cookies|privacy (policy|settings|notice)|consent|gdpr|tracking technolog|"
-          r"terms (of (use|service)|and conditions)|do not sell)", 40),
+          r"terms? (of (use|service)|and conditions)|do not sell)", 40),
+    _rule("call to action", r"^(click|tap) here\b|\b(share panel|navigation|navigation menu|how to advertise|advertise with us|copy (this )?link)\b", 12),
     _rule("advertisement", r"^\W*(advertisement|advertising|sponsored( content)?|ad choices|adchoices|"
           r"story continues (below|after)|continue reading( below| the main story)?|"
           r"article continues (below|after)( advertisement)?|ad|paid content|promoted|partner content)\W*$", 8),

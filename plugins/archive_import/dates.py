@@ -78,8 +78,9 @@ _DATE_FORMS = [
     re.compile(_WEEKDAY + _DAY + r"\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR + r"\b", re.I),
     # 2023-03-16, 2023/03/16, 2016.12.01 (optionally ISO with T time)
     re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<sep>[-/.])(?P<mnum>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)\b"),
-    # 11/13/19 or 03/16/2023: American order unless the first number cannot be a month
+    # 11/13/19, 03/16/2023, 11.14.2019: American order unless the first number cannot be a month
     re.compile(r"\b(?P<mnum>[0-3]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)?\d\d)\b"),
+    re.compile(r"\b(?P<mnum>[0-3]?\d)\.(?P<day>[0-3]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
 ]
 _TIME_RE = re.compile(r"(?<![\d:])(?:" + _TIME + r")(?![\d:])", re.I)
 _ISO_RE = re.compile(
@@ -167,11 +168,19 @@ def _calendar_date(match: re.Match[str]) -> tuple[int, int, int] | None:
     return year, month, day
 
 
+# copied page text loses the space between adjacent elements: "NOV 20 20194:29 AM ESTUPDATED"
+_GLUED_YEAR_TIME = re.compile(r"\b((?:19|20)\d\d)(?=[0-2]?\d:[0-5]\d)")
+_GLUED_ROLE = re.compile(r"(?<=[A-Za-z])(?=(?:UPDATED|PUBLISHED|Updated|Published)\b)")
+
+
 def find_dates(line: str, site_tz: str, captured_at: datetime | None = None) -> list[FoundDate]:
     """Every date in one line of text, in order, with its role and span.
 
     Raises RelativeDateError for "N hours ago" style dates when no capture time is given.
+    Spans refer to the line with glued elements separated (a year and its time, a zone and
+    "UPDATED"), which only differs from `line` inside or after such a date.
     """
+    line = _GLUED_ROLE.sub(" ", _GLUED_YEAR_TIME.sub(r"\1 ", line))
     found: list[FoundDate] = []
     taken: list[tuple[int, int]] = []
 

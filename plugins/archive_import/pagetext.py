@@ -33,7 +33,8 @@ _GLUED = re.compile(r"(?<=[a-z0-9?!.’')”])(?=[A-Z][a-z])")
 _DIGIT_DATE = re.compile(r"\d")
 _RELATIVE_TIME = re.compile(r"\b(ago|yesterday|just now)\b", re.I)
 _READING_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s*(?:read|reading|listen)\b", re.I)
-_BYLINE_START = re.compile(r"^(?:written\s+)?by[:\s]+(?=\S)", re.I)
+# "By", and its German, French and Spanish forms, opening a byline
+_BYLINE_START = re.compile(r"^(?:written\s+)?(?:by|von|par|por)[:\s]+(?=[A-Z\W])", re.I)
 _CREDIT_WORDS = (
     r"photo|photograph|image|getty|afp|\bap\b|reuters|epa|shutterstock|courtesy|credit|via|"
     r"file|xinhua|anadolu|alamy|pool|bloomberg|nurphoto|sopa|tass|ria novosti|istock|unsplash"
@@ -45,9 +46,13 @@ _LABEL_CREDIT = re.compile(
 )
 # inside the story only an unmistakable photo credit marks a caption ("... (AP Photo/Jane Roe)")
 _PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|photograph|getty|images|shutterstock|credit|afp|epa)\b[^()]*)\)\s*(?:\w+\s*){0,2}$", re.I)
+# a photographer's credit on its own line: "Anna Moneymaker/The New York Times"
+_CREDIT_LINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s?/\s?(?:The )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,4}$")
 _SLASH_CREDIT = re.compile(r"^(?P<caption>.*?[.!?])\s*(?P<credit>[^.]{2,60}\s/\s[^.]{2,40})$")
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\|)\s*", re.I)
 _BYLINE_TAIL = re.compile(r"\s*(?:[-–—|,/]|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\bposted\b)\s*$", re.I)
+_NOT_A_NAME = re.compile(r"\d|^(updated|published|posted|modified)\b", re.I)
+_NAME_TAIL = re.compile(r"\s+(?:publiziert|aktualisiert|updated|published|posted|on|at|am|le|el)\b.*$", re.I)
 _ROLE_WORDS = re.compile(
     r"\b(reporter|correspondent|editor|writer|columnist|staff|contributor|analyst|producer|author)\b.*$", re.I
 )
@@ -281,13 +286,24 @@ def _caption_parts(text: str) -> tuple[str, str] | None:
     return None
 
 
+def find_dates_safe(text: str) -> bool:
+    """Whether a line holds a date (relative ones included)."""
+    try:
+        return bool(find_dates(text, "UTC"))
+    except RelativeDateError:
+        return True
+
+
 def _is_title_like(line: _Line) -> bool:
     text = line.text
-    if not 3 <= line.words <= 30 or line.chrome or line.repeated or line.section_break:
+    # a repeated line may be the headline itself (a sticky title bar repeats it)
+    if not 3 <= line.words <= 30 or line.chrome or line.section_break or (line.repeated and line.words < 4):
         return False
     if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
         return False
-    if _BYLINE_START.match(text) or _TIME_ONLY.match(text) or _caption_parts(text):
+    if _BYLINE_START.match(text) or _TIME_ONLY.match(text) or _caption_parts(text) or _CREDIT_LINE.match(text):
+        return False
+    if line.header or (any(ch.isdigit() for ch in text) and find_dates_safe(text)):
         return False
     return text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'“‘«" or not text[:1].isalpha()
 
@@ -298,9 +314,11 @@ def _clean_byline(text: str) -> list[str]:
     text = _BYLINE_TAIL.sub("", text).strip(" -–—|,")
     names = []
     for part in _BYLINE_SPLIT.split(text):
-        part = _ROLE_WORDS.sub("", part).strip(" -–—|,.")
-        if part[:1].isalpha() and len(_WORD.findall(part)) <= 7:
-            names.append(part.title() if part.isupper() else part)
+        part = _NAME_TAIL.sub("", _ROLE_WORDS.sub("", part)).strip(" -–—|,.")
+        if not part[:1].isalpha() or len(_WORD.findall(part)) > 7 or _NOT_A_NAME.search(part):
+            continue
+        # "JANE ROE" reads better as "Jane Roe"; "IGN" or "AP" stay as written
+        names.append(part.title() if part.isupper() and len(part) > 4 else part)
     return names
 
 
@@ -411,16 +429,18 @@ class _Header:
                 self.used[line.number] = "image credit"
 
     def _find_headline(self, window: list[_Line], anchor: int) -> None:
-        """The headline is the nearest title-like line above the byline/date (or the body)."""
-        candidates = [i for i in range(anchor - 1, max(-1, anchor - 25), -1)
-                      if window[i].number not in self.used and _is_title_like(window[i])]
-        if not candidates and anchor < len(window):
-            candidates = [i for i in range(len(window) - 1, anchor, -1)
-                          if window[i].number not in self.used and _is_title_like(window[i])]
-        if not candidates:
+        """The headline is the nearest title-like line above the body: above the byline/date
+        when the page prints them first, else between them and the body."""
+        def candidates(lines: range) -> list[int]:
+            return [i for i in lines if window[i].number not in self.used and _is_title_like(window[i])]
+
+        found = candidates(range(anchor - 1, max(-1, anchor - 25), -1))
+        if not any(window[i].words >= 4 for i in found):
+            found = candidates(range(len(window) - 1, anchor, -1)) + found
+        if not found:
             return
         # prefer a line of 4+ words; a two-word label right above is more often a section name
-        chosen = next((i for i in candidates if window[i].words >= 4), candidates[0])
+        chosen = next((i for i in found if window[i].words >= 4), found[0])
         headline = window[chosen]
         self.page.headline = headline.text
         self.used[headline.number] = "headline"
