@@ -56,7 +56,7 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
           r"editors'? ?(picks|choice)|more news|news feed|in other news|don't miss|must read|"
           r"from (around|across) the web|more stories|up next|watch next|next (article|story|up))\b.*$", 8),
     _rule("related link", r"^(related|read more|also read|read also|see also|more|watch|listen|recommended)\s*[:|»>–-]", 30),
-    _rule("footer", r"(©|\(c\)\s*\d{4}|copyright|all rights reserved|contact us|about us|careers|"
+    _rule("footer", r"(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4})|all rights reserved|contact us|about us|careers|"
           r"site ?map|accessibility|advertise with us|terms of (use|service)|privacy policy|follow us)", 20),
     _rule("footer", r"(©|all rights reserved|registered trademarks?|trademarks? of)", 80),
     _rule("social prompt", r"^(follow|like) (us|me) (on|at)\b|^(join|connect with) us\b", 12),
@@ -68,8 +68,7 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
     _rule("truncated teaser", r"(\.\.\.|…)\s*(more|read more|continue reading)\W*$", 80),
     _rule("tag list", r"^(tags?|topics?|filed under|posted in|categories|keywords|subjects?|names in this article)\s*[:|]", 30),
     _rule("article credits", r"^(researched|edited|reported|written|produced|fact[- ]checked|additional reporting)( by)?\s*:", 20),
-    _rule("photo credit", r"^[^.!?]{0,60}\b(getty images|reuters|afp|associated press|ap photo|bloomberg|epa|shutterstock|"
-          r"photo(graph)?s?|images?)\b[^.!?]{0,40}$", 10),
+    _rule("photo credit", r"\b(getty images|shutterstock|ap photo|istock(photo)?|alamy|(photo|image|picture)s?( credit)?\s*:)", 10),
 )
 
 # Headings that open a block of non-article material below the story (a news feed, related

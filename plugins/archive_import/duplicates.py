@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import zlib
+import heapq
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +23,14 @@ def _headline_key(headline: str, date: str) -> str:
 
 
 def _sketch(body: str) -> frozenset[int]:
+    """The SKETCH_SIZE smallest hashes of the body's 5-word shingles.
+
+    Python's string hash differs between processes, which is fine: sketches are only compared
+    within one run (stories already in content/ are sketched again when the run starts).
+    """
     tokens = _TOKEN.findall(body.lower())
-    hashes = {zlib.crc32(" ".join(tokens[i: i + 5]).encode()) for i in range(max(1, len(tokens) - 4))}
-    return frozenset(sorted(hashes)[:SKETCH_SIZE])
+    hashes = {hash(tuple(tokens[i: i + 5])) for i in range(max(1, len(tokens) - 4))}
+    return frozenset(heapq.nsmallest(SKETCH_SIZE, hashes))
 
 
 def _similarity(one: frozenset[int], other: frozenset[int]) -> float:
@@ -47,6 +52,7 @@ class DuplicateIndex:
     _origin: dict[str, str] = field(default_factory=dict)
     """Article path → the raw source it was imported from (source.path)."""
     _loaded: bool = False
+    _last: tuple[str, frozenset[int]] | None = None
 
     def _load(self) -> None:
         self._loaded = True
@@ -74,7 +80,7 @@ class DuplicateIndex:
         earlier = self._by_headline.get(_headline_key(headline, date))
         if earlier and (earlier != relpath or self._origin.get(earlier, origin) != origin):
             return earlier
-        sketch = _sketch(body)
+        sketch = self._sketch_of(body)
         candidates: set[str] = set()
         for value in sketch:
             candidates.update(self._by_hash.get(value, ()))
@@ -85,11 +91,17 @@ class DuplicateIndex:
                 return other
         return None
 
+    def _sketch_of(self, body: str) -> frozenset[int]:
+        # find() then add() see the same body: sketch it once
+        if self._last is None or self._last[0] is not body:
+            self._last = (body, _sketch(body))
+        return self._last[1]
+
     def add(self, relpath: str, headline: str, date: str, body: str, origin: str) -> None:
         """Remember a story now in content/ (so a later copy in the same run is caught)."""
         self._origin.setdefault(relpath, origin)
         self._by_headline.setdefault(_headline_key(headline, date), relpath)
-        sketch = _sketch(body)
+        sketch = self._sketch_of(body)
         self._sketches[relpath] = sketch
         for value in sketch:
             self._by_hash.setdefault(value, set()).add(relpath)

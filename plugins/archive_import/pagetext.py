@@ -134,7 +134,7 @@ def word_count(text: str) -> int:
 def _is_header_line(text: str, words: int) -> bool:
     if not text or words > 14:
         return False
-    if _BYLINE_START.match(text) and (words <= 10 or _DIGIT_DATE.search(text) and looks_like_dateline(_BYLINE_START.sub("", text).split(" on ", 1)[-1])):
+    if _BYLINE_START.match(text) and (words <= 10 or (words <= 24 and _DIGIT_DATE.search(text) and find_dates_safe(text))):
         return True
     return any(ch.isdigit() for ch in text) and looks_like_dateline(text)
 
@@ -305,7 +305,10 @@ def _is_title_like(line: _Line) -> bool:
         return False
     if line.header or (any(ch.isdigit() for ch in text) and find_dates_safe(text)):
         return False
-    return text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'“‘«" or not text[:1].isalpha()
+    first = text.split()[0]
+    # "iTunes", "eBay": a brand may open a headline in lower case
+    return (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'“‘«" or not text[:1].isalpha()
+            or any(ch.isupper() for ch in first[1:]))
 
 
 def _clean_byline(text: str) -> list[str]:
