@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from archive_format import parse_article, validate_front_matter
+from archive_format import localize, parse_article, validate_front_matter
 from archive_import.pagetext import extract_page_text
 from archive_import.pipeline import ImportRun
 from archive_import.settings import DEFAULT_DESK_MAP, ImportSettings
@@ -117,9 +118,32 @@ def test_page_without_findable_date_is_rejected(tmp_path: Path, name: str) -> No
 
 
 def test_relative_date_imports_with_a_capture_time(tmp_path: Path) -> None:
-    from datetime import datetime
-
     meta, _, _ = _import(tmp_path, TEXT.parent / "bad" / "relative-date.txt",
                          captured_at=datetime.fromisoformat("2023-03-16T12:00:00+02:00"))
     assert meta["date"] == "2023-03-16T10:00:00+02:00"
     assert meta["byline"] == ["Tomas Reyes"]
+
+
+@needs_shared
+def test_real_stories_wrapped_in_site_chrome_come_out_whole() -> None:
+    """BBC corpus stories (../shared) in a page dump's chrome: headline, date and body recovered."""
+    stories = sorted((SHARED / "corpus" / "bbc").glob("*/*.txt"))[::45]
+    assert len(stories) >= 40
+    for number, path in enumerate(stories):
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")  # a few corpus files are Latin-1
+        lines = text.strip().splitlines()
+        headline, body = lines[0].strip(), "\n".join(lines[1:]).strip()
+        dump = ("Skip to content\nHome\nNews\nSport\n\n" + headline +
+                f"\n\nBy Ledger staff March {1 + number % 28}, 2023 9:05 AM 3 min read\n\n" + body +
+                "\n\nRelated\nMore stories from the desk\n\nEnter your email to subscribe\nSubscribe\n")
+        page = extract_page_text(dump, "Europe/Kyiv")
+        assert page.problems == [], path
+        assert page.headline == headline, path
+        # DST-aware: Kyiv moves to +03:00 on 26 March 2023
+        assert page.published == localize(datetime(2023, 3, 1 + number % 28, 9, 5), "Europe/Kyiv")
+        expected = [line.strip() for line in body.splitlines() if len(line.split()) >= 3]
+        assert [p for p in page.paragraphs if len(p.split()) >= 3] == expected, path
