@@ -30,7 +30,7 @@ _TIME_ONLY = re.compile(r"^\W*\d{1,2}[:.]\d\d\s*([ap]\.?m\.?)?\W*$", re.I)
 # "Title Of A Teaser" glued to its blurb ("...In Troy SteakhouseA party of six left...") is how a
 # teaser card reads once the browser drops the block boundary between title and text.
 _GLUED = re.compile(r"(?<=[a-z0-9?!.’')”])(?=[A-Z][a-z])")
-_DIGIT_DATE = re.compile(r"\d")
+_HAS_DIGIT = re.compile(r"\d")
 _RELATIVE_TIME = re.compile(r"\b(ago|yesterday|just now)\b", re.I)
 _READING_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s*(?:read|reading|listen)\b", re.I)
 # "By", and its German, French and Spanish forms, opening a byline
@@ -53,8 +53,10 @@ _BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\|)\s*", re.I)
 _BYLINE_TAIL = re.compile(r"\s*(?:[-–—|,/]|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\bposted\b)\s*$", re.I)
 _NOT_A_NAME = re.compile(r"\d|^(updated|published|posted|modified)\b", re.I)
 _NAME_TAIL = re.compile(r"\s+(?:publiziert|aktualisiert|updated|published|posted|on|at|am|le|el)\b.*$", re.I)
-_ROLE_WORDS = re.compile(
-    r"\b(reporter|correspondent|editor|writer|columnist|staff|contributor|analyst|producer|author)\b.*$", re.I
+# a job title after a name ("Jane Roe, Staff Writer") is not a name of its own
+_JOB_TITLE = re.compile(
+    r"^(?:(?:senior|chief|staff|contributing|special|deputy|associate)\s+)*"
+    r"(?:reporter|correspondent|editor|writer|columnist|contributor|analyst|producer|author)\b", re.I
 )
 
 # Scores of a line's evidence of being article text (a maximum-sum run of lines is the body).
@@ -134,7 +136,7 @@ def word_count(text: str) -> int:
 def _is_header_line(text: str, words: int) -> bool:
     if not text or words > 14:
         return False
-    if _BYLINE_START.match(text) and (words <= 10 or (words <= 24 and _DIGIT_DATE.search(text) and find_dates_safe(text))):
+    if _BYLINE_START.match(text) and (words <= 10 or (words <= 24 and _HAS_DIGIT.search(text) and find_dates_safe(text))):
         return True
     return any(ch.isdigit() for ch in text) and looks_like_dateline(text)
 
@@ -317,8 +319,8 @@ def _clean_byline(text: str) -> list[str]:
     text = _BYLINE_TAIL.sub("", text).strip(" -–—|,")
     names = []
     for part in _BYLINE_SPLIT.split(text):
-        part = _NAME_TAIL.sub("", _ROLE_WORDS.sub("", part)).strip(" -–—|,.")
-        if not part[:1].isalpha() or len(_WORD.findall(part)) > 7 or _NOT_A_NAME.search(part):
+        part = _NAME_TAIL.sub("", part).strip(" -–—|,.")
+        if _JOB_TITLE.match(part) or not part[:1].isalpha() or len(_WORD.findall(part)) > 7 or _NOT_A_NAME.search(part):
             continue
         # "JANE ROE" reads better as "Jane Roe"; "IGN" or "AP" stay as written
         names.append(part.title() if part.isupper() and len(part) > 4 else part)
