@@ -37,6 +37,10 @@ def test_html_page_fields_come_from_its_own_metadata(tmp_path: Path) -> None:
     assert meta["image"] == {"src": "https://ledger.example/images/museum-roof.jpg"}
     assert meta["source"]["url"] == "https://ledger.example/2023/04/02/museum-roof/"
     assert "ship models" in body and "Most read" not in body and "Copyright" not in body
+    removed = {block["text"]: block["reason"] for block in summary.records[0]["removed"]}
+    assert removed["Sport"] == "navigation" and removed["Tram works"] == "related link"
+    assert removed["By Irene Vale"] == "byline (in the front matter)"
+    assert removed["Copyright 2023 The Harbour City Ledger. All rights reserved."] == "footer"
 
 
 def test_truncated_html_is_rejected_and_the_batch_goes_on(tmp_path: Path) -> None:

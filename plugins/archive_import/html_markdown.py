@@ -41,30 +41,33 @@ def _inline(node: etree._Element) -> str:
     """Markdown for the inline content of `node` (its text, children and their tails)."""
     parts = [escape_inline(node.text or "")]
     for child in node:
-        if not isinstance(child.tag, str):
-            parts.append(escape_inline(child.tail or ""))
-            continue
-        tag = child.tag.lower()
-        inner = _inline(child).strip() if tag not in _DROP else ""
-        if tag in ("strong", "b") and inner:
-            parts.append(f"**{inner}**")
-        elif tag in ("em", "i") and inner:
-            parts.append(f"*{inner}*")
-        elif tag == "a" and inner:
-            href = (child.get("href") or "").strip()
-            parts.append(f"[{inner}]({href})" if href and not href.lower().startswith("javascript:") else inner)
-        elif tag == "br":
-            parts.append("  \n")
-        elif tag == "img":
-            src = child.get("src")
-            if src:
-                parts.append(f"![{escape_inline(child.get('alt') or '')}]({src})")
-        elif tag == "code" and inner:
-            parts.append(f"`{child.text_content()}`")
-        elif tag not in _DROP:
-            parts.append(inner if tag not in _BLOCKS else f" {inner} ")
+        if isinstance(child.tag, str):
+            parts.append(_inline_element(child))
         parts.append(escape_inline(child.tail or ""))
     return "".join(parts)
+
+
+def _inline_element(element: etree._Element) -> str:
+    """Markdown for one inline element (without its tail)."""
+    tag = element.tag.lower()
+    if tag in _DROP:
+        return ""
+    inner = _inline(element).strip()
+    if tag in ("strong", "b") and inner:
+        return f"**{inner}**"
+    if tag in ("em", "i") and inner:
+        return f"*{inner}*"
+    if tag == "a" and inner:
+        href = (element.get("href") or "").strip()
+        return f"[{inner}]({href})" if href and not href.lower().startswith("javascript:") else inner
+    if tag == "br":
+        return "  \n"
+    if tag == "img":
+        src = element.get("src")
+        return f"![{escape_inline(element.get('alt') or '')}]({src})" if src else ""
+    if tag == "code" and inner:
+        return f"`{element.text_content()}`"
+    return inner if tag not in _BLOCKS else f" {inner} "
 
 
 def escape_inline(text: str) -> str:
@@ -122,16 +125,9 @@ def _blocks(node: etree._Element, out: list[str], depth: int = 0) -> None:
             flush()
             _blocks(child, out, depth)
         else:
-            loose.append(_inline_one(child))
+            loose.append(_inline_element(child))
         loose.append(escape_inline(child.tail or ""))
     flush()
-
-
-def _inline_one(child: etree._Element) -> str:
-    holder = etree.Element("span")
-    clone = etree.fromstring(etree.tostring(child, with_tail=False))
-    holder.append(clone)
-    return _inline(holder)
 
 
 def html_to_markdown(fragment: str) -> str:

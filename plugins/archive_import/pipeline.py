@@ -22,7 +22,7 @@ from archive_import.records import ExtractedStory, RejectedSource
 from archive_import.settings import ImportSettings
 from archive_import.writer import ArticleWriter, atomic_write
 
-__all__ = ["ImportRun", "RunSummary", "detect_format", "READERS"]
+__all__ = ["ImportRun", "RunSummary", "detect_format", "readers"]
 
 Reader = Callable[[Path, str, ImportSettings], list["ExtractedStory | RejectedSource"]]
 
@@ -34,8 +34,9 @@ PROGRESS_THRESHOLD = 20
 """Runs over more files than this show a progress bar."""
 
 
-def _readers() -> dict[str, Reader]:
-    # imported here so `--help` and the text reader do not pay for lxml/trafilatura/feedparser
+def readers() -> dict[str, Reader]:
+    """The reader for each input kind (text, html, wxr, feed, jsonl)."""
+    # imported here so `--help` does not pay for loading trafilatura, lxml and feedparser
     from archive_import.source_feed import read_feed
     from archive_import.source_html import read_html_page
     from archive_import.source_jsonl import read_json_lines
@@ -44,9 +45,6 @@ def _readers() -> dict[str, Reader]:
 
     return {"text": read_text_dump, "html": read_html_page, "wxr": read_wxr, "feed": read_feed,
             "jsonl": read_json_lines}
-
-
-READERS: dict[str, Reader] = {}
 
 
 def detect_format(path: Path, text: str) -> str:
@@ -120,8 +118,7 @@ class ImportRun:
         self.writer = ArticleWriter(settings.content_dir, settings.dry_run, settings.force)
         self.duplicates = DuplicateIndex(settings.content_dir)
         self.summary = RunSummary()
-        if not READERS:
-            READERS.update(_readers())
+        self.readers = readers()
 
     def run(self, sources: Iterable[Path]) -> RunSummary:
         """Import every file under `sources`; write the JSON-lines report; return the counts."""
@@ -155,7 +152,7 @@ class ImportRun:
             return
         kind = detect_format(path, text)
         try:
-            results = READERS[kind](path, text, self.settings)
+            results = self.readers[kind](path, text, self.settings)
         except RejectedSource as rejection:
             self._record({"source": rejection.source_path, "status": "rejected", "format": kind,
                           "reason": rejection.reason, "encoding": text.encoding, "sha256": digest})

@@ -6,6 +6,7 @@ summary); the entry's link and guid are kept in `source`. Dates keep the offset 
 
 from __future__ import annotations
 
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ from archive_import.tagging import summarize
 __all__ = ["read_feed"]
 
 
-def _entry_date(raw: str | None, settings: ImportSettings):  # -> datetime | None
+def _entry_date(raw: str | None, settings: ImportSettings) -> datetime | None:
+    """An entry's date with the offset the feed wrote; None when the feed gives none."""
     if not raw:
         return None
     try:

@@ -15,6 +15,7 @@ from typing import Any
 import trafilatura
 from lxml import html as lxml_html
 
+from archive_import.chrome import chrome_reason
 from archive_import.dates import RelativeDateError, parse_date
 from archive_import.records import ExtractedStory, RejectedSource, RemovedBlock
 from archive_import.settings import ImportSettings
@@ -130,7 +131,36 @@ def read_html_page(path: Path, text: str, settings: ImportSettings) -> list[Extr
     }
     if found["image"]:
         meta["image"] = {"src": found["image"]}
-    visible = len(re.sub(r"\s+", " ", tree.text_content()))
-    removed = [RemovedBlock(0, f"{max(0, visible - len(body))} characters of page text outside the article",
-                            "navigation, related links and footer (trafilatura)")]
-    return [ExtractedStory(meta=meta, body=body.strip(), source_path=str(path), removed=removed, confidence=0.9)]
+    return [ExtractedStory(meta=meta, body=body.strip(), source_path=str(path),
+                           removed=_removed_blocks(tree, body, headline, meta["byline"]), confidence=0.9)]
+
+
+_TEXT_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "dt", "dd", "figcaption",
+                "blockquote", "pre", "caption", "label", "button", "option"}
+_REGION_REASONS = (("nav", "navigation"), ("header", "page header"), ("footer", "footer"),
+                   ("aside", "related link"), ("form", "form"))
+_SPACE = re.compile(r"\s+")
+
+
+def _removed_blocks(tree: Any, body: str, headline: str, byline: list[str]) -> list[RemovedBlock]:
+    """Each text block of the page that is not in the extracted body, with a reason.
+
+    The reason is the block's chrome vocabulary when it has some, else the page region it sits
+    in (nav, footer, aside...), else "outside the article" as trafilatura judged it.
+    """
+    kept = _SPACE.sub(" ", re.sub(r"[*_#>`\[\]]", "", body))
+    removed = []
+    for element in tree.iter(*_TEXT_BLOCKS):
+        if any(child.tag in _TEXT_BLOCKS for child in element.iterdescendants() if isinstance(child.tag, str)):
+            continue
+        text = _SPACE.sub(" ", element.text_content()).strip()
+        if not text or text in kept or text == headline:
+            continue
+        regions = {ancestor.tag for ancestor in element.iterancestors()}
+        if any(name in text for name in byline) and len(text.split()) <= 12:
+            removed.append(RemovedBlock(element.sourceline or 0, text, "byline (in the front matter)"))
+            continue
+        reason = chrome_reason(text) or next((why for tag, why in _REGION_REASONS if tag in regions),
+                                             "outside the article (trafilatura)")
+        removed.append(RemovedBlock(element.sourceline or 0, text, reason))
+    return removed
