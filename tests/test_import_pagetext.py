@@ -27,7 +27,7 @@ def _import(tmp_path: Path, source: Path, **settings: object) -> tuple[dict, str
     assert len(written) == 1, summary.records
     meta, body = parse_article(written[0].read_text(encoding="utf-8"), str(written[0]))
     assert validate_front_matter(meta, str(written[0])) == []
-    return meta, body, summary.records
+    return meta, body.strip(), summary.records
 
 
 @needs_shared
@@ -147,3 +147,26 @@ def test_real_stories_wrapped_in_site_chrome_come_out_whole() -> None:
         assert page.published == localize(datetime(2023, 3, 1 + number % 28, 9, 5), "Europe/Kyiv")
         expected = [line.strip() for line in body.splitlines() if len(line.split()) >= 3]
         assert [p for p in page.paragraphs if len(p.split()) >= 3] == expected, path
+
+
+def test_cyrillic_page_dump_with_a_ukrainian_date(tmp_path: Path) -> None:
+    meta, body, _ = _import(tmp_path, TEXT / "tram-ukrainian.txt", desk_map={"новини": "news"}, lang="uk")
+    assert meta["headline"] == "Трамвай №4 повертається на міст після ремонту колій"
+    assert meta["date"] == "2023-03-16T09:30:00+02:00"
+    assert meta["desk"] == "news"
+    assert meta["slug"] == "tramvai-no-4-povertaietsia-na-mist-pislia-remontu-kolii"
+    assert body.startswith("Трамвайна лінія №4") and body.endswith("сказала керівниця управління Ірина Вале.")
+    assert "Читайте також" not in body and "розсилку" not in body
+
+
+def test_right_to_left_story_keeps_its_text(tmp_path: Path) -> None:
+    source = tmp_path / "raw" / "harbour-ar.txt"
+    source.parent.mkdir()
+    source.write_text(
+        "الرئيسية\nأخبار\n\nعودة العبّارة إلى الخدمة بعد إصلاحات الشتاء\n\nMarch 14, 2023 7:45 AM\n\n"
+        "عادت العبّارة ماريغولد إلى الخدمة يوم الثلاثاء بعد أربعة أشهر من الإصلاحات في حوض بناء السفن.\n\n"
+        "وقال مجلس النقل في الميناء إن العبّارة ستنقل نحو ألف وثمانمئة راكب يوميًا في الربيع.\n",
+        encoding="utf-8")
+    meta, body, _ = _import(tmp_path, source, lang="ar")
+    assert meta["headline"] == "عودة العبّارة إلى الخدمة بعد إصلاحات الشتاء"
+    assert meta["lang"] == "ar" and body.count("\n\n") == 1 and "ماريغولد" in body

@@ -41,9 +41,27 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12, "dez": 12,
 }
+# Month names of the newsroom's other languages (Ukrainian and Russian in both cases, German,
+# French, Spanish, Portuguese), whole words only.
+_LOCAL_MONTHS = {
+    **dict.fromkeys(["січня", "січень", "января", "январь", "januar", "janvier", "enero", "janeiro"], 1),
+    **dict.fromkeys(["лютого", "лютий", "февраля", "февраль", "februar", "février", "febrero", "fevereiro"], 2),
+    **dict.fromkeys(["березня", "березень", "марта", "март", "märz", "mars", "marzo", "março"], 3),
+    **dict.fromkeys(["квітня", "квітень", "апреля", "апрель", "avril", "abril"], 4),
+    **dict.fromkeys(["травня", "травень", "мая", "май", "mai", "mayo", "maio"], 5),
+    **dict.fromkeys(["червня", "червень", "июня", "июнь", "juni", "juin", "junio", "junho"], 6),
+    **dict.fromkeys(["липня", "липень", "июля", "июль", "juli", "juillet", "julio", "julho"], 7),
+    **dict.fromkeys(["серпня", "серпень", "августа", "август", "août", "agosto"], 8),
+    **dict.fromkeys(["вересня", "вересень", "сентября", "сентябрь", "septembre", "septiembre", "setembro"], 9),
+    **dict.fromkeys(["жовтня", "жовтень", "октября", "октябрь", "oktober", "octobre", "octubre", "outubro"], 10),
+    **dict.fromkeys(["листопада", "листопад", "ноября", "ноябрь", "novembre", "noviembre", "novembro"], 11),
+    **dict.fromkeys(["грудня", "грудень", "декабря", "декабрь", "dezember", "décembre", "diciembre", "dezembro"], 12),
+}
 _MONTH = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|o[ck]t(?:ober)?|nov(?:ember)?|de[cz](?:ember)?)\.?"
+    r"(?P<mon>"
+    + "|".join(sorted(_LOCAL_MONTHS, key=len, reverse=True))
+    + r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|o[ck]t(?:ober)?|nov(?:ember)?|de[cz](?:ember)?)(?!\w)\.?"
 )
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
@@ -75,7 +93,7 @@ _DATE_FORMS = [
     # March 16, 2023 / Nov. 19, 2019 / November 20th, 2019 / Nov 20 2019
     re.compile(_WEEKDAY + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"\b", re.I),
     # 16 March 2023 / 18 Nov 2019 / 16. März is not covered
-    re.compile(_WEEKDAY + _DAY + r"\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR + r"\b", re.I),
+    re.compile(_WEEKDAY + _DAY + r"\.?\s+(?:de\s+)?" + _MONTH + r",?\s+(?:de\s+)?" + _YEAR + r"\b(?:\s*(?:р\.|г\.|року|года)(?!\w))?", re.I),
     # 2023-03-16, 2023/03/16, 2016.12.01 (optionally ISO with T time)
     re.compile(r"\b(?P<year>(?:19|20)\d\d)(?P<sep>[-/.])(?P<mnum>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)\b"),
     # 11/13/19, 03/16/2023, 11.14.2019: American order unless the first number cannot be a month
@@ -93,7 +111,7 @@ _RELATIVE_RE = re.compile(
 _ROLE_UPDATED = re.compile(r"(updated|modified|last edited|changed)\W*(?:on|at)?\W*$", re.I)
 _ROLE_PUBLISHED = re.compile(r"(published|posted|first published|released|created)\W*(?:on|at)?\W*$", re.I)
 # how far a time may sit from its date ("March 16, 2023 at 9:08 PM", "10:48, Tue, Nov 19, 2019")
-_TIME_AFTER_GAP = re.compile(r"^[\s,|\-–—•·]*(?:at|às|um|a las|,)?[\s,|\-–—]*$", re.I)
+_TIME_AFTER_GAP = re.compile(r"^[\s,|\-–—•·]*(?:at|às|um|a las|à|о|в|,)?[\s,|\-–—]*$", re.I)
 _TIME_BEFORE_GAP = re.compile(r"^[\s,|\-–—•·]*(?:on|,)?[\s,]*$", re.I)
 
 
@@ -155,7 +173,8 @@ def _calendar_date(match: re.Match[str]) -> tuple[int, int, int] | None:
     if year < 100:
         year += 2000
     if groups.get("mon"):
-        month = _MONTHS[groups["mon"].lower()[:3]]
+        name = groups["mon"].lower()
+        month = _LOCAL_MONTHS.get(name) or _MONTHS[name[:3]]
         day = int(groups["day"])
     else:
         month, day = int(groups["mnum"]), int(groups["day"])

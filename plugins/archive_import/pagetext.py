@@ -308,8 +308,9 @@ def _is_title_like(line: _Line) -> bool:
     if line.header or (any(ch.isdigit() for ch in text) and find_dates_safe(text)):
         return False
     first = text.split()[0]
-    # "iTunes", "eBay": a brand may open a headline in lower case
-    return (text[:1].isupper() or text[:1].isdigit() or text[:1] in "\"'“‘«" or not text[:1].isalpha()
+    initial = text[:1]
+    # scripts without capitals (Arabic, Hebrew, CJK) and brands such as "iTunes" open headlines too
+    return (initial.isupper() or not initial.isalpha() or initial.upper() == initial.lower()
             or any(ch.isupper() for ch in first[1:]))
 
 
