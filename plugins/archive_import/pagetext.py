@@ -34,7 +34,7 @@ _HAS_DIGIT = re.compile(r"\d")
 _RELATIVE_TIME = re.compile(r"\b(ago|yesterday|just now)\b", re.I)
 _READING_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s*(?:read|reading|listen)\b", re.I)
 # "By", and its German, French and Spanish forms, opening a byline
-_BYLINE_START = re.compile(r"^(?:written\s+)?(?:by|von|par|por)[:\s]+(?=[A-Z\W])", re.I)
+_BYLINE_START = re.compile(r"^(?:(?:written|posted|reported)\s+)?(?:by|von|par|por)[:\s]+(?=(?-i:[^\W\d_a-z]))", re.I)
 _CREDIT_WORDS = (
     r"photo|photograph|image|getty|afp|\bap\b|reuters|epa|shutterstock|courtesy|credit|via|"
     r"file|xinhua|anadolu|alamy|pool|bloomberg|nurphoto|sopa|tass|ria novosti|istock|unsplash"
@@ -49,7 +49,7 @@ _PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|photograph|getty|images|shutt
 # a photographer's credit on its own line: "Anna Moneymaker/The New York Times"
 _CREDIT_LINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s?/\s?(?:The )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,4}$")
 _SLASH_CREDIT = re.compile(r"^(?P<caption>.*?[.!?])\s*(?P<credit>[^.]{2,60}\s/\s[^.]{2,40})$")
-_BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\|)\s*", re.I)
+_BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\||／|/)\s*", re.I)
 _BYLINE_TAIL = re.compile(r"\s*(?:[-–—|,/]|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\bposted\b)\s*$", re.I)
 _NOT_A_NAME = re.compile(r"\d|^(updated|published|posted|modified)\b", re.I)
 _NAME_TAIL = re.compile(r"\s+(?:publiziert|aktualisiert|updated|published|posted|on|at|am|le|el)\b.*$", re.I)
