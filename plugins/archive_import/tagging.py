@@ -24,7 +24,7 @@ _STOP = frozenset(
     however but also according although because since during despite meanwhile mr mrs ms dr
     monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-    one two three four five six seven eight nine ten first second last new more most some many
+    one two three four five six seven eight nine ten first second last more most some many
     what who why how where which western eastern northern southern read share subscribe
     updated published photo image video advertisement related""".split()
 )
@@ -40,9 +40,12 @@ _DEMONYMS = {
     "Iranian": "Iran", "Israeli": "Israel", "Turkish": "Turkey", "Japanese": "Japan",
     "Indian": "India", "Italian": "Italy", "Spanish": "Spain", "Belarusian": "Belarus",
     "European": "European Union", "Canadian": "Canada", "Australian": "Australia",
+    "Swiss": "Switzerland", "Dutch": "Netherlands", "Swedish": "Sweden", "Georgian": "Georgia",
+    "Moldovan": "Moldova", "Lithuanian": "Lithuania", "Latvian": "Latvia", "Estonian": "Estonia",
 }
-_ATTRIBUTION_AFTER = re.compile(r"^\s+(reported|reports|said|says|noted|wrote|writes|told|according)\b")
-_ATTRIBUTION_BEFORE = re.compile(r"\b(according to|as|told|reported by|via|cited by|said)\s+$", re.I)
+# outlets a story cites ("Politico reported", "according to the Ledger"); people who "said" stay
+_ATTRIBUTION_AFTER = re.compile(r"^\s+(reported|reports|noted|wrote|writes|first reported)\b")
+_ATTRIBUTION_BEFORE = re.compile(r"\b(according to|reported by|cited by|via|citing)\s+(the\s+)?$", re.I)
 _SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|[\"“]\s*|\n\s*)$")
 
 
