@@ -67,7 +67,6 @@ _FEED_TIME_SCORE = -8.0
 _HEADER_SCORE = -25.0
 _TEASER_SCORE = -2.0
 _PACKED_PROSE_FACTOR = 0.3
-_PARAGRAPHED_SHARE = 0.0
 _EARLY_RUN_SHARE = 0.5
 _CONTINUATION_SHARE = 0.3
 _MAX_BOX_LINES = 6
@@ -84,9 +83,9 @@ class _Line:
     repeated: bool
     section_break: str | None
     header: bool
+    """A dateline or byline: the story's body starts below such a line."""
     packed: bool
     """Prose with another long line right above or below (a teaser list, a footer block)."""
-    """A dateline or byline: the story's body starts below such a line, never across it."""
     isolated: bool
     """A line with blank lines around it: a paragraph of its own, not an item of a menu or list."""
     score: float = 0.0
@@ -134,11 +133,12 @@ def word_count(text: str) -> int:
 
 
 def _is_header_line(text: str, words: int) -> bool:
-    if not text or words > 14:
+    """A byline ("By Jane Roe", maybe with its date) or a line that is little more than a date."""
+    if not text or words > 24:
         return False
-    if _BYLINE_START.match(text) and (words <= 10 or (words <= 24 and _HAS_DIGIT.search(text) and find_dates_safe(text))):
+    if _BYLINE_START.match(text) and (words <= 10 or (_HAS_DIGIT.search(text) and _has_date(text))):
         return True
-    return any(ch.isdigit() for ch in text) and looks_like_dateline(text)
+    return words <= 14 and bool(_HAS_DIGIT.search(text)) and looks_like_dateline(text)
 
 
 def _features(lines: list[str], hints: frozenset[str]) -> list[_Line]:
@@ -168,14 +168,14 @@ def _features(lines: list[str], hints: frozenset[str]) -> list[_Line]:
     return result
 
 
-def _score(line: _Line, paragraphed: bool) -> float:
+def _score(line: _Line) -> float:
     """Evidence that a line is article text: sentences score by length, chrome and menus lose.
 
-    On a `paragraphed` page (most prose sits between blank lines, as browsers copy <p>), prose
-    packed into a block of lines is a teaser list or a footer more often than the story.
+    Browsers copy each <p> with blank lines around it, so prose packed into a block of long
+    lines is a teaser list or a footer more often than the story: it counts for less.
     """
     value = _line_score(line)
-    if paragraphed and value > 0 and line.packed:
+    if value > 0 and line.packed:
         return value * _PACKED_PROSE_FACTOR
     return value
 
@@ -288,7 +288,7 @@ def _caption_parts(text: str) -> tuple[str, str] | None:
     return None
 
 
-def find_dates_safe(text: str) -> bool:
+def _has_date(text: str) -> bool:
     """Whether a line holds a date (relative ones included)."""
     try:
         return bool(find_dates(text, "UTC"))
@@ -305,7 +305,7 @@ def _is_title_like(line: _Line) -> bool:
         return False
     if _BYLINE_START.match(text) or _TIME_ONLY.match(text) or _caption_parts(text) or _CREDIT_LINE.match(text):
         return False
-    if line.header or (any(ch.isdigit() for ch in text) and find_dates_safe(text)):
+    if line.header or (any(ch.isdigit() for ch in text) and _has_date(text)):
         return False
     first = text.split()[0]
     initial = text[:1]
@@ -474,11 +474,8 @@ def extract_page_text(
     Fields that cannot be found stay None and `problems` says which and why.
     """
     lines = _features(text.splitlines(), chrome_hints)
-    prose = [line for line in lines if line.sentence and line.words >= 6 and not line.chrome]
-    prose_words = sum(line.words for line in prose)
-    paragraphed = prose_words > 0 and sum(line.words for line in prose if line.isolated) / prose_words >= _PARAGRAPHED_SHARE
     for line in lines:
-        line.score = _score(line, paragraphed)
+        line.score = _score(line)
     run = _best_run(lines)
     if run is None:
         page = PageText(problems=["no article text found (no run of sentences)"])
