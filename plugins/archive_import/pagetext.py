@@ -206,22 +206,29 @@ def _line_score(line: _Line) -> float:
 
 
 def _runs(lines: list[_Line]) -> list[tuple[float, int, int]]:
-    """The best run (sum, start, end) of each stretch between section breaks (Kadane per stretch)."""
-    runs: list[tuple[float, int, int]] = []
-    best: tuple[float, int, int] | None = None
-    total, start = 0.0, 0
-    for index, line in enumerate(lines + [None]):  # type: ignore[list-item]
-        if line is None or line.score == float("-inf"):
+    """The best run (sum, start, end) of each stretch of lines between section breaks."""
+    runs = []
+    stretch_start = 0
+    for index in range(len(lines) + 1):
+        if index == len(lines) or lines[index].score == float("-inf"):
+            best = _best_sum(lines, stretch_start, index)
             if best is not None:
                 runs.append(best)
-            best, total, start = None, 0.0, index + 1
-            continue
+            stretch_start = index + 1
+    return runs
+
+
+def _best_sum(lines: list[_Line], low: int, high: int) -> tuple[float, int, int] | None:
+    """The maximum-sum run (sum, start, end) of lines[low:high] (Kadane), None if none is positive."""
+    best: tuple[float, int, int] | None = None
+    total, start = 0.0, low
+    for index in range(low, high):
         if total <= 0:
             total, start = 0.0, index
-        total += line.score
+        total += lines[index].score
         if total > 0 and (best is None or total > best[0]):
             best = (total, start, index)
-    return runs
+    return best
 
 
 def _crossable(gap: list[_Line]) -> bool:
@@ -297,6 +304,7 @@ def _has_date(text: str) -> bool:
 
 
 def _is_title_like(line: _Line) -> bool:
+    """Could this line be a headline: 3-30 words, no closing period, not chrome, date or credit."""
     text = line.text
     # a repeated line may be the headline itself (a sticky title bar repeats it)
     if not 3 <= line.words <= 30 or line.chrome or line.section_break or (line.repeated and line.words < 4):
