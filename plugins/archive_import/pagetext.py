@@ -346,12 +346,13 @@ class _Header:
         self.captured_at = captured_at
         self.used: dict[int, str] = {}
         self.page = PageText()
+        self.relative_dates: list[str] = []
 
     def _dates_in(self, line: _Line) -> list[FoundDate]:
         try:
             return find_dates(line.text, self.site_tz, self.captured_at)
         except RelativeDateError as error:
-            self.page.problems.append(f"line {line.number}: {error}")
+            self.relative_dates.append(f"line {line.number}: {error}")
             return []
 
     def read(self) -> PageText:
@@ -361,6 +362,9 @@ class _Header:
         anchor = min(i for i in (date_index, byline_index, len(window)) if i is not None)
         self._find_caption(window)
         self._find_headline(window, anchor)
+        if self.page.published is None:
+            # a relative date is only a problem when the page gives no absolute one
+            self.page.problems.extend(self.relative_dates)
         return self.page
 
     def _find_dates(self, window: list[_Line]) -> int | None:
@@ -519,6 +523,10 @@ def extract_page_text(
             paragraphs.append(line.text)
     page.paragraphs = paragraphs
     _report_outside(lines, start, end, used, page)
+    # lines read into fields are reported too, so the report accounts for every line
+    page.removed.extend(RemovedBlock(number, lines[number - 1].text, f"{what} (in the front matter)")
+                        for number, what in used.items())
+    page.removed.sort(key=lambda block: block.line)
     if page.headline is None:
         page.problems.append("no headline found above the article text")
     if page.published is None:
