@@ -68,7 +68,14 @@ def test_wordpress_export_statuses_dates_authors_desks(tmp_path: Path) -> None:
     assert draft["status"] == "draft" and draft["date"] == "2023-02-11T09:00:00+02:00" and draft["desk"] == "news"
     scheduled, scheduled_body = stories["Stadium vote scheduled"]
     assert scheduled["status"] == "draft" and scheduled["date"] == "2023-06-01T08:00:00+03:00"
-    assert scheduled["desk"] == "sport" and scheduled_body.count("\n\n") == 1
+    assert scheduled["desk"] == "sport"
+    assert scheduled_body.split("\n\n") == [
+        "Councillors will vote on the stadium plan next week.",
+        "![The stadium site](https://ledger.example/images/stadium.jpg) The stadium site in Northpoint.",
+        "The vote was postponed twice last year.",
+    ]
+    stadium = next(r for r in summary.records if r.get("article", "").endswith("stadium-vote-scheduled.md"))
+    assert stadium["removed"] == [{"line": 0, "text": '[gallery ids="7,8,9"]', "reason": "WordPress shortcode"}]
     private, _ = stories["Internal: staff rota for March"]
     assert private["status"] == "hidden"
 

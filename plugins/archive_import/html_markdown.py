@@ -11,11 +11,14 @@ import re
 
 from lxml import etree, html
 
-__all__ = ["html_to_markdown", "html_to_text", "escape_markdown"]
+__all__ = ["html_to_markdown", "html_to_text", "escape_markdown", "strip_shortcodes"]
 
 _DROP = {"script", "style", "noscript", "iframe", "form", "button", "svg", "template", "object", "embed"}
 _BLOCKS = {"p", "div", "section", "article", "figure", "header", "footer", "main", "aside", "table", "dl"}
 _GUTENBERG = re.compile(r"<!--\s*/?wp:.*?-->", re.S)
+# WordPress shortcodes: [caption]...[/caption] keeps its picture and text; others are removed
+_CAPTION_SHORTCODE = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.S | re.I)
+_SHORTCODE = re.compile(r"\[(/?)([a-z][\w-]*)((?:\s[^\]]*)?)\]", re.I)
 _SPACES = re.compile(r"[ \t\r\n\u00a0]+")
 _MARKDOWN_START = re.compile(r"^(\s*)([#>+\-*]|\d+[.)])(\s)")
 
@@ -128,6 +131,31 @@ def _blocks(node: etree._Element, out: list[str], depth: int = 0) -> None:
             loose.append(_inline_element(child))
         loose.append(escape_inline(child.tail or ""))
     flush()
+
+
+def strip_shortcodes(fragment: str) -> tuple[str, list[str]]:
+    """The fragment without WordPress shortcodes, and the shortcodes removed (for the report).
+
+    A [caption] keeps its image and caption text as a figure; [embed]URL[/embed] keeps the URL
+    as a paragraph; any other shortcode tag is dropped, its inner text kept.
+    """
+    removed: list[str] = []
+
+    def caption(match: re.Match[str]) -> str:
+        return f"<figure>{match.group(1)}</figure>"
+
+    def embed(match: re.Match[str]) -> str:
+        removed.append(match.group(0))
+        return f"<p>{match.group(1).strip()}</p>"
+
+    fragment = _CAPTION_SHORTCODE.sub(caption, fragment)
+    fragment = re.sub(r"\[embed[^\]]*\](.*?)\[/embed\]", embed, fragment, flags=re.S | re.I)
+
+    def other(match: re.Match[str]) -> str:
+        removed.append(match.group(0))
+        return ""
+
+    return _SHORTCODE.sub(other, fragment), removed
 
 
 def html_to_markdown(fragment: str) -> str:

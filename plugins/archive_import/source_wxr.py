@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 from lxml import etree
 
 from archive_format import localize
-from archive_import.html_markdown import html_to_markdown, html_to_text
-from archive_import.records import ExtractedStory, RejectedSource
+from archive_import.html_markdown import html_to_markdown, html_to_text, strip_shortcodes
+from archive_import.records import ExtractedStory, RejectedSource, RemovedBlock
 from archive_import.settings import ImportSettings
 
 __all__ = ["read_wxr"]
@@ -136,7 +136,8 @@ def _story(path: Path, number: int, item: Any, authors: dict[str, str], settings
             desk = mapped
             break
     login = _text(item, "dc:creator")
-    body = html_to_markdown(_text(item, "content:encoded"))
+    content, shortcodes = strip_shortcodes(_text(item, "content:encoded"))
+    body = html_to_markdown(content)
     if not body:
         return RejectedSource(where, "the post has no content")
     slug = _text(item, "wp:post_name")
@@ -155,7 +156,8 @@ def _story(path: Path, number: int, item: Any, authors: dict[str, str], settings
         "source": {"url": _text(item, "link") or None, "guid": _text(item, "guid") or None},
     }
     notes = [f'WordPress status "{status}" imported as {meta["status"]}'] if status in ("future", "private", "pending") else []
-    return ExtractedStory(meta=meta, body=body, source_path=where, notes=notes)
+    removed = [RemovedBlock(0, code, "WordPress shortcode") for code in shortcodes]
+    return ExtractedStory(meta=meta, body=body, source_path=where, notes=notes, removed=removed)
 
 
 def read_wxr(path: Path, text: str, settings: ImportSettings) -> list[ExtractedStory | RejectedSource]:
