@@ -123,3 +123,19 @@ def test_json_lines_good_lines_import_and_bad_lines_are_rejected_one_by_one(tmp_
     assert any("relative date" in reason for reason in reasons)
     assert any("no text" in reason for reason in reasons)
     assert any("not valid JSON" in reason for reason in reasons)
+
+
+def test_html_page_with_open_graph_only_and_a_time_without_zone(tmp_path: Path) -> None:
+    summary, stories = _run(tmp_path, FIXTURES / "html" / "tram-og-only.html")
+    meta, body = stories["Tram line 4 back on the bridge"]
+    assert meta["date"] == "2023-03-16T09:30:00+02:00"  # the site TIMEZONE fills the missing offset
+    assert meta["byline"] == ["Olena Marsh"] and meta["desk"] == "news" and meta["lang"] == "uk"
+    assert meta["tags"] == ["trams", "bridges"]
+    assert meta["source"]["url"] == "https://ledger.example/2023/03/16/tram-4/"
+    assert body.startswith("Tram line 4 will run across the bridge")
+
+
+def test_html_page_without_a_date_is_rejected(tmp_path: Path) -> None:
+    summary, stories = _run(tmp_path, FIXTURES / "bad" / "undated.html")
+    assert summary.rejected == 1 and stories == {}
+    assert "no publication date" in summary.records[0]["reason"]

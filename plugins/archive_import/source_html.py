@@ -116,8 +116,12 @@ def read_html_page(path: Path, text: str, settings: ImportSettings) -> list[Extr
         modified = parse_date(found["modified"], settings.timezone, settings.captured_at) if found["modified"] else None
     except (ValueError, RelativeDateError) as error:
         raise RejectedSource(str(path), f"date: {error}") from None
-    paragraphs = [part for part in body.split("\n\n") if part.strip()]
     headline = re.sub(r"\s+", " ", found["headline"]).strip()
+    paragraphs = [part for part in body.split("\n\n") if part.strip()]
+    if paragraphs and paragraphs[0].lstrip("# ").strip() == headline:
+        # the page's <h1> repeats the headline, which lives in the front matter
+        paragraphs = paragraphs[1:]
+        body = "\n\n".join(paragraphs)
     meta: dict[str, Any] = {
         "headline": headline,
         "date": date,
