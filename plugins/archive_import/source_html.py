@@ -158,7 +158,10 @@ def _removed_blocks(tree: Any, body: str, headline: str, byline: list[str]) -> l
         if any(child.tag in _TEXT_BLOCKS for child in element.iterdescendants() if isinstance(child.tag, str)):
             continue
         text = _SPACE.sub(" ", element.text_content()).strip()
-        if not text or text in kept or text == headline:
+        if not text or (text in kept and text != headline):
+            continue
+        if text == headline:
+            removed.append(RemovedBlock(element.sourceline or 0, text, "headline (in the front matter)"))
             continue
         regions = {ancestor.tag for ancestor in element.iterancestors()}
         if any(name in text for name in byline) and len(text.split()) <= 12:
