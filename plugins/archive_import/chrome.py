@@ -55,7 +55,9 @@ CHROME_RULES: tuple[ChromeRule, ...] = (
           r"most (popular|read|viewed|shared|emailed|watched)( articles| stories| videos)?|popular( now)?|"
           r"editors'? ?(picks|choice)|more news|news feed|in other news|don't miss|must read|"
           r"from (around|across) the web|more stories|up next|watch next|next (article|story|up))\b.*$", 8),
-    _rule("related link", r"^(related|read more|also read|read also|see also|more|watch|listen|recommended)\s*[:|»>–-]", 30),
+    _rule("related link", r"^(related|read more|also read|read also|see also|see more|more|watch|listen|recommended)\s*[:|»>–-]", 30),
+    # a teaser link labelled with its kind in capitals: "... eating marmot [INSIGHT]"
+    _rule("related link", r"\[[A-Z]{3,12}\]\W*$", 30),
     _rule("footer", r"(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4})|all rights reserved|contact us|about us|careers|"
           r"site ?map|accessibility|advertise with us|terms of (use|service)|privacy policy|follow us)", 20),
     _rule("footer", r"(©|all rights reserved|registered trademarks?|trademarks? of)", 80),

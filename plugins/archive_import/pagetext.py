@@ -273,7 +273,10 @@ def _best_run(lines: list[_Line]) -> tuple[int, int] | None:
         while 0 <= index < len(runs):
             score, other_start, other_end = runs[index]
             gap = lines[end + 1: other_start] if step == 1 else lines[other_end + 1: start]
-            if score < _CONTINUATION_SHARE * runs[chosen][0] or not _crossable(gap):
+            prose = sum(1 for line in lines[other_start: other_end + 1] if line.sentence and line.isolated)
+            # a bare heading ("Trending") between paragraphs interrupts the story less than a box
+            small_gap = sum(1 for line in gap if line.text) <= 2 and prose >= 2
+            if not _crossable(gap) or (score < _CONTINUATION_SHARE * runs[chosen][0] and not small_gap):
                 break
             start, end = min(start, other_start), max(end, other_end)
             index += step
