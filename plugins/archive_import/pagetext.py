@@ -144,14 +144,14 @@ def _is_header_line(text: str, words: int) -> bool:
 def _features(lines: list[str], hints: frozenset[str]) -> list[_Line]:
     stripped = [line.strip() for line in lines]
     counts = Counter(text.lower() for text in stripped if text)
+    word_counts = [word_count(text) if text else 0 for text in stripped]
     result = []
     last = len(stripped) - 1
     for number, text in enumerate(stripped, start=1):
-        words = word_count(text)
         index = number - 1
+        words = word_counts[index]
         isolated = (index == 0 or not stripped[index - 1]) and (index == last or not stripped[index + 1])
-        neighbours = [stripped[i] for i in (index - 1, index + 1) if 0 <= i <= last]
-        packed = not isolated and any(word_count(other) >= 6 for other in neighbours)
+        packed = not isolated and any(word_counts[i] >= 6 for i in (index - 1, index + 1) if 0 <= i <= last)
         chrome = "site chrome (configured)" if text.lower() in hints else (chrome_reason(text) if text else None)
         result.append(_Line(
             number=number,
@@ -291,7 +291,10 @@ def _best_run(lines: list[_Line]) -> tuple[int, int] | None:
 
 def _caption_parts(text: str) -> tuple[str, str] | None:
     """(caption, credit) when the line is a photo caption carrying a credit."""
-    for pattern in (_PAREN_CREDIT, _LABEL_CREDIT, _SLASH_CREDIT):
+    # cheap tests first: most lines have none of the marks a credit needs
+    for mark, pattern in ((")", _PAREN_CREDIT), (":", _LABEL_CREDIT), (" / ", _SLASH_CREDIT)):
+        if mark not in text:
+            continue
         match = pattern.match(text)
         if match:
             return match.group("caption").strip(), match.group("credit").strip()
