@@ -111,12 +111,16 @@ def test_configured_chrome_hint_removes_a_site_line() -> None:
     assert {b.reason for b in hinted.removed if b.text == "Support local news today"} == {"site chrome (configured)"}
 
 
-@pytest.mark.parametrize("name", ["no-date.txt", "relative-date.txt"])
-def test_page_without_findable_date_is_rejected(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize(("name", "reason"), [
+    ("no-date.txt", "no publication date found"),
+    ("relative-date.txt", '"2 hours ago" is a relative date; give the capture time'),
+    ("no-headline.txt", "no headline found"),
+])
+def test_page_without_findable_headline_or_date_is_rejected(tmp_path: Path, name: str, reason: str) -> None:
     run = ImportRun(ImportSettings(content_dir=tmp_path / "content", report_path=None, desks=DESKS), progress=False)
     summary = run.run([TEXT.parent / "bad" / name])
     assert summary.rejected == 1
-    assert "date" in summary.records[0]["reason"]
+    assert reason in summary.records[0]["reason"]
     assert not (tmp_path / "content").exists() or not list((tmp_path / "content").rglob("*.md"))
 
 
