@@ -6,7 +6,7 @@ from pathlib import Path
 
 from archive_import.html_markdown import escape_markdown
 from archive_import.pagetext import extract_page_text
-from archive_import.records import ExtractedStory, RejectedSource, RemovedBlock
+from archive_import.records import ExtractedStory, RejectedSource
 from archive_import.settings import ImportSettings
 from archive_import.tagging import suggest_tags, summarize
 
