@@ -84,3 +84,28 @@ def test_report_lists_every_story_and_every_removed_block(tmp_path: Path) -> Non
     reasons = {block["reason"] for block in imported["removed"]}
     assert {"navigation", "reading time", "audio notice", "newsletter form", "news feed item"} <= reasons
     assert all(block["line"] > 0 and block["text"] for block in imported["removed"])
+
+
+def test_duplicates_are_found_across_runs_through_the_kept_index(tmp_path: Path) -> None:
+    _run(tmp_path, FERRY)
+    assert (tmp_path / "content" / ".archive-import-index.json").is_file()
+    copy = tmp_path / "later" / "ferry.txt"
+    copy.parent.mkdir()
+    copy.write_text(FERRY.read_text(encoding="utf-8"), encoding="utf-8")
+    later = _run(tmp_path, copy)
+    assert (later.imported, later.duplicates) == (0, 1)
+
+
+def test_an_article_edited_since_the_last_run_is_read_again(tmp_path: Path) -> None:
+    _run(tmp_path, FERRY)
+    [article] = _articles(tmp_path)
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "headline: Harbour ferry returns to service after winter repairs at Northpoint yard",
+        "headline: Marigold sails again"), encoding="utf-8")
+    other = tmp_path / "other" / "marigold.txt"
+    other.parent.mkdir()
+    other.write_text("Home\n\nMarigold sails again\n\nMarch 14, 2023 9:00 AM\n\n"
+                     "A different story about the ferry, written by another paper on the same morning.\n\n"
+                     "It says little that the first story did not, but in other words entirely.\n", encoding="utf-8")
+    summary = _run(tmp_path, other)
+    assert summary.duplicates == 1 and article.name in summary.records[0]["reason"]

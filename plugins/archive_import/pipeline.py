@@ -134,6 +134,8 @@ class ImportRun:
                     self.import_file(path)
         finally:
             self.writer.close()
+            if not self.settings.dry_run:
+                self.duplicates.save()
             self._write_report()
         return self.summary
 
