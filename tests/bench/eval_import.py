@@ -116,6 +116,12 @@ def throughput(pages: int) -> float:
             # CPU time of this process: what one core does, whatever else the machine runs
             cpu_rates.append(pages / (time.process_time() - cpu_started))
             print(f"  run {run + 1}: {summary.line()} in {elapsed:.2f} s")
+        # the same sources again into the first run's content/: every story unchanged, index reused
+        settings = ImportSettings(content_dir=Path(tmp) / "content-0", report_path=Path(tmp) / "report-again.jsonl")
+        started = time.perf_counter()
+        summary = ImportRun(settings, progress=False).run([source])
+        again = time.perf_counter() - started
+        print(f"  re-import: {summary.line()} in {again:.2f} s ({pages / again:.0f} page dumps/s)")
     rate = statistics.median(rates)
     ratio = (pages / rate) / statistics.median(baselines)
     print(f"throughput: {rate:.0f} page dumps/s wall clock, {statistics.median(cpu_rates):.0f} per CPU-second "
