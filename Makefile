@@ -143,9 +143,9 @@ SRC ?=
 ARGS ?=
 import: $(RUNTIME_STAMP)
 	@[ -n "$(SRC)" ] || { echo 'make import SRC=<file or folder> [ARGS="--dry-run --force"]'; exit 2; }
-	PYTHONPATH=plugins $(PY) -m archive_import "$(SRC)" --settings "$(CONFFILE)" $(ARGS)
+	$(PY) -m archive_import "$(SRC)" --settings "$(CONFFILE)" $(ARGS)
 
 eval: $(RUNTIME_STAMP)
-	PYTHONPATH=plugins $(PY) tests/bench/eval_import.py $(ARGS)
+	$(PY) tests/bench/eval_import.py $(ARGS)
 
 .PHONY: import eval
