@@ -52,7 +52,9 @@ def test_truncated_html_is_rejected_and_the_batch_goes_on(tmp_path: Path) -> Non
 
 def test_wordpress_export_statuses_dates_authors_desks(tmp_path: Path) -> None:
     summary, stories = _run(tmp_path, FIXTURES / "wxr" / "ledger-export.xml")
-    assert summary.imported == 4 and summary.rejected == 0  # the attachment is not a story
+    assert summary.imported == 4 and summary.rejected == 0
+    skipped = [r for r in summary.records if r["status"] == "skipped"]
+    assert [(r["source"][-7:], r["reason"]) for r in skipped] == [("#item-5", "a WordPress attachment, not a post")]
     festival, body = stories["Harbour festival adds a second weekend"]
     assert festival["date"] == "2023-02-10T14:30:00+02:00"  # post_date_gmt 12:30 UTC in Kyiv
     assert festival["status"] == "published" and festival["desk"] == "culture"

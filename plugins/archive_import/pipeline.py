@@ -18,13 +18,13 @@ from archive_format import article_relpath, format_datetime, render_article, slu
 
 from archive_import.decoding import decode_bytes
 from archive_import.duplicates import DuplicateIndex
-from archive_import.records import ExtractedStory, RejectedSource
+from archive_import.records import ExtractedStory, RejectedSource, SkippedItem
 from archive_import.settings import ImportSettings
 from archive_import.writer import ArticleWriter, atomic_write
 
 __all__ = ["ImportRun", "RunSummary", "detect_format", "readers"]
 
-Reader = Callable[[Path, str, ImportSettings], list["ExtractedStory | RejectedSource"]]
+Reader = Callable[[Path, str, ImportSettings], list["ExtractedStory | RejectedSource | SkippedItem"]]
 
 _EXTENSIONS = {
     ".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".xhtml": "html",
@@ -95,6 +95,8 @@ class RunSummary:
                 f"rejected {self.rejected}")
         if self.counts["kept"]:
             text += f", kept (edited by hand) {self.counts['kept']}"
+        if self.counts["skipped"]:
+            text += f", skipped (not stories) {self.counts['skipped']}"
         return text
 
 
@@ -166,6 +168,8 @@ class ImportRun:
             if isinstance(result, RejectedSource):
                 self._record({"source": result.source_path, "status": "rejected", "format": kind,
                               "reason": result.reason, "encoding": text.encoding, "sha256": digest})
+            elif isinstance(result, SkippedItem):
+                self._record({"source": result.source_path, "status": "skipped", "format": kind, "reason": result.reason})
             else:
                 self.import_story(result, kind, digest, text.encoding)
 

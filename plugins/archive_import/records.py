@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["RemovedBlock", "ExtractedStory", "RejectedSource"]
+__all__ = ["RemovedBlock", "ExtractedStory", "RejectedSource", "SkippedItem"]
 
 
 @dataclass(frozen=True)
@@ -48,3 +48,11 @@ class RejectedSource(Exception):
         super().__init__(f"{source_path}: {reason}")
         self.source_path = source_path
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class SkippedItem:
+    """An item of an export that is not a story (a WordPress attachment, page or menu item)."""
+
+    source_path: str
+    reason: str

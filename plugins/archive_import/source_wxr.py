@@ -19,7 +19,7 @@ from lxml import etree
 
 from archive_format import localize
 from archive_import.html_markdown import html_to_markdown, html_to_text, strip_shortcodes
-from archive_import.records import ExtractedStory, RejectedSource, RemovedBlock
+from archive_import.records import ExtractedStory, RejectedSource, RemovedBlock, SkippedItem
 from archive_import.settings import ImportSettings
 
 __all__ = ["read_wxr"]
@@ -109,11 +109,12 @@ def _date(item: Any, tz_name: str) -> datetime | None:
     return None
 
 
-def _story(path: Path, number: int, item: Any, authors: dict[str, str], settings: ImportSettings) -> ExtractedStory | RejectedSource | None:
+def _story(path: Path, number: int, item: Any, authors: dict[str, str],
+           settings: ImportSettings) -> ExtractedStory | RejectedSource | SkippedItem:
     where = f"{path}#item-{number}"
     kind = _text(item, "wp:post_type") or "post"
     if kind != "post":
-        return None  # attachments, pages and menu items are not stories
+        return SkippedItem(where, f'a WordPress {kind}, not a post')
     status = _text(item, "wp:status") or "publish"
     if status == "trash":
         return RejectedSource(where, "the post is in the WordPress trash")
@@ -160,12 +161,10 @@ def _story(path: Path, number: int, item: Any, authors: dict[str, str], settings
     return ExtractedStory(meta=meta, body=body, source_path=where, notes=notes, removed=removed)
 
 
-def read_wxr(path: Path, text: str, settings: ImportSettings) -> list[ExtractedStory | RejectedSource]:
-    """Every post of a WXR export; broken or unusable items come back as RejectedSource."""
+def read_wxr(path: Path, text: str, settings: ImportSettings) -> list[ExtractedStory | RejectedSource | SkippedItem]:
+    """Every item of a WXR export: posts as stories, broken or unusable posts as RejectedSource,
+    attachments, pages and menu items as SkippedItem."""
     items, broken, authors = _parse_items(path, text)
-    results: list[ExtractedStory | RejectedSource] = list(broken)
-    for number, item in enumerate(items, start=1):
-        story = _story(path, number, item, authors, settings)
-        if story is not None:
-            results.append(story)
+    results: list[ExtractedStory | RejectedSource | SkippedItem] = list(broken)
+    results.extend(_story(path, number, item, authors, settings) for number, item in enumerate(items, start=1))
     return results
