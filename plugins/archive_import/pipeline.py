@@ -161,6 +161,11 @@ class ImportRun:
             self._record({"source": rejection.source_path, "status": "rejected", "format": kind,
                           "reason": rejection.reason, "encoding": text.encoding, "sha256": digest})
             return
+        except Exception as error:  # noqa: BLE001 - one odd file must not stop a batch of thousands
+            self._record({"source": str(path), "status": "rejected", "format": kind, "encoding": text.encoding,
+                          "sha256": digest, "reason": f"the {kind} reader failed on this file "
+                          f"({type(error).__name__}: {error}); please report it with the file"})
+            return
         if not results:
             self._record({"source": str(path), "status": "rejected", "format": kind,
                           "reason": "no story found in the file", "encoding": text.encoding, "sha256": digest})
