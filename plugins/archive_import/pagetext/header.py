@@ -10,6 +10,8 @@ from archive_import.dates import FoundDate, RelativeDateError, find_dates
 from archive_import.pagetext.lines import BYLINE_START, WORD, Line, caption_parts, is_title_like
 from archive_import.records import RemovedBlock
 
+# how far above the body the header may start (share bars and photo credits sit in between)
+_HEADER_WINDOW = 80
 _READING_TIME = re.compile(r"\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?\s*(?:read|reading|listen)\b", re.I)
 _BYLINE_SPLIT = re.compile(r"\s*(?:,|\band\b|&|\||／|/)\s*", re.I)
 _BYLINE_TAIL = re.compile(r"\s*(?:[-–—|,/]|\bon\b|\bat\b|\bupdated\b|\bpublished\b|\bposted\b)\s*$", re.I)
@@ -76,7 +78,7 @@ class Header:
             return []
 
     def read(self) -> PageText:
-        window = [line for line in self.lines[max(0, self.body_start - 40): self.body_start] if line.text]
+        window = [line for line in self.lines[max(0, self.body_start - _HEADER_WINDOW): self.body_start] if line.text]
         date_index = self._find_dates(window)
         byline_index = self._find_byline(window, date_index)
         anchor = min(i for i in (date_index, byline_index, len(window)) if i is not None)
