@@ -58,6 +58,12 @@ def clean_byline(text: str) -> list[str]:
     return names
 
 
+def _sentence_case(text: str) -> bool:
+    """Mostly lower-case words: how a dek reads, where a Title Case headline would not."""
+    words = [word for word in text.split() if word[:1].isalpha()]
+    return bool(words) and sum(word[:1].isupper() for word in words) < 0.4 * len(words)
+
+
 class Header:
     """Reads the lines above the body: dates, byline, caption, headline, section, dek."""
 
@@ -181,6 +187,12 @@ class Header:
             return
         # prefer a line of 4+ words; a two-word label right above is more often a section name
         chosen = next((i for i in found if window[i].words >= 4), found[0])
+        above = window[chosen - 1] if chosen > 0 else None
+        if above is not None and above.number == window[chosen].number - 1 and above.number not in self.used \
+                and is_title_like(above) and not above.text.isupper() \
+                and (above.repeated or (_sentence_case(window[chosen].text) and window[chosen].words >= 8)):
+            # two title lines in a row: the upper one is the headline, the sentence below its dek
+            chosen -= 1
         headline = window[chosen]
         self.page.headline = headline.text
         self.used[headline.number] = "headline"

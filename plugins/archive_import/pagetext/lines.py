@@ -38,6 +38,8 @@ _LABEL_CREDIT = re.compile(
 PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|photograph|getty|images|shutterstock|credit|afp|epa)\b[^()]*)\)\s*(?:\w+\s*){0,2}$", re.I)
 # a photographer's credit on its own line: "Anna Moneymaker/The New York Times"
 _CREDIT_LINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s?/\s?(?:The )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,4}$")
+# "Analysis by Jane Roe", "Photograph by Jane Roe/Getty Images": credits, not headlines
+_CREDITED = re.compile(r"^\w+ by (?-i:[A-Z])|\b(photograph|photo|image|picture)s? by\b|\bgetty\b", re.I)
 _SLASH_CREDIT = re.compile(r"^(?P<caption>.*?[.!?])\s*(?P<credit>[^.]{2,60}\s/\s[^.]{2,40})$")
 
 
@@ -152,7 +154,8 @@ def is_title_like(line: Line) -> bool:
         return False
     if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
         return False
-    if BYLINE_START.match(text) or TIME_ONLY.match(text) or caption_parts(text) or _CREDIT_LINE.match(text):
+    if BYLINE_START.match(text) or TIME_ONLY.match(text) or caption_parts(text) or _CREDIT_LINE.match(text) \
+            or _CREDITED.search(text):
         return False
     if line.header or (any(ch.isdigit() for ch in text) and has_date(text)):
         return False
