@@ -183,3 +183,16 @@ def test_relative_time_elsewhere_does_not_reject_a_dated_page() -> None:
     text = (TEXT / "harbour-ferry.txt").read_text(encoding="utf-8").replace("Edit post", "Updated 2 hours ago")
     page = extract_page_text(text, "Europe/Kyiv")
     assert page.problems == [] and page.published.isoformat() == "2023-03-14T07:45:00+02:00"
+
+
+def test_dek_under_the_headline_is_not_the_headline() -> None:
+    text = ("Home\nSport\nUp next:\nRowers Take The Harbour Cup\nRowers Take The Harbour Cup\n"
+            "the eastbank crew won by two lengths in a race delayed by fog all morning\n"
+            "by Irene Vale\nMay 7, 2023 at 5:20 pm ET • 2 min read\n\n"
+            "The Eastbank rowing club won the harbour regatta on Sunday, two lengths ahead of Northpoint.\n\n"
+            "The race started three hours late because fog lay over the harbour until noon.\n")
+    page = extract_page_text(text, "Europe/Kyiv")
+    assert page.headline == "Rowers Take The Harbour Cup"
+    assert page.byline == ["Irene Vale"]
+    assert page.published.isoformat() == "2023-05-07T17:20:00-04:00"
+    assert page.paragraphs[0].startswith("The Eastbank rowing club")
