@@ -21,13 +21,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("sources", nargs="+", type=Path, metavar="SRC", help="raw files or folders to import")
     parser.add_argument("--dry-run", action="store_true", help="show what would be written; write no article")
     parser.add_argument("--force", action="store_true", help="overwrite articles that were edited by hand")
-    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"),
+    parser.add_argument("--settings", type=Path, default=Path("pelicanconf.py"), metavar="FILE",
                         help="the Pelican settings file to read TIMEZONE, DESKS and IMPORT_* from (default: pelicanconf.py)")
-    parser.add_argument("--content", type=Path, help="content folder to write into (default: PATH of the settings)")
-    parser.add_argument("--report", type=Path, help="JSON-lines report file (default: import-report.jsonl)")
-    parser.add_argument("--timezone", help="zone for dates printed without one (default: TIMEZONE)")
-    parser.add_argument("--desk", dest="default_desk", help="desk for stories the desk mapping does not place")
-    parser.add_argument("--captured-at", help="when the pages were saved (ISO 8601), to resolve \"2 hours ago\"")
+    parser.add_argument("--content", type=Path, metavar="FOLDER", help="content folder to write into (default: PATH of the settings)")
+    parser.add_argument("--report", type=Path, metavar="FILE", help="JSON-lines report file (default: import-report.jsonl)")
+    parser.add_argument("--timezone", metavar="ZONE", help="zone for dates printed without one (default: TIMEZONE)")
+    parser.add_argument("--desk", dest="default_desk", metavar="DESK", help="desk for stories the desk mapping does not place")
+    parser.add_argument("--captured-at", metavar="WHEN", help="when the pages were saved (ISO 8601), to resolve \"2 hours ago\"")
     parser.add_argument("--quiet", action="store_true", help="no progress bar, summary only")
     return parser
 
