@@ -109,3 +109,14 @@ def test_an_article_edited_since_the_last_run_is_read_again(tmp_path: Path) -> N
                      "It says little that the first story did not, but in other words entirely.\n", encoding="utf-8")
     summary = _run(tmp_path, other)
     assert summary.duplicates == 1 and article.name in summary.records[0]["reason"]
+
+
+def test_files_of_other_kinds_are_skipped_with_the_reason(tmp_path: Path) -> None:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "notes.md").write_text("# Notes\n\nMarch 14, 2023\n\nNot a story to import, just notes.\n", encoding="utf-8")
+    (folder / "ferry").write_text(FERRY.read_text(encoding="utf-8"), encoding="utf-8")  # no extension: a page dump
+    summary = _run(tmp_path, folder)
+    assert summary.imported == 1 and summary.counts["skipped"] == 1 and summary.rejected == 0
+    skipped = next(r for r in summary.records if r["status"] == "skipped")
+    assert skipped["source"].endswith("notes.md") and '".md" files are not raw articles' in skipped["reason"]

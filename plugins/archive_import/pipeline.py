@@ -47,8 +47,16 @@ def readers() -> dict[str, Reader]:
             "jsonl": read_json_lines}
 
 
+class UnsupportedFile(ValueError):
+    """A file of a kind the importer does not read (by its extension and its first characters)."""
+
+
 def detect_format(path: Path, text: str) -> str:
-    """The input kind of a raw file, from its extension, else from its first characters."""
+    """The input kind of a raw file, from its extension, else from its first characters.
+
+    Files without an extension are read as page dumps; other unknown extensions (an .md, a .py)
+    raise UnsupportedFile unless their content is plainly HTML, XML or JSON.
+    """
     head = text[:2000].lstrip("\ufeff \t\r\n").lower()
     suffix = path.suffix.lower()
     if suffix == ".xml" or (suffix not in _EXTENSIONS and head.startswith("<?xml")):
@@ -64,6 +72,9 @@ def detect_format(path: Path, text: str) -> str:
         return "html"
     if head.startswith("{"):
         return "jsonl"
+    if suffix:
+        known = ", ".join(sorted(_EXTENSIONS))
+        raise UnsupportedFile(f'"{suffix}" files are not raw articles the importer reads ({known}, .xml)')
     return "text"
 
 
@@ -154,7 +165,11 @@ class ImportRun:
         except ValueError as error:
             self._record({"source": str(path), "status": "rejected", "reason": str(error), "sha256": digest})
             return
-        kind = detect_format(path, text)
+        try:
+            kind = detect_format(path, text)
+        except UnsupportedFile as error:
+            self._record({"source": str(path), "status": "skipped", "reason": str(error)})
+            return
         try:
             results = self.readers[kind](path, text, self.settings)
         except RejectedSource as rejection:
