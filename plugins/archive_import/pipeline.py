@@ -222,7 +222,8 @@ class ImportRun:
             self._record(record)
             return
         outcome = self.writer.write(relpath, render_article(meta, story.body))
-        self.duplicates.add(relpath, meta["headline"], meta["date"], story.body, meta["source"]["path"])
+        if outcome.status != "kept":  # a kept hand edit still says what the editor wrote
+            self.duplicates.add(relpath, meta["headline"], meta["date"], story.body, meta["source"]["path"])
         record["status"] = outcome.status
         if self.settings.dry_run and outcome.status in ("imported", "updated"):
             record["dry_run"] = True
@@ -238,11 +239,10 @@ class ImportRun:
                 meta[key] = format_datetime(meta[key])
         if meta.get("modified") == meta.get("date"):
             meta.pop("modified", None)
-        source = {"format": kind, "sha256": digest, **{k: v for k, v in dict(meta.get("source") or {}).items() if v}}
-        source["format"], source["sha256"] = kind, digest
-        # which raw file (and item) the story came from: re-importing it updates, another source duplicates
-        source["path"] = story.source_path
-        meta["source"] = source
+        # the reader gives url/guid; the run adds the format, the raw file's hash and which file
+        # (and item) it was: re-importing that source updates the story, another source duplicates it
+        found = {key: value for key, value in dict(meta.get("source") or {}).items() if value}
+        meta["source"] = {**found, "format": kind, "sha256": digest, "path": story.source_path}
         meta.setdefault("lang", self.settings.lang)
         meta.setdefault("status", "published")
         meta.setdefault("slug", slugify(str(meta.get("headline", ""))))
