@@ -136,3 +136,16 @@ search: $(RUNTIME_STAMP)
 	@$(PY) -m archive_search --index cache/search-index --sort "$${SORT:-relevance}" --page "$${PAGE:-1}" -- "$$Q"
 
 .PHONY: search
+
+# --- importing raw articles (plugins/archive_import) -------------------------------
+# make import SRC=path/to/exports [ARGS="--dry-run" | ARGS="--force"]; make eval prints dev-set F1 and throughput
+SRC ?=
+ARGS ?=
+import: $(RUNTIME_STAMP)
+	@[ -n "$(SRC)" ] || { echo 'make import SRC=<file or folder> [ARGS="--dry-run --force"]'; exit 2; }
+	$(PY) -m archive_import "$(SRC)" --settings "$(CONFFILE)" $(ARGS)
+
+eval: $(RUNTIME_STAMP)
+	$(PY) tests/bench/eval_import.py $(ARGS)
+
+.PHONY: import eval
