@@ -2,12 +2,13 @@
 
 Layout under the export folder (output/search/ in a site build):
 
-- `manifest.json`   the only fixed name: counts, field statistics, the term-shard table,
+- `manifest.json`   the only fixed name: counts, field statistics, the shard-table files,
                     document-group names, the month table (year facets), Whoosh's document
                     order (ties), names of the desk, calendar and lexicon files.
+- `tables/<hash>.json`     the shard table in slices: first term and name of each shard.
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            Whoosh's document frequency of each (deleted documents included).
-- `positions/<hash>.json`  the same terms' positions, fetched only for phrase queries.
+- `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
 - `lexicon/<hash>.json`    words and frequencies by first letter and length, for corrections;
@@ -29,6 +30,7 @@ import zlib
 from pickle import loads
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date as calendar_date
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,13 +45,16 @@ from .schema import TEXT_FIELDS
 
 FORMAT_VERSION = 1
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
-SHARD_CHARS = 12_000
+SHARD_CHARS = 4_000
+#: Shard-table rows per table file; the manifest lists the table files, so it stays small.
+TABLE_ROWS = 64
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
 FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
 #: Sub-folders the export owns; anything in them not written by this export is removed.
-OWNED_FOLDERS = ("terms", "positions", "docs", "lexicon")
+OWNED_FOLDERS = ("terms", "positions", "tables", "docs", "lexicon")
+EPOCH = calendar_date(1970, 1, 1)
 _JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
 
@@ -276,8 +281,17 @@ def _previous_shards(state_path: Path, target: Path, keys: list[str]) -> dict[tu
     if (state.get("target") != str(target.resolve()) or state.get("manifest") != _digest(manifest_text)
             or keys[:len(state.get("keys", []))] != state.get("keys")):
         return {}
-    table = json.loads(manifest_text)["shards"]
+    table = state.get("shards", [])
     return {(row[0], table[i + 1][0] if i + 1 < len(table) else None): row for i, row in enumerate(table)}
+
+
+def _table_files(shard_table: list[list[str]], out: _Writer) -> list[list[str]]:
+    """Write the shard table in files of TABLE_ROWS rows; return [first term, name] per file."""
+    files = []
+    for start in range(0, len(shard_table), TABLE_ROWS):
+        rows = shard_table[start:start + TABLE_ROWS]
+        files.append([rows[0][0], Path(out.put_named("tables", _dumps(rows))).stem])
+    return files
 
 
 def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) -> ExportReport:
@@ -304,15 +318,18 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             following = shards[number + 1][0] if number + 1 < len(shards) else None
             old = previous.get((terms[0], following))
             if old and not affected.intersection(terms) and all(
-                    (target / folder / f"{name}.json").exists() for folder, name in zip(("terms", "positions"), old[1:])):
+                    (target / folder / f"{old[1]}.json").exists() for folder in ("terms", "positions")):
                 out.keep(f"terms/{old[1]}.json")
-                out.keep(f"positions/{old[2]}.json")
+                out.keep(f"positions/{old[1]}.json")
                 shard_table.append(old)
                 continue
             entries, positions = builder.build(terms)
-            terms_name = out.put_named("terms", _dumps(entries))
-            positions_name = out.put_named("positions", _dumps(positions))
-            shard_table.append([terms[0], Path(terms_name).stem, Path(positions_name).stem])
+            # One name for both files of a shard keeps the table small.
+            terms_text, positions_text = _dumps(entries), _dumps(positions)
+            name = _digest(terms_text + "\n" + positions_text)
+            out.put(f"terms/{name}.json", terms_text)
+            out.put(f"positions/{name}.json", positions_text)
+            shard_table.append([terms[0], name])
         lexicon = _lexicon(words, out)
 
         groups = []
@@ -329,16 +346,16 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         desk_text = _dumps(encode_numbers(desk_code[r["desk"]] for r in records))
         desk_file = out.put(f"desks-{_digest(desk_text)}.json", desk_text)
         months: list[list[int]] = []
-        days: list[int] = []
-        last_day = None
+        days: list[int] = []  # (gap in days since 1970-01-01, gap in articles) per day with articles
+        last_day = last_article = 0
         for article, date in enumerate(dates):
             month = date.year * 100 + date.month
             if not months or months[-1][0] != month:
                 months.append([month, article])
-            day = date.year * 10000 + date.month * 100 + date.day
-            if day != last_day:
-                days += [day, article]
-                last_day = day
+            day = (date.date() - EPOCH).days
+            if not days or day != last_day:
+                days += [day - last_day, article - last_article]
+                last_day, last_article = day, article
         calendar_text = _dumps(encode_numbers(days))
         calendar_file = out.put(f"calendar-{_digest(calendar_text)}.json", calendar_text)
 
@@ -350,7 +367,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "bm25": {"B": weighting.B, "K1": weighting.K1},
             "fields": [{"name": name, "length": reader.field_length(name)} for name in TEXT_FIELDS]
             + [{"name": name} for name in FILTER_FIELDS],
-            "shards": shard_table,
+            "shardTables": _table_files(shard_table, out),
             "docGroups": groups,
             "docGroupSize": DOC_GROUP_SIZE,
             "desks": desks,
@@ -368,7 +385,8 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     os.replace(temporary, manifest_path)
     written = out.bytes + len(manifest_text.encode("utf-8"))
     _remove_stale(target, out.written | {manifest_path})
-    state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys}
+    state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
+             "shards": shard_table}
     temporary_state = state_path.with_name(state_path.name + ".tmp")
     temporary_state.write_text(json.dumps(state), encoding="utf-8")
     os.replace(temporary_state, state_path)
