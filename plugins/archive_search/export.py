@@ -29,6 +29,7 @@ import os
 import zlib
 from pickle import loads
 from collections import defaultdict
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
 from datetime import datetime
@@ -99,6 +100,12 @@ class _Writer:
             temporary = path.with_name(path.name + ".tmp")
             temporary.write_bytes(data)
             os.replace(temporary, path)
+        return relpath
+
+    def assume(self, relpath: str, text: str) -> str:
+        """Count a file as written without touching it: its content-named folder has it."""
+        self.written.add(self.root / relpath)
+        self.bytes += len(text.encode("utf-8"))
         return relpath
 
     def keep(self, relpath: str) -> None:
@@ -268,21 +275,66 @@ def _lexicon(words: dict[str, int], out: _Writer) -> str:
     return Path(out.put_named("lexicon", _dumps(directory))).stem
 
 
-def _previous_shards(state_path: Path, target: Path, keys: list[str]) -> dict[tuple[str, str | None], list[str]]:
-    """Shards of the last export to `target` that may be reused, by (first term, next shard's first).
+@dataclass
+class _Previous:
+    """The last export to the same folder, when its shards can be reused."""
 
-    Nothing is reusable unless that export is still in place and every article kept its number.
-    """
+    rows: list[list[str]]
+    sizes: dict[str, int]
+    words: dict[str, int]
+    target: Path
+
+    def __post_init__(self) -> None:
+        self.firsts = [row[0] for row in self.rows]
+        self.by_bounds = {(row[0], self.rows[i + 1][0] if i + 1 < len(self.rows) else None): row
+                          for i, row in enumerate(self.rows)}
+        self._loaded: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+    def entry(self, key: str) -> tuple[Any, Any]:
+        """The exported postings and positions of `key` in the previous export."""
+        name = self.rows[bisect_right(self.firsts, key) - 1][1]
+        if name not in self._loaded:
+            self._loaded[name] = tuple(json.loads((self.target / folder / f"{name}.json").read_text(encoding="utf-8"))
+                                       for folder in ("terms", "positions"))
+        terms, positions = self._loaded[name]
+        return terms.get(key), positions.get(key)
+
+
+def _previous_export(state_path: Path, target: Path, keys: list[str]) -> _Previous | None:
+    """The last export to `target` if it is intact and every article kept its number."""
     try:
         state = json.loads(state_path.read_text(encoding="utf-8"))
         manifest_text = (target / "manifest.json").read_text(encoding="utf-8")
     except (OSError, ValueError):
-        return {}
+        return None
     if (state.get("target") != str(target.resolve()) or state.get("manifest") != _digest(manifest_text)
             or keys[:len(state.get("keys", []))] != state.get("keys")):
-        return {}
-    table = state.get("shards", [])
-    return {(row[0], table[i + 1][0] if i + 1 < len(table) else None): row for i, row in enumerate(table)}
+        return None
+    rows, sizes, words = state.get("shards"), state.get("sizes"), state.get("words")
+    if rows is None or sizes is None or words is None or not all(
+            (target / folder / f"{row[1]}.json").exists() for row in rows for folder in ("terms", "positions")):
+        return None
+    return _Previous(rows, sizes, words, target)
+
+
+def _update_dictionary(reader: IndexReader, previous: _Previous, affected: set[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """The previous export's term sizes and word frequencies, recomputed for `affected` keys."""
+    sizes, words = dict(previous.sizes), dict(previous.words)
+    for key in affected:
+        field_name, _, value = key.partition(":")
+        if value and field_name in FILTER_FIELDS:
+            frequency = reader.doc_frequency(field_name, value)
+            sizes[key] = len(key) + 4 + frequency * 2
+            if not frequency:
+                del sizes[key]
+            continue
+        frequency = sum(reader.doc_frequency(field, key) for field in TEXT_FIELDS)
+        sizes[key] = sum(len(key) + 4 + reader.doc_frequency(field, key) * 4 for field in TEXT_FIELDS
+                         if (field, key) in reader)
+        words[key] = frequency
+        if not frequency:
+            del sizes[key], words[key]
+    return sizes, words
 
 
 def _table_files(shard_table: list[list[str]], out: _Writer) -> list[list[str]]:
@@ -309,21 +361,35 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         whoosh_order, records, dates, keys = _document_order(reader)
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target)
-        previous = _previous_shards(state_path, target, keys) if affected is not None else {}
-        sizes, words = _dictionary(reader)
+        previous = _previous_export(state_path, target, keys) if affected is not None else None
+        if previous is None:
+            sizes, words = _dictionary(reader)
+        else:
+            sizes, words = _update_dictionary(reader, previous, affected)
         builder = _ShardBuilder(reader, ours, whoosh_order)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
         for number, terms in enumerate(shards):
             following = shards[number + 1][0] if number + 1 < len(shards) else None
-            old = previous.get((terms[0], following))
-            if old and not affected.intersection(terms) and all(
-                    (target / folder / f"{old[1]}.json").exists() for folder in ("terms", "positions")):
-                out.keep(f"terms/{old[1]}.json")
-                out.keep(f"positions/{old[1]}.json")
-                shard_table.append(old)
-                continue
-            entries, positions = builder.build(terms)
+            if previous is not None:
+                old = previous.by_bounds.get((terms[0], following))
+                if old and not affected.intersection(terms):
+                    out.keep(f"terms/{old[1]}.json")
+                    out.keep(f"positions/{old[1]}.json")
+                    shard_table.append(old)
+                    continue
+                # Unaffected terms keep their exported entries; only touched ones are re-read.
+                entries, positions = builder.build([term for term in terms if term in affected])
+                for term in terms:
+                    if term not in affected:
+                        entry, places = previous.entry(term)
+                        entries[term] = entry
+                        if places is not None:
+                            positions[term] = places
+                entries = dict(sorted(entries.items()))
+                positions = dict(sorted(positions.items()))
+            else:
+                entries, positions = builder.build(terms)
             # One name for both files of a shard keeps the table small.
             terms_text, positions_text = _dumps(entries), _dumps(positions)
             name = _digest(terms_text + "\n" + positions_text)
@@ -337,8 +403,10 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             chunk = records[start:start + DOC_GROUP_SIZE]
             texts = [_dumps(record) for record in chunk]
             name = _digest("\n".join(texts))
+            # A group folder is named by its content: if it exists, its files are right.
+            written = out.put if not (target / "docs" / name).is_dir() else out.assume
             for offset, text in enumerate(texts):
-                out.put(f"docs/{name}/{start + offset}.json", text)
+                written(f"docs/{name}/{start + offset}.json", text)
             groups.append(name)
 
         desks = sorted({record["desk"] for record in records})
@@ -386,7 +454,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     written = out.bytes + len(manifest_text.encode("utf-8"))
     _remove_stale(target, out.written | {manifest_path})
     state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
-             "shards": shard_table}
+             "shards": shard_table, "sizes": sizes, "words": words}
     temporary_state = state_path.with_name(state_path.name + ".tmp")
     temporary_state.write_text(json.dumps(state), encoding="utf-8")
     os.replace(temporary_state, state_path)
