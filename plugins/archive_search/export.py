@@ -2,12 +2,13 @@
 
 Layout under the export folder (output/search/ in a site build):
 
-- `manifest.json`   the only fixed name: counts, field statistics, the term-shard table,
+- `manifest.json`   the only fixed name: counts, field statistics, the shard-table files,
                     document-group names, the month table (year facets), Whoosh's document
                     order (ties), names of the desk, calendar and lexicon files.
+- `tables/<hash>.json`     the shard table in slices: first term and name of each shard.
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            Whoosh's document frequency of each (deleted documents included).
-- `positions/<hash>.json`  the same terms' positions, fetched only for phrase queries.
+- `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
 - `lexicon/<hash>.json`    words and frequencies by first letter and length, for corrections;
@@ -28,7 +29,9 @@ import os
 import zlib
 from pickle import loads
 from collections import defaultdict
+from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import date as calendar_date
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -43,13 +46,16 @@ from .schema import TEXT_FIELDS
 
 FORMAT_VERSION = 1
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
-SHARD_CHARS = 12_000
+SHARD_CHARS = 4_000
+#: Shard-table rows per table file; the manifest lists the table files, so it stays small.
+TABLE_ROWS = 64
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
 FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
 #: Sub-folders the export owns; anything in them not written by this export is removed.
-OWNED_FOLDERS = ("terms", "positions", "docs", "lexicon")
+OWNED_FOLDERS = ("terms", "positions", "tables", "docs", "lexicon")
+EPOCH = calendar_date(1970, 1, 1)
 _JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
 
@@ -94,6 +100,12 @@ class _Writer:
             temporary = path.with_name(path.name + ".tmp")
             temporary.write_bytes(data)
             os.replace(temporary, path)
+        return relpath
+
+    def assume(self, relpath: str, text: str) -> str:
+        """Count a file as written without touching it: its content-named folder has it."""
+        self.written.add(self.root / relpath)
+        self.bytes += len(text.encode("utf-8"))
         return relpath
 
     def keep(self, relpath: str) -> None:
@@ -263,21 +275,75 @@ def _lexicon(words: dict[str, int], out: _Writer) -> str:
     return Path(out.put_named("lexicon", _dumps(directory))).stem
 
 
-def _previous_shards(state_path: Path, target: Path, keys: list[str]) -> dict[tuple[str, str | None], list[str]]:
-    """Shards of the last export to `target` that may be reused, by (first term, next shard's first).
+@dataclass
+class _Previous:
+    """The last export to the same folder, when its shards can be reused."""
 
-    Nothing is reusable unless that export is still in place and every article kept its number.
-    """
+    rows: list[list[str]]
+    sizes: dict[str, int]
+    words: dict[str, int]
+    target: Path
+
+    def __post_init__(self) -> None:
+        self.firsts = [row[0] for row in self.rows]
+        self.by_bounds = {(row[0], self.rows[i + 1][0] if i + 1 < len(self.rows) else None): row
+                          for i, row in enumerate(self.rows)}
+        self._loaded: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+    def entry(self, key: str) -> tuple[Any, Any]:
+        """The exported postings and positions of `key` in the previous export."""
+        name = self.rows[bisect_right(self.firsts, key) - 1][1]
+        if name not in self._loaded:
+            self._loaded[name] = tuple(json.loads((self.target / folder / f"{name}.json").read_text(encoding="utf-8"))
+                                       for folder in ("terms", "positions"))
+        terms, positions = self._loaded[name]
+        return terms.get(key), positions.get(key)
+
+
+def _previous_export(state_path: Path, target: Path, keys: list[str]) -> _Previous | None:
+    """The last export to `target` if it is intact and every article kept its number."""
     try:
         state = json.loads(state_path.read_text(encoding="utf-8"))
         manifest_text = (target / "manifest.json").read_text(encoding="utf-8")
     except (OSError, ValueError):
-        return {}
+        return None
     if (state.get("target") != str(target.resolve()) or state.get("manifest") != _digest(manifest_text)
             or keys[:len(state.get("keys", []))] != state.get("keys")):
-        return {}
-    table = json.loads(manifest_text)["shards"]
-    return {(row[0], table[i + 1][0] if i + 1 < len(table) else None): row for i, row in enumerate(table)}
+        return None
+    rows, sizes, words = state.get("shards"), state.get("sizes"), state.get("words")
+    if rows is None or sizes is None or words is None or not all(
+            (target / folder / f"{row[1]}.json").exists() for row in rows for folder in ("terms", "positions")):
+        return None
+    return _Previous(rows, sizes, words, target)
+
+
+def _update_dictionary(reader: IndexReader, previous: _Previous, affected: set[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """The previous export's term sizes and word frequencies, recomputed for `affected` keys."""
+    sizes, words = dict(previous.sizes), dict(previous.words)
+    for key in affected:
+        field_name, _, value = key.partition(":")
+        if value and field_name in FILTER_FIELDS:
+            frequency = reader.doc_frequency(field_name, value)
+            sizes[key] = len(key) + 4 + frequency * 2
+            if not frequency:
+                del sizes[key]
+            continue
+        frequency = sum(reader.doc_frequency(field, key) for field in TEXT_FIELDS)
+        sizes[key] = sum(len(key) + 4 + reader.doc_frequency(field, key) * 4 for field in TEXT_FIELDS
+                         if (field, key) in reader)
+        words[key] = frequency
+        if not frequency:
+            del sizes[key], words[key]
+    return sizes, words
+
+
+def _table_files(shard_table: list[list[str]], out: _Writer) -> list[list[str]]:
+    """Write the shard table in files of TABLE_ROWS rows; return [first term, name] per file."""
+    files = []
+    for start in range(0, len(shard_table), TABLE_ROWS):
+        rows = shard_table[start:start + TABLE_ROWS]
+        files.append([rows[0][0], Path(out.put_named("tables", _dumps(rows))).stem])
+    return files
 
 
 def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) -> ExportReport:
@@ -295,24 +361,41 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         whoosh_order, records, dates, keys = _document_order(reader)
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target)
-        previous = _previous_shards(state_path, target, keys) if affected is not None else {}
-        sizes, words = _dictionary(reader)
+        previous = _previous_export(state_path, target, keys) if affected is not None else None
+        if previous is None:
+            sizes, words = _dictionary(reader)
+        else:
+            sizes, words = _update_dictionary(reader, previous, affected)
         builder = _ShardBuilder(reader, ours, whoosh_order)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
         for number, terms in enumerate(shards):
             following = shards[number + 1][0] if number + 1 < len(shards) else None
-            old = previous.get((terms[0], following))
-            if old and not affected.intersection(terms) and all(
-                    (target / folder / f"{name}.json").exists() for folder, name in zip(("terms", "positions"), old[1:])):
-                out.keep(f"terms/{old[1]}.json")
-                out.keep(f"positions/{old[2]}.json")
-                shard_table.append(old)
-                continue
-            entries, positions = builder.build(terms)
-            terms_name = out.put_named("terms", _dumps(entries))
-            positions_name = out.put_named("positions", _dumps(positions))
-            shard_table.append([terms[0], Path(terms_name).stem, Path(positions_name).stem])
+            if previous is not None:
+                old = previous.by_bounds.get((terms[0], following))
+                if old and not affected.intersection(terms):
+                    out.keep(f"terms/{old[1]}.json")
+                    out.keep(f"positions/{old[1]}.json")
+                    shard_table.append(old)
+                    continue
+                # Unaffected terms keep their exported entries; only touched ones are re-read.
+                entries, positions = builder.build([term for term in terms if term in affected])
+                for term in terms:
+                    if term not in affected:
+                        entry, places = previous.entry(term)
+                        entries[term] = entry
+                        if places is not None:
+                            positions[term] = places
+                entries = dict(sorted(entries.items()))
+                positions = dict(sorted(positions.items()))
+            else:
+                entries, positions = builder.build(terms)
+            # One name for both files of a shard keeps the table small.
+            terms_text, positions_text = _dumps(entries), _dumps(positions)
+            name = _digest(terms_text + "\n" + positions_text)
+            out.put(f"terms/{name}.json", terms_text)
+            out.put(f"positions/{name}.json", positions_text)
+            shard_table.append([terms[0], name])
         lexicon = _lexicon(words, out)
 
         groups = []
@@ -320,8 +403,10 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             chunk = records[start:start + DOC_GROUP_SIZE]
             texts = [_dumps(record) for record in chunk]
             name = _digest("\n".join(texts))
+            # A group folder is named by its content: if it exists, its files are right.
+            written = out.put if not (target / "docs" / name).is_dir() else out.assume
             for offset, text in enumerate(texts):
-                out.put(f"docs/{name}/{start + offset}.json", text)
+                written(f"docs/{name}/{start + offset}.json", text)
             groups.append(name)
 
         desks = sorted({record["desk"] for record in records})
@@ -329,16 +414,16 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         desk_text = _dumps(encode_numbers(desk_code[r["desk"]] for r in records))
         desk_file = out.put(f"desks-{_digest(desk_text)}.json", desk_text)
         months: list[list[int]] = []
-        days: list[int] = []
-        last_day = None
+        days: list[int] = []  # (gap in days since 1970-01-01, gap in articles) per day with articles
+        last_day = last_article = 0
         for article, date in enumerate(dates):
             month = date.year * 100 + date.month
             if not months or months[-1][0] != month:
                 months.append([month, article])
-            day = date.year * 10000 + date.month * 100 + date.day
-            if day != last_day:
-                days += [day, article]
-                last_day = day
+            day = (date.date() - EPOCH).days
+            if not days or day != last_day:
+                days += [day - last_day, article - last_article]
+                last_day, last_article = day, article
         calendar_text = _dumps(encode_numbers(days))
         calendar_file = out.put(f"calendar-{_digest(calendar_text)}.json", calendar_text)
 
@@ -350,7 +435,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "bm25": {"B": weighting.B, "K1": weighting.K1},
             "fields": [{"name": name, "length": reader.field_length(name)} for name in TEXT_FIELDS]
             + [{"name": name} for name in FILTER_FIELDS],
-            "shards": shard_table,
+            "shardTables": _table_files(shard_table, out),
             "docGroups": groups,
             "docGroupSize": DOC_GROUP_SIZE,
             "desks": desks,
@@ -368,7 +453,8 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     os.replace(temporary, manifest_path)
     written = out.bytes + len(manifest_text.encode("utf-8"))
     _remove_stale(target, out.written | {manifest_path})
-    state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys}
+    state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
+             "shards": shard_table, "sizes": sizes, "words": words}
     temporary_state = state_path.with_name(state_path.name + ".tmp")
     temporary_state.write_text(json.dumps(state), encoding="utf-8")
     os.replace(temporary_state, state_path)

@@ -47,7 +47,7 @@ class UpdateReport:
     unchanged: int = 0
     #: Term keys (as exported: "word", "desk:slug", "tag:slug") whose postings changed.
     affected: set[str] = field(default_factory=set)
-    #: True when the index was optimized (every statistic changed).
+    #: True when deleted documents were purged (optimized or merged): every statistic changed.
     optimized: bool = False
 
     @property
@@ -178,11 +178,16 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     except BaseException:
         writer.cancel()
         raise
+    with ix.reader() as reader:
+        expected = reader.doc_count_all() + len(to_write)
     writer.commit()
     with ix.reader() as reader:
         deleted = reader.doc_count_all() - reader.doc_count()
         total = reader.doc_count_all()
     if optimize or (deleted and deleted >= optimize_share * total):
         ix.optimize()
+        report.optimized = True
+    elif total != expected:
+        # Whoosh merged segments and purged deleted documents: statistics moved everywhere.
         report.optimized = True
     return report

@@ -27,6 +27,8 @@ MAX_QUERY_WORDS = 32
 #: Shorter words are never corrected: too many real words lie within two edits of them.
 MIN_CORRECTED_LENGTH = 4
 MAX_EDIT_DISTANCE = 2
+#: Candidates tried per misspelled word before settling for the closest.
+MAX_CORRECTION_TRIES = 3
 OPERATORS = frozenset({"OR", "AND", "NOT"})
 NOTHING_TO_SEARCH = (
     "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing)."
@@ -117,19 +119,30 @@ def plain_words(query: str) -> list[tuple[int, int, str]]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of `a` and `b`, or limit + 1 once it must exceed `limit`."""
+    """Edit distance of `a` and `b` counting a swap of neighbours as one edit (optimal string
+    alignment), or limit + 1 when the lengths alone put it past `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         current = [i]
         for j in range(1, len(b) + 1):
             cost = 0 if a[i - 1] == b[j - 1] else 1
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[len(b)]
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, before[j - 2] + 1)
+            current.append(value)
+        before, previous = previous, current
+    return min(previous[len(b)], limit + 1)
+
+
+def _replace_spots(query: str, spots: list[tuple[int, int]], words: list[str]) -> str:
+    pieces, cursor = [], 0
+    for (start, end), word in zip(spots, words):
+        pieces += [query[cursor:start], word]
+        cursor = end
+    return "".join(pieces) + query[cursor:]
 
 
 @dataclass(frozen=True)
@@ -189,31 +202,42 @@ class ArchiveSearcher:
             self._lexicon = groups
         return self._lexicon
 
-    def correction(self, term: str) -> str | None:
-        """Closest index word to an unknown `term` (same first letter), most frequent first."""
-        candidates = []
+    def candidates(self, term: str) -> list[str]:
+        """Index words within two edits of an unknown `term` (same first letter): closest, then
+        most frequent, then alphabetical; at most MAX_CORRECTION_TRIES."""
+        ranked = []
         for length in range(len(term) - MAX_EDIT_DISTANCE, len(term) + MAX_EDIT_DISTANCE + 1):
             for word, frequency in self.lexicon().get(f"{term[0]}{length}", {}).items():
-                if word == term:
-                    continue
                 distance = edit_distance(term, word, MAX_EDIT_DISTANCE)
-                if distance <= MAX_EDIT_DISTANCE:
-                    candidates.append((distance, -frequency, word))
-        return min(candidates)[2] if candidates else None
+                if word != term and distance <= MAX_EDIT_DISTANCE:
+                    ranked.append((distance, -frequency, word))
+        return [word for _, _, word in sorted(ranked)[:MAX_CORRECTION_TRIES]]
 
     def corrected(self, query: str) -> str | None:
-        """`query` with each unknown plain word replaced by its correction, or None."""
-        pieces = []
-        cursor = 0
+        """`query` with each unknown plain word replaced by a correction, or None.
+
+        Each word takes the first of its candidates with which all the words find something
+        (the others at their current choice); failing that, its closest candidate.
+        """
+        spots, options = [], []
         for start, end, text in plain_words(query):
             terms = self.analyze(text)
             if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH or self.frequency(terms[0]):
                 continue
-            replacement = self.correction(terms[0])
-            if replacement:
-                pieces += [query[cursor:start], replacement]
-                cursor = end
-        return "".join(pieces) + query[cursor:] if pieces else None
+            found = self.candidates(terms[0])
+            if found:
+                spots.append((start, end))
+                options.append(found)
+        if not spots:
+            return None
+        choice = [found[0] for found in options]
+        for index, found in enumerate(options):
+            for candidate in found:
+                trial = choice[:index] + [candidate] + choice[index + 1:]
+                if self.count(self.parse(_replace_spots(query, spots, trial))):
+                    choice = trial
+                    break
+        return _replace_spots(query, spots, choice)
 
     def parse(self, query: str, any_words: bool = False) -> Parsed | None:
         """Return the Whoosh query for `query` and the query of excluded articles, or None."""

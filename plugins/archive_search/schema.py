@@ -26,7 +26,8 @@ def build_schema() -> Schema:
     unchanged article is never re-indexed; `record` is the JSON shown on a results page;
     `source` the compressed indexed text, to tell which terms an edit touches.
     """
-    analyzer = StemmingAnalyzer()
+    # An unbounded stem cache: Whoosh's bounded one costs more than the archive's vocabulary.
+    analyzer = StemmingAnalyzer(cachesize=-1)
     return Schema(
         key=ID(unique=True, stored=True),
         fingerprint=ID(stored=True),

@@ -94,8 +94,8 @@ def build_worker(n: int, folder: Path) -> dict[str, float]:
         target = (attempt * 7919) % n
         changed[target] = replace(changed[target], body=changed[target].body + f" Correction {attempt}.")
         started = time.perf_counter()
-        update_index(folder / "index", changed)
-        export_index(open_index(folder / "index"), folder / "search")
+        report = update_index(folder / "index", changed)
+        export_index(open_index(folder / "index"), folder / "search", None if report.optimized else report.affected)
         reindex.append(time.perf_counter() - started)
         documents = changed
     figures["reindex one s"] = statistics.median(reindex)
@@ -154,6 +154,10 @@ def quality(export_dir: Path, index_dir: Path, documents: list[Any], count: int,
         analyze = archive.analyze
     rng = random.Random(2026)
     sample = rng.sample(documents, min(count, len(documents)))
+    # The BBC corpus carries some stories twice; finding either copy finds the story.
+    copies: dict[str, set[str]] = {}
+    for doc in documents:
+        copies.setdefault(doc.body, set()).add(doc.url)
     rows = []
     for words in (2, 3):
         for spelled in ("right", "one typo"):
@@ -166,12 +170,13 @@ def quality(export_dir: Path, index_dir: Path, documents: list[Any], count: int,
                     longest = max(chosen, key=len)
                     chosen = [_typo(w, rng) if w is longest else w for w in chosen]
                 cases.append(Case(" ".join(chosen), "known item"))
-                targets.append(doc.url)
+                targets.append(copies[doc.body])
             answers = engine_answers(export_dir, cases, work)
             ranks = []
-            for answer, url in zip(answers, targets):
+            for answer, wanted in zip(answers, targets):
                 urls = [hit["doc"]["url"] for hit in answer["hits"]]
-                ranks.append(urls.index(url) + 1 if url in urls else None)
+                found = [rank for rank, url in enumerate(urls, start=1) if url in wanted]
+                ranks.append(found[0] if found else None)
             s1 = sum(rank == 1 for rank in ranks) / len(ranks)
             s10 = sum(rank is not None for rank in ranks) / len(ranks)
             mrr = sum(1 / rank for rank in ranks if rank) / len(ranks)

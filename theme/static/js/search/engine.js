@@ -53,6 +53,7 @@ const MIN_CORRECTED_LENGTH = 4;
 const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
 const MAX_EDIT_DISTANCE = 2;
+const MAX_CORRECTION_TRIES = 3;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 6;
 
@@ -431,22 +432,38 @@ export function plainWords(query) {
   return words;
 }
 
-/** Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`. */
+/**
+ * Edit distance counting a swap of neighbours as one edit (optimal string alignment), or
+ * limit + 1 when the lengths alone put it past `limit` (same as query.py's edit_distance).
+ */
 export function editDistance(a, b, limit) {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
-    let best = i;
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      best = Math.min(best, current[j]);
+      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, before[j - 2] + 1);
+      }
+      current.push(value);
     }
-    if (best > limit) return limit + 1;
+    before = previous;
     previous = current;
   }
-  return previous[b.length];
+  return Math.min(previous[b.length], limit + 1);
+}
+
+function replaceSpots(query, spots, words) {
+  let result = "";
+  let cursor = 0;
+  spots.forEach(([start, end], index) => {
+    result += query.slice(cursor, start) + words[index];
+    cursor = end;
+  });
+  return result + query.slice(cursor);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -464,7 +481,7 @@ class ArchiveSearch {
     this.fieldNames = manifest.fields.map((field) => field.name);
     this.avgLength = manifest.fields.map((field) =>
       "length" in field ? field.length / (manifest.count || 1) || 1 : null);
-    this.shardFirsts = manifest.shards.map((shard) => shard[0]);
+    this.tableFirsts = manifest.shardTables.map((table) => table[0]);
     this.decoded = new Map();
   }
 
@@ -481,22 +498,36 @@ class ArchiveSearch {
     return this.cache.get(path);
   }
 
-  shardIndex(term) {
+  /** Index of the last entry of sorted `firsts` that is <= `term` (-1 if none). */
+  static lastAtMost(firsts, term) {
     let lo = 0;
-    let hi = this.shardFirsts.length - 1;
-    if (hi < 0 || term < this.shardFirsts[0]) return -1;
+    let hi = firsts.length - 1;
+    if (hi < 0 || term < firsts[0]) return -1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.shardFirsts[mid] <= term) lo = mid;
+      if (firsts[mid] <= term) lo = mid;
       else hi = mid - 1;
     }
     return lo;
   }
 
+  async table(index) {
+    return this.json(`tables/${this.manifest.shardTables[index][1]}.json`);
+  }
+
+  /** [table index, row index, row] of the shard that would hold `term`, or null. */
+  async shardOf(term) {
+    const tableIndex = ArchiveSearch.lastAtMost(this.tableFirsts, term);
+    if (tableIndex < 0) return null;
+    const rows = await this.table(tableIndex);
+    const rowIndex = ArchiveSearch.lastAtMost(rows.map((row) => row[0]), term);
+    return rowIndex < 0 ? null : [tableIndex, rowIndex, rows[rowIndex]];
+  }
+
   async entry(key) {
-    const index = this.shardIndex(key);
-    if (index < 0) return null;
-    const shard = await this.json(`terms/${this.manifest.shards[index][1]}.json`);
+    const place = await this.shardOf(key);
+    if (!place) return null;
+    const shard = await this.json(`terms/${place[2][1]}.json`);
     return shard[key] ?? null;
   }
 
@@ -536,8 +567,23 @@ class ArchiveSearch {
     return field === "desk" || field === "tag" ? `${field}:${text}` : text;
   }
 
+  /** Articles of a desk, from the desk codes the facets use anyway (Whoosh weight 1 each). */
+  async deskSet(slug) {
+    const codes = await this.deskCodes();
+    const code = this.manifest.desks.findIndex((desk) => desk.toLowerCase() === slug);
+    const ids = [];
+    if (code >= 0) codes.forEach((value, id) => { if (value === code) ids.push(id); });
+    return makeSet(ids, ids.map(() => 1));
+  }
+
+  async deskCodes() {
+    if (!this.codes) this.codes = decodeNumbers(await this.json(this.manifest.deskCodes));
+    return this.codes;
+  }
+
   /** Term matches scored as Whoosh scores them (BM25F for text, the weight for desk/tag). */
   async termSet(field, text) {
+    if (field === "desk") return this.deskSet(text);
     const fieldIndex = this.fieldIndex(field);
     const postings = fieldIndex < 0 ? null : await this.postings(this.termKey(field, text), fieldIndex);
     if (!postings) return EMPTY;
@@ -551,13 +597,26 @@ class ArchiveSearch {
 
   /** Text terms of the dictionary starting with `prefix` (null when the prefix is too broad). */
   async expandPrefix(prefix) {
-    const first = Math.max(0, this.shardIndex(prefix));
-    let last = first;
-    while (last + 1 < this.shardFirsts.length && this.shardFirsts[last + 1].startsWith(prefix)) last += 1;
-    if (last - first + 1 > MAX_PREFIX_SHARDS) return null;
+    const place = (await this.shardOf(prefix)) ?? [0, -1, null];
+    let [tableIndex, rowIndex] = place;
+    const names = place[2] ? [place[2][1]] : [];
+    let rows = await this.table(tableIndex);
+    // Following shards belong to the prefix while their first term starts with it.
+    for (;;) {
+      rowIndex += 1;
+      if (rowIndex >= rows.length) {
+        tableIndex += 1;
+        if (tableIndex >= this.tableFirsts.length) break;
+        rows = await this.table(tableIndex);
+        rowIndex = 0;
+      }
+      if (!rows[rowIndex][0].startsWith(prefix)) break;
+      names.push(rows[rowIndex][1]);
+      if (names.length > MAX_PREFIX_SHARDS) return null;
+    }
     const words = [];
-    for (let index = first; index <= last; index += 1) {
-      const shard = await this.json(`terms/${this.manifest.shards[index][1]}.json`);
+    for (const name of names) {
+      const shard = await this.json(`terms/${name}.json`);
       for (const key of Object.keys(shard)) {
         if (key.startsWith(prefix) && !key.includes(":")) words.push(key);
       }
@@ -614,8 +673,8 @@ class ArchiveSearch {
   async positions(word, fieldIndex) {
     const cacheKey = `pos\u0000${fieldIndex}\u0000${word}`;
     if (this.decoded.has(cacheKey)) return this.decoded.get(cacheKey);
-    const index = this.shardIndex(word);
-    const shard = await this.json(`positions/${this.manifest.shards[index][2]}.json`);
+    const place = await this.shardOf(word);
+    const shard = await this.json(`positions/${place[2][1]}.json`);
     const item = (shard[word] || []).find((part) => part[0] === fieldIndex);
     const postings = await this.postings(word, fieldIndex);
     const numbers = decodeNumbers(item[1]);
@@ -639,19 +698,32 @@ class ArchiveSearch {
 
   /** Articles whose day lies in [start, end] (yyyymmdd, null = open end). */
   async dayRange(start, end) {
-    const calendar = await this.json(this.manifest.calendar);
     if (!this.days) {
-      const numbers = decodeNumbers(calendar);
+      // (gap in days since 1970-01-01, gap in articles) for each day that has articles
+      const numbers = decodeNumbers(await this.json(this.manifest.calendar));
       this.days = [];
-      for (let i = 0; i < numbers.length; i += 2) this.days.push([numbers[i], numbers[i + 1]]);
+      let day = 0;
+      let article = 0;
+      for (let i = 0; i < numbers.length; i += 2) {
+        day += numbers[i];
+        article += numbers[i + 1];
+        this.days.push([day, article]);
+      }
     }
+    const epochDay = (value) => Math.floor(Date.UTC(Math.floor(value / 10000), Math.floor(value / 100) % 100 - 1, value % 100) / 86400000);
     const firstFrom = (day) => {
       // first article published on `day` or later
-      for (const [value, article] of this.days) if (value >= day) return article;
-      return this.articles;
+      let lo = 0;
+      let hi = this.days.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.days[mid][0] >= day) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo < this.days.length ? this.days[lo][1] : this.articles;
     };
-    const lo = start === null ? 0 : firstFrom(start);
-    const hi = end === null ? this.articles : firstFrom(end + 1);
+    const lo = start === null ? 0 : firstFrom(epochDay(start));
+    const hi = end === null ? this.articles : firstFrom(epochDay(end) + 1);
     return [lo, Math.max(lo, hi)];
   }
 
@@ -707,8 +779,7 @@ class ArchiveSearch {
   }
 
   async facets(ids) {
-    if (!this.deskCodes) this.deskCodes = decodeNumbers(await this.json(this.manifest.deskCodes));
-    const codes = this.deskCodes;
+    const codes = await this.deskCodes();
     const desk = {};
     const year = {};
     for (const id of ids) {
@@ -754,43 +825,56 @@ class ArchiveSearch {
     return total;
   }
 
-  /** Best replacement for an unknown `term`: closest, then most frequent, then alphabetical. */
-  async correction(term) {
+  /** Index words within two edits of an unknown `term`: closest, most frequent, alphabetical. */
+  async candidates(term) {
     const directory = await this.json(`lexicon/${this.manifest.lexicon}.json`);
-    const candidates = [];
-    const keys = [];
+    const names = [];
     for (let length = term.length - MAX_EDIT_DISTANCE; length <= term.length + MAX_EDIT_DISTANCE; length += 1) {
-      const key = `${term[0]}${length}`;
-      if (directory[key]) keys.push(directory[key]);
+      const name = directory[`${term[0]}${length}`];
+      if (name) names.push(name);
     }
-    const groups = await Promise.all(keys.map((name) => this.json(`lexicon/${name}.json`)));
+    const groups = await Promise.all(names.map((name) => this.json(`lexicon/${name}.json`)));
+    const ranked = [];
     for (const group of groups) {
       for (const [word, frequency] of Object.entries(group)) {
-        if (word === term) continue;
         const distance = editDistance(term, word, MAX_EDIT_DISTANCE);
-        if (distance <= MAX_EDIT_DISTANCE) candidates.push([distance, -frequency, word]);
+        if (word !== term && distance <= MAX_EDIT_DISTANCE) ranked.push([distance, -frequency, word]);
       }
     }
-    candidates.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-    return candidates.length ? candidates[0][2] : null;
+    ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+    return ranked.slice(0, MAX_CORRECTION_TRIES).map((item) => item[2]);
   }
 
-  /** The query with each unknown plain word replaced by its correction (null if none). */
-  async corrected(query) {
-    let result = "";
-    let cursor = 0;
-    let changed = false;
+  /**
+   * The query with each unknown plain word replaced (null if none): each word takes the first
+   * candidate with which all the words find something, else its closest (as query.py does).
+   */
+  async corrected(query, notes) {
+    const spots = [];
+    const options = [];
     for (const word of plainWords(query)) {
       const terms = analyze(word.text);
       if (terms.length !== 1 || terms[0].length < MIN_CORRECTED_LENGTH) continue;
       if ((await this.frequency(terms[0])) > 0) continue;
-      const replacement = await this.correction(terms[0]);
-      if (!replacement) continue;
-      result += query.slice(cursor, word.start) + replacement;
-      cursor = word.end;
-      changed = true;
+      const found = await this.candidates(terms[0]);
+      if (found.length) {
+        spots.push([word.start, word.end]);
+        options.push(found);
+      }
     }
-    return changed ? result + query.slice(cursor) : null;
+    if (!spots.length) return null;
+    let choice = options.map((found) => found[0]);
+    for (let index = 0; index < options.length; index += 1) {
+      for (const candidate of options[index]) {
+        const trial = [...choice.slice(0, index), candidate, ...choice.slice(index + 1)];
+        const outcome = await this.run(replaceSpots(query, spots, trial), "and", notes);
+        if (outcome && outcome.set.ids.length) {
+          choice = trial;
+          break;
+        }
+      }
+    }
+    return replaceSpots(query, spots, choice);
   }
 
   rank(set, sort) {
@@ -824,7 +908,7 @@ class ArchiveSearch {
       return empty([...notes, NOTHING_TO_SEARCH].join(" "));
     }
     if (!outcome.set.ids.length) {
-      const fixed = await this.corrected(query);
+      const fixed = await this.corrected(query, notes);
       if (fixed) {
         const retry = await this.run(fixed, "and", notes);
         if (retry && retry.set.ids.length) {
