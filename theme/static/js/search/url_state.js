@@ -1,7 +1,9 @@
 /**
  * The search page's state as it lives in the page URL, so that results can be
- * linked and the back button returns to them: `?q=…&sort=newest&page=2&desk=…&year=…`.
- * Defaults are left out of the URL. Pure functions; no DOM.
+ * linked and the back button returns to them: `?q=…&sort=newest&page=2&desk=…&year=…`
+ * (defaults left out), and the query in the engine's language that a state
+ * stands for: filters, searching as typed, the prefix searched while typing.
+ * Pure functions; no DOM.
  */
 
 import { analyze } from "./analysis.js";
