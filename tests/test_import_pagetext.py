@@ -131,8 +131,19 @@ def test_relative_date_imports_with_a_capture_time(tmp_path: Path) -> None:
     assert meta["byline"] == ["Tomas Reyes"]
 
 
+LAYOUTS = {
+    # headline, byline+date line, paragraphs between blank lines (the seed's shape)
+    "paragraphs": "{nav}\n{headline}\n\nBy Ledger staff {date} 3 min read\n\n{body}\n\n{footer}",
+    # every line packed, no blank lines at all
+    "packed": "{nav}{headline}\nBy Jane Roe\n{date}\n{packed}\n{footer}",
+    # the date above the headline, a photo caption under the byline
+    "date first": "{nav}\n{date}\n\n{headline}\n\nBy Jane Roe\nThe harbour at dawn. (Photo: Jane Roe/Ledger)\n\n{body}\n\n{footer}",
+}
+
+
 @needs_shared
-def test_real_stories_wrapped_in_site_chrome_come_out_whole() -> None:
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_real_stories_wrapped_in_site_chrome_come_out_whole(layout: str) -> None:
     """BBC corpus stories (../shared) in a page dump's chrome: headline, date and body recovered."""
     stories = sorted((SHARED / "corpus" / "bbc").glob("*/*.txt"))[::45]
     assert len(stories) >= 40
@@ -144,14 +155,16 @@ def test_real_stories_wrapped_in_site_chrome_come_out_whole() -> None:
             text = raw.decode("latin-1")  # a few corpus files are Latin-1
         lines = text.strip().splitlines()
         headline, body = lines[0].strip(), "\n".join(lines[1:]).strip()
-        dump = ("Skip to content\nHome\nNews\nSport\n\n" + headline +
-                f"\n\nBy Ledger staff March {1 + number % 28}, 2023 9:05 AM 3 min read\n\n" + body +
-                "\n\nRelated\nMore stories from the desk\n\nEnter your email to subscribe\nSubscribe\n")
+        day = 1 + number % 28
+        dump = LAYOUTS[layout].format(
+            nav="Skip to content\nHome\nNews\nSport\n", headline=headline, date=f"March {day}, 2023 9:05 AM",
+            body=body, packed="\n".join(line for line in body.splitlines() if line.strip()),
+            footer="Related\nMore stories from the desk\n\nEnter your email to subscribe\nSubscribe\n© 2023 Ledger")
         page = extract_page_text(dump, "Europe/Kyiv")
         assert page.problems == [], path
         assert page.headline == headline, path
         # DST-aware: Kyiv moves to +03:00 on 26 March 2023
-        assert page.published == localize(datetime(2023, 3, 1 + number % 28, 9, 5), "Europe/Kyiv")
+        assert page.published == localize(datetime(2023, 3, day, 9, 5), "Europe/Kyiv")
         expected = [line.strip() for line in body.splitlines() if len(line.split()) >= 3]
         assert [p for p in page.paragraphs if len(p.split()) >= 3] == expected, path
 
