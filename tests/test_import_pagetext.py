@@ -209,3 +209,11 @@ def test_dek_under_the_headline_is_not_the_headline() -> None:
     assert page.byline == ["Irene Vale"]
     assert page.published.isoformat() == "2023-05-07T17:20:00-04:00"
     assert page.paragraphs[0].startswith("The Eastbank rowing club")
+
+
+def test_a_table_in_the_story_becomes_a_markdown_table(tmp_path: Path) -> None:
+    meta, body, _ = _import(tmp_path, TEXT / "regatta-results.txt", desk_map={"sport": "sport"})
+    assert meta["desk"] == "sport"
+    assert ("| Place | Club | Time |\n| --- | --- | --- |\n| 1 | Eastbank Rowing Club | 5:41 |\n"
+            "| 2 | Northpoint Boat Club | 5:47 |\n| 3 | Quay Street Oarsmen | 6:02 |") in body
+    assert body.endswith("the organisers said.") and "Most read" not in body

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive_import.html_markdown import escape_markdown
+from archive_import.html_markdown import text_block_to_markdown
 from archive_import.pagetext import extract_page_text
 from archive_import.records import ExtractedStory, RejectedSource
 from archive_import.settings import ImportSettings
@@ -32,7 +32,7 @@ def read_text_dump(path: Path, text: str, settings: ImportSettings) -> list[Extr
     }
     if page.caption or page.credit:
         meta["image"] = {"caption": page.caption or "", "credit": page.credit or ""}
-    body = "\n\n".join(escape_markdown(paragraph) for paragraph in page.paragraphs)
+    body = "\n\n".join(text_block_to_markdown(paragraph) for paragraph in page.paragraphs)
     return [ExtractedStory(meta=meta, body=body, source_path=str(path), removed=list(page.removed),
                            confidence=page.confidence)]
 
