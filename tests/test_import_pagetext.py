@@ -51,7 +51,10 @@ def test_seed_comes_out_exactly_as_the_issue_says(tmp_path: Path) -> None:
     assert removed["Subscribe"] == "newsletter form"
 
     meta, body, records = _import(tmp_path, SEED, timezone="Europe/Kyiv", desk_map=dict(DEFAULT_DESK_MAP))
+    assert meta["headline"] == "Politico: China sends rifles, body armor to Russian entities"
     assert meta["date"] == "2023-03-16T21:08:00+02:00"
+    assert meta["byline"] == ["The Kyiv Independent news desk"]
+    assert meta["image"] == {"caption": page.caption, "credit": "AFP via Getty Images"}
     assert meta["desk"] == "news"
     assert {"China", "Russia", "DJI"} <= set(meta["tags"])
     assert not any("reported" in tag or "Subscribe" in tag or "Politico" in tag for tag in meta["tags"])
@@ -86,9 +89,9 @@ def test_page_dump_fields_paragraphs_and_removed_lines(tmp_path: Path) -> None:
     meta, _, records = _import(tmp_path, source, desk_map={"city desk": "news"})
     assert meta["desk"] == "news"
     assert meta["date"] == "2023-03-14T07:45:00+02:00"
-    # the schema needs image.src, which a page dump lacks: caption and credit wait in the report
-    assert "image" not in meta
-    assert '"credit": "Ledger photo by Ana Petrenko"' in records[0]["notes"][0]
+    # a page dump has no picture address: the caption and credit go in without src
+    assert meta["image"] == {"caption": "The restored ferry Marigold leaves the Northpoint yard on Monday morning.",
+                             "credit": "Ledger photo by Ana Petrenko"}
 
 
 def test_section_label_byline_list_and_updated_date(tmp_path: Path) -> None:
