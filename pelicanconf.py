@@ -79,3 +79,36 @@ PAGINATION_PATTERNS = (
 
 # An optional custom domain for GitHub Pages (written to output/CNAME when set).
 CNAME = None
+
+# --- The theme's pages (plugins/archive_pages) -------------------------------------------
+# archive_pages writes desk, tag, byline and date-archive listings itself, numbered from the
+# oldest story so a full page never changes as the archive grows; Pelican's copies are off.
+PLUGINS = [*PLUGINS, "archive_pages"]
+CATEGORY_SAVE_AS = TAG_SAVE_AS = AUTHOR_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors"]
+CATEGORIES_URL, TAGS_URL, AUTHORS_URL = "desk/", "tag/", "byline/"
+PAGINATED_TEMPLATES: dict[str, int | None] = {}  # the front page shows each desk's latest only
+ARCHIVE_FRONT_STORIES_PER_DESK = 5
+ARCHIVE_RELATED_STORIES = 4
+ARCHIVE_NEWS_SITEMAP_DAYS = 2  # Google News reads stories of the last two days only
+
+# --- Importer (plugins/archive_import: `make import SRC=...`) ---
+# Phrases found in a byline, a section label above the headline or a WordPress category,
+# mapped to the desk a story is filed under (longest phrase wins; the desk must be in DESKS).
+IMPORT_DESK_MAP = {
+    "news desk": "news", "city desk": "news", "news": "news", "world": "news", "politics": "news",
+    "business desk": "business", "business": "business", "economy": "business", "markets": "business",
+    "culture desk": "culture", "culture": "culture", "arts": "culture", "books": "culture",
+    "sports desk": "sport", "sport": "sport", "sports": "sport",
+    "opinion": "opinion", "comment": "opinion", "editorial": "opinion",
+}
+# Desk for stories the mapping does not place.
+IMPORT_DEFAULT_DESK = "news"
+# Known chrome lines of one source (a folder or file-name part of the raw files), removed as
+# "site chrome (configured)"; the generic rules already handle sites not listed here.
+IMPORT_CHROME_HINTS = {
+    "kyivindependent": ["Edit post", "This audio is created with AI assistance"],
+}
+# The JSON-lines report of every imported story and every removed block.
+IMPORT_REPORT = "import-report.jsonl"

@@ -1,7 +1,7 @@
 // The search page's pure parts: URL state and snippet highlighting.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { engineQuery, readState, stateUrl, withChanges } from "../../theme/static/js/search/url_state.js";
+import { engineQuery, readState, stateUrl, uncorrectable, withChanges } from "../../theme/static/js/search/url_state.js";
 import { highlightRuns } from "../../theme/static/js/search/highlight.js";
 import { analyze } from "../../theme/static/js/search/analysis.js";
 
@@ -38,4 +38,11 @@ test("highlighting marks words whose analyzed form is a query term", () => {
   assert.deepEqual(highlightRuns(text, ["councillor*"]).filter((run) => run.marked).map((run) => run.text),
     ["councillors"]);
   assert.deepEqual(highlightRuns(text, []), [{ text, marked: false }]);
+});
+
+test("searching as typed quotes the words the engine would respell, and only those", () => {
+  assert.equal(uncorrectable("Lena Driscol bus-lanes -ferry desk:news elect* OR \"old pier\""),
+    "\"Lena\" \"Driscol\" bus-lanes -ferry desk:news elect* OR \"old pier\"");
+  assert.equal(engineQuery(readState(`${PAGE}?q=Driscol&exact=1&desk=sport`)), "\"Driscol\" desk:sport");
+  assert.equal(engineQuery(readState(`${PAGE}?q=Driscol&desk=sport`)), "Driscol desk:sport");
 });

@@ -131,7 +131,7 @@ class SearchPage {
     let answer;
     try {
       answer = await this.engine.search(engineQuery(state), {
-        sort: state.sort, page: state.page, pageSize: PAGE_SIZE, correct: !state.exact,
+        sort: state.sort, page: state.page, pageSize: PAGE_SIZE,
       });
     } catch (error) {
       if (request === this.requestNumber) this.renderFailure(error);

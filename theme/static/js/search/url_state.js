@@ -4,6 +4,9 @@
  * Defaults are left out of the URL. Pure functions; no DOM.
  */
 
+import { analyze } from "./analysis.js";
+import { plainWords } from "./engine.js";
+
 export const SORTS = ["relevance", "newest"];
 const DEFAULT_SORT = "relevance";
 /** Longer page numbers in a URL are nonsense; they are read as the first page. */
@@ -72,14 +75,35 @@ export function withChanges(state, changes) {
 }
 
 /**
- * The query the engine runs: the reader's words plus the chosen filters, in the
- * query language's own `desk:` and `date:` terms.
+ * The query the engine runs: the reader's words (kept from spelling correction
+ * when `exact`) plus the chosen filters, in the query language's own `desk:`
+ * and `date:` terms.
  * @param {SearchState} state
  * @returns {string}
  */
 export function engineQuery(state) {
-  const parts = [state.q.trim()];
+  const words = state.exact ? uncorrectable(state.q) : state.q;
+  const parts = [words.trim()];
   if (state.desk) parts.push(`desk:${state.desk}`);
   if (state.year) parts.push(`date:${state.year}`);
   return parts.filter(Boolean).join(" ");
+}
+
+/**
+ * The same query with each word the engine could respell put in quotes.
+ * The engine corrects only plain words that analyze to one term, and a quoted
+ * single word is that same one-term query to Whoosh, so results are those of
+ * the words as typed.
+ * @param {string} query
+ * @returns {string}
+ */
+export function uncorrectable(query) {
+  let result = "";
+  let cursor = 0;
+  for (const word of plainWords(query)) {
+    if (analyze(word.text).length !== 1) continue;
+    result += `${query.slice(cursor, word.start)}"${word.text}"`;
+    cursor = word.end;
+  }
+  return result + query.slice(cursor);
 }
