@@ -38,7 +38,7 @@ sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 from archive_search.export import export_index  # noqa: E402
 from archive_search.indexer import open_index, update_index  # noqa: E402
 from search_corpus import BBC_ROOT, bbc_documents  # noqa: E402
-from search_parity import Case, compare, engine_answers, generate_cases  # noqa: E402
+from search_parity import Case, compare, engine_answers, generate_cases, typo  # noqa: E402
 
 SCRIPTS = [REPO / "theme" / "static" / "js" / "search" / name for name in ("engine.js", "analysis.js")]
 #: Reader queries for the transfer figures: common and rare words, phrases, filters, typos.
@@ -126,23 +126,6 @@ def _rare_words(headline: str, frequency: dict[str, int], analyze: Any, count: i
     return [word for _, word in words[:count]] if len(words) >= count else []
 
 
-def _typo(word: str, rng: random.Random) -> str:
-    while True:
-        i = rng.randrange(1, len(word))
-        kind = rng.choice(("replace", "delete", "insert", "swap"))
-        letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
-        if kind == "replace":
-            typo = word[:i] + letter + word[i + 1:]
-        elif kind == "delete":
-            typo = word[:i] + word[i + 1:]
-        elif kind == "insert":
-            typo = word[:i] + letter + word[i:]
-        else:
-            typo = word[:i - 1] + word[i] + word[i - 1] + word[i + 1:] if i > 1 else word[:i] + letter + word[i + 1:]
-        if typo.lower() != word.lower():
-            return typo
-
-
 def quality(export_dir: Path, index_dir: Path, documents: list[Any], count: int, work: Path) -> list[tuple[str, str]]:
     """Known-item success@1, success@10 and MRR; long questions that find nothing."""
     from archive_search.query import ArchiveSearcher
@@ -168,7 +151,7 @@ def quality(export_dir: Path, index_dir: Path, documents: list[Any], count: int,
                     continue
                 if spelled == "one typo":
                     longest = max(chosen, key=len)
-                    chosen = [_typo(w, rng) if w is longest else w for w in chosen]
+                    chosen = [typo(w, rng) if w is longest else w for w in chosen]
                 cases.append(Case(" ".join(chosen), "known item"))
                 targets.append(copies[doc.body])
             answers = engine_answers(export_dir, cases, work)

@@ -756,26 +756,15 @@ class ArchiveSearch {
   /** Whoosh's document number for our article number (ties go to the lower one). */
   whooshNumber(id) {
     const runs = this.manifest.whooshOrder;
-    let lo = 0;
-    let hi = runs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (runs[mid][0] <= id) lo = mid;
-      else hi = mid - 1;
-    }
-    return runs[lo][1] + (id - runs[lo][0]);
+    this.runStarts ??= runs.map((run) => run[0]);
+    const run = runs[ArchiveSearch.lastAtMost(this.runStarts, id)];
+    return run[1] + (id - run[0]);
   }
 
   yearOf(id) {
     const months = this.manifest.months;
-    let lo = 0;
-    let hi = months.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (months[mid][1] <= id) lo = mid;
-      else hi = mid - 1;
-    }
-    return String(Math.floor(months[lo][0] / 100));
+    this.monthStarts ??= months.map((month) => month[1]);
+    return String(Math.floor(months[ArchiveSearch.lastAtMost(this.monthStarts, id)][0] / 100));
   }
 
   async facets(ids) {
