@@ -38,7 +38,7 @@ class ArchivePagesSettings:
 
     per_page: int = 20
     front_stories_per_desk: int = 5
-    related_stories: int = 4
+    related_stories: int = 3
     related_window: int = 12
     news_sitemap_days: int = 2
     sitemap_max_urls: int = 50_000

@@ -3,13 +3,14 @@
 // the reader's system setting (prefers-color-scheme) decides.
 (function () {
   "use strict";
-  var KEY = "archive-theme";
+  var KEY = "archiveTheme";
   var root = document.documentElement;
   var button = document.querySelector(".theme-toggle");
   if (!button) return;
   var systemDark = window.matchMedia("(prefers-color-scheme: dark)");
 
   function current() {
+    // An empty data-theme (set by the inline script) means no choice has been made yet.
     return root.dataset.theme || (systemDark.matches ? "dark" : "light");
   }
 
