@@ -7,7 +7,7 @@ RELATIVE_URLS = True
 PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["archive_reader"]
+PLUGINS = ["archive_reader", "archive_search"]
 
 # Dates without an offset in front matter are wall-clock times here (zoneinfo name, DST aware).
 TIMEZONE = "Europe/Kyiv"
