@@ -89,10 +89,15 @@ class ArchivePagesGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         """Write listings, the date archive, redirects, the 404 page, sitemaps and host files."""
-        sitemap: list[SitemapEntry] = [
+        newest = max((article.date for article in self.articles), default=None)
+        sitemap: list[SitemapEntry] = [SitemapEntry(join(self.site_url, ""), newest)]
+        sitemap += [
             SitemapEntry(join(self.site_url, article.url), getattr(article, "modified", None) or article.date)
             for article in self.articles
         ]
+        sitemap += [SitemapEntry(join(self.site_url, page.url)) for page in self.context.get("pages", [])]
+        if self.context["SEARCH_PAGE_URL"]:
+            sitemap.append(SitemapEntry(join(self.site_url, self.context["SEARCH_PAGE_URL"])))
         for listing in self.listings:
             for page in paginate(listing.stories, listing.url, self.options.per_page, self.options.page_url):
                 self._write(writer, page.save_as, listing.kind, listing=listing, page=page, stories=page.stories, url=page.url)
