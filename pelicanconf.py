@@ -97,7 +97,7 @@ DIRECT_TEMPLATES = ["index", "categories", "tags", "authors"]
 CATEGORIES_URL, TAGS_URL, AUTHORS_URL = "desk/", "tag/", "byline/"
 PAGINATED_TEMPLATES: dict[str, int | None] = {}  # the front page shows each desk's latest only
 ARCHIVE_FRONT_STORIES_PER_DESK = 5
-ARCHIVE_RELATED_STORIES = 4
+ARCHIVE_RELATED_STORIES = 3
 ARCHIVE_NEWS_SITEMAP_DAYS = 2  # Google News reads stories of the last two days only
 
 # --- Importer (plugins/archive_import: `make import SRC=...`) ---
