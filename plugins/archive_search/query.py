@@ -27,6 +27,8 @@ MAX_QUERY_WORDS = 32
 #: Shorter words are never corrected: too many real words lie within two edits of them.
 MIN_CORRECTED_LENGTH = 4
 MAX_EDIT_DISTANCE = 2
+#: Shorter prefixes (after stemming) would expand to much of the dictionary: refused.
+MIN_PREFIX_CHARS = 3
 #: Candidates tried per misspelled word before settling for the closest.
 MAX_CORRECTION_TRIES = 3
 OPERATORS = frozenset({"OR", "AND", "NOT"})
@@ -179,6 +181,7 @@ class ArchiveSearcher:
         self.any_parser = build_parser(searcher.schema, any_words=True)
         self.analyzer = searcher.schema[TEXT_FIELDS[0]].analyzer
         self._lexicon: dict[str, dict[str, int]] | None = None
+        self.notes: dict[str, None] = {}
 
     def analyze(self, text: str) -> list[str]:
         """Return the index terms of `text` (Whoosh's StemmingAnalyzer)."""
@@ -239,9 +242,18 @@ class ArchiveSearcher:
                     break
         return _replace_spots(query, spots, choice)
 
+    def _without_short_prefixes(self, node: Query) -> Query:
+        if isinstance(node, Prefix) and len(node.text) < MIN_PREFIX_CHARS:
+            self.notes[f"“{node.text}*” is too short to search as a beginning; type at least "
+                       f"{MIN_PREFIX_CHARS} letters."] = None
+            return NullQuery
+        return node
+
     def parse(self, query: str, any_words: bool = False) -> Parsed | None:
         """Return the Whoosh query for `query` and the query of excluded articles, or None."""
         parsed = (self.any_parser if any_words else self.all_parser).parse(query)
+        if parsed is not None and parsed is not NullQuery:
+            parsed = parsed.accept(self._without_short_prefixes).normalize()
         if parsed is None or parsed is NullQuery:
             return None
         # `-word` gives AndNot(wanted, excluded). Whoosh's AndNotMatcher lets the first wanted
@@ -261,13 +273,15 @@ class ArchiveSearcher:
     def search(self, query: str, sort: str = "relevance", page: int = 1, page_size: int = 10) -> SearchResult:
         """Search all words; if nothing matches, corrected words; then any of the words."""
         query, message = limit_query(query)
-        result = SearchResult(query=query, message=message)
+        result = SearchResult(query=query)
         if not query.strip():
             result.message = "Type a word to search for."
             return result
+        # Notes for the reader, in the order they arise (engine.js keeps the same order).
+        self.notes = dict.fromkeys([message] if message else [])
         parsed = self.parse(query)
         if parsed is None:
-            result.message = " ".join(filter(None, [message, NOTHING_TO_SEARCH]))
+            result.message = " ".join([*self.notes, NOTHING_TO_SEARCH])
             return result
         if not self.count(parsed):
             fixed = self.corrected(query)
@@ -283,6 +297,7 @@ class ArchiveSearcher:
         else:
             results = self.run(parsed, limit=None)
         result.total = len(results)
+        result.message = " ".join(self.notes) or None
         for hit in results[(page - 1) * page_size: page * page_size]:
             score = hit.score if sort != "newest" else None
             result.hits.append((score, hit.docnum, json.loads(hit["record"])))

@@ -55,7 +55,9 @@ const NOTHING_TO_SEARCH =
 const MAX_EDIT_DISTANCE = 2;
 const MAX_CORRECTION_TRIES = 3;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
-const MAX_PREFIX_SHARDS = 6;
+const MAX_PREFIX_SHARDS = 32;
+// Shorter prefixes (after stemming) are refused by both this engine and query.py.
+const MIN_PREFIX_CHARS = 3;
 
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const DIGIT_VALUE = new Map([...DIGITS].map((char, value) => [char, value]));
@@ -166,6 +168,13 @@ function lexQuery(text) {
       continue;
     }
     const rest = text.slice(i);
+    // Whoosh reads "-word*" as a prefix that starts with "-", not as an exclusion.
+    const dashedPrefix = /^-[^\s*]+\*(?=\s|$)/.exec(rest);
+    if (dashedPrefix) {
+      units.push({ type: "word", field: null, text: dashedPrefix[0], negated: false });
+      i += dashedPrefix[0].length;
+      continue;
+    }
     let negated = false;
     let body = rest;
     if (body.startsWith("-")) {
@@ -233,7 +242,8 @@ function parseDay(text, ceiling) {
 }
 
 class QueryBuilder {
-  constructor(manifest, group) {
+  constructor(manifest, group, notes) {
+    this.notes = notes;
     this.textFields = manifest.fields.filter((f) => "length" in f).map((f) => f.name);
     this.known = new Set([...this.textFields, "desk", "tag", "date"]);
     this.group = group; // "and" | "or"
@@ -250,7 +260,12 @@ class QueryBuilder {
       return this.combine(values.map((value) => ({ kind: "term", field, text: value })));
     }
     if (kind === "prefix") {
-      return { kind: "prefix", field, text: stem(text.toLowerCase()) };
+      const prefix = stem(text.toLowerCase());
+      if (prefix.length < MIN_PREFIX_CHARS) {
+        this.notes.add(`“${prefix}*” is too short to search as a beginning; type at least ${MIN_PREFIX_CHARS} letters.`);
+        return null;
+      }
+      return { kind: "prefix", field, text: prefix };
     }
     const tokens = analyze(text);
     if (kind === "phrase") {
@@ -786,9 +801,9 @@ class ArchiveSearch {
     return this.json(`docs/${group}/${id}.json`);
   }
 
-  parse(query, group) {
+  parse(query, group, notes) {
     try {
-      return normalize(new QueryBuilder(this.manifest, group).build(lexQuery(query)));
+      return normalize(new QueryBuilder(this.manifest, group, notes).build(lexQuery(query)));
     } catch (error) {
       // A reader's query must never break the page: treat what cannot be parsed as empty.
       return null;
@@ -797,7 +812,7 @@ class ArchiveSearch {
 
   /** Matches of `query` under the default group ("and" | "or"), or null if it is empty. */
   async run(query, group, notes) {
-    const node = this.parse(query, group);
+    const node = this.parse(query, group, notes);
     if (!node) return null;
     const set = await this.evaluate(node, notes);
     return { node, set };
