@@ -29,6 +29,8 @@ MIN_CORRECTED_LENGTH = 4
 MAX_EDIT_DISTANCE = 2
 #: Shorter prefixes (after stemming) would expand to much of the dictionary: refused.
 MIN_PREFIX_CHARS = 3
+#: Words in fewer articles than this may be misspellings when all the words find nothing.
+RARE_FREQUENCY = 3
 #: Candidates tried per misspelled word before settling for the closest.
 MAX_CORRECTION_TRIES = 3
 OPERATORS = frozenset({"OR", "AND", "NOT"})
@@ -206,7 +208,7 @@ class ArchiveSearcher:
         return self._lexicon
 
     def candidates(self, term: str) -> list[str]:
-        """Index words within two edits of an unknown `term` (same first letter): closest, then
+        """Index words within two edits of a suspect `term` (same first letter): closest, then
         most frequent, then alphabetical; at most MAX_CORRECTION_TRIES."""
         ranked = []
         for length in range(len(term) - MAX_EDIT_DISTANCE, len(term) + MAX_EDIT_DISTANCE + 1):
@@ -214,25 +216,33 @@ class ArchiveSearcher:
                 distance = edit_distance(term, word, MAX_EDIT_DISTANCE)
                 if word != term and distance <= MAX_EDIT_DISTANCE:
                     ranked.append((distance, -frequency, word))
-        return [word for _, _, word in sorted(ranked)[:MAX_CORRECTION_TRIES]]
+        # A stem typed back as a word must analyze to itself ("pois" stems to "poi").
+        kept = [word for _, _, word in sorted(ranked) if self.analyze(word) == [word]]
+        return kept[:MAX_CORRECTION_TRIES]
 
     def corrected(self, query: str) -> str | None:
-        """`query` with each unknown plain word replaced by a correction, or None.
+        """`query` with misspelled plain words replaced, or None if nothing was replaced.
 
-        Each word takes the first of its candidates with which all the words find something
-        (the others at their current choice); failing that, its closest candidate.
+        A word is suspect when the index has it in fewer than RARE_FREQUENCY articles. Each
+        suspect takes the first of its options (itself if known, then its candidates) with
+        which all the words find something (the others at their current choice); failing
+        that, its first option.
         """
         spots, options = [], []
         for start, end, text in plain_words(query):
             terms = self.analyze(text)
-            if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH or self.frequency(terms[0]):
+            if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH:
+                continue
+            frequency = self.frequency(terms[0])
+            if frequency >= RARE_FREQUENCY:
                 continue
             found = self.candidates(terms[0])
             if found:
                 spots.append((start, end))
-                options.append(found)
+                options.append(([text] if frequency else []) + found)
         if not spots:
             return None
+        original = [query[start:end] for start, end in spots]
         choice = [found[0] for found in options]
         for index, found in enumerate(options):
             for candidate in found:
@@ -240,7 +250,7 @@ class ArchiveSearcher:
                 if self.count(self.parse(_replace_spots(query, spots, trial))):
                     choice = trial
                     break
-        return _replace_spots(query, spots, choice)
+        return None if choice == original else _replace_spots(query, spots, choice)
 
     def _without_short_prefixes(self, node: Query) -> Query:
         if isinstance(node, Prefix) and len(node.text) < MIN_PREFIX_CHARS:

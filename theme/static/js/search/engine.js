@@ -54,6 +54,7 @@ const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
 const MAX_EDIT_DISTANCE = 2;
 const MAX_CORRECTION_TRIES = 3;
+const RARE_FREQUENCY = 3;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 32;
 // Shorter prefixes (after stemming) are refused by both this engine and query.py.
@@ -829,7 +830,7 @@ class ArchiveSearch {
     return total;
   }
 
-  /** Index words within two edits of an unknown `term`: closest, most frequent, alphabetical. */
+  /** Index words within two edits of a suspect `term`: closest, most frequent, alphabetical. */
   async candidates(term) {
     const directory = await this.json(`lexicon/${this.manifest.lexicon}.json`);
     const names = [];
@@ -846,12 +847,20 @@ class ArchiveSearch {
       }
     }
     ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-    return ranked.slice(0, MAX_CORRECTION_TRIES).map((item) => item[2]);
+    // A stem typed back as a word must analyze to itself ("pois" stems to "poi").
+    const kept = [];
+    for (const [, , word] of ranked) {
+      if (kept.length === MAX_CORRECTION_TRIES) break;
+      const terms = analyze(word);
+      if (terms.length === 1 && terms[0] === word) kept.push(word);
+    }
+    return kept;
   }
 
   /**
-   * The query with each unknown plain word replaced (null if none): each word takes the first
-   * candidate with which all the words find something, else its closest (as query.py does).
+   * The query with misspelled plain words replaced (null if none was): a word in fewer than
+   * RARE_FREQUENCY articles takes the first of its options (itself if known, then its
+   * candidates) with which all the words find something, else its first option (as query.py).
    */
   async corrected(query, notes) {
     const spots = [];
@@ -859,14 +868,16 @@ class ArchiveSearch {
     for (const word of plainWords(query)) {
       const terms = analyze(word.text);
       if (terms.length !== 1 || terms[0].length < MIN_CORRECTED_LENGTH) continue;
-      if ((await this.frequency(terms[0])) > 0) continue;
+      const frequency = await this.frequency(terms[0]);
+      if (frequency >= RARE_FREQUENCY) continue;
       const found = await this.candidates(terms[0]);
       if (found.length) {
         spots.push([word.start, word.end]);
-        options.push(found);
+        options.push([...(frequency ? [word.text] : []), ...found]);
       }
     }
     if (!spots.length) return null;
+    const original = spots.map(([start, end]) => query.slice(start, end));
     let choice = options.map((found) => found[0]);
     for (let index = 0; index < options.length; index += 1) {
       for (const candidate of options[index]) {
@@ -878,7 +889,7 @@ class ArchiveSearch {
         }
       }
     }
-    return replaceSpots(query, spots, choice);
+    return choice.every((word, index) => word === original[index]) ? null : replaceSpots(query, spots, choice);
   }
 
   rank(set, sort) {
