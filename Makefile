@@ -149,3 +149,14 @@ eval: $(RUNTIME_STAMP)
 	$(PY) tests/bench/eval_import.py $(ARGS)
 
 .PHONY: import eval
+
+# --- the theme: Lighthouse scores and screenshots of the sample archive ----------------
+# make quality [PAGES="front article"]: Lighthouse 12 mobile scores per kind of page.
+# make screenshots: front page and an article, light/dark, desktop/375px, into screenshots/.
+quality: test-tools
+	PYTHONPATH=tests CHROME_PATH=/usr/bin/chromium $(PY) -m browser.quality $(PAGES)
+
+screenshots: test-tools
+	PYTHONPATH=tests $(PY) -m browser.screenshots screenshots
+
+.PHONY: quality screenshots

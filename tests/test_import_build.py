@@ -19,12 +19,14 @@ def test_imported_archive_builds_with_the_project_settings(tmp_path: Path, build
     settings = load_settings(REPO / "pelicanconf.py", content_dir=content, report_path=tmp_path / "report.jsonl")
     sources = [FIXTURES / kind for kind in ("text", "html", "wxr", "feed", "jsonl")]
     summary = ImportRun(settings, progress=False).run(sources)
-    assert summary.imported == 14, summary.records
+    assert summary.imported == 15, summary.records
     build = build_site(content)
     assert build.returncode == 0, build.log
     ferry = build.page("2023/03/14/harbour-ferry-returns-to-service-after-winter-repairs-at-northpoint-yard/")
     assert "The Marigold, the oldest of the three harbour ferries" in ferry
     assert "indicates required" not in ferry and "News Feed" not in ferry
+    results = build.page("2023/05/07/harbour-regatta-full-results-of-the-sunday-races/")
+    assert "<table>" in results and "<td>Eastbank Rowing Club</td>" in results
     festival = build.page("2023/02/10/harbour-festival-second-weekend/")
     assert "More boats, more music" in festival and "wp:paragraph" not in festival
     # a story in another language than DEFAULT_LANG builds too (where Pelican's ARTICLE_LANG_URL puts it)

@@ -28,10 +28,10 @@ def test_folder_import_with_settings_summary_and_exit_status(tmp_path: Path) -> 
     result = _cli(str(FIXTURES / "text"), str(FIXTURES / "bad" / "empty.txt"), "--settings", str(REPO / "pelicanconf.py"),
                   "--content", str(tmp_path / "content"), "--report", str(tmp_path / "report.jsonl"), cwd=tmp_path)
     assert result.returncode == 1, result.stderr  # one file rejected
-    assert "imported 3, unchanged 0, duplicates 0, rejected 1" in result.stdout
+    assert "imported 4, unchanged 0, duplicates 0, rejected 1" in result.stdout
     assert "empty.txt: the file is empty" in result.stderr
     assert "Traceback" not in result.stderr
-    assert sorted(p.parent.parent.name for p in (tmp_path / "content").rglob("*.md")) == ["culture", "news", "news"]
+    assert sorted(p.parent.parent.name for p in (tmp_path / "content").rglob("*.md")) == ["culture", "news", "news", "sport"]
 
 
 def test_dry_run_says_what_would_be_written(tmp_path: Path) -> None:

@@ -63,7 +63,9 @@ def test_wordpress_export_statuses_dates_authors_desks(tmp_path: Path) -> None:
     assert festival["summary"] == "The festival grows to two weekends in May."
     assert festival["slug"] == "harbour-festival-second-weekend"
     assert festival["source"]["guid"] == "https://ledger.example/?p=101"
-    assert "wp:" not in body and "<!--" not in body
+    assert "wp:" not in body and "<!--" not in body and "finally" not in body
+    record = next(r for r in summary.records if r.get("article", "").endswith("harbour-festival-second-weekend.md"))
+    assert {"line": 0, "text": "1 reader comment(s)", "reason": "reader comments (not part of the story)"} in record["removed"]
     assert "## More boats, more music" in body and "- Tall ships on both Saturdays" in body
     assert "**two weekends**" in body and "[the festival page](https://ledger.example/festival)" in body
     draft, _ = stories["Draft: new timetable for the tram"]

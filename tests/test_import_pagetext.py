@@ -51,7 +51,10 @@ def test_seed_comes_out_exactly_as_the_issue_says(tmp_path: Path) -> None:
     assert removed["Subscribe"] == "newsletter form"
 
     meta, body, records = _import(tmp_path, SEED, timezone="Europe/Kyiv", desk_map=dict(DEFAULT_DESK_MAP))
+    assert meta["headline"] == "Politico: China sends rifles, body armor to Russian entities"
     assert meta["date"] == "2023-03-16T21:08:00+02:00"
+    assert meta["byline"] == ["The Kyiv Independent news desk"]
+    assert meta["image"] == {"caption": page.caption, "credit": "AFP via Getty Images"}
     assert meta["desk"] == "news"
     assert {"China", "Russia", "DJI"} <= set(meta["tags"])
     assert not any("reported" in tag or "Subscribe" in tag or "Politico" in tag for tag in meta["tags"])
@@ -86,9 +89,9 @@ def test_page_dump_fields_paragraphs_and_removed_lines(tmp_path: Path) -> None:
     meta, _, records = _import(tmp_path, source, desk_map={"city desk": "news"})
     assert meta["desk"] == "news"
     assert meta["date"] == "2023-03-14T07:45:00+02:00"
-    # the schema needs image.src, which a page dump lacks: caption and credit wait in the report
-    assert "image" not in meta
-    assert '"credit": "Ledger photo by Ana Petrenko"' in records[0]["notes"][0]
+    # a page dump has no picture address: the caption and credit go in without src
+    assert meta["image"] == {"caption": "The restored ferry Marigold leaves the Northpoint yard on Monday morning.",
+                             "credit": "Ledger photo by Ana Petrenko"}
 
 
 def test_section_label_byline_list_and_updated_date(tmp_path: Path) -> None:
@@ -131,8 +134,19 @@ def test_relative_date_imports_with_a_capture_time(tmp_path: Path) -> None:
     assert meta["byline"] == ["Tomas Reyes"]
 
 
+LAYOUTS = {
+    # headline, byline+date line, paragraphs between blank lines (the seed's shape)
+    "paragraphs": "{nav}\n{headline}\n\nBy Ledger staff {date} 3 min read\n\n{body}\n\n{footer}",
+    # every line packed, no blank lines at all
+    "packed": "{nav}{headline}\nBy Jane Roe\n{date}\n{packed}\n{footer}",
+    # the date above the headline, a photo caption under the byline
+    "date first": "{nav}\n{date}\n\n{headline}\n\nBy Jane Roe\nThe harbour at dawn. (Photo: Jane Roe/Ledger)\n\n{body}\n\n{footer}",
+}
+
+
 @needs_shared
-def test_real_stories_wrapped_in_site_chrome_come_out_whole() -> None:
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_real_stories_wrapped_in_site_chrome_come_out_whole(layout: str) -> None:
     """BBC corpus stories (../shared) in a page dump's chrome: headline, date and body recovered."""
     stories = sorted((SHARED / "corpus" / "bbc").glob("*/*.txt"))[::45]
     assert len(stories) >= 40
@@ -144,14 +158,16 @@ def test_real_stories_wrapped_in_site_chrome_come_out_whole() -> None:
             text = raw.decode("latin-1")  # a few corpus files are Latin-1
         lines = text.strip().splitlines()
         headline, body = lines[0].strip(), "\n".join(lines[1:]).strip()
-        dump = ("Skip to content\nHome\nNews\nSport\n\n" + headline +
-                f"\n\nBy Ledger staff March {1 + number % 28}, 2023 9:05 AM 3 min read\n\n" + body +
-                "\n\nRelated\nMore stories from the desk\n\nEnter your email to subscribe\nSubscribe\n")
+        day = 1 + number % 28
+        dump = LAYOUTS[layout].format(
+            nav="Skip to content\nHome\nNews\nSport\n", headline=headline, date=f"March {day}, 2023 9:05 AM",
+            body=body, packed="\n".join(line for line in body.splitlines() if line.strip()),
+            footer="Related\nMore stories from the desk\n\nEnter your email to subscribe\nSubscribe\n© 2023 Ledger")
         page = extract_page_text(dump, "Europe/Kyiv")
         assert page.problems == [], path
         assert page.headline == headline, path
         # DST-aware: Kyiv moves to +03:00 on 26 March 2023
-        assert page.published == localize(datetime(2023, 3, 1 + number % 28, 9, 5), "Europe/Kyiv")
+        assert page.published == localize(datetime(2023, 3, day, 9, 5), "Europe/Kyiv")
         expected = [line.strip() for line in body.splitlines() if len(line.split()) >= 3]
         assert [p for p in page.paragraphs if len(p.split()) >= 3] == expected, path
 
@@ -196,3 +212,11 @@ def test_dek_under_the_headline_is_not_the_headline() -> None:
     assert page.byline == ["Irene Vale"]
     assert page.published.isoformat() == "2023-05-07T17:20:00-04:00"
     assert page.paragraphs[0].startswith("The Eastbank rowing club")
+
+
+def test_a_table_in_the_story_becomes_a_markdown_table(tmp_path: Path) -> None:
+    meta, body, _ = _import(tmp_path, TEXT / "regatta-results.txt", desk_map={"sport": "sport"})
+    assert meta["desk"] == "sport"
+    assert ("| Place | Club | Time |\n| --- | --- | --- |\n| 1 | Eastbank Rowing Club | 5:41 |\n"
+            "| 2 | Northpoint Boat Club | 5:47 |\n| 3 | Quay Street Oarsmen | 6:02 |") in body
+    assert body.endswith("the organisers said.") and "Most read" not in body

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from theme_stories import START, write_story
+from theme_stories import START, headlines, write_story
 
 SITE = {"SITEURL": "https://example.org/archive", "RELATIVE_URLS": False, "FEED_DOMAIN": "https://example.org/archive"}
 
@@ -62,7 +62,7 @@ def test_related_stories_prefer_shared_tags(tmp_path, build_site):
     build = build_site(content, settings={"ARCHIVE_RELATED_STORIES": 2})
     assert build.returncode == 0, build.log
     related = build.page("2023/03/16/tram-fares-frozen/").split('id="related"')[1]
-    titles = re.findall(r'class="headline" href="[^"]*">([^<]*)<', related)
+    titles = headlines(related)
     assert titles == ["Tram fares rise after all", "Tram depot mural"]
 
 

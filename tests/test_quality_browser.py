@@ -174,3 +174,17 @@ def test_every_article_carries_news_article_json_ld(site):
             assert data.get(field), f"{path}: {field}"
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", data["datePublished"]), path
         assert data["url"].startswith(site.base_url)
+
+
+def test_articles_print_without_navigation(browser, site, pages):
+    page = open_page(browser, site, pages, "article")
+    page.emulate_media(media="print", color_scheme="dark")
+    shown = page.evaluate(
+        """() => Object.fromEntries(['.secs', '.theme-toggle', '.related', '.desk-nav', '.story h1', '.story-body']
+             .map(s => [s, getComputedStyle(document.querySelector(s)).display !== 'none']))"""
+    )
+    ink = page.evaluate("getComputedStyle(document.body).color")
+    page.close()
+    assert shown == {".secs": False, ".theme-toggle": False, ".related": False, ".desk-nav": False,
+                     ".story h1": True, ".story-body": True}
+    assert ink == "rgb(0, 0, 0)"  # black ink on paper even when the screen is dark

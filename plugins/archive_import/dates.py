@@ -100,6 +100,7 @@ _DATE_FORMS = [
     re.compile(r"\b(?P<mnum>[0-3]?\d)/(?P<day>[0-3]?\d)/(?P<year>(?:19|20)?\d\d)\b"),
     re.compile(r"\b(?P<mnum>[0-3]?\d)\.(?P<day>[0-3]?\d)\.(?P<year>(?:19|20)\d\d)\b"),
 ]
+_ZONE_AFTER = re.compile(r"\s*(?:" + _ZONE + r")", re.I)
 _TIME_RE = re.compile(r"(?<![\d:])(?:" + _TIME + r")(?![\d:])", re.I)
 _ISO_RE = re.compile(
     r"\b(?:19|20)\d\d-[01]\d-[0-3]\d[T ][0-2]\d:[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-][0-2]\d:?[0-5]\d)?\b"
@@ -133,11 +134,7 @@ def _zone_of(name: str | None) -> tzinfo | None:
 
 def _aware(naive: datetime, zone: tzinfo | None, site_tz: str) -> datetime:
     """Attach the page's zone if it named one, else the site TIMEZONE (DST-aware)."""
-    if zone is None:
-        return localize(naive, site_tz)
-    if isinstance(zone, ZoneInfo):
-        return naive.replace(tzinfo=zone)
-    return naive.replace(tzinfo=zone)
+    return localize(naive, site_tz) if zone is None else naive.replace(tzinfo=zone)
 
 
 def _time_parts(match: re.Match[str]) -> tuple[int, int, int, str | None] | None:
@@ -178,6 +175,7 @@ def _calendar_date(match: re.Match[str]) -> tuple[int, int, int] | None:
         day = int(groups["day"])
     else:
         month, day = int(groups["mnum"]), int(groups["day"])
+        # 13/11/2019 is day first; a year-first form (2019-11-13) never swaps
         if month > 12 and day <= 12 and "sep" not in groups:
             month, day = day, month
     try:
@@ -185,6 +183,21 @@ def _calendar_date(match: re.Match[str]) -> tuple[int, int, int] | None:
     except ValueError:
         return None
     return year, month, day
+
+
+def _with_time(line: str, start: int, end: int) -> tuple[int, int, tuple[int, int, int, str | None] | None]:
+    """Widen a date's span to the time printed next to it ("March 16, 2023 9:08 PM",
+    "10:48, Tue, Nov 19, 2019"); return (start, end, (hour, minute, second, zone) or None)."""
+    for time_match in _TIME_RE.finditer(line):
+        gap_after = line[end: time_match.start()]
+        gap_before = line[time_match.end(): start]
+        after = time_match.start() >= end and len(gap_after) <= 6 and _TIME_AFTER_GAP.match(gap_after)
+        before = time_match.end() <= start and len(gap_before) <= 8 and _TIME_BEFORE_GAP.match(gap_before)
+        if after or before:
+            parts = _time_parts(time_match)
+            if parts:
+                return (start, time_match.end(), parts) if after else (time_match.start(), end, parts)
+    return start, end, None
 
 
 # copied page text loses the space between adjacent elements: "NOV 20 20194:29 AM ESTUPDATED"
@@ -221,31 +234,15 @@ def find_dates(line: str, site_tz: str, captured_at: datetime | None = None) -> 
             calendar = _calendar_date(match)
             if calendar is None:
                 continue
-            start, end = match.span()
-            hour = minute = second = 0
-            zone_name: str | None = None
-            has_time = False
-            for time_match in _TIME_RE.finditer(line):
-                gap_after = line[end : time_match.start()]
-                gap_before = line[time_match.end() : start]
-                if time_match.start() >= end and len(gap_after) <= 6 and _TIME_AFTER_GAP.match(gap_after):
-                    parts = _time_parts(time_match)
-                    if parts:
-                        hour, minute, second, zone_name = parts
-                        end, has_time = time_match.end(), True
-                        break
-                if time_match.end() <= start and len(gap_before) <= 8 and _TIME_BEFORE_GAP.match(gap_before):
-                    parts = _time_parts(time_match)
-                    if parts:
-                        hour, minute, second, zone_name = parts
-                        start, has_time = time_match.start(), True
-                        break
+            start, end, clock = _with_time(line, *match.span())
+            hour, minute, second, zone_name = clock or (0, 0, 0, None)
+            has_time = clock is not None
             if zone_name is None:
                 # "Nov. 19, 2019 ET" or a zone after the time when the time came first
-                zone_after = re.match(r"\s*(?:" + _ZONE + r")", line[end:], re.I)
+                zone_after = _ZONE_AFTER.match(line, end)
                 if zone_after:
                     zone_name = zone_after.group("zone")
-                    end += zone_after.end()
+                    end = zone_after.end()
             naive = datetime(*calendar, hour, minute, second)
             value = _aware(naive, _zone_of(zone_name), site_tz)
             found.append(FoundDate(value, _role(line[:start][-30:]), start, end, has_time))

@@ -11,7 +11,7 @@ import re
 
 from lxml import etree, html
 
-__all__ = ["html_to_markdown", "html_to_text", "escape_markdown", "strip_shortcodes"]
+__all__ = ["html_to_markdown", "html_to_text", "escape_markdown", "strip_shortcodes", "text_block_to_markdown"]
 
 _DROP = {"script", "style", "noscript", "iframe", "form", "button", "svg", "template", "object", "embed"}
 _BLOCKS = {"p", "div", "section", "article", "figure", "header", "footer", "main", "aside", "table", "dl"}
@@ -29,6 +29,20 @@ def escape_markdown(text: str) -> str:
     Only line starts are escaped, so the paragraph reads as typed in the file an editor opens.
     """
     return _escape_start(text)
+
+
+def text_block_to_markdown(block: str) -> str:
+    """A block of page text as Markdown: tab-separated rows become a table, prose stays as typed."""
+    rows = [line.split("\t") for line in block.split("\n")]
+    if len(rows) < 2 or any(len(row) < 3 for row in rows):
+        return escape_markdown(block)
+    width = max(len(row) for row in rows)
+
+    def cells(row: list[str]) -> str:
+        padded = [cell.strip().replace("|", "\\|") for cell in row] + [""] * (width - len(row))
+        return "| " + " | ".join(padded) + " |"
+
+    return "\n".join([cells(rows[0]), "|" + " --- |" * width, *(cells(row) for row in rows[1:])])
 
 
 def _escape_start(text: str) -> str:

@@ -98,6 +98,8 @@ def read_html_page(path: Path, text: str, settings: ImportSettings) -> list[Extr
     lowered = text.lower()
     if "<html" in lowered and "</html>" not in lowered[-4000:]:
         raise RejectedSource(str(path), "the HTML is truncated (no closing </html>); save the whole page again")
+    # lxml refuses an encoding declaration on text that is already decoded (XHTML pages)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     try:
         tree = lxml_html.fromstring(text)
     except (ValueError, lxml_html.etree.ParserError) as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archive_import.html_markdown import escape_markdown
+from archive_import.html_markdown import text_block_to_markdown
 from archive_import.pagetext import extract_page_text
 from archive_import.records import ExtractedStory, RejectedSource
 from archive_import.settings import ImportSettings
@@ -16,11 +16,10 @@ __all__ = ["read_text_dump"]
 def read_text_dump(path: Path, text: str, settings: ImportSettings) -> list[ExtractedStory]:
     """The story in one page dump; RejectedSource when its headline, date or body cannot be found."""
     page = extract_page_text(text, settings.timezone, settings.captured_at, settings.hints_for(path))
-    if page.problems:
+    if page.problems or page.headline is None or page.published is None:
         raise RejectedSource(str(path), "; ".join(page.problems))
     if not page.paragraphs:
         raise RejectedSource(str(path), "no article paragraphs found")
-    assert page.headline is not None and page.published is not None
     meta: dict[str, object] = {
         "headline": page.headline,
         "date": page.published,
@@ -31,9 +30,9 @@ def read_text_dump(path: Path, text: str, settings: ImportSettings) -> list[Extr
         "summary": summarize(page.paragraphs, page.dek),
         "source": {"format": "text"},
     }
-    removed = list(page.removed)
     if page.caption or page.credit:
         meta["image"] = {"caption": page.caption or "", "credit": page.credit or ""}
-    return [ExtractedStory(meta=meta, body="\n\n".join(escape_markdown(paragraph) for paragraph in page.paragraphs), source_path=str(path),
-                           removed=removed, confidence=page.confidence)]
+    body = "\n\n".join(text_block_to_markdown(paragraph) for paragraph in page.paragraphs)
+    return [ExtractedStory(meta=meta, body=body, source_path=str(path), removed=list(page.removed),
+                           confidence=page.confidence)]
 

@@ -158,6 +158,9 @@ def _story(path: Path, number: int, item: Any, authors: dict[str, str],
     }
     notes = [f'WordPress status "{status}" imported as {meta["status"]}'] if status in ("future", "private", "pending") else []
     removed = [RemovedBlock(0, code, "WordPress shortcode") for code in shortcodes]
+    comments = [child for child in item if isinstance(child.tag, str) and etree.QName(child).localname == "comment"]
+    if comments:
+        removed.append(RemovedBlock(0, f"{len(comments)} reader comment(s)", "reader comments (not part of the story)"))
     return ExtractedStory(meta=meta, body=body, source_path=where, notes=notes, removed=removed)
 
 

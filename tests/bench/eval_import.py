@@ -51,8 +51,9 @@ def page_scores(expected: str, extracted: str) -> tuple[float, float]:
     return precision, recall
 
 
-def evaluate(eval_dir: Path, worst: int, tz_name: str) -> float:
-    """Print per-page figures for the worst pages and the set's macro P/R/F1; return F1."""
+def evaluate(eval_dir: Path, worst: int, tz_name: str, fail_below: float = 0.8) -> float:
+    """Print per-page figures for the worst pages (and every page under `fail_below`) and the
+    set's macro P/R/F1; return F1."""
     truth = json.loads((eval_dir / "ground-truth.json").read_text(encoding="utf-8"))
     rows = []
     found = Counter()
@@ -66,8 +67,9 @@ def evaluate(eval_dir: Path, worst: int, tz_name: str) -> float:
     mean_p = statistics.fmean(row[1] for row in rows)
     mean_r = statistics.fmean(row[2] for row in rows)
     f1 = 2 * mean_p * mean_r / (mean_p + mean_r) if mean_p + mean_r else 0.0
-    print(f"worst {worst} pages (F1  P  R  id  url  headline found):")
-    for row in sorted(rows)[:worst]:
+    failures = [row for row in rows if row[0] < fail_below]
+    print(f"pages under F1 {fail_below}: {len(failures)}; worst pages (F1  P  R  id  url  headline found):")
+    for row in sorted(rows)[: max(worst, len(failures))]:
         print(f"  {row[0]:.3f} {row[1]:.3f} {row[2]:.3f}  {row[3][:12]}  {row[4][:70]}  | {row[5]!r:.60}")
     print(f"pages: {len(rows)}  found headline {found['headline']}, date {found['date']}, byline {found['byline']}")
     print(f"dev-set precision {mean_p:.4f}  recall {mean_r:.4f}  F1 {f1:.4f}")
@@ -133,12 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="folder with pages/ and ground-truth.json")
     parser.add_argument("--pages", type=int, default=1000, help="page dumps for the throughput run")
-    parser.add_argument("--worst", type=int, default=12, help="how many worst pages to list")
+    parser.add_argument("--worst", type=int, default=12, help="how many worst pages to list at least")
+    parser.add_argument("--fail-below", type=float, default=0.8, help="list every page whose F1 is under this")
     parser.add_argument("--timezone", default="Europe/Kyiv")
     parser.add_argument("--skip-throughput", action="store_true")
     args = parser.parse_args(argv)
     if args.eval.is_dir():
-        evaluate(args.eval, args.worst, args.timezone)
+        evaluate(args.eval, args.worst, args.timezone, args.fail_below)
     else:
         print(f"{args.eval}: no evaluation set there; skipping F1", file=sys.stderr)
     if not args.skip_throughput:

@@ -15,7 +15,15 @@ from datetime import datetime
 
 from archive_import.pagetext.body import best_run, score
 from archive_import.pagetext.header import Header, PageText
-from archive_import.pagetext.lines import PHOTO_CREDIT, TIME_ONLY, Line, caption_parts, is_title_like, read_lines
+from archive_import.pagetext.lines import (
+    PHOTO_CREDIT,
+    TIME_ONLY,
+    Line,
+    caption_parts,
+    is_table_row,
+    is_title_like,
+    read_lines,
+)
 from archive_import.records import RemovedBlock
 
 __all__ = ["PageText", "extract_page_text"]
@@ -52,7 +60,8 @@ def extract_page_text(
             if parts and line.number - lines[start].number <= 3 and page.caption is None:
                 page.caption, page.credit = parts
                 used[line.number] = "image caption"
-    paragraphs = []
+    paragraphs: list[str] = []
+    table_row_above = False
     for line in lines[start: end + 1]:
         if not line.text or line.number in used:
             continue
@@ -66,8 +75,12 @@ def extract_page_text(
             page.removed.append(RemovedBlock(line.number, line.text, "photo caption"))
         elif line.words < 3 and not line.sentence:
             page.removed.append(RemovedBlock(line.number, line.text, "short label inside article"))
+        elif is_table_row(line) and table_row_above and paragraphs:
+            # the rows of one table stay one block (a Markdown table when written)
+            paragraphs[-1] += "\n" + line.text
         else:
             paragraphs.append(line.text)
+        table_row_above = is_table_row(line)
     page.paragraphs = paragraphs
     _report_outside(lines, start, end, used, page)
     # lines read into fields are reported too, so the report accounts for every line

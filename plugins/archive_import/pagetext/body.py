@@ -8,7 +8,7 @@ a dateline inside the run (teasers, a dek) is left to the header.
 
 from __future__ import annotations
 
-from archive_import.pagetext.lines import RELATIVE_TIME, TIME_ONLY, Line, is_glued_teaser
+from archive_import.pagetext.lines import RELATIVE_TIME, TIME_ONLY, Line, is_glued_teaser, is_table_row
 
 # Scores of a line's evidence of being article text (a maximum-sum run of lines is the body).
 _CHROME_SCORE = -6.0
@@ -22,6 +22,7 @@ _EARLY_RUN_SHARE = 0.5
 _CONTINUATION_SHARE = 0.3
 _MAX_BOX_LINES = 6
 _HEADER_CUT_SHARE = 0.5
+_TABLE_ROW_FACTOR = 0.5
 
 
 def score(line: Line) -> float:
@@ -31,7 +32,7 @@ def score(line: Line) -> float:
     lines is a teaser list or a footer more often than the story: it counts for less.
     """
     value = _line_score(line)
-    if value > 0 and line.packed:
+    if value > 0 and line.packed and not is_table_row(line):
         return value * _PACKED_PROSE_FACTOR
     return value
 
@@ -52,6 +53,9 @@ def _line_score(line: Line) -> float:
         return _REPEATED_SCORE / (3 if line.isolated else 1)
     if is_glued_teaser(line.text):
         return _TEASER_SCORE
+    if is_table_row(line):
+        # a table in the story (results, standings): its rows are cells, not sentences
+        return line.words * _TABLE_ROW_FACTOR
     if line.sentence and line.words >= 6:
         return float(min(line.words, 80))
     if line.words >= 20:

@@ -84,6 +84,11 @@ def is_glued_teaser(text: str) -> bool:
     return False
 
 
+def is_table_row(line: Line) -> bool:
+    """A row of a table copied from the page: cells separated by tabs."""
+    return line.text.count("\t") >= 2 and line.words >= 3
+
+
 def word_count(text: str) -> int:
     """Words in a line, counting two CJK characters as a word."""
     cjk = len(_CJK.findall(text))
