@@ -27,6 +27,10 @@ MAX_QUERY_WORDS = 32
 #: Shorter words are never corrected: too many real words lie within two edits of them.
 MIN_CORRECTED_LENGTH = 4
 MAX_EDIT_DISTANCE = 2
+#: Shorter prefixes (after stemming) would expand to much of the dictionary: refused.
+MIN_PREFIX_CHARS = 3
+#: Words in fewer articles than this may be misspellings when all the words find nothing.
+RARE_FREQUENCY = 3
 #: Candidates tried per misspelled word before settling for the closest.
 MAX_CORRECTION_TRIES = 3
 OPERATORS = frozenset({"OR", "AND", "NOT"})
@@ -179,6 +183,7 @@ class ArchiveSearcher:
         self.any_parser = build_parser(searcher.schema, any_words=True)
         self.analyzer = searcher.schema[TEXT_FIELDS[0]].analyzer
         self._lexicon: dict[str, dict[str, int]] | None = None
+        self.notes: dict[str, None] = {}
 
     def analyze(self, text: str) -> list[str]:
         """Return the index terms of `text` (Whoosh's StemmingAnalyzer)."""
@@ -203,7 +208,7 @@ class ArchiveSearcher:
         return self._lexicon
 
     def candidates(self, term: str) -> list[str]:
-        """Index words within two edits of an unknown `term` (same first letter): closest, then
+        """Index words within two edits of a suspect `term` (same first letter): closest, then
         most frequent, then alphabetical; at most MAX_CORRECTION_TRIES."""
         ranked = []
         for length in range(len(term) - MAX_EDIT_DISTANCE, len(term) + MAX_EDIT_DISTANCE + 1):
@@ -211,25 +216,33 @@ class ArchiveSearcher:
                 distance = edit_distance(term, word, MAX_EDIT_DISTANCE)
                 if word != term and distance <= MAX_EDIT_DISTANCE:
                     ranked.append((distance, -frequency, word))
-        return [word for _, _, word in sorted(ranked)[:MAX_CORRECTION_TRIES]]
+        # A stem typed back as a word must analyze to itself ("pois" stems to "poi").
+        kept = [word for _, _, word in sorted(ranked) if self.analyze(word) == [word]]
+        return kept[:MAX_CORRECTION_TRIES]
 
     def corrected(self, query: str) -> str | None:
-        """`query` with each unknown plain word replaced by a correction, or None.
+        """`query` with misspelled plain words replaced, or None if nothing was replaced.
 
-        Each word takes the first of its candidates with which all the words find something
-        (the others at their current choice); failing that, its closest candidate.
+        A word is suspect when the index has it in fewer than RARE_FREQUENCY articles. Each
+        suspect takes the first of its options (itself if known, then its candidates) with
+        which all the words find something (the others at their current choice); failing
+        that, its first option.
         """
         spots, options = [], []
         for start, end, text in plain_words(query):
             terms = self.analyze(text)
-            if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH or self.frequency(terms[0]):
+            if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH:
+                continue
+            frequency = self.frequency(terms[0])
+            if frequency >= RARE_FREQUENCY:
                 continue
             found = self.candidates(terms[0])
             if found:
                 spots.append((start, end))
-                options.append(found)
+                options.append(([text] if frequency else []) + found)
         if not spots:
             return None
+        original = [query[start:end] for start, end in spots]
         choice = [found[0] for found in options]
         for index, found in enumerate(options):
             for candidate in found:
@@ -237,11 +250,20 @@ class ArchiveSearcher:
                 if self.count(self.parse(_replace_spots(query, spots, trial))):
                     choice = trial
                     break
-        return _replace_spots(query, spots, choice)
+        return None if choice == original else _replace_spots(query, spots, choice)
+
+    def _without_short_prefixes(self, node: Query) -> Query:
+        if isinstance(node, Prefix) and len(node.text) < MIN_PREFIX_CHARS:
+            self.notes[f"“{node.text}*” is too short to search as a beginning; type at least "
+                       f"{MIN_PREFIX_CHARS} letters."] = None
+            return NullQuery
+        return node
 
     def parse(self, query: str, any_words: bool = False) -> Parsed | None:
         """Return the Whoosh query for `query` and the query of excluded articles, or None."""
         parsed = (self.any_parser if any_words else self.all_parser).parse(query)
+        if parsed is not None and parsed is not NullQuery:
+            parsed = parsed.accept(self._without_short_prefixes).normalize()
         if parsed is None or parsed is NullQuery:
             return None
         # `-word` gives AndNot(wanted, excluded). Whoosh's AndNotMatcher lets the first wanted
@@ -261,13 +283,15 @@ class ArchiveSearcher:
     def search(self, query: str, sort: str = "relevance", page: int = 1, page_size: int = 10) -> SearchResult:
         """Search all words; if nothing matches, corrected words; then any of the words."""
         query, message = limit_query(query)
-        result = SearchResult(query=query, message=message)
+        result = SearchResult(query=query)
         if not query.strip():
             result.message = "Type a word to search for."
             return result
+        # Notes for the reader, in the order they arise (engine.js keeps the same order).
+        self.notes = dict.fromkeys([message] if message else [])
         parsed = self.parse(query)
         if parsed is None:
-            result.message = " ".join(filter(None, [message, NOTHING_TO_SEARCH]))
+            result.message = " ".join([*self.notes, NOTHING_TO_SEARCH])
             return result
         if not self.count(parsed):
             fixed = self.corrected(query)
@@ -283,6 +307,7 @@ class ArchiveSearcher:
         else:
             results = self.run(parsed, limit=None)
         result.total = len(results)
+        result.message = " ".join(self.notes) or None
         for hit in results[(page - 1) * page_size: page * page_size]:
             score = hit.score if sort != "newest" else None
             result.hits.append((score, hit.docnum, json.loads(hit["record"])))

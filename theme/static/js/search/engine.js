@@ -54,8 +54,11 @@ const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
 const MAX_EDIT_DISTANCE = 2;
 const MAX_CORRECTION_TRIES = 3;
+const RARE_FREQUENCY = 3;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
-const MAX_PREFIX_SHARDS = 6;
+const MAX_PREFIX_SHARDS = 32;
+// Shorter prefixes (after stemming) are refused by both this engine and query.py.
+const MIN_PREFIX_CHARS = 3;
 
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const DIGIT_VALUE = new Map([...DIGITS].map((char, value) => [char, value]));
@@ -166,6 +169,13 @@ function lexQuery(text) {
       continue;
     }
     const rest = text.slice(i);
+    // Whoosh reads "-word*" as a prefix that starts with "-", not as an exclusion.
+    const dashedPrefix = /^-[^\s*]+\*(?=\s|$)/.exec(rest);
+    if (dashedPrefix) {
+      units.push({ type: "word", field: null, text: dashedPrefix[0], negated: false });
+      i += dashedPrefix[0].length;
+      continue;
+    }
     let negated = false;
     let body = rest;
     if (body.startsWith("-")) {
@@ -233,7 +243,8 @@ function parseDay(text, ceiling) {
 }
 
 class QueryBuilder {
-  constructor(manifest, group) {
+  constructor(manifest, group, notes) {
+    this.notes = notes;
     this.textFields = manifest.fields.filter((f) => "length" in f).map((f) => f.name);
     this.known = new Set([...this.textFields, "desk", "tag", "date"]);
     this.group = group; // "and" | "or"
@@ -250,7 +261,12 @@ class QueryBuilder {
       return this.combine(values.map((value) => ({ kind: "term", field, text: value })));
     }
     if (kind === "prefix") {
-      return { kind: "prefix", field, text: stem(text.toLowerCase()) };
+      const prefix = stem(text.toLowerCase());
+      if (prefix.length < MIN_PREFIX_CHARS) {
+        this.notes.add(`“${prefix}*” is too short to search as a beginning; type at least ${MIN_PREFIX_CHARS} letters.`);
+        return null;
+      }
+      return { kind: "prefix", field, text: prefix };
     }
     const tokens = analyze(text);
     if (kind === "phrase") {
@@ -786,9 +802,9 @@ class ArchiveSearch {
     return this.json(`docs/${group}/${id}.json`);
   }
 
-  parse(query, group) {
+  parse(query, group, notes) {
     try {
-      return normalize(new QueryBuilder(this.manifest, group).build(lexQuery(query)));
+      return normalize(new QueryBuilder(this.manifest, group, notes).build(lexQuery(query)));
     } catch (error) {
       // A reader's query must never break the page: treat what cannot be parsed as empty.
       return null;
@@ -797,7 +813,7 @@ class ArchiveSearch {
 
   /** Matches of `query` under the default group ("and" | "or"), or null if it is empty. */
   async run(query, group, notes) {
-    const node = this.parse(query, group);
+    const node = this.parse(query, group, notes);
     if (!node) return null;
     const set = await this.evaluate(node, notes);
     return { node, set };
@@ -814,7 +830,7 @@ class ArchiveSearch {
     return total;
   }
 
-  /** Index words within two edits of an unknown `term`: closest, most frequent, alphabetical. */
+  /** Index words within two edits of a suspect `term`: closest, most frequent, alphabetical. */
   async candidates(term) {
     const directory = await this.json(`lexicon/${this.manifest.lexicon}.json`);
     const names = [];
@@ -831,12 +847,20 @@ class ArchiveSearch {
       }
     }
     ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-    return ranked.slice(0, MAX_CORRECTION_TRIES).map((item) => item[2]);
+    // A stem typed back as a word must analyze to itself ("pois" stems to "poi").
+    const kept = [];
+    for (const [, , word] of ranked) {
+      if (kept.length === MAX_CORRECTION_TRIES) break;
+      const terms = analyze(word);
+      if (terms.length === 1 && terms[0] === word) kept.push(word);
+    }
+    return kept;
   }
 
   /**
-   * The query with each unknown plain word replaced (null if none): each word takes the first
-   * candidate with which all the words find something, else its closest (as query.py does).
+   * The query with misspelled plain words replaced (null if none was): a word in fewer than
+   * RARE_FREQUENCY articles takes the first of its options (itself if known, then its
+   * candidates) with which all the words find something, else its first option (as query.py).
    */
   async corrected(query, notes) {
     const spots = [];
@@ -844,14 +868,16 @@ class ArchiveSearch {
     for (const word of plainWords(query)) {
       const terms = analyze(word.text);
       if (terms.length !== 1 || terms[0].length < MIN_CORRECTED_LENGTH) continue;
-      if ((await this.frequency(terms[0])) > 0) continue;
+      const frequency = await this.frequency(terms[0]);
+      if (frequency >= RARE_FREQUENCY) continue;
       const found = await this.candidates(terms[0]);
       if (found.length) {
         spots.push([word.start, word.end]);
-        options.push(found);
+        options.push([...(frequency ? [word.text] : []), ...found]);
       }
     }
     if (!spots.length) return null;
+    const original = spots.map(([start, end]) => query.slice(start, end));
     let choice = options.map((found) => found[0]);
     for (let index = 0; index < options.length; index += 1) {
       for (const candidate of options[index]) {
@@ -863,7 +889,7 @@ class ArchiveSearch {
         }
       }
     }
-    return replaceSpots(query, spots, choice);
+    return choice.every((word, index) => word === original[index]) ? null : replaceSpots(query, spots, choice);
   }
 
   rank(set, sort) {
