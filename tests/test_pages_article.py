@@ -87,3 +87,16 @@ def test_json_ld_is_a_news_article_even_with_script_tags_in_the_headline(tmp_pat
     assert data["publisher"]["@type"] == "Organization"
     assert data["correction"][0]["text"] == "Fixed the headline."
     assert data["url"].startswith("https://example.org/archive/2023/03/16/")
+
+
+def test_a_draft_renders_for_preview_but_is_not_listed(tmp_path, build_site):
+    content = tmp_path / "content"
+    write_story(content, "Ferry fares rise", START)
+    write_story(content, "Ferry fares fall", START.replace(day=17), status="draft")
+    build = build_site(content)
+    assert build.returncode == 0, build.log
+    draft = build.page("drafts/ferry-fares-fall/")
+    assert '<p class="kicker"><a href="../../desk/news/">News</a></p>' in draft
+    assert json_ld(draft)[0]["headline"] == "Ferry fares fall"
+    assert headlines(build.page("desk/news/")) == ["Ferry fares rise"]
+    assert "ferry-fares-fall" not in build.page("2023/03/16/ferry-fares-rise/")

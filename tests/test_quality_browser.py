@@ -106,7 +106,7 @@ def test_every_control_is_reachable_by_keyboard_and_visibly_focused(browser, sit
     assert problems == []
 
 
-@pytest.mark.parametrize("kind", ["front", "article", "desk", "month", "404"])
+@pytest.mark.parametrize("kind", ["front", "article", "desk", "tag", "month", "search", "404"])
 def test_pages_fit_a_320_pixel_screen(browser, site, pages, kind):
     page = open_page(browser, site, pages, kind, viewport={"width": 320, "height": 640})
     width = page.evaluate("document.documentElement.scrollWidth")

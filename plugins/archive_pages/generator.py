@@ -39,7 +39,9 @@ class ArchivePagesGenerator(Generator):
         self.site_url = absolute_site_url(self.settings)
         articles: list[Article] = list(self.context.get("articles", []))
         attach_neighbours(articles, self.options.related_stories, self.options.related_window)
-        for article in articles:
+        # Drafts and hidden stories are rendered too (drafts/ for preview), outside the listings.
+        unlisted = [*self.context.get("drafts", []), *self.context.get("hidden_articles", [])]
+        for article in [*articles, *unlisted]:
             article.desk_name = desk_name(self.settings, article.category)
             article.jsonld = script_safe_json(news_article(article, self.settings, self.site_url))
         self.articles = articles
