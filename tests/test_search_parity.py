@@ -24,6 +24,8 @@ FIXTURE_QUERIES = [
     "larkmere NOT council", "zelinksi", "Zelenski contract", "bakrey profits",
     "what did the council decide about bus lanes on elm street", "img onerror",
     '"elm street', "the", "-council", "", "larkmere*", "l*", "rovers cup", "library century lending",
+    "council library desk:news", "what council decide desk:news -bus", "-on* tax", "one*",
+    "rovers zelinski date:[2022-01 to 2023-06]", "bakrey crumb", "zelinksi rovers tag:film",
 ]
 
 

@@ -63,8 +63,8 @@ class UpdateReport:
 def open_index(path: Path) -> FileIndex:
     """Open the index at `path`, creating it (and the folder) when there is none yet.
 
-    An index written with another schema is rebuilt from scratch: its documents would be
-    analyzed differently from new ones.
+    An index written with another schema (fields, field types, boosts) is rebuilt from scratch:
+    its documents would be analyzed or weighted differently from new ones.
     """
     path.mkdir(parents=True, exist_ok=True)
     schema = build_schema()
@@ -76,7 +76,10 @@ def open_index(path: Path) -> FileIndex:
                 f"{path}: not a readable search index ({error}); delete the folder to rebuild it"
             ) from error
         if existing.schema.names() == schema.names() and all(
-            type(existing.schema[name]) is type(schema[name]) for name in schema.names()
+            type(existing.schema[name]) is type(schema[name])
+            and getattr(existing.schema[name].format, "field_boost", None)
+            == getattr(schema[name].format, "field_boost", None)
+            for name in schema.names()
         ):
             return existing
         shutil.rmtree(path)

@@ -16,7 +16,7 @@ from whoosh.qparser import (
     AndGroup, BoostPlugin, EveryPlugin, GroupPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
     PlusMinusPlugin, PrefixPlugin, SingleQuotePlugin, WildcardPlugin,
 )
-from whoosh.query import AndNot, NullQuery, Prefix, Query
+from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.searching import Results, Searcher
 
 from .schema import TEXT_FIELDS
@@ -149,6 +149,25 @@ def _replace_spots(query: str, spots: list[tuple[int, int]], words: list[str]) -
     return "".join(pieces) + query[cursor:]
 
 
+def _is_filter(node: Query) -> bool:
+    return (isinstance(node, Term) and node.fieldname in ("desk", "tag")) or (
+        isinstance(node, NumericRange) and node.fieldname == "date")
+
+
+def _filters_required(query: Query) -> Query:
+    """Any of the words, but desk:, tag: and date: still required: a reader who asked for a
+    desk or a year wants only those articles, however few words match."""
+    if isinstance(query, AndNot):
+        return AndNot(_filters_required(query.a), query.b)
+    if not isinstance(query, Or):
+        return query
+    filters = [item for item in query.subqueries if _is_filter(item)]
+    words = [item for item in query.subqueries if not _is_filter(item)]
+    if not filters or not words:
+        return query
+    return And([Or(words), *filters]).normalize()
+
+
 @dataclass(frozen=True)
 class Parsed:
     """A parsed reader query: what to find, and what to leave out (None: nothing)."""
@@ -264,6 +283,8 @@ class ArchiveSearcher:
         parsed = (self.any_parser if any_words else self.all_parser).parse(query)
         if parsed is not None and parsed is not NullQuery:
             parsed = parsed.accept(self._without_short_prefixes).normalize()
+            if any_words:
+                parsed = _filters_required(parsed)
         if parsed is None or parsed is NullQuery:
             return None
         # `-word` gives AndNot(wanted, excluded). Whoosh's AndNotMatcher lets the first wanted

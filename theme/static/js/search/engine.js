@@ -417,6 +417,21 @@ function normalize(node) {
   return { kind: node.kind, items };
 }
 
+function isFilter(node) {
+  return (node.kind === "term" && (node.field === "desk" || node.field === "tag")) || node.kind === "range";
+}
+
+/** Any of the words, but desk:, tag: and date: still required (as query.py's _filters_required). */
+function filtersRequired(node) {
+  if (!node) return node;
+  if (node.kind === "andnot") return { ...node, positive: filtersRequired(node.positive) };
+  if (node.kind !== "or") return node;
+  const filters = node.items.filter(isFilter);
+  const words = node.items.filter((item) => !isFilter(item));
+  if (!filters.length || !words.length) return node;
+  return normalize({ kind: "and", items: [words.length === 1 ? words[0] : { kind: "or", items: words }, ...filters] });
+}
+
 /** Analyzed words the page may highlight: every term of the query that is not negated. */
 function positiveTerms(node, out = new Set()) {
   if (!node) return out;
@@ -804,7 +819,8 @@ class ArchiveSearch {
 
   parse(query, group, notes) {
     try {
-      return normalize(new QueryBuilder(this.manifest, group, notes).build(lexQuery(query)));
+      const node = normalize(new QueryBuilder(this.manifest, group, notes).build(lexQuery(query)));
+      return group === "or" ? filtersRequired(node) : node;
     } catch (error) {
       // A reader's query must never break the page: treat what cannot be parsed as empty.
       return null;
