@@ -16,12 +16,14 @@
 // total 0 and a `message`. It throws only when the index itself cannot be fetched.
 // `doc.url` is site-relative as exported; `doc.date` is ISO 8601 with offset; `doc.tags` are
 // tag names; `doc.desk` is the desk slug. `mode` "any" means no article had all the words and
-// results are for any of them; `corrected` is the query actually searched after misspelled
-// words were replaced (the page offers the original spelling as a link).
+// results are for any of them (desk:, tag: and date: still required); `corrected` is the query
+// actually searched after misspelled words were replaced (the page offers the original
+// spelling as a link); `message` explains a cut query, a refused prefix (under three letters)
+// or a query with nothing to search for. `hits[].score` is Whoosh's score (relevance).
 //
 // Query language (a subset of Whoosh's default parser, as configured in
 // plugins/archive_search/query.py): words (all required), `OR` between words, `-word` or
-// `NOT word`, `"exact phrase"`, `prefix*`, `desk:slug`, `tag:slug`, `byline:name`,
+// `NOT word`, `"exact phrase"`, `prefix*` (3 letters or more), `desk:slug`, `tag:slug`, `byline:name`,
 // `headline:` / `summary:` / `body:` words, `date:2023`, `date:2023-03`, `date:2023-03-16`,
 // `date:[2022-01 to 2023-06]` (either end may be left out). Everything else is plain text.
 
