@@ -21,6 +21,7 @@ from collections import Counter
 from pathlib import Path
 
 from archive_import.pagetext import extract_page_text
+from archive_import.pagetext.lines import BYLINE_START, has_date
 from archive_import.pipeline import ImportRun
 from archive_import.settings import ImportSettings
 from archive_import.writer import atomic_write
@@ -32,6 +33,70 @@ BBC = ROOT.parent / "shared" / "corpus" / "bbc"
 CHROME_TOP = "Skip to content\nHome\nNews\nBusiness\nCulture\nSport\n\n"
 CHROME_BOTTOM = "\nRelated\nMore stories from the desk\n\nNews Feed\n\n6:10 AM\n\nEnter your email to subscribe\nSubscribe\n* indicates required\n"
 _TOKEN = re.compile(r"\w+")
+# words a URL slug adds that say nothing about the headline
+_SLUG_NOISE = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "is", "at", "by", "with", "as", "s",
+               "html", "htm", "php", "index", "article", "articles", "news", "story", "www", "com"}
+# "Written by", "Author: Jane Roe", "Posted by": how pages print a byline
+_BYLINE_SHOWN = re.compile(r"^(?:author|authors|written by|posted by|words by)\s*:?\s+\S", re.I)
+
+
+def _words(text: str) -> list[str]:
+    """Lowercased \\w+ words of a text (an apostrophe's "s" and pure numbers dropped)."""
+    return [word for word in _TOKEN.findall(text.lower()) if not word.isdigit() and word != "s"]
+
+
+def slug_words(url: str) -> set[str]:
+    """The words of a URL's wordiest path segment, minus ids ("n1086531") and filler words."""
+    path = re.sub(r"^\w+://[^/]+", "", url).split("?")[0]
+    segments = [re.sub(r"\.\w{2,4}$", "", part) for part in path.split("/") if part]
+    best = max(segments, key=lambda part: len(re.findall(r"[a-z]+", part.lower())), default="")
+    words = re.split(r"[-_]+", best.lower())
+    return {word for word in words if word.isalpha() and word not in _SLUG_NOISE and len(word) > 1}
+
+
+def slug_overlap(headline: str | None, slug: set[str]) -> float:
+    """Share of the slug's words that the headline holds (0 when there is no headline)."""
+    if not headline or not slug:
+        return 0.0
+    return len(slug & set(_words(headline))) / len(slug)
+
+
+def body_start_line(page_lines: list[str], marked_body: str) -> int:
+    """Index of the page line where the marked body begins (its first 8 words), else 0."""
+    first = _words(marked_body)[:8]
+    for index, line in enumerate(page_lines):
+        words = _words(line)
+        if words and words[: len(first)] == first[: len(words)] and len(words) >= min(3, len(first)):
+            return index
+    return 0
+
+
+def expected_headline(page_lines: list[str], body_start: int, slug: set[str]) -> tuple[str | None, float]:
+    """The line above the body (3-30 words) that holds most of the slug's words, and that share;
+    of equal lines the first (a headline comes before its share bar and photo caption). A sentence-case
+    line ending in a period is a dek or a caption, not a headline."""
+    best: tuple[float, str | None] = (0.0, None)
+    for line in page_lines[:body_start]:
+        text = line.strip()
+        words = text.split()
+        sentence_case = sum(word[:1].isupper() for word in words) < 0.5 * len(words) if words else True
+        if 3 <= len(_TOKEN.findall(text)) <= 30 and not (text.endswith(".") and sentence_case):
+            share = slug_overlap(text, slug)
+            if share > best[0]:
+                best = (share, text)
+    return best[1], best[0]
+
+
+def shows_date(page_lines: list[str], body_start: int) -> bool:
+    """A short line above the body holds a date (relative ones, "2 hours ago", count too)."""
+    return any(len(_TOKEN.findall(line)) <= 30 and any(ch.isdigit() for ch in line) and has_date(line)
+               for line in page_lines[max(0, body_start - 80): body_start] if line.strip())
+
+
+def shows_byline(page_lines: list[str], body_start: int) -> bool:
+    """A short line above the body opens like a byline ("By Jane Roe", "Author: Jane Roe")."""
+    return any(len(_TOKEN.findall(line)) <= 24 and (BYLINE_START.match(line.strip()) or _BYLINE_SHOWN.match(line.strip()))
+               for line in page_lines[max(0, body_start - 80): body_start])
 
 
 def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
@@ -57,12 +122,25 @@ def evaluate(eval_dir: Path, worst: int, tz_name: str, fail_below: float = 0.8) 
     truth = json.loads((eval_dir / "ground-truth.json").read_text(encoding="utf-8"))
     rows = []
     found = Counter()
+    headline_checks: list[tuple[bool, str, str, str | None, str | None]] = []
     for page_id, marked in sorted(truth.items()):
         text = (eval_dir / "pages" / f"{page_id}.txt").read_text(encoding="utf-8")
         page = extract_page_text(text, tz_name)
         precision, recall = page_scores(marked["articleBody"], "\n\n".join(page.paragraphs))
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        found.update(headline=page.headline is not None, date=page.published is not None, byline=bool(page.byline))
+        page_lines = text.splitlines()
+        start = body_start_line(page_lines, marked["articleBody"])
+        date_shown, byline_shown = shows_date(page_lines, start), shows_byline(page_lines, start)
+        found.update(headline=page.headline is not None, date=page.published is not None, byline=bool(page.byline),
+                     date_shown=date_shown, byline_shown=byline_shown,
+                     date_found_shown=date_shown and page.published is not None,
+                     byline_found_shown=byline_shown and bool(page.byline))
+        slug = slug_words(marked.get("url", ""))
+        expected, best_share = expected_headline(page_lines, start, slug)
+        # the slug speaks for the headline when it has 3+ words and a line above the body holds half of them
+        if len(slug) >= 3 and best_share >= 0.5:
+            hit = slug_overlap(page.headline, slug) >= max(0.5, best_share - 0.25)
+            headline_checks.append((hit, page_id, marked.get("url", ""), page.headline, expected))
         rows.append((f1, precision, recall, page_id, marked.get("url", ""), page.headline))
     mean_p = statistics.fmean(row[1] for row in rows)
     mean_r = statistics.fmean(row[2] for row in rows)
@@ -72,6 +150,15 @@ def evaluate(eval_dir: Path, worst: int, tz_name: str, fail_below: float = 0.8) 
     for row in sorted(rows)[: max(worst, len(failures))]:
         print(f"  {row[0]:.3f} {row[1]:.3f} {row[2]:.3f}  {row[3][:12]}  {row[4][:70]}  | {row[5]!r:.60}")
     print(f"pages: {len(rows)}  found headline {found['headline']}, date {found['date']}, byline {found['byline']}")
+    hits = sum(check[0] for check in headline_checks)
+    print(f"headline accuracy {hits}/{len(headline_checks)} ({hits / max(1, len(headline_checks)):.0%}) "
+          f"on the pages whose URL slug names the story; misses (id  picked  |  expected):")
+    for hit, page_id, url, picked, expected in headline_checks:
+        if not hit:
+            print(f"  {page_id[:12]}  {picked!r:.70}  |  {expected!r:.70}")
+    print(f"date found on {found['date_found_shown']} of the {found['date_shown']} pages that show one above the body "
+          f"(found on {found['date']} pages in all); byline found on {found['byline_found_shown']} of the "
+          f"{found['byline_shown']} that show one (found on {found['byline']} in all)")
     print(f"dev-set precision {mean_p:.4f}  recall {mean_r:.4f}  F1 {f1:.4f}")
     return f1
 
