@@ -75,6 +75,7 @@ class Header:
         self.used: dict[int, str] = {}
         self.page = PageText()
         self.relative_dates: list[str] = []
+        self._opening_words: set[str] | None = None
 
     def _dates_in(self, line: Line) -> list[FoundDate]:
         try:
@@ -178,7 +179,8 @@ class Header:
         """The headline is the nearest title-like line above the body: above the byline/date
         when the page prints them first, else between them and the body."""
         def candidates(lines: range) -> list[int]:
-            return [i for i in lines if window[i].number not in self.used and is_title_like(window[i])]
+            return [i for i in lines if window[i].number not in self.used and not self._teaser_echo(window[i])
+                    and (is_title_like(window[i]) or (i == anchor - 1 and _title_cased_sentence(window[i])))]
 
         found = candidates(range(anchor - 1, max(-1, anchor - 25), -1))
         if not any(window[i].words >= 4 for i in found):
@@ -190,15 +192,20 @@ class Header:
         above = window[chosen - 1] if chosen > 0 else None
         if above is not None and above.number == window[chosen].number - 1 and above.number not in self.used \
                 and is_title_like(above) and not above.text.isupper() \
-                and (above.repeated or (_sentence_case(window[chosen].text) and window[chosen].words >= 8)):
-            # two title lines in a row: the upper one is the headline, the sentence below its dek
+                and (above.repeated or self._copies(above)
+                     or (_sentence_case(window[chosen].text) and window[chosen].words >= 8
+                         and not _sentence_case(above.text))
+                     or self._body_share(above) > self._body_share(window[chosen]) + 0.15):
+            # two title lines in a row: the upper one is the headline, the line below its dek
+            # (a sentence under a Title Case line, or the story's opening words echo the upper one
+            # more); two sentence-case lines are more often a teaser list ending in the headline
             chosen -= 1
         headline = window[chosen]
         self.page.headline = headline.text
         self.used[headline.number] = "headline"
         if chosen > 0:
             label = window[chosen - 1]
-            if label.number == headline.number - 1 and label.words <= 4 and not label.chrome \
+            if label.number == headline.number - 1 and 1 <= label.words <= 4 and not label.chrome \
                     and not label.sentence and label.number not in self.used:
                 self.page.section = label.text
         after = window[chosen + 1] if chosen + 1 < len(window) else None
@@ -207,4 +214,47 @@ class Header:
             self.page.dek = after.text
             self.used[after.number] = "dek"
 
+    def _teaser_echo(self, line: Line) -> bool:
+        """A line that repeats, together with its neighbour, two lines seen together elsewhere on
+        the page: a carousel of teasers shown twice, not the story's own title."""
+        copies = self._copies(line)
+        for step in (-1, 1):
+            mine = self._neighbour(line, step)
+            if mine is None:
+                continue
+            for copy in copies:
+                theirs = self._neighbour(copy, step)
+                if theirs is not None and theirs.text.lower() == mine.text.lower():
+                    return True
+        return False
 
+    def _copies(self, line: Line) -> list[Line]:
+        """The other lines of the page with the same text (any case)."""
+        key = line.text.lower()
+        return [other for other in self.lines if other is not line and other.text.lower() == key]
+
+    def _neighbour(self, line: Line, step: int) -> Line | None:
+        """The nearest non-blank line above (step -1) or below (step 1)."""
+        index = line.number - 1 + step
+        while 0 <= index < len(self.lines):
+            if self.lines[index].text:
+                return self.lines[index]
+            index += step
+        return None
+
+    def _body_share(self, line: Line) -> float:
+        """Share of a line's longer words that the story's opening paragraphs use."""
+        if self._opening_words is None:
+            opening = [other.text for other in self.lines[self.body_start: self.body_start + 12] if other.sentence]
+            self._opening_words = {word.lower() for word in WORD.findall(" ".join(opening[:4])) if len(word) > 3}
+        words = {word.lower() for word in WORD.findall(line.text) if len(word) > 3}
+        return len(words & self._opening_words) / len(words) if words else 0.0
+
+
+def _title_cased_sentence(line: Line) -> bool:
+    """A Title Case line of 4-20 words ending in a period ("Shares Fall. Why You Shouldn't Worry.")
+    reads as a headline when it sits right above the byline, where a sentence-case one is a dek."""
+    words = [word for word in line.text.split() if word[:1].isalpha()]
+    return 4 <= line.words <= 20 and line.text.endswith(".") and not line.chrome and not caption_parts(line.text) \
+        and not BYLINE_START.match(line.text) and not line.header \
+        and sum(word[:1].isupper() for word in words) >= 0.7 * len(words)

@@ -40,6 +40,14 @@ PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|photograph|getty|images|shutte
 _CREDIT_LINE = re.compile(r"^[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}\s?/\s?(?:The )?[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,4}$")
 # "Analysis by Jane Roe", "Photograph by Jane Roe/Getty Images": credits, not headlines
 _CREDITED = re.compile(r"^\w+ by (?-i:[A-Z])|\b(photograph|photo|image|picture)s? by\b|\bgetty\b", re.I)
+# "Blog > Nutrition > Meal Plans": a breadcrumb trail names sections, not the story
+_BREADCRUMB = re.compile(r"(?:\s[>»›|]\s.*){2,}")
+# "21:17 18.11.2019Get short URL": a line opening with a clock time is a timestamp bar
+_OPENS_WITH_TIME = re.compile(r"^\d{1,2}:\d\d\b")
+# an embedded post ("... pic.twitter.com/x") or a bare address is no headline
+_ADDRESS = re.compile(r"https?://|\bwww\.|pic\.twitter\.com", re.I)
+# "— Jane Roe (@janeroe) November 1, 2019" signs a post embedded in the story, not the story
+_EMBED_ATTRIBUTION = re.compile(r"^[—–-]\s*\S.*\(@\w+\)")
 _SLASH_CREDIT = re.compile(r"^(?P<caption>.*?[.!?])\s*(?P<credit>[^.]{2,60}\s/\s[^.]{2,40})$")
 
 
@@ -97,7 +105,7 @@ def word_count(text: str) -> int:
 
 def is_header_line(text: str, words: int) -> bool:
     """A byline ("By Jane Roe", maybe with its date) or a line that is little more than a date."""
-    if not text or words > 24:
+    if not text or words > 24 or _EMBED_ATTRIBUTION.search(text):
         return False
     if BYLINE_START.match(text) and (words <= 10 or (_HAS_DIGIT.search(text) and has_date(text))):
         return True
@@ -160,7 +168,8 @@ def is_title_like(line: Line) -> bool:
     if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
         return False
     if BYLINE_START.match(text) or TIME_ONLY.match(text) or caption_parts(text) or _CREDIT_LINE.match(text) \
-            or _CREDITED.search(text):
+            or _CREDITED.search(text) or _BREADCRUMB.search(text) or _OPENS_WITH_TIME.match(text) \
+            or _ADDRESS.search(text):
         return False
     if line.header or (any(ch.isdigit() for ch in text) and has_date(text)):
         return False
