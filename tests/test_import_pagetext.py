@@ -14,6 +14,8 @@ from archive_import.settings import DEFAULT_DESK_MAP, ImportSettings
 from conftest import SHARED, needs_shared
 
 TEXT = Path(__file__).parent / "fixtures" / "import" / "text"
+# pages whose headline sits among labels and teasers (kept apart: the folder-import tests count TEXT)
+HEADLINES = Path(__file__).parent / "fixtures" / "import" / "headlines"
 SEED = SHARED / "seeds" / "000_bd49e4719c677fbb.txt"
 DESKS = {"news": "News", "business": "Business", "culture": "Culture", "sport": "Sport"}
 
@@ -220,3 +222,35 @@ def test_a_table_in_the_story_becomes_a_markdown_table(tmp_path: Path) -> None:
     assert ("| Place | Club | Time |\n| --- | --- | --- |\n| 1 | Eastbank Rowing Club | 5:41 |\n"
             "| 2 | Northpoint Boat Club | 5:47 |\n| 3 | Quay Street Oarsmen | 6:02 |") in body
     assert body.endswith("the organisers said.") and "Most read" not in body
+
+
+def test_section_label_breadcrumb_and_embedded_post_are_not_the_story() -> None:
+    page = extract_page_text((HEADLINES / "section-label.txt").read_text(encoding="utf-8"), "Europe/Kyiv")
+    # the breadcrumb and the menu's section label sit above a Title Case headline ending in a period
+    assert page.headline == "Council Votes To Keep The Night Ferry. Crews Start In May."
+    assert page.section == "City Hall Watch"
+    assert page.byline == ["Irene Vale"]
+    # the embedded post's "— Harbour Residents (@harbourfolk) March 12, 2023" is no dateline
+    assert page.published.isoformat() == "2023-03-14T07:45:00+02:00"
+    assert page.paragraphs[0].startswith("The city council voted on Tuesday")
+    assert page.paragraphs[-1].startswith("The operator said fares on the night ferry")
+
+
+def test_a_repeated_section_label_above_the_headline_stays_a_label() -> None:
+    text = ("Home\nPolitics And The Courts\nTransport\nSport\n\nPolitics And The Courts\n"
+            "Judge Orders A New Count In The Eastbank Ward\nBy Irene Vale\nMarch 14, 2023 at 7:45 AM\n\n"
+            "A judge ordered a new count of the Eastbank ward vote on Tuesday after two ballot boxes were "
+            "found unopened in the town hall basement.\n\n"
+            "The count will take place on Friday under the eyes of both candidates, the court said.\n")
+    page = extract_page_text(text, "Europe/Kyiv")
+    assert page.headline == "Judge Orders A New Count In The Eastbank Ward"
+    assert page.section == "Politics And The Courts"
+
+
+@pytest.mark.parametrize("captured_at", [None, datetime(2023, 11, 20, 12, 0)])
+def test_teaser_carousel_shown_again_above_the_story_is_not_the_headline(captured_at: datetime | None) -> None:
+    page = extract_page_text((HEADLINES / "teaser-card.txt").read_text(encoding="utf-8"), "Europe/Kyiv", captured_at)
+    assert page.headline == "Eastbank market moves indoors for the winter"
+    assert page.paragraphs[0].startswith("The Eastbank covered market will move")
+    removed = {block.text for block in page.removed}
+    assert "Bakers on Quay Street share the spring prize" in removed

@@ -192,13 +192,14 @@ class Header:
         above = window[chosen - 1] if chosen > 0 else None
         if above is not None and above.number == window[chosen].number - 1 and above.number not in self.used \
                 and is_title_like(above) and not above.text.isupper() \
-                and (above.repeated or self._copies(above)
+                and ((above.words > 4 and (above.repeated or self._copies(above)))
                      or (_sentence_case(window[chosen].text) and window[chosen].words >= 8
                          and not _sentence_case(above.text))
                      or self._body_share(above) > self._body_share(window[chosen]) + 0.15):
             # two title lines in a row: the upper one is the headline, the line below its dek
-            # (a sentence under a Title Case line, or the story's opening words echo the upper one
-            # more); two sentence-case lines are more often a teaser list ending in the headline
+            # (the upper repeats as a title bar, but a label of four words or fewer repeats as a
+            # menu item; a sentence under a Title Case line; the story's opening words echo the
+            # upper one more); two sentence-case lines are more often a teaser list ending in the headline
             chosen -= 1
         headline = window[chosen]
         self.page.headline = headline.text
