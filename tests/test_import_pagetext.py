@@ -254,3 +254,15 @@ def test_teaser_carousel_shown_again_above_the_story_is_not_the_headline(capture
     assert page.paragraphs[0].startswith("The Eastbank covered market will move")
     removed = {block.text for block in page.removed}
     assert "Bakers on Quay Street share the spring prize" in removed
+
+
+def test_byline_above_the_dateline_with_a_video_strip_before_the_story() -> None:
+    strip = "\n".join(f"Harbour video number {n} shows the ferry at dawn" for n in range(1, 15))
+    text = ("Home\nVideos\nNight Ferry Keeps Its Summer Timetable\n\nBy Irene Vale, Ledger staff\n\n"
+            f"Updated March 14, 2023 at 7:45 AM\n\n{strip}\n\n"
+            "The night ferry between Eastbank and the old harbour will keep its summer timetable, the operator said.\n\n"
+            "Boats will leave Eastbank every forty minutes until midnight from May to September.\n")
+    page = extract_page_text(text, "Europe/Kyiv")
+    assert page.headline == "Night Ferry Keeps Its Summer Timetable"
+    assert page.byline == ["Irene Vale", "Ledger staff"]
+    assert page.published.isoformat() == "2023-03-14T07:45:00+02:00"

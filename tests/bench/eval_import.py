@@ -123,6 +123,7 @@ def evaluate(eval_dir: Path, worst: int, tz_name: str, fail_below: float = 0.8) 
     rows = []
     found = Counter()
     headline_checks: list[tuple[bool, str, str, str | None, str | None]] = []
+    field_misses: list[str] = []
     for page_id, marked in sorted(truth.items()):
         text = (eval_dir / "pages" / f"{page_id}.txt").read_text(encoding="utf-8")
         page = extract_page_text(text, tz_name)
@@ -141,6 +142,10 @@ def evaluate(eval_dir: Path, worst: int, tz_name: str, fail_below: float = 0.8) 
         if len(slug) >= 3 and best_share >= 0.5:
             hit = slug_overlap(page.headline, slug) >= max(0.5, best_share - 0.25)
             headline_checks.append((hit, page_id, marked.get("url", ""), page.headline, expected))
+        if date_shown and page.published is None:
+            field_misses.append(f"date {page_id[:12]}")
+        if byline_shown and not page.byline:
+            field_misses.append(f"byline {page_id[:12]}")
         rows.append((f1, precision, recall, page_id, marked.get("url", ""), page.headline))
     mean_p = statistics.fmean(row[1] for row in rows)
     mean_r = statistics.fmean(row[2] for row in rows)
@@ -159,6 +164,7 @@ def evaluate(eval_dir: Path, worst: int, tz_name: str, fail_below: float = 0.8) 
     print(f"date found on {found['date_found_shown']} of the {found['date_shown']} pages that show one above the body "
           f"(found on {found['date']} pages in all); byline found on {found['byline_found_shown']} of the "
           f"{found['byline_shown']} that show one (found on {found['byline']} in all)")
+    print(f"shown but not found: {', '.join(field_misses) or 'none'}")
     print(f"dev-set precision {mean_p:.4f}  recall {mean_r:.4f}  F1 {f1:.4f}")
     return f1
 

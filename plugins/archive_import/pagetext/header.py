@@ -146,7 +146,10 @@ class Header:
     def _find_byline(self, window: list[Line], date_index: int | None) -> int | None:
         if self.page.byline:
             return date_index
-        for index in range(len(window) - 1, max(-1, len(window) - 12), -1):
+        nearest = list(range(len(window) - 1, max(-1, len(window) - 12), -1))
+        # a video strip may sit between the dateline and the body: look right above the dateline too
+        near_date = [] if date_index is None else list(range(date_index - 1, max(-1, date_index - 4), -1))
+        for index in nearest + [i for i in near_date if i not in nearest]:
             line = window[index]
             if BYLINE_START.match(line.text) and line.words <= 14:
                 text = line.text
