@@ -76,6 +76,7 @@ class Header:
         self.page = PageText()
         self.relative_dates: list[str] = []
         self._opening_words: set[str] | None = None
+        self._by_text: dict[str, list[Line]] | None = None
 
     def _dates_in(self, line: Line) -> list[FoundDate]:
         try:
@@ -234,8 +235,12 @@ class Header:
 
     def _copies(self, line: Line) -> list[Line]:
         """The other lines of the page with the same text (any case)."""
-        key = line.text.lower()
-        return [other for other in self.lines if other is not line and other.text.lower() == key]
+        if self._by_text is None:
+            self._by_text = {}
+            for other in self.lines:
+                if other.text:
+                    self._by_text.setdefault(other.text.lower(), []).append(other)
+        return [other for other in self._by_text.get(line.text.lower(), []) if other is not line]
 
     def _neighbour(self, line: Line, step: int) -> Line | None:
         """The nearest non-blank line above (step -1) or below (step 1)."""
