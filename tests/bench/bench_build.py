@@ -13,11 +13,12 @@ figures.py follow in a second table. This prints figures; it never asserts a tim
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -58,13 +59,18 @@ class Builder:
         return env
 
 
+# Pelican's own content cache, as a site that cares about rebuild time would set it.
+PELICAN_CACHE = ("CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true")
 BUILDERS = {
-    "ours": Builder("ours", "ours", "archive", REPO_ROOT / "pelicanconf.py", REPO_ROOT, REPO_ROOT / "plugins"),
-    "vanilla": Builder(
-        "vanilla", "vanilla Pelican 4.12", "pelican", BENCH_DIR / "vanilla_pelicanconf.py", BENCH_DIR, None,
-        # Pelican's own content cache, as a site that cares about rebuild time would set it.
-        ("CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true"),
+    "vanilla": Builder("vanilla", "vanilla Pelican 4.12", "pelican", BENCH_DIR / "vanilla_pelicanconf.py",
+                       BENCH_DIR, None, PELICAN_CACHE),
+    # The baseline with only our Pelican fixes: what each of them is worth on its own.
+    "vanilla-speed": Builder(
+        "vanilla-speed", "vanilla + archive_speed", "pelican", BENCH_DIR / "vanilla_pelicanconf.py",
+        BENCH_DIR, REPO_ROOT / "plugins",
+        (*PELICAN_CACHE, f'PLUGIN_PATHS=["{REPO_ROOT / "plugins"}"]', 'PLUGINS=["archive_speed"]'),
     ),
+    "ours": Builder("ours", "ours", "archive", REPO_ROOT / "pelicanconf.py", REPO_ROOT, REPO_ROOT / "plugins"),
 }
 
 
@@ -184,20 +190,24 @@ def format_rows(rows: list[Row]) -> list[str]:
                 f"{row.output.bytes / 1e6:.1f}", f"{row.output.files:,}",
                 f"{row.output.bytes / 1e3 / (row.n + row.scenario.added):.1f}"]
 
-    for row in rows:
+    for index, row in enumerate(rows):
         lines.append(f"| {row.n:,} | {row.scenario.label} | {row.builder.label} | {row.runs} | "
                      + " | ".join(cells(row)) + " |")
-        if row.builder.key != "vanilla":
+        last_of_group = index + 1 == len(rows) or (rows[index + 1].n, rows[index + 1].scenario) != (
+            row.n, row.scenario)
+        if not last_of_group:
             continue
-        ours = next((r for r in rows if r.builder.key == "ours" and r.n == row.n
-                     and r.scenario is row.scenario), None)
-        if ours is None:
-            continue
-        pairs = [(ours.usage.wall_s, row.usage.wall_s), (ours.usage.cpu_s, row.usage.cpu_s),
-                 (ours.usage.peak_rss_mb, row.usage.peak_rss_mb), (ours.output.bytes, row.output.bytes),
-                 (ours.output.files, row.output.files), (ours.output.bytes, row.output.bytes)]
-        lines.append(f"| {row.n:,} | {row.scenario.label} | ours ÷ vanilla | | "
-                     + " | ".join(ratio(a, b) for a, b in pairs) + " |")
+        group = [r for r in rows if (r.n, r.scenario) == (row.n, row.scenario)]
+        baseline = next((r for r in group if r.builder.key == "vanilla"), None)
+        for other in group:
+            if baseline is None or other is baseline:
+                continue
+            pairs = [(other.usage.wall_s, baseline.usage.wall_s), (other.usage.cpu_s, baseline.usage.cpu_s),
+                     (other.usage.peak_rss_mb, baseline.usage.peak_rss_mb),
+                     (other.output.bytes, baseline.output.bytes), (other.output.files, baseline.output.files),
+                     (other.output.bytes, baseline.output.bytes)]
+            lines.append(f"| {row.n:,} | {row.scenario.label} | {other.builder.label} ÷ vanilla | | "
+                         + " | ".join(ratio(a, b) for a, b in pairs) + " |")
     return lines
 
 
@@ -208,7 +218,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="archive sizes")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure when a run is under a minute")
     parser.add_argument("--scenarios", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
-    parser.add_argument("--builders", nargs="+", choices=list(BUILDERS), default=list(BUILDERS))
+    parser.add_argument("--builders", nargs="+", choices=list(BUILDERS), default=["vanilla", "ours"])
+    parser.add_argument("--fixes", nargs="*", metavar="FIX",
+                        help="only these archive_speed fixes (ARCHIVE_SPEED_FIXES) in builds using it")
     parser.add_argument("--work", type=Path, default=WORK_ROOT, help="scratch folder (default bench-out/)")
     return parser.parse_args(argv)
 
@@ -217,12 +229,16 @@ def main(argv: list[str] | None = None) -> int:
     """Measure, print the tables; exits 1 when a build failed (its log tail is printed)."""
     args = parse_arguments(argv)
     builders = [BUILDERS[key] for key in args.builders]
+    if args.fixes is not None:
+        chosen = "ARCHIVE_SPEED_FIXES=" + json.dumps(args.fixes)
+        builders = [replace(b, extra_settings=(*b.extra_settings, chosen)) if b.plugins_path else b
+                    for b in builders]
     scenarios = [SCENARIOS[key] for key in args.scenarios]
     if any(s.incremental for s in scenarios) and SCENARIOS["full"] not in scenarios:
         scenarios.insert(0, SCENARIOS["full"])  # incremental builds start from a full one
-    if not (REPO_ROOT / "pelicanconf.py").exists() and BUILDERS["ours"] in builders:
-        print("no pelicanconf.py in this checkout yet: measuring vanilla Pelican only", file=sys.stderr)
-        builders.remove(BUILDERS["ours"])
+    if not (REPO_ROOT / "pelicanconf.py").exists():
+        print("no pelicanconf.py in this checkout yet: not measuring ours", file=sys.stderr)
+        builders = [b for b in builders if b.key != "ours"]
     stories = corpus.read_stories()
     source = "BBC corpus" if corpus.BBC_CORPUS.is_dir() else "generated text (no ../shared/corpus/bbc)"
     rows: list[Row] = []
