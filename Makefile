@@ -1,0 +1,125 @@
+# The newsroom archive. `make help` lists the commands.
+# Names and habits follow pelican-quickstart's Makefile; set-up is automatic: the first
+# command that needs the virtual environment creates it from the pinned lock files.
+
+PYTHON ?= python3
+VENV ?= $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+PELICAN ?= $(VENV)/bin/pelican
+PELICANOPTS ?=
+
+BASEDIR = $(CURDIR)
+INPUTDIR = $(BASEDIR)/content
+OUTPUTDIR = $(BASEDIR)/output
+CONFFILE = $(BASEDIR)/pelicanconf.py
+PUBLISHCONF = $(BASEDIR)/publishconf.py
+
+GITHUB_PAGES_BRANCH = gh-pages
+GITHUB_PAGES_COMMIT_MESSAGE = Publish the archive
+
+PORT ?= 8000
+SERVER ?= 127.0.0.1
+
+DEBUG ?= 0
+ifeq ($(DEBUG), 1)
+	PELICANOPTS += -D
+endif
+
+RELATIVE ?= 0
+ifeq ($(RELATIVE), 1)
+	PELICANOPTS += --relative-urls
+endif
+
+# Stamps: the environment is (re)installed when a lock file changes.
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+TEST_STAMP := $(VENV)/.test-installed
+NODE_STAMP := node_modules/.installed
+
+help:
+	@echo 'Makefile for the newsroom archive'
+	@echo ''
+	@echo 'Usage:'
+	@echo '   make html                        build the archive in content/ into output/'
+	@echo '   make clean                       remove the generated files'
+	@echo '   make regenerate                  rebuild on every change'
+	@echo '   make serve [PORT=8000]           serve output/ at http://127.0.0.1:8000'
+	@echo '   make serve-global [SERVER=0.0.0.0] serve output/ on every interface'
+	@echo '   make devserver [PORT=8000]       serve and rebuild on every change'
+	@echo '   make publish                     build with publishconf.py (SITEURL=https://...)'
+	@echo '   make github                      publish output/ to the gh-pages branch (ghp-import)'
+	@echo '   make test                        install the test tools if missing, run every test'
+	@echo '   make bench [N="1000 10000"]      benchmark builds against vanilla Pelican'
+	@echo '   make lock                        re-pin requirements*.lock from pyproject.toml'
+	@echo ''
+	@echo 'Set the DEBUG variable to 1 to enable debugging, e.g. make DEBUG=1 html'
+	@echo 'Set the RELATIVE variable to 1 to enable relative urls'
+	@echo ''
+
+# --- set-up -----------------------------------------------------------------------
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + ")")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUNTIME_STAMP): requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	@touch $@
+
+$(TEST_STAMP): requirements-test.lock $(RUNTIME_STAMP)
+	$(PY) -m pip install --quiet -r requirements-test.lock
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+venv: $(RUNTIME_STAMP)
+
+test-tools: $(TEST_STAMP) $(NODE_STAMP)
+	@bash tests/tools/ensure-browser-and-java.sh $(PY)
+
+lock:
+	rm -rf $(BASEDIR)/.lock-venv
+	$(PYTHON) -m venv $(BASEDIR)/.lock-venv
+	$(BASEDIR)/.lock-venv/bin/pip install --quiet .
+	$(BASEDIR)/.lock-venv/bin/pip uninstall --quiet -y newsroom-archive
+	{ echo "# Runtime dependencies of the archive, every package pinned. Regenerate with 'make lock'."; \
+	  $(BASEDIR)/.lock-venv/bin/pip freeze; } > requirements.lock
+	$(BASEDIR)/.lock-venv/bin/pip install --quiet '.[test]'
+	$(BASEDIR)/.lock-venv/bin/pip uninstall --quiet -y newsroom-archive
+	{ echo "# Test dependencies (includes the runtime ones), every package pinned. Regenerate with 'make lock'."; \
+	  $(BASEDIR)/.lock-venv/bin/pip freeze; } > requirements-test.lock
+	rm -rf $(BASEDIR)/.lock-venv
+
+# --- building -----------------------------------------------------------------------
+html: $(RUNTIME_STAMP)
+	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+clean:
+	[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+
+regenerate: $(RUNTIME_STAMP)
+	"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+serve: $(RUNTIME_STAMP)
+	"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
+
+serve-global: $(RUNTIME_STAMP)
+	"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b 0.0.0.0
+
+devserver: $(RUNTIME_STAMP)
+	"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
+
+publish: $(RUNTIME_STAMP)
+	"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+
+github: publish
+	$(VENV)/bin/ghp-import -m "$(GITHUB_PAGES_COMMIT_MESSAGE)" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)" --no-jekyll
+	git push origin $(GITHUB_PAGES_BRANCH)
+
+# --- checking -----------------------------------------------------------------------
+test: test-tools
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+.PHONY: help venv test-tools lock html clean regenerate serve serve-global devserver publish github test

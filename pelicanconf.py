@@ -1,0 +1,81 @@
+"""Settings for building the archive locally (`make html`). publishconf.py extends them."""
+from __future__ import annotations
+
+SITENAME = "Harbour City Ledger archive"
+SITEURL = ""  # relative links locally; publishconf.py sets the public address
+RELATIVE_URLS = True
+PATH = "content"
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = ["archive_reader"]
+
+# Dates without an offset in front matter are wall-clock times here (zoneinfo name, DST aware).
+TIMEZONE = "Europe/Kyiv"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+# The desks of the newsroom: slug → display name, in the order readers see them.
+DESKS = {
+    "news": "News",
+    "business": "Business",
+    "culture": "Culture",
+    "sport": "Sport",
+    "opinion": "Opinion",
+}
+
+# Where content lives: every article is content/<desk>/<yyyy>/<yyyy-mm-dd>-<slug>.md.
+ARTICLE_PATHS = [""]
+ARTICLE_EXCLUDES = ["pages", "images", "extra"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra"]
+USE_FOLDER_AS_CATEGORY = False
+
+# Addresses: every page is a folder with index.html, so links have no .html and the site
+# works under a sub-path (https://<user>.github.io/<repo>/).
+ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
+ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = DRAFT_URL + "index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = PAGE_URL + "index.html"
+CATEGORY_URL = "desk/{slug}/"
+CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
+CATEGORIES_SAVE_AS = "desk/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = TAG_URL + "index.html"
+TAGS_SAVE_AS = "tag/index.html"
+AUTHOR_URL = "byline/{slug}/"
+AUTHOR_SAVE_AS = AUTHOR_URL + "index.html"
+AUTHORS_SAVE_AS = "byline/index.html"
+ARCHIVES_SAVE_AS = "archive/index.html"
+YEAR_ARCHIVE_URL = "{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = YEAR_ARCHIVE_URL + "index.html"
+MONTH_ARCHIVE_URL = "{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_URL + "index.html"
+DAY_ARCHIVE_URL = "{date:%Y}/{date:%m}/{date:%d}/"
+DAY_ARCHIVE_SAVE_AS = DAY_ARCHIVE_URL + "index.html"
+# The slug is the file name after its date, unless the front matter sets one.
+FILENAME_METADATA = r"\d{4}-\d{2}-\d{2}-(?P<slug>.*)"
+
+# Feeds: site-wide and one per desk, in folders that byline feeds can never collide with.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+CATEGORY_FEED_ATOM = "feeds/desk/{slug}.atom.xml"
+FEED_ALL_RSS = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_MAX_ITEMS = 50
+
+DEFAULT_PAGINATION = 20
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# An optional custom domain for GitHub Pages (written to output/CNAME when set).
+CNAME = None

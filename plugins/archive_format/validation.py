@@ -1,0 +1,127 @@
+"""Validation of front matter against the schema, with messages an editor can act on."""
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from archive_format.dates import NotIsoDate, localize
+
+SCHEMA_PATH = Path(__file__).with_name("front_matter.schema.json")
+
+_DATE_FIELDS = ("date", "modified")
+_DATE_HINT = "is not ISO 8601 with an offset (write 2023-03-16T21:08:00+02:00, or 2023-03-16 to use the site's TIMEZONE)"
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One thing wrong with one article: where, which field, and what to do about it."""
+
+    source: str
+    """The article's path as the user knows it (e.g. content/news/2023/2023-03-16-x.md)."""
+    field: str
+    """The field, dotted for nested ones (``corrections.0.date``); ``front matter`` for the block."""
+    message: str
+    """What is wrong and how to fix it."""
+    line: int | None = None
+    """1-based line in the file, when known."""
+
+    def __str__(self) -> str:
+        where = f"{self.source}:{self.line}" if self.line else self.source
+        return f"{where}: {self.field}: {self.message}"
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _field_name(error: ValidationError) -> str:
+    return ".".join(str(part) for part in error.absolute_path) or "front matter"
+
+
+def _describe(error: ValidationError) -> tuple[str, str]:
+    """Return (field, message) for one schema error, in the editor's terms."""
+    field = _field_name(error)
+    value = error.instance
+    if error.validator == "required":
+        missing = error.message.split("'")[1]
+        return (f"{field}.{missing}" if error.absolute_path else missing,
+                "is missing; every story needs one")
+    if error.validator == "additionalProperties":
+        known = ", ".join(error.schema.get("properties", {}))
+        extra = sorted(set(value) - set(error.schema.get("properties", {})))
+        name = ".".join([*(str(p) for p in error.absolute_path), extra[0]]) if extra else field
+        return name, f"is not a known field (known fields: {known})"
+    if error.validator == "pattern" and field.split(".")[-1] in _DATE_FIELDS:
+        return field, f"{json.dumps(value, ensure_ascii=False)} {_DATE_HINT}"
+    if error.validator == "pattern" and "a-z0-9" in error.validator_value:
+        return field, (f"{json.dumps(value, ensure_ascii=False)} is not a slug "
+                       "(use lowercase letters, digits and hyphens, e.g. \"city-hall\")")
+    if error.validator == "pattern" and error.validator_value.startswith("^/"):
+        return field, f"{json.dumps(value, ensure_ascii=False)} must be a site path starting with /"
+    if error.validator in ("pattern", "minLength"):
+        return field, "must not be empty"
+    if error.validator == "type":
+        expected = {"array": "a list, e.g. [a, b]", "string": "text", "object": "a mapping of field: value"}
+        wanted = error.validator_value
+        return field, f"must be {expected.get(wanted, wanted)}, not {json.dumps(value, ensure_ascii=False, default=str)}"
+    if error.validator == "enum":
+        allowed = ", ".join(str(v) for v in error.validator_value)
+        return field, f"{json.dumps(value, ensure_ascii=False, default=str)} is not one of: {allowed}"
+    if error.validator == "uniqueItems":
+        return field, "lists the same value twice"
+    return field, error.message
+
+
+def _check_dates(meta: Mapping[str, Any], source: str, tz_name: str) -> list[tuple[str, str]]:
+    """Dates that match the schema's shape but are not real dates (2023-02-30)."""
+    found: list[tuple[str, str]] = []
+    candidates = [(name, meta.get(name)) for name in _DATE_FIELDS]
+    corrections = meta.get("corrections")
+    if isinstance(corrections, list):
+        candidates += [(f"corrections.{i}.date", c.get("date")) for i, c in enumerate(corrections)
+                       if isinstance(c, Mapping)]
+    for name, value in candidates:
+        if isinstance(value, str):
+            try:
+                localize(value, tz_name)
+            except NotIsoDate:
+                found.append((name, f"{json.dumps(value)} is not a real date or time"))
+    return found
+
+
+def validate_front_matter(
+    meta: Mapping[str, Any],
+    source: str,
+    *,
+    desks: Collection[str] | None = None,
+    tz_name: str = "UTC",
+    lines: Mapping[str, int] | None = None,
+) -> list[FieldProblem]:
+    """Return every problem with one article's front matter (empty when it is valid).
+
+    ``desks`` (the slugs of DESKS in pelicanconf.py) makes an unknown desk a problem, so a
+    typo does not create a new desk; ``lines`` maps top-level fields to file lines
+    (see front_matter_lines).
+    """
+    lines = lines or {}
+    problems = [_describe(error) for error in
+                sorted(_validator().iter_errors(dict(meta)), key=lambda e: list(map(str, e.absolute_path)))]
+    reported = {field for field, _ in problems}
+    problems += [p for p in _check_dates(meta, source, tz_name) if p[0] not in reported]
+    desk = meta.get("desk")
+    if desks is not None and isinstance(desk, str) and desk not in desks and not any(
+        field == "desk" for field, _ in problems
+    ):
+        problems.append(("desk", f"{json.dumps(desk)} is not a desk of this archive "
+                                 f"(known: {', '.join(desks)}; add new desks to DESKS in pelicanconf.py)"))
+    return [FieldProblem(source, field, message, lines.get(field.split(".")[0]))
+            for field, message in problems]

@@ -1,0 +1,138 @@
+"""ArchiveReader: turns one article file into Pelican content in a single markdown-it pass."""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, NoReturn
+
+from pelican.readers import BaseReader
+from pelican.urlwrappers import Author, Category, Tag
+
+from archive_format import (
+    MISSING_FRONT_MATTER,
+    FieldProblem,
+    FrontMatterSyntaxError,
+    front_matter_lines,
+    load_front_matter,
+    localize,
+    validate_front_matter,
+)
+from archive_reader.markdown import archive_markdown
+from archive_reader.sanitize import sanitize_html
+
+# Site pages (content/pages/) are not stories: they have a title, not a headline and desk.
+PAGE_FIELDS = frozenset({"title", "slug", "summary", "status", "lang", "date", "modified", "template"})
+
+
+class InvalidArticle(ValueError):
+    """An article whose front matter breaks the schema; ``problems`` says every way it does."""
+
+    def __init__(self, problems: list[FieldProblem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+class ArchiveReader(BaseReader):
+    """Reads ``.md`` article files: YAML front matter validated against the archive's
+    schema, Markdown rendered with markdown-it-py and sanitized with nh3.
+
+    Invalid files raise InvalidArticle and are also recorded in ``problems``, so the
+    build can fail listing every bad file instead of quietly skipping them.
+    """
+
+    enabled = True
+    file_extensions = ["md", "markdown"]
+
+    def __init__(self, settings: dict[str, Any]) -> None:
+        super().__init__(settings)
+        self._md = archive_markdown()
+        self.problems: list[FieldProblem] = []
+        self._tz = settings.get("TIMEZONE") or "UTC"
+        desks = settings.get("DESKS")
+        self._desks: Mapping[str, str] | None = desks if desks else None
+
+    # -- reading ---------------------------------------------------------------------
+    def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
+        """Return (sanitized HTML, Pelican metadata) for one file, or raise InvalidArticle."""
+        shown = self._shown_path(source_path)
+        with open(source_path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+        tokens = self._md.parse(text)
+        if not tokens or tokens[0].type != "front_matter":
+            self._fail([FieldProblem(shown, "front matter", MISSING_FRONT_MATTER, 1)])
+        block = tokens[0].content
+        try:
+            meta = load_front_matter(block)
+        except FrontMatterSyntaxError as error:
+            self._fail([FieldProblem(shown, "front matter", str(error), error.line)])
+        html = sanitize_html(self._md.renderer.render(tokens, self._md.options, {}))
+        if self._is_page(source_path):
+            return html, self._page_metadata(meta, shown)
+        problems = validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz,
+                                         lines=front_matter_lines(block))
+        if problems:
+            self._fail(problems)
+        return html, self._article_metadata(meta)
+
+    def _fail(self, problems: list[FieldProblem]) -> NoReturn:
+        self.problems.extend(problems)
+        raise InvalidArticle(problems)
+
+    def _shown_path(self, source_path: str) -> str:
+        """The path as the editor knows it: relative to the project when possible."""
+        try:
+            return os.path.relpath(source_path)
+        except ValueError:  # another drive on Windows
+            return source_path
+
+    def _is_page(self, source_path: str) -> bool:
+        relative = os.path.relpath(source_path, self.settings.get("PATH", "."))
+        return any(relative == p or relative.startswith(p.rstrip("/") + os.sep)
+                   for p in self.settings.get("PAGE_PATHS", ["pages"]))
+
+    # -- mapping onto Pelican ------------------------------------------------------
+    def _inline(self, text: str) -> str:
+        return sanitize_html(self._md.renderInline(text))
+
+    def _article_metadata(self, meta: Mapping[str, Any]) -> dict[str, Any]:
+        """Map the archive's fields onto Pelican's: headline→title, desk→category,
+        byline→authors; every other field is kept under its own name for templates."""
+        out: dict[str, Any] = dict(meta)
+        out["title"] = meta["headline"]
+        out["date"] = localize(meta["date"], self._tz)
+        if "modified" in meta:
+            out["modified"] = localize(meta["modified"], self._tz)
+        desk = meta["desk"]
+        category = Category(self._desks.get(desk, desk) if self._desks else desk, self.settings)
+        category.slug = desk  # the desk slug is the URL, whatever its display name
+        out["category"] = category
+        byline = list(meta.get("byline", []))
+        if byline:
+            out["authors"] = [Author(name, self.settings) for name in byline]
+        tags = list(meta.get("tags", []))
+        if tags:
+            out["tags"] = [Tag(name, self.settings) for name in tags]
+        else:
+            out.pop("tags", None)
+        if "summary" in meta:
+            out["summary"] = self._inline(meta["summary"])
+        if "corrections" in meta:
+            out["corrections"] = [{"date": localize(c["date"], self._tz), "text": c["text"]}
+                                  for c in meta["corrections"]]
+        return out
+
+    def _page_metadata(self, meta: Mapping[str, Any], shown: str) -> dict[str, Any]:
+        unknown = sorted(set(meta) - PAGE_FIELDS)
+        problems = [FieldProblem(shown, name, f"is not a field of a site page (known: {', '.join(sorted(PAGE_FIELDS))})")
+                    for name in unknown]
+        if not isinstance(meta.get("title"), str) or not meta["title"].strip():
+            problems.append(FieldProblem(shown, "title", "is missing; every page needs a title"))
+        if problems:
+            self._fail(problems)
+        out: dict[str, Any] = dict(meta)
+        for name in ("date", "modified"):
+            if name in meta:
+                out[name] = localize(str(meta[name]), self._tz)
+        if "summary" in meta:
+            out["summary"] = self._inline(meta["summary"])
+        return out
