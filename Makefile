@@ -123,3 +123,13 @@ test: test-tools
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: help venv test-tools lock html clean regenerate serve serve-global devserver publish github test
+
+# --- benchmarks ---------------------------------------------------------------------
+# Archive sizes to build; e.g. make bench N="1000 10000 50000". BENCH_ARGS passes more options
+# (--runs, --scenarios, --builders, --fixes: see tests/bench/bench_build.py --help).
+N ?= 1000 10000
+BENCH_ARGS ?=
+bench: $(TEST_STAMP)
+	PYTHONPATH=plugins $(PY) tests/bench/bench_build.py --n $(N) $(BENCH_ARGS)
+
+.PHONY: bench

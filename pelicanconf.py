@@ -79,3 +79,13 @@ PAGINATION_PATTERNS = (
 
 # An optional custom domain for GitHub Pages (written to output/CNAME when set).
 CNAME = None
+
+# --- Build speed (plugins/archive_speed) ---------------------------------------------------
+# Pelican's content cache keyed by each file's SHA-256 (not its mtime), so a fresh checkout with
+# cache/ restored reuses it; archive_speed drops it when code, settings or its bytes change, and
+# re-renders only the pages whose content changed (see the README's "Benchmarks").
+PLUGINS = [*PLUGINS, "archive_speed"]
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"
+CONTENT_CACHING_LAYER = "reader"

@@ -15,7 +15,7 @@ from typing import Any
 
 from pelican.generators import ArticlesGenerator
 from pelican.urlwrappers import URLWrapper
-from pelican.utils import FileOverwriteFailedError
+from pelican.writers import FileOverwriteFailedError
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ class ListingArticlesGenerator(ArticlesGenerator):
         # Content objects compare by identity, as in Pelican's `in` test.
         position = {id(article): index for index, article in enumerate(self.dates)}
         for wrapper, articles in listings:
+            if not wrapper.save_as:  # the page is switched off: Pelican's write would do nothing
+                continue
             dates = sorted(articles, key=lambda article: position[id(article)])
             try:
                 write(wrapper.save_as, template, self.context, url=wrapper.url, articles=articles,

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
+from archive_format import article_relpath, render_article, slugify
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BBC_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "bbc"
@@ -33,6 +33,9 @@ SPAN = timedelta(days=6 * 365)
 SEED = 2225
 FLAVORS = ("archive", "pelican")
 
+# Desk slug → display name: the corpus's folders, passed to our build as its DESKS setting.
+DESKS = {"business": "Business", "entertainment": "Entertainment", "politics": "Politics",
+         "sport": "Sport", "tech": "Technology"}
 REPORTERS = {
     "business": ["Marta Kovalenko", "Oskar Lindqvist", "Priya Raman", "Tomasz Wrona"],
     "entertainment": ["Ines Carvalho", "Declan Moore", "Yuki Tanabe", "Lena Brandt"],
@@ -76,9 +79,11 @@ class Article:
     summary: str
     body: str
 
-    def relpath(self) -> str:
-        """Where the article lives under content/: `<desk>/<yyyy>/<yyyy-mm-dd>-<slug>.md`."""
-        return f"{self.desk}/{self.date:%Y}/{self.date:%Y-%m-%d}-{self.slug}.md"
+    def front_matter(self) -> dict[str, object]:
+        """The article's front matter as the contract (DESIGN.md §2) names its fields."""
+        return {"headline": self.headline, "date": self.date, "desk": self.desk,
+                "byline": list(self.byline), "tags": list(self.tags), "summary": self.summary,
+                "lang": "en", "slug": self.slug, "status": "published"}
 
 
 def read_stories(corpus: Path = BBC_CORPUS) -> list[Story]:
@@ -119,12 +124,6 @@ def generated_stories(count: int = 500) -> list[Story]:
         headline = f"{places[0]} {rng.choice(FILLER_WORDS)} {rng.choice(FILLER_WORDS)} plan {index}"
         stories.append(Story(desks[index % len(desks)], headline, tuple(paragraphs)))
     return stories
-
-
-def slugify(text: str) -> str:
-    """A URL slug: lowercase ASCII words joined by hyphens, at most 80 characters."""
-    words = re.findall(r"[a-z0-9]+", text.lower().replace("'", ""))
-    return "-".join(words)[:80].rstrip("-") or "story"
 
 
 def tags_from_text(story: Story, limit: int = 4) -> tuple[str, ...]:
@@ -174,7 +173,7 @@ def iter_articles(count: int, base: int | None = None, start: int = 0,
             desk=story.desk,
             headline=headline,
             # The number keeps slugs unique: the corpus repeats a few headlines.
-            slug=f"{slugify(headline)}-{number}",
+            slug=f"{slugify(headline, 70)}-{number}",
             date=date,
             byline=byline,
             tags=tags_from_text(story),
@@ -185,19 +184,7 @@ def iter_articles(count: int, base: int | None = None, start: int = 0,
 
 def archive_text(article: Article) -> str:
     """The article in our format: YAML front matter (DESIGN.md §2) and a Markdown body."""
-    meta = {
-        "headline": article.headline,
-        "date": article.date.isoformat(),
-        "desk": article.desk,
-        "byline": list(article.byline),
-        "tags": list(article.tags),
-        "summary": article.summary,
-        "lang": "en",
-        "slug": article.slug,
-        "status": "published",
-    }
-    front = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{front}---\n\n{article.body}"
+    return render_article(article.front_matter(), article.body)
 
 
 def pelican_text(article: Article) -> str:
@@ -215,9 +202,9 @@ def pelican_text(article: Article) -> str:
     return "\n".join(lines) + "\n\n" + article.body
 
 
-def article_path(dest: Path, article: Article, flavor: str) -> Path:
-    """Where `article` goes under `dest`; vanilla Pelican gets the same tree."""
-    return dest / article.relpath()
+def article_path(dest: Path, article: Article) -> Path:
+    """Where `article` goes under `dest`: our layout, which vanilla Pelican gets too."""
+    return dest / article_relpath(article.front_matter())
 
 
 def write_articles(dest: Path, articles: Iterator[Article], flavor: str) -> list[Path]:
@@ -227,7 +214,7 @@ def write_articles(dest: Path, articles: Iterator[Article], flavor: str) -> list
     render = archive_text if flavor == "archive" else pelican_text
     written = []
     for article in articles:
-        path = article_path(dest, article, flavor)
+        path = article_path(dest, article)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(render(article), encoding="utf-8")
         written.append(path)
