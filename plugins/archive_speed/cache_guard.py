@@ -29,6 +29,8 @@ STATE_FILE = "state.json"
 PELICAN_CACHE_FILES = tuple(f"{generator}{layer}" for generator in ("ArticlesGenerator", "PagesGenerator")
                             for layer in ("", "-Readers"))
 SOURCE_SUFFIXES = (".py", ".json")
+# Where the build reads and writes, not what it makes: a moved checkout keeps its caches.
+LOCATION_SETTINGS = frozenset({"PATH", "OUTPUT_PATH", "CACHE_PATH"})
 
 
 def stable_repr(value: Any) -> str:
@@ -62,7 +64,8 @@ def environment_key(settings: Mapping[str, Any]) -> str:
     """What the build's cached results depend on besides the content itself."""
     packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
     plugin_folders = [Path(p) for p in settings.get("PLUGIN_PATHS") or []]
-    parts = [sys.version, "\n".join(packages), _source_digest(plugin_folders), stable_repr(dict(settings))]
+    what = {name: value for name, value in settings.items() if name not in LOCATION_SETTINGS}
+    parts = [sys.version, "\n".join(packages), _source_digest(plugin_folders), stable_repr(what)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

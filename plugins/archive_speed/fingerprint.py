@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import hashlib
+import marshal
 from collections.abc import Mapping, Sequence, Set
 from typing import Any
 
@@ -20,8 +21,10 @@ from pelican.urlwrappers import URLWrapper
 
 from archive_speed.template_reads import WHOLE, TemplateReads
 
-# Content attributes that are the build's plumbing, not what the story shows.
-CONTENT_PLUMBING = frozenset({"settings", "_context", "metadata", "_content", "_summary", "template"})
+# Content attributes that are the build's plumbing, not what the story shows (the absolute
+# source path changes with the checkout's folder; `story` uses the path inside content/).
+CONTENT_PLUMBING = frozenset({"settings", "_context", "metadata", "_content", "_summary", "template",
+                              "source_path"})
 # How deep loops may nest before a value is simply hashed whole.
 MAX_LOOP_DEPTH = 4
 ATOMS = (str, bytes, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta,
@@ -33,11 +36,8 @@ class Unfingerprintable(Exception):
 
 
 def _hash(*parts: bytes) -> bytes:
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "little"))
-        digest.update(part)
-    return digest.digest()
+    # marshal frames each part with its length, so ("ab", "c") and ("a", "bc") differ.
+    return hashlib.blake2b(marshal.dumps(parts), digest_size=16).digest()
 
 
 def _atom(value: Any) -> bytes:
@@ -86,8 +86,10 @@ class PageFingerprints:
         """The fingerprint of all of `value` that a template could show."""
         if value is UNDEFINED:
             return b"undefined"
+        if isinstance(value, str):
+            return b"s" + value.encode()  # hashed with whatever holds it
         if isinstance(value, ATOMS):
-            return _atom(value) if not isinstance(value, str | bytes) else _hash(b"s", str(value).encode())
+            return _atom(value)
         remembered = self._whole.get(id(value))
         if remembered is not None:
             return remembered[1]
@@ -128,8 +130,8 @@ class PageFingerprints:
         if content._get_intrasite_link_regex().search(text):
             raise Unfingerprintable(f"{content.source_path} links to other content")
         metadata = sorted((key, self._shallow(item)) for key, item in content.metadata.items())
-        digest = _hash(b"story", str(content.source_path).encode(), text.encode(),
-                       str(content.url).encode(), str(content.save_as).encode(),
+        digest = _hash(b"story", str(content.relative_source_path).encode(), text.encode(),
+                       str(content.url).encode(),
                        *(part for key, item in metadata for part in (key.encode(), item)))
         self._stories[id(content)] = (content, digest)
         return digest
