@@ -50,6 +50,7 @@ help:
 	@echo '   make test                        install the test tools if missing, run every test'
 	@echo '   make bench [N="1000 10000"]      benchmark builds against vanilla Pelican'
 	@echo '   make lock                        re-pin requirements*.lock from pyproject.toml'
+	@echo '   make search Q="words" [SORT=newest] query the search index of the last build'
 	@echo ''
 	@echo 'Set the DEBUG variable to 1 to enable debugging, e.g. make DEBUG=1 html'
 	@echo 'Set the RELATIVE variable to 1 to enable relative urls'
@@ -63,7 +64,9 @@ $(PY):
 
 $(RUNTIME_STAMP): requirements.lock pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || $(PY) -m pip install --quiet --no-deps -e .
+	@# plugins/ on the path (a .pth file): every plugin package, present or added later, imports
+	@# in Pelican, the tests and the command-line tools without reinstalling anything.
+	$(PY) -c 'import pathlib, sysconfig; pathlib.Path(sysconfig.get_paths()["purelib"], "newsroom-archive-plugins.pth").write_text("$(BASEDIR)/plugins\n")'
 	@touch $@
 
 $(TEST_STAMP): requirements-test.lock $(RUNTIME_STAMP)
@@ -123,6 +126,16 @@ test: test-tools
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 .PHONY: help venv test-tools lock html clean regenerate serve serve-global devserver publish github test
+
+# --- search -------------------------------------------------------------------------
+# make search Q="tram fares" [SORT=newest] [PAGE=2]: query the index the last build kept
+# (Whoosh directly, same rules as the search page).
+export Q SORT PAGE
+search: $(RUNTIME_STAMP)
+	@test -n "$$Q" || { echo 'Usage: make search Q="words to find" [SORT=newest] [PAGE=2]'; exit 2; }
+	@$(PY) -m archive_search --index cache/search-index --sort "$${SORT:-relevance}" --page "$${PAGE:-1}" -- "$$Q"
+
+.PHONY: search
 
 # --- benchmarks ---------------------------------------------------------------------
 # Archive sizes to build; e.g. make bench N="1000 10000 50000". BENCH_ARGS passes more options

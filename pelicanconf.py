@@ -7,7 +7,7 @@ RELATIVE_URLS = True
 PATH = "content"
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["archive_reader"]
+PLUGINS = ["archive_reader", "archive_search"]
 
 # Dates without an offset in front matter are wall-clock times here (zoneinfo name, DST aware).
 TIMEZONE = "Europe/Kyiv"
@@ -79,6 +79,19 @@ PAGINATION_PATTERNS = (
 
 # An optional custom domain for GitHub Pages (written to output/CNAME when set).
 CNAME = None
+
+# --- The theme's pages (plugins/archive_pages) -------------------------------------------
+# archive_pages writes desk, tag, byline and date-archive listings itself, numbered from the
+# oldest story so a full page never changes as the archive grows; Pelican's copies are off.
+PLUGINS = [*PLUGINS, "archive_pages"]
+CATEGORY_SAVE_AS = TAG_SAVE_AS = AUTHOR_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = MONTH_ARCHIVE_SAVE_AS = DAY_ARCHIVE_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors"]
+CATEGORIES_URL, TAGS_URL, AUTHORS_URL = "desk/", "tag/", "byline/"
+PAGINATED_TEMPLATES: dict[str, int | None] = {}  # the front page shows each desk's latest only
+ARCHIVE_FRONT_STORIES_PER_DESK = 5
+ARCHIVE_RELATED_STORIES = 4
+ARCHIVE_NEWS_SITEMAP_DAYS = 2  # Google News reads stories of the last two days only
 
 # --- Build speed (plugins/archive_speed) ---------------------------------------------------
 # Pelican's content cache keyed by each file's SHA-256 (not its mtime), so a fresh checkout with

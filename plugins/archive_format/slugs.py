@@ -9,6 +9,8 @@ from typing import Any
 from unidecode import unidecode
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Apostrophes join a word ("don't" → "dont"); transliteration also yields them (ь → ').
+_APOSTROPHES = re.compile(r"['’ʼ`]")
 MAX_SLUG_LENGTH = 80
 
 
@@ -18,7 +20,7 @@ def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
     Non-Latin scripts are transliterated ("Київ" → "kiiv") so every headline gets a
     readable slug; an empty result becomes "story".
     """
-    words = _NOT_SLUG.sub(" ", unidecode(text).lower()).split()
+    words = _NOT_SLUG.sub(" ", _APOSTROPHES.sub("", unidecode(text).lower())).split()
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word

@@ -79,11 +79,12 @@ class ArchiveReader(BaseReader):
         raise InvalidArticle(problems)
 
     def _shown_path(self, source_path: str) -> str:
-        """The path as the editor knows it: relative to the project when possible."""
+        """The path as the editor knows it: relative to the project folder when inside it."""
         try:
-            return os.path.relpath(source_path)
+            relative = os.path.relpath(source_path)
         except ValueError:  # another drive on Windows
             return source_path
+        return source_path if relative.startswith(os.pardir) else relative
 
     def _is_page(self, source_path: str) -> bool:
         relative = os.path.relpath(source_path, self.settings.get("PATH", "."))

@@ -1,0 +1,58 @@
+"""Editors' command line: query the archive's Whoosh index directly.
+
+    python -m archive_search [--index cache/search-index] [--sort newest] [--page 2] words to find
+
+Prints rank, score, date, headline and URL of each result, with the same all-words /
+corrected / any-words behaviour as the search page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from whoosh import index
+
+from .query import ArchiveSearcher
+
+DEFAULT_INDEX = Path("cache/search-index")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one query and print its results; return the exit status (2: no usable index)."""
+    parser = argparse.ArgumentParser(prog="python -m archive_search", description=__doc__.split("\n\n")[0])
+    parser.add_argument("query", nargs="+", help="the query, in the search page's language")
+    parser.add_argument("--index", type=Path, default=DEFAULT_INDEX,
+                        help=f"folder of the Whoosh index (default: {DEFAULT_INDEX})")
+    parser.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
+    parser.add_argument("--page", type=int, default=1)
+    parser.add_argument("--page-size", type=int, default=10)
+    args = parser.parse_args(argv)
+    if not index.exists_in(str(args.index)):
+        print(f"{args.index}: no search index here; build the site first (make html) "
+              f"or point --index at the folder SEARCH_INDEX_PATH names", file=sys.stderr)
+        return 2
+    with index.open_dir(str(args.index)).searcher() as searcher:
+        result = ArchiveSearcher(searcher).search(" ".join(args.query), sort=args.sort,
+                                                   page=max(1, args.page), page_size=max(1, args.page_size))
+    if result.message:
+        print(result.message)
+    if result.corrected:
+        print(f"Showing results for: {result.corrected}")
+    if result.mode == "any":
+        print("No article has all the words; showing articles with any of them.")
+    print(f"{result.total} articles for {result.query!r}")
+    first = (max(1, args.page) - 1) * max(1, args.page_size)
+    for rank, (score, _, record) in enumerate(result.hits, start=first + 1):
+        shown = f"{score:9.4f}" if score is not None else " " * 9
+        print(f"{rank:4d} {shown}  {record['date'][:10]}  {record['headline']}  {record['url']}")
+    if result.total:
+        print("desks: " + json.dumps(result.facets["desk"], sort_keys=True) +
+              "  years: " + json.dumps(result.facets["year"], sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,135 @@
+"""What the search index holds about one article, and how a Pelican article becomes that.
+
+A `SearchDocument` is plain data so the index can be built from a Pelican build or from any list
+of articles (tests, benchmarks) the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from html.parser import HTMLParser
+from typing import Any
+
+#: Characters of body text kept in the record for the results page's snippet.
+EXCERPT_CHARS = 320
+
+#: Tags that end a block of text: their text must not run into the next block's words.
+_BLOCK_TAGS = frozenset(
+    "p div br li ul ol h1 h2 h3 h4 h5 h6 blockquote pre table tr td th figure figcaption "
+    "section article header footer aside hr dd dt dl".split()
+)
+_SKIPPED_TAGS = frozenset({"script", "style", "template"})
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One article as the index sees it.
+
+    key: the article's site URL, unique in the archive; url: the link shown in results;
+    date: aware publication datetime; desk: desk slug; tags: tag slugs (what `tag:` matches);
+    tag_names: the tags as shown; body: plain text (no markup).
+    """
+
+    key: str
+    url: str
+    headline: str
+    date: datetime
+    desk: str
+    body: str = ""
+    summary: str = ""
+    byline: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    tag_names: tuple[str, ...] = ()
+
+    def record(self) -> dict[str, Any]:
+        """Return what a results page shows for this article (the exported document record)."""
+        return {
+            "headline": self.headline,
+            "url": self.url,
+            "date": self.date.isoformat(),
+            "desk": self.desk,
+            "byline": list(self.byline),
+            "tags": list(self.tag_names or self.tags),
+            "summary": self.summary,
+            "excerpt": excerpt(self.body),
+        }
+
+    def fingerprint(self) -> str:
+        """Return a hash of everything indexed: equal hashes mean re-indexing can be skipped."""
+        payload = json.dumps(
+            [self.key, self.url, self.headline, self.date.isoformat(), self.desk, self.body,
+             self.summary, list(self.byline), list(self.tags), list(self.tag_names)],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
+    """Return the opening of `body`, cut at a word boundary, with an ellipsis if cut."""
+    text = " ".join(body.split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > 0 else limit] + "…"
+
+
+class _TextCollector(HTMLParser):
+    """Collects the text of an HTML fragment, keeping block boundaries as line breaks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Return the readable text of an HTML fragment: tags removed, entities decoded, blocks kept apart."""
+    collector = _TextCollector()
+    collector.feed(html or "")
+    collector.close()
+    lines = ("".join(collector.parts)).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def from_article(article: Any) -> SearchDocument:
+    """Return the search document of a Pelican article (title, content, summary, authors, ...).
+
+    The summary Pelican makes when an article has none is the opening of the body; only an
+    explicit `summary` from the front matter is indexed as a summary.
+    """
+    metadata = getattr(article, "metadata", {}) or {}
+    summary = metadata.get("summary", "")
+    authors = getattr(article, "authors", None) or []
+    tags = getattr(article, "tags", None) or []
+    category = getattr(article, "category", None)
+    return SearchDocument(
+        key=article.url,
+        url=article.url,
+        headline=html_to_text(str(article.title)),
+        date=article.date,
+        desk=getattr(category, "slug", "") or "",
+        body=html_to_text(article.content),
+        summary=html_to_text(str(summary)) if summary else "",
+        byline=tuple(str(author) for author in authors),
+        tags=tuple(tag.slug for tag in tags),
+        tag_names=tuple(str(tag) for tag in tags),
+    )

@@ -1,0 +1,71 @@
+"""Pelican hooks: after the articles are read, bring the search index up to date; after the
+site is written, export it next to the search page (output/search/ by default).
+
+Settings (all optional):
+- SEARCH_INDEX_PATH: where the Whoosh index is kept between builds; by default the folder
+  `search-index` in Pelican's CACHE_PATH (so `cache/search-index` for `make html`).
+- SEARCH_OUTPUT_DIR: folder of the exported index inside the output ("search").
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator
+
+from .documents import SearchDocument, from_article
+from .export import export_index
+from .indexer import open_index, update_index
+
+logger = logging.getLogger(__name__)
+
+INDEX_FOLDER = "search-index"
+
+
+class SearchSettingError(ValueError):
+    """A SEARCH_* setting has a value the plugin cannot use."""
+
+
+def _setting(settings: dict[str, Any], name: str, default: str) -> str:
+    value = settings.get(name, default)
+    if not isinstance(value, str) or not value.strip():
+        raise SearchSettingError(f"{name} must be a folder path as text, not {value!r}")
+    return value
+
+
+class ArchiveSearchPlugin:
+    """Collects the published articles of a build, then indexes and exports them."""
+
+    def __init__(self) -> None:
+        self.documents: list[SearchDocument] | None = None
+
+    def collect(self, generators: list[Any]) -> None:
+        """all_generators_finalized: remember the published articles as search documents."""
+        articles = [article for generator in generators if isinstance(generator, ArticlesGenerator)
+                    for article in generator.articles]
+        self.documents = [from_article(article) for article in articles]
+
+    def index_and_export(self, pelican: Any) -> None:
+        """finalized: update the kept index with this build's articles, export it to the output."""
+        if self.documents is None:
+            return
+        settings = pelican.settings
+        cache = str(Path(_setting(settings, "CACHE_PATH", "cache")) / INDEX_FOLDER)
+        index_path = Path(_setting(settings, "SEARCH_INDEX_PATH", cache))
+        target = Path(settings["OUTPUT_PATH"]) / _setting(settings, "SEARCH_OUTPUT_DIR", "search")
+        report = update_index(index_path, self.documents)
+        exported = export_index(open_index(index_path), target)
+        logger.info("Search index: %s; exported %d articles (%d files, %.1f MB) to %s",
+                    report, exported.articles, exported.files, exported.bytes / 1e6, target)
+        self.documents = None
+
+
+def register() -> None:
+    """Connect the plugin to Pelican's signals (called by Pelican for PLUGINS entries)."""
+    plugin = ArchiveSearchPlugin()
+    # Bound methods are held strongly: nothing else keeps the plugin object alive.
+    signals.all_generators_finalized.connect(plugin.collect, weak=False)
+    signals.finalized.connect(plugin.index_and_export, weak=False)

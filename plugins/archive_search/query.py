@@ -1,0 +1,251 @@
+"""Searching the archive with Whoosh: the query language, and the all-words / corrected /
+any-words strategy that the browser client (theme/static/js/search/engine.js) mirrors.
+
+This module is the reference: the editors' command line uses it, and the parity tests
+require the browser client to return what it returns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.qparser import (
+    AndGroup, BoostPlugin, EveryPlugin, GroupPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
+    PlusMinusPlugin, PrefixPlugin, SingleQuotePlugin, WildcardPlugin,
+)
+from whoosh.query import AndNot, NullQuery, Query
+from whoosh.searching import Results, Searcher
+
+from .schema import TEXT_FIELDS
+
+#: Limits shared with engine.js (MAX_QUERY_CHARS, MAX_QUERY_WORDS).
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 32
+#: Shorter words are never corrected: too many real words lie within two edits of them.
+MIN_CORRECTED_LENGTH = 4
+MAX_EDIT_DISTANCE = 2
+OPERATORS = frozenset({"OR", "AND", "NOT"})
+NOTHING_TO_SEARCH = (
+    "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing)."
+)
+
+
+def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
+    """Return Whoosh's parser configured for the archive's query language.
+
+    Words are searched in every text field and all required (any of them with `any_words`);
+    `OR`, `-word`/`NOT word`, "phrases", `prefix*` and `field:` work; boosts, wildcards other
+    than a trailing `*`, parentheses and `*:*` are plain text, so a reader's `?` or `(`
+    never changes the meaning of a question.
+    """
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup if any_words else AndGroup)
+    for plugin in (BoostPlugin, EveryPlugin, SingleQuotePlugin, GroupPlugin, WildcardPlugin):
+        parser.remove_plugin_class(plugin)
+    parser.add_plugin(PrefixPlugin())
+    parser.replace_plugin(OperatorsPlugin(AndNot=None, AndMaybe=None, Not=None, Require=None))
+    # `-word` and `NOT word` both exclude; `+` is ordinary text (every word is required anyway).
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=r"(?<!\S)-|(?<!\S)NOT\s+"))
+    return parser
+
+
+def limit_query(query: str) -> tuple[str, str | None]:
+    """Return the part of `query` that is searched and a message if it had to be cut."""
+    message = None
+    if len(query) > MAX_QUERY_CHARS:
+        query = query[:MAX_QUERY_CHARS]
+        message = f"Only the first {MAX_QUERY_CHARS} characters were searched."
+    words = query.split()
+    if len(words) > MAX_QUERY_WORDS:
+        query = " ".join(words[:MAX_QUERY_WORDS])
+        message = f"Only the first {MAX_QUERY_WORDS} words were searched."
+    return query, message
+
+
+def plain_words(query: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, text) of the words a correction may replace.
+
+    Operators, negated words, `field:` values, phrases and prefixes are left as typed.
+    """
+    masked = list(query)
+    inside = None
+    for index, char in enumerate(query):
+        if char == '"':
+            if inside is None:
+                if query.find('"', index + 1) < 0:
+                    continue  # an unpaired quote is ordinary text
+                inside = index
+            else:
+                for k in range(inside, index + 1):
+                    masked[k] = " "
+                inside = None
+    text = "".join(masked)
+    words = []
+    after_not = False
+    position = 0
+    for chunk in text.split():
+        start = text.index(chunk, position)
+        position = start + len(chunk)
+        skip = (after_not or chunk in OPERATORS or chunk.startswith("-") or ":" in chunk
+                or '"' in chunk or chunk.endswith("*"))
+        after_not = chunk == "NOT"
+        if not skip:
+            words.append((start, position, chunk))
+    return words
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of `a` and `b`, or limit + 1 once it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[len(b)]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A parsed reader query: what to find, and what to leave out (None: nothing)."""
+
+    query: Query
+    excluded: Query | None
+
+
+@dataclass
+class SearchResult:
+    """One page of results, the same shape as engine.js's search() answer.
+
+    hits: (score, Whoosh document number, record) for the page; facets count all matches.
+    """
+
+    query: str
+    mode: str = "all"
+    corrected: str | None = None
+    total: int = 0
+    hits: list[tuple[float | None, int, dict[str, Any]]] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"desk": {}, "year": {}})
+    message: str | None = None
+
+
+class ArchiveSearcher:
+    """Runs reader queries against an open Whoosh searcher, the way the browser client does."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.all_parser = build_parser(searcher.schema)
+        self.any_parser = build_parser(searcher.schema, any_words=True)
+        self.analyzer = searcher.schema[TEXT_FIELDS[0]].analyzer
+        self._lexicon: dict[str, dict[str, int]] | None = None
+
+    def analyze(self, text: str) -> list[str]:
+        """Return the index terms of `text` (Whoosh's StemmingAnalyzer)."""
+        return [token.text for token in self.analyzer(text)]
+
+    def frequency(self, term: str) -> int:
+        """Documents containing `term`, summed over the text fields (what the lexicon exports)."""
+        return sum(self.reader.doc_frequency(name, term) for name in TEXT_FIELDS)
+
+    def lexicon(self) -> dict[str, dict[str, int]]:
+        """Index words with their frequencies, grouped by first letter and length."""
+        if self._lexicon is None:
+            words: dict[str, int] = defaultdict(int)
+            for name in TEXT_FIELDS:
+                for termbytes in self.reader.lexicon(name):
+                    term = termbytes.decode("utf-8")
+                    words[term] += self.reader.doc_frequency(name, term)
+            groups: dict[str, dict[str, int]] = defaultdict(dict)
+            for word, frequency in words.items():
+                groups[f"{word[0]}{len(word)}"][word] = frequency
+            self._lexicon = groups
+        return self._lexicon
+
+    def correction(self, term: str) -> str | None:
+        """Closest index word to an unknown `term` (same first letter), most frequent first."""
+        candidates = []
+        for length in range(len(term) - MAX_EDIT_DISTANCE, len(term) + MAX_EDIT_DISTANCE + 1):
+            for word, frequency in self.lexicon().get(f"{term[0]}{length}", {}).items():
+                if word == term:
+                    continue
+                distance = edit_distance(term, word, MAX_EDIT_DISTANCE)
+                if distance <= MAX_EDIT_DISTANCE:
+                    candidates.append((distance, -frequency, word))
+        return min(candidates)[2] if candidates else None
+
+    def corrected(self, query: str) -> str | None:
+        """`query` with each unknown plain word replaced by its correction, or None."""
+        pieces = []
+        cursor = 0
+        for start, end, text in plain_words(query):
+            terms = self.analyze(text)
+            if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH or self.frequency(terms[0]):
+                continue
+            replacement = self.correction(terms[0])
+            if replacement:
+                pieces += [query[cursor:start], replacement]
+                cursor = end
+        return "".join(pieces) + query[cursor:] if pieces else None
+
+    def parse(self, query: str, any_words: bool = False) -> Parsed | None:
+        """Return the Whoosh query for `query` and the query of excluded articles, or None."""
+        parsed = (self.any_parser if any_words else self.all_parser).parse(query)
+        if parsed is None or parsed is NullQuery:
+            return None
+        # `-word` gives AndNot(wanted, excluded). Whoosh's AndNotMatcher lets the first wanted
+        # article through when the excluded list starts before it, so exclusions are applied
+        # as a search mask, which Whoosh computes exactly.
+        if isinstance(parsed, AndNot):
+            return Parsed(parsed.a, parsed.b)
+        return Parsed(parsed, None)
+
+    def run(self, parsed: Parsed, **options: Any) -> Results:
+        """Return Whoosh's results for a parsed query (options go to Searcher.search)."""
+        return self.searcher.search(parsed.query, mask=parsed.excluded, **options)
+
+    def count(self, parsed: Parsed | None) -> int:
+        return 0 if parsed is None else len(self.run(parsed, limit=1))
+
+    def search(self, query: str, sort: str = "relevance", page: int = 1, page_size: int = 10) -> SearchResult:
+        """Search all words; if nothing matches, corrected words; then any of the words."""
+        query, message = limit_query(query)
+        result = SearchResult(query=query, message=message)
+        if not query.strip():
+            result.message = "Type a word to search for."
+            return result
+        parsed = self.parse(query)
+        if parsed is None:
+            result.message = " ".join(filter(None, [message, NOTHING_TO_SEARCH]))
+            return result
+        if not self.count(parsed):
+            fixed = self.corrected(query)
+            retry = self.parse(fixed) if fixed else None
+            if retry is not None and self.count(retry):
+                parsed, result.corrected = retry, fixed
+            else:
+                any_parsed = self.parse(fixed or query, any_words=True)
+                if any_parsed is not None and self.count(any_parsed):
+                    parsed, result.mode, result.corrected = any_parsed, "any", fixed
+        if sort == "newest":
+            results = self.run(parsed, limit=None, sortedby="date", reverse=True)
+        else:
+            results = self.run(parsed, limit=None)
+        result.total = len(results)
+        for hit in results[(page - 1) * page_size: page * page_size]:
+            score = hit.score if sort != "newest" else None
+            result.hits.append((score, hit.docnum, json.loads(hit["record"])))
+        for docnum in results.docs():
+            record = json.loads(self.searcher.stored_fields(docnum)["record"])
+            desk = result.facets["desk"]
+            desk[record["desk"]] = desk.get(record["desk"], 0) + 1
+            year = result.facets["year"]
+            year[record["date"][:4]] = year.get(record["date"][:4], 0) + 1
+        return result

@@ -1,0 +1,79 @@
+// Unit checks of the search engine that need no Whoosh: decoding, corrections' building blocks,
+// hostile queries, sorting and facets. Exact parity with Whoosh is tests/test_search_parity.py.
+// Needs SEARCH_EXPORT_DIR: an index exported from the fictional Larkmere archive
+// (tests/test_search_engine_js.py sets it up and runs this file).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { pathToFileURL } from "node:url";
+import {
+  decodeNumbers, editDistance, limitQuery, openArchiveSearch, plainWords, MAX_QUERY_CHARS,
+} from "../../theme/static/js/search/engine.js";
+import { diskFetch } from "./disk_fetch.mjs";
+
+const folder = process.env.SEARCH_EXPORT_DIR;
+const open = () => openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch({ bytes: 0, files: [] }) });
+
+test("numbers decode from the export's text form", () => {
+  // 5 -> "F"; 33 -> "h" (1 | 32) then "B" (1)
+  assert.deepEqual(decodeNumbers("FhB"), [5, 33]);
+  assert.deepEqual(decodeNumbers(""), []);
+});
+
+test("edit distance stops early past its limit", () => {
+  assert.equal(editDistance("driscol", "driscoll", 2), 1);
+  assert.equal(editDistance("zelinksi", "zelinski", 2), 2);
+  assert.equal(editDistance("abc", "xyzabc", 2), 3);
+});
+
+test("only plain words are offered for correction", () => {
+  const words = plainWords('bakrey -cake NOT bread desk:news "elm strete" pre* OR rovers').map((w) => w.text);
+  assert.deepEqual(words, ["bakrey", "rovers"]);
+});
+
+test("over-long queries are cut with a message", () => {
+  assert.equal(limitQuery("x".repeat(10000)).query.length, MAX_QUERY_CHARS);
+  assert.match(limitQuery("w ".repeat(500)).message, /first 32 words/);
+});
+
+test("hostile queries come back with an answer, never an exception", async () => {
+  const engine = await open();
+  const hostile = ["x".repeat(10000), Array.from({ length: 500 }, (_, i) => `w${i}`).join(" "),
+    '"unpaired quote', ".*+?[](){}|^$\\", "date:[to]", "-", ":", "*", "desk:", "\u0000\ud800",
+    "NOT", "OR OR OR", 'tag:"', "date:[2022-13 to 2023-99]", "l*"];
+  for (const query of hostile) {
+    const answer = await engine.search(query);
+    assert.equal(typeof answer.total, "number", query);
+    assert.ok(Array.isArray(answer.hits), query);
+  }
+  assert.match((await engine.search("x".repeat(10000))).message, /first 200 characters/);
+  assert.match((await engine.search("the of and")).message, /Nothing to search for/);
+});
+
+test("newest first is ordered by date and facets count every match", async () => {
+  const engine = await open();
+  const answer = await engine.search("larkmere", { sort: "newest", pageSize: 50 });
+  const dates = answer.hits.map((hit) => hit.doc.date);
+  assert.ok(dates.length > 2);
+  assert.deepEqual(dates, [...dates].sort().reverse());
+  const deskTotal = Object.values(answer.facets.desk).reduce((a, b) => a + b, 0);
+  const yearTotal = Object.values(answer.facets.year).reduce((a, b) => a + b, 0);
+  assert.equal(deskTotal, answer.total);
+  assert.equal(yearTotal, answer.total);
+});
+
+test("a misspelled name is corrected and a long question falls back to any word", async () => {
+  const engine = await open();
+  const typo = await engine.search("zelinksi contract");
+  assert.equal(typo.corrected, "zelinski contract");
+  assert.equal(typo.mode, "all");
+  assert.ok(typo.hits[0].doc.headline.includes("Zelinski"));
+  const question = await engine.search("what did the council decide about bus lanes on elm street");
+  assert.equal(question.mode, "any");
+  assert.equal(question.hits[0].doc.headline, "Larkmere council approves bus lanes on Elm Street");
+});
+
+test("markup in a headline stays text in the record", async () => {
+  const engine = await open();
+  const answer = await engine.search("onerror");
+  assert.equal(answer.hits[0].doc.headline, "<img src=x onerror=alert(1)> headline with markup stays text");
+});

@@ -1,0 +1,29 @@
+"""Runs the search engine's own node tests (tests/js/engine.test.mjs) on a fictional export."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from archive_search.export import export_index
+from archive_search.indexer import open_index, update_index
+from search_corpus import fixture_documents
+
+REPO = Path(__file__).resolve().parent.parent
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_engine_unit_checks(tmp_path: Path) -> None:
+    update_index(tmp_path / "index", fixture_documents())
+    export_index(open_index(tmp_path / "index"), tmp_path / "search")
+    result = subprocess.run(
+        [NODE, "--test", str(REPO / "tests" / "js" / "engine.test.mjs")],
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
+        env={**os.environ, "SEARCH_EXPORT_DIR": str(tmp_path / "search")},
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

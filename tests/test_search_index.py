@@ -1,0 +1,88 @@
+"""The kept Whoosh index and its static export: incremental updates, stable bytes, clean-up."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from whoosh.qparser import QueryParser
+
+from archive_search.documents import html_to_text
+from archive_search.encoding import decode_numbers, encode_numbers
+from archive_search.export import ExportError, export_index
+from archive_search.indexer import open_index, update_index
+from search_corpus import fixture_documents
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_numbers_survive_the_text_encoding() -> None:
+    numbers = [0, 1, 31, 32, 33, 1023, 1024, 123_456_789, 7]
+    text = encode_numbers(numbers)
+    assert decode_numbers(text) == numbers
+    assert len(encode_numbers([5] * 10)) == 10  # small numbers take one character
+    with pytest.raises(ValueError):
+        encode_numbers([-1])
+
+
+def test_html_blocks_do_not_run_together() -> None:
+    html = "<p>Elm Street</p><p>bus <b>lanes</b> &amp; more</p><script>alert(1)</script><ul><li>one</li><li>two</li></ul>"
+    assert html_to_text(html) == "Elm Street\nbus lanes & more\none\ntwo"
+
+
+def test_only_changed_articles_are_reindexed_and_deleted_ones_leave(tmp_path: Path) -> None:
+    documents = fixture_documents()
+    first = update_index(tmp_path, documents)
+    assert len(first.added) == len(documents)
+    again = update_index(tmp_path, documents)
+    assert not again.changed and again.unchanged == len(documents)
+
+    edited = dataclasses.replace(documents[3], headline="Markets rally as energy prices ease")
+    remaining = [edited] + documents[4:]
+    report = update_index(tmp_path, remaining)
+    assert report.updated == [edited.key]
+    assert sorted(report.removed) == sorted(doc.key for doc in documents[:3])
+    assert not report.added
+
+    ix = open_index(tmp_path)
+    with ix.searcher() as searcher:
+        assert searcher.doc_count_all() == len(remaining)  # optimized: no deleted documents
+        parser = QueryParser("headline", ix.schema)
+        assert [hit["key"] for hit in searcher.search(parser.parse("rally"))] == [edited.key]
+        assert not searcher.search(parser.parse("bakery"))  # documents[2] left the index
+
+
+def test_export_is_byte_identical_and_removes_what_it_no_longer_needs(tmp_path: Path) -> None:
+    documents = fixture_documents()
+    update_index(tmp_path / "a", documents)
+    update_index(tmp_path / "b", list(reversed(documents)))
+    export_index(open_index(tmp_path / "a"), tmp_path / "out-a")
+    export_index(open_index(tmp_path / "b"), tmp_path / "out-b")
+    before = _tree(tmp_path / "out-a")
+    assert before == _tree(tmp_path / "out-b")
+    assert all(name == "manifest.json" or any(ch.isdigit() for ch in name) for name in before)
+
+    update_index(tmp_path / "a", documents[:-1])
+    report = export_index(open_index(tmp_path / "a"), tmp_path / "out-a")
+    after = _tree(tmp_path / "out-a")
+    assert report.articles == len(documents) - 1
+    assert not any(name.endswith(f"/{len(documents) - 1}.json") for name in after if name.startswith("docs/"))
+    assert len([name for name in after if name.startswith("desks-")]) == 1
+    referenced = (tmp_path / "out-a" / "manifest.json").read_text()
+    for name in after:
+        if name.startswith("terms/"):
+            assert Path(name).stem in referenced
+
+
+def test_an_index_with_deleted_documents_is_not_exported(tmp_path: Path) -> None:
+    update_index(tmp_path / "index", fixture_documents())
+    ix = open_index(tmp_path / "index")
+    writer = ix.writer()
+    writer.delete_by_term("key", fixture_documents()[0].key)
+    writer.commit(optimize=False)
+    with pytest.raises(ExportError, match="optimize"):
+        export_index(ix, tmp_path / "out")

@@ -1,0 +1,49 @@
+"""The browser engine must answer exactly as Whoosh does: same mode, correction, totals,
+facets, top ten in the same order, scores equal to 1e-6 relative.
+
+The fictional archive always runs; the BBC corpus (a few hundred queries) runs when
+../shared/corpus/bbc is present.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archive_search.export import export_index
+from archive_search.indexer import open_index, update_index
+from search_corpus import BBC_ROOT, bbc_documents, fixture_documents
+from search_parity import Case, compare, generate_cases
+
+FIXTURE_QUERIES = [
+    "larkmere", "council bus lanes", "Elm Street", '"elm street"', "profits", "energy prices",
+    "energ*", "desk:sport", "goal desk:sport", "tag:film", "byline:okafor", "date:2022",
+    "date:2023-04", "date:[2022-01 to 2023-06]", "council OR library", "larkmere -council",
+    "larkmere NOT council", "zelinksi", "Zelenski contract", "bakrey profits",
+    "what did the council decide about bus lanes on elm street", "img onerror",
+    '"elm street', "the", "-council", "", "larkmere*", "l*", "rovers cup", "library century lending",
+]
+
+
+def test_fixture_queries_match_whoosh(tmp_path: Path) -> None:
+    update_index(tmp_path / "index", fixture_documents())
+    ix = open_index(tmp_path / "index")
+    export_index(ix, tmp_path / "search")
+    cases = [Case(query, "fixture") for query in FIXTURE_QUERIES]
+    cases += [Case(query, "fixture", sort="newest") for query in FIXTURE_QUERIES[:8]]
+    cases += generate_cases(fixture_documents(), 60)
+    problems = compare(ix, tmp_path / "search", cases, tmp_path)
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not BBC_ROOT.exists(), reason="needs ../shared/corpus/bbc")
+def test_bbc_queries_match_whoosh(tmp_path: Path) -> None:
+    documents = bbc_documents()
+    update_index(tmp_path / "index", documents)
+    ix = open_index(tmp_path / "index")
+    export_index(ix, tmp_path / "search")
+    cases = generate_cases(documents, 360)
+    problems = compare(ix, tmp_path / "search", cases, tmp_path)
+    assert not problems, f"{len(problems)} of {len(cases)} differ:\n" + "\n".join(problems[:25])

@@ -1,0 +1,327 @@
+/**
+ * The archive search page: reads the query from the URL, asks the search
+ * engine, and shows results, notices, filters and pages. Every piece of index
+ * text is inserted with textContent (never as HTML), so a headline that looks
+ * like markup shows as text. Loaded by theme/templates/search.html.
+ */
+
+import { openArchiveSearch } from "./engine.js";
+import { highlightRuns } from "./highlight.js";
+import { engineQuery, readState, stateUrl, withChanges } from "./url_state.js";
+
+const PAGE_SIZE = 10;
+/** Page links shown either side of the current page. */
+const PAGE_LINK_SPAN = 3;
+const numberFormat = new Intl.NumberFormat("en-GB");
+const dateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric", month: "long", year: "numeric", timeZone: "UTC",
+});
+
+/** Finds the page's parts once; each is required by the template. */
+function pageParts(root) {
+  const part = (selector) => {
+    const element = root.querySelector(selector);
+    if (!element) throw new Error(`search page is missing ${selector}`);
+    return element;
+  };
+  return {
+    root,
+    form: part(".search-form"),
+    input: part("#search-query"),
+    status: part("#search-status"),
+    notices: part("#search-notices"),
+    resultsTitle: part("#search-results-title"),
+    results: part("#search-results"),
+    pages: part("#search-pages"),
+    facets: part("#search-facets"),
+  };
+}
+
+/** Desk slug → display name, in the site's display order. */
+function readDesks(root) {
+  const data = root.querySelector("#search-desks");
+  try {
+    return new Map(JSON.parse(data?.textContent || "[]"));
+  } catch {
+    return new Map();
+  }
+}
+
+/** One element with text content and attributes; the only way this page makes elements. */
+function make(tag, { text, className, attrs } = {}, children = []) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  if (text !== undefined) element.textContent = text;
+  for (const [name, value] of Object.entries(attrs ?? {})) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+/** Text split into plain and <mark>ed runs for the matched query terms. */
+function highlighted(text, terms) {
+  return highlightRuns(text, terms).map((run) => (run.marked ? make("mark", { text: run.text }) : run.text));
+}
+
+/** An http(s) link into the site for a URL from the index; anything else (javascript:, data:) is refused. */
+function siteLink(url, siteRoot) {
+  try {
+    const resolved = new URL(url, siteRoot);
+    return resolved.protocol === "http:" || resolved.protocol === "https:" ? resolved.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Dates arrive as ISO 8601 with an offset; the calendar day is the one written there. */
+function displayDate(iso) {
+  const day = /^(\d{4})-(\d{2})-(\d{2})/.exec(String(iso ?? ""));
+  if (!day) return null;
+  const date = new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3])));
+  return Number.isNaN(date.getTime()) ? null : dateFormat.format(date);
+}
+
+class SearchPage {
+  constructor(root, engine) {
+    this.parts = pageParts(root);
+    this.engine = engine;
+    this.desks = readDesks(root);
+    this.siteRoot = new URL(root.dataset.siteRoot || "./", document.baseURI);
+    this.state = readState(window.location.href);
+    // Only the answer to the latest request is shown; slower earlier ones are dropped.
+    this.requestNumber = 0;
+  }
+
+  start() {
+    const { form, root } = this.parts;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.go(withChanges(this.state, { q: this.parts.input.value, exact: false }));
+    });
+    form.addEventListener("change", (event) => {
+      if (event.target.name === "sort") this.go(withChanges(this.state, { sort: event.target.value }));
+    });
+    // Filter, page and notice links are ordinary links; with JS they change the results in place.
+    root.addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-search-state]");
+      if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      this.go(readState(link.href), { focusResults: link.dataset.searchState === "page" });
+    });
+    window.addEventListener("popstate", () => this.show(readState(window.location.href)));
+    this.show(this.state);
+  }
+
+  /** Move to a new state: a new history entry, then its results. */
+  go(state, { focusResults = false } = {}) {
+    const url = stateUrl(window.location.href, state);
+    if (url.href !== window.location.href) window.history.pushState(null, "", url);
+    return this.show(state, { focusResults });
+  }
+
+  /** The state's results in the page, without touching history. */
+  async show(state, { focusResults = false } = {}) {
+    this.state = state;
+    this.syncForm(state);
+    const request = ++this.requestNumber;
+    if (!state.q.trim()) {
+      this.renderEmpty();
+      return;
+    }
+    this.parts.results.setAttribute("aria-busy", "true");
+    let answer;
+    try {
+      answer = await this.engine.search(engineQuery(state), {
+        sort: state.sort, page: state.page, pageSize: PAGE_SIZE,
+      });
+    } catch (error) {
+      if (request === this.requestNumber) this.renderFailure(error);
+      return;
+    }
+    if (request !== this.requestNumber) return;
+    this.render(state, answer);
+    if (focusResults) this.parts.resultsTitle.focus();
+  }
+
+  syncForm(state) {
+    const { form, input } = this.parts;
+    if (input.value !== state.q) input.value = state.q;
+    for (const radio of form.querySelectorAll('input[name="sort"]')) radio.checked = radio.value === state.sort;
+    document.title = state.q.trim()
+      ? `“${state.q.trim()}” – ${document.title.replace(/^“.*?” – /, "")}`
+      : document.title.replace(/^“.*?” – /, "");
+  }
+
+  linkTo(state, text, kind, attrs = {}) {
+    return make("a", {
+      text,
+      attrs: { href: stateUrl(window.location.href, state).href, "data-search-state": kind, ...attrs },
+    });
+  }
+
+  clear() {
+    const { notices, results, pages, facets } = this.parts;
+    for (const element of [notices, results, pages, facets]) element.replaceChildren();
+    results.removeAttribute("aria-busy");
+  }
+
+  renderEmpty() {
+    this.clear();
+    this.parts.status.textContent = "";
+  }
+
+  renderFailure(error) {
+    this.clear();
+    this.parts.status.textContent = "Search is not available right now. Please try again later.";
+    console.error("archive search failed:", error);
+  }
+
+  render(state, answer) {
+    this.clear();
+    const hits = Array.isArray(answer.hits) ? answer.hits : [];
+    const total = Number(answer.total) || 0;
+    this.parts.status.textContent = this.statusText(state, answer, total);
+    this.renderNotices(state, answer, total);
+    const highlight = Array.isArray(answer.highlight) ? answer.highlight : [];
+    const firstRank = (state.page - 1) * PAGE_SIZE + 1;
+    this.parts.results.setAttribute("start", String(firstRank));
+    this.parts.results.append(...hits.map((hit) => this.resultItem(hit.doc ?? {}, highlight)));
+    this.renderPages(state, total);
+    this.renderFacets(state, answer.facets ?? {});
+  }
+
+  statusText(state, answer, total) {
+    if (answer.message && total === 0) return answer.message;
+    const searched = answer.corrected ?? state.q.trim();
+    if (total === 0) return `No stories found for “${searched}”.`;
+    const count = `${numberFormat.format(total)} ${total === 1 ? "story" : "stories"} found for “${searched}”`;
+    const lastPage = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    return lastPage > 1 ? `${count}, page ${state.page} of ${numberFormat.format(lastPage)}.` : `${count}.`;
+  }
+
+  renderNotices(state, answer, total) {
+    const notices = [];
+    const notice = (...children) => notices.push(make("p", { className: "search-notice" }, children));
+    if (answer.message && total > 0) notice(answer.message);
+    if (answer.corrected) {
+      notice(
+        "Showing results for ", make("strong", { text: answer.corrected }), ". ",
+        "Search instead for ",
+        this.linkTo(withChanges(state, { exact: true }), state.q.trim(), "notice", { class: "search-original" }),
+        ".",
+      );
+    }
+    if (answer.mode === "any" && total > 0) {
+      notice("No story has all of the words; showing results for any of the words, best matches first.");
+    }
+    if (answer.suggestion && !answer.corrected) {
+      notice(
+        "Did you mean ",
+        this.linkTo(withChanges(state, { q: answer.suggestion, exact: false }), answer.suggestion, "notice",
+          { class: "search-suggestion" }),
+        "?",
+      );
+    }
+    this.parts.notices.append(...notices);
+  }
+
+  resultItem(doc, highlight) {
+    const href = siteLink(doc.url, this.siteRoot);
+    const headlineText = highlighted(String(doc.headline ?? "Untitled story"), highlight);
+    const headline = make("h3", { className: "search-result__headline" }, [
+      href ? make("a", { attrs: { href } }, headlineText) : make("span", {}, headlineText),
+    ]);
+
+    const meta = [];
+    const day = displayDate(doc.date);
+    if (day) meta.push(make("time", { text: day, attrs: { datetime: String(doc.date) } }));
+    if (doc.desk) {
+      const deskHref = siteLink(`desk/${encodeURIComponent(doc.desk)}/`, this.siteRoot);
+      const deskName = this.desks.get(doc.desk) ?? String(doc.desk);
+      meta.push(deskHref ? make("a", { text: deskName, attrs: { href: deskHref } }) : deskName);
+    }
+    const byline = Array.isArray(doc.byline) ? doc.byline.join(", ") : String(doc.byline ?? "");
+    if (byline) meta.push(make("span", { className: "search-result__byline", text: `By ${byline}` }));
+    const metaLine = make("p", { className: "search-result__meta" });
+    meta.forEach((item, index) => metaLine.append(...(index ? [" · ", item] : [item])));
+
+    const snippet = String(doc.excerpt || doc.summary || "");
+    return make("li", { className: "search-result" }, [
+      headline,
+      metaLine,
+      ...(snippet ? [make("p", { className: "search-result__snippet" }, highlighted(snippet, highlight))] : []),
+    ]);
+  }
+
+  renderPages(state, total) {
+    const lastPage = Math.ceil(total / PAGE_SIZE);
+    if (lastPage <= 1) return;
+    const items = [];
+    const item = (page, text, rel) => {
+      if (page < 1 || page > lastPage) return;
+      const attrs = rel ? { rel } : {};
+      if (page === state.page && !rel) {
+        items.push(make("li", {}, [make("span", { text, attrs: { "aria-current": "page" } })]));
+      } else {
+        attrs["aria-label"] = `Page ${page}`;
+        items.push(make("li", {}, [this.linkTo(withChanges(state, { page }), text, "page", attrs)]));
+      }
+    };
+    if (state.page > 1) item(state.page - 1, "← Previous", "prev");
+    const first = Math.max(1, state.page - PAGE_LINK_SPAN);
+    const last = Math.min(lastPage, state.page + PAGE_LINK_SPAN);
+    for (let page = first; page <= last; page += 1) item(page, numberFormat.format(page));
+    if (state.page < lastPage) item(state.page + 1, "Next →", "next");
+    this.parts.pages.append(make("ul", {}, items));
+  }
+
+  renderFacets(state, facets) {
+    const deskCounts = Object.entries(facets.desk ?? {});
+    const order = [...this.desks.keys()];
+    const rank = (slug) => (order.includes(slug) ? order.indexOf(slug) : order.length);
+    deskCounts.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b));
+    const yearCounts = Object.entries(facets.year ?? {}).sort(([a], [b]) => b.localeCompare(a));
+    const groups = [
+      this.facetGroup(state, "Desk", "desk", deskCounts, (slug) => this.desks.get(slug) ?? slug),
+      this.facetGroup(state, "Year", "year", yearCounts, (year) => year),
+    ].filter(Boolean);
+    this.parts.facets.append(...groups);
+  }
+
+  facetGroup(state, title, key, counts, label) {
+    if (!counts.length && !state[key]) return null;
+    const items = counts.map(([value, count]) => {
+      const active = state[key] === value;
+      const text = `${label(value)} (${numberFormat.format(Number(count) || 0)})`;
+      const link = this.linkTo(withChanges(state, { [key]: active ? "" : value }), text, "filter",
+        active ? { "aria-current": "true" } : {});
+      return make("li", {}, [link]);
+    });
+    if (state[key]) {
+      items.push(make("li", { className: "search-facet__clear" }, [
+        this.linkTo(withChanges(state, { [key]: "" }), `Any ${title.toLowerCase()}`, "filter"),
+      ]));
+    }
+    return make("nav", { className: "search-facet", attrs: { "aria-label": `Filter by ${title.toLowerCase()}` } }, [
+      make("h2", { className: "search-facet__title", text: title }),
+      make("ul", {}, items),
+    ]);
+  }
+}
+
+/** Start the search page found in this document, if any. */
+async function main() {
+  const root = document.querySelector(".archive-search");
+  if (!root) return;
+  const status = root.querySelector("#search-status");
+  let engine;
+  try {
+    engine = await openArchiveSearch(new URL(root.dataset.searchIndex || "./", document.baseURI).href);
+  } catch (error) {
+    if (status) status.textContent = "The search index could not be loaded. Please try again later.";
+    console.error("archive search index failed to load:", error);
+    return;
+  }
+  new SearchPage(root, engine).start();
+}
+
+main();
