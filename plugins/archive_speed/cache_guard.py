@@ -6,7 +6,9 @@ not notice is a change in the code or settings that produced it (a reader fix, a
 or a cache file cut short. This module keeps `CACHE_PATH/archive_speed/state.json`: a key for the
 build environment (Python and package versions, the plugins' source, the settings) and a
 SHA-256 of every cache file as the last successful build left it. Before the generators load
-anything, a cache whose key or bytes differ is deleted and the build starts clean.
+anything, a cache whose key or bytes differ is deleted and the build starts clean — output
+folder included, as Pelican's DELETE_OUTPUT_DIRECTORY would empty it, since without a trusted
+record of what the last build wrote, pages it left behind could not be told from current ones.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from pelican.utils import clean_output_dir
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +84,9 @@ class CacheGuard:
     """Checks the build caches before a build and records them after a successful one."""
 
     def __init__(self, settings: Mapping[str, Any]) -> None:
+        self.output_path = Path(settings["OUTPUT_PATH"]).resolve()
+        self.content_path = Path(settings["PATH"]).resolve()
+        self.retention = list(settings.get("OUTPUT_RETENTION") or [])
         self.cache_path = Path(settings["CACHE_PATH"])
         self.state_path = self.cache_path / STATE_DIR / STATE_FILE
         self.key = environment_key(settings)
@@ -98,7 +105,16 @@ class CacheGuard:
         for path in self.cache_files():
             path.unlink(missing_ok=True)
         self.state_path.unlink(missing_ok=True)
+        self._empty_output()
         return False
+
+    def _empty_output(self) -> None:
+        """Start from an empty output folder, unless it holds the content or this checkout."""
+        if self.output_path in (self.content_path, *self.content_path.parents, Path.cwd().resolve()):
+            logger.warning("OUTPUT_PATH %s holds the content or the project: not emptied; pages of "
+                           "deleted stories may remain in it", self.output_path)
+            return
+        clean_output_dir(str(self.output_path), self.retention)
 
     def _problem(self) -> str | None:
         try:

@@ -19,14 +19,14 @@ from typing import Any
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-from archive_speed.template_reads import WHOLE, TemplateReads
+from archive_speed.template_reads import TemplateReads, Use
 
 # Content attributes that are the build's plumbing, not what the story shows (the absolute
 # source path changes with the checkout's folder; `story` uses the path inside content/).
 CONTENT_PLUMBING = frozenset({"settings", "_context", "metadata", "_content", "_summary", "template",
                               "source_path"})
-# How deep loops may nest before a value is simply hashed whole.
-MAX_LOOP_DEPTH = 4
+# How deep attribute, loop and macro reads may nest before a value is simply hashed whole.
+MAX_READ_DEPTH = 8
 ATOMS = (str, bytes, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta,
          datetime.tzinfo)
 
@@ -62,23 +62,26 @@ class PageFingerprints:
         parts = [template_name.encode(), reads.source_digest]
         for name in sorted(reads.names()):
             if name in localcontext:
-                parts += [name.encode(), self._read(localcontext[name], name, reads, 0)]
+                parts += [name.encode(), self._read(localcontext[name], reads.uses[name], reads, 0)]
         return _hash(*parts)
 
-    def _read(self, value: Any, name: str, reads: TemplateReads, depth: int) -> bytes:
-        """The fingerprint of what the template reads of `value`, known there as `name`."""
-        attrs = reads.attrs.get(name, set())
-        loops = reads.loops.get(name, set())
-        if attrs is WHOLE or depth > MAX_LOOP_DEPTH:
+    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
+        """The fingerprint of what the template reads of `value`, as `use` says."""
+        if use.whole or depth > MAX_READ_DEPTH:
             return self.whole(value)
         parts = []
-        for attr in sorted(attrs):
-            parts += [b"." + attr.encode(), self._attribute(value, attr)]
-        for loop_name in sorted(loops):
+        if use.truth:
+            parts.append(b"?1" if value and value is not UNDEFINED else b"?0")
+        for attr, attr_use in sorted(use.attrs.items()):
+            parts += [b"." + attr.encode(), self._attribute(value, attr, attr_use, reads, depth)]
+        for alias in sorted(use.aliases):
+            parts += [b"=" + alias.encode(), self._read(value, reads.uses.get(alias, Use()), reads, depth + 1)]
+        for loop_name in sorted(use.loops):
             if isinstance(value, ATOMS) or not _iterable(value):
                 parts += [b"[]", self.whole(value)]
                 continue
-            items = [self._read(item, loop_name, reads, depth + 1) for item in value]
+            item_use = reads.uses.get(loop_name, Use())
+            items = [self._read(item, item_use, reads, depth + 1) for item in value]
             parts += [b"[" + loop_name.encode() + b"]", *items]
         return _hash(*parts)
 
@@ -90,6 +93,9 @@ class PageFingerprints:
             return b"s" + value.encode()  # hashed with whatever holds it
         if isinstance(value, ATOMS):
             return _atom(value)
+        if callable(value) and hasattr(value, "__self__"):
+            # A method only tested (`date.isoformat is defined`); calls read the owner whole.
+            return f"method:{getattr(value, '__qualname__', '')}".encode()
         remembered = self._whole.get(id(value))
         if remembered is not None:
             return remembered[1]
@@ -126,9 +132,10 @@ class PageFingerprints:
         if remembered is not None:
             return remembered[1]
         text = content._content or ""
-        # Intra-site links ({filename}…) take their targets' addresses at render time.
         if content._get_intrasite_link_regex().search(text):
-            raise Unfingerprintable(f"{content.source_path} links to other content")
+            # Intra-site links ({filename}…) take their targets' addresses: hash the text with
+            # them resolved (the page's own depth is part of every page fingerprint).
+            text = content.get_content("")
         metadata = sorted((key, self._shallow(item)) for key, item in content.metadata.items())
         digest = _hash(b"story", str(content.relative_source_path).encode(), text.encode(),
                        str(content.url).encode(),
@@ -136,12 +143,12 @@ class PageFingerprints:
         self._stories[id(content)] = (content, digest)
         return digest
 
-    def _attribute(self, value: Any, attr: str) -> bytes:
-        """The fingerprint of `value.attr` as a template reads it."""
+    def _attribute(self, value: Any, attr: str, use: Use, reads: TemplateReads, depth: int) -> bytes:
+        """The fingerprint of what the template reads of `value.attr`."""
         if isinstance(value, Content) and (attr == "content" or (attr == "summary" and "summary" not in value.metadata)):
             # The story's text after link resolution, which `story` covers.
             return self.story(value)
-        return self.whole(_attribute(value, attr))
+        return self._read(_attribute(value, attr), use, reads, depth + 1)
 
     def _shallow(self, value: Any) -> bytes:
         """A value attached to a story, with other stories reduced to what they show of themselves."""

@@ -147,7 +147,7 @@ class IncrementalWriter(Writer):
 
     def _unchanged(self, name: str, fingerprint: str, path: str) -> bool:
         recorded = self.previous.pages.get(name)
-        return (recorded is not None and recorded[0] == fingerprint
+        return (recorded is not None and recorded[0] == fingerprint != ""
                 and _sha256_of_file(path) == recorded[1])
 
     def _claim(self, path: str, override: bool) -> bool:
@@ -183,8 +183,10 @@ class IncrementalWriter(Writer):
             handle.write(output)
             written_to_page = handle.name == path
         logger.info('Writing "%s"', path)
-        if fingerprint is not None and written_to_page:
-            self.current.pages[name] = [fingerprint, hashlib.sha256(output.encode("utf-8")).hexdigest()]
+        if written_to_page:
+            # A page without fingerprint is never kept, but listed so that it is removed once
+            # no generator writes it any more.
+            self.current.pages[name] = [fingerprint or "", hashlib.sha256(output.encode("utf-8")).hexdigest()]
         self.counts["rendered"] += 1
         signals.content_written.send(path, context=localcontext)
 

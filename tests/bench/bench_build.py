@@ -266,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nCorpus: {source}, {len(stories):,} stories"
           + (f", repeated up to {repeats}× with new headlines, slugs and dates" if repeats > 1 else "")
           + f". Median of up to {args.runs} runs (one when a run takes over a minute).\n")
+    order = {key: index for index, key in enumerate([*BUILDERS, *SCENARIOS])}
+    rows.sort(key=lambda row: (row.n, order[row.scenario.key], order[row.builder.key]))
     print("\n".join(format_rows(rows)))
     if extra:
         print("\n| articles | from | figure | value |\n|---|---|---|---|")
