@@ -39,7 +39,8 @@ def enabled_fixes(settings: Mapping[str, Any]) -> frozenset[str]:
 def check_settings(settings: Mapping[str, Any]) -> frozenset[str]:
     """All of archive_speed's settings checks; returns the enabled fixes."""
     fixes = enabled_fixes(settings)
-    if settings.get("CACHE_CONTENT") and settings.get("CHECK_MODIFIED_METHOD") == "mtime":
+    if ("cache_guard" in fixes and settings.get("CACHE_CONTENT")
+            and settings.get("CHECK_MODIFIED_METHOD") == "mtime"):
         raise ArchiveSpeedSettingError(
             'CHECK_MODIFIED_METHOD = "mtime" throws the content cache away on every fresh checkout '
             '(all files look new); set CHECK_MODIFIED_METHOD = "sha256" in pelicanconf.py')
