@@ -137,6 +137,30 @@ search: $(RUNTIME_STAMP)
 
 .PHONY: search
 
+# --- importing raw articles (plugins/archive_import) -------------------------------
+# make import SRC=path/to/exports [ARGS="--dry-run" | ARGS="--force"]; make eval prints dev-set F1 and throughput
+SRC ?=
+ARGS ?=
+import: $(RUNTIME_STAMP)
+	@[ -n "$(SRC)" ] || { echo 'make import SRC=<file or folder> [ARGS="--dry-run --force"]'; exit 2; }
+	$(PY) -m archive_import "$(SRC)" --settings "$(CONFFILE)" $(ARGS)
+
+eval: $(RUNTIME_STAMP)
+	$(PY) tests/bench/eval_import.py $(ARGS)
+
+.PHONY: import eval
+
+# --- the theme: Lighthouse scores and screenshots of the sample archive ----------------
+# make quality [PAGES="front article"]: Lighthouse 12 mobile scores per kind of page.
+# make screenshots: front page and an article, light/dark, desktop/375px, into screenshots/.
+quality: test-tools
+	PYTHONPATH=tests CHROME_PATH=/usr/bin/chromium $(PY) -m browser.quality $(PAGES)
+
+screenshots: test-tools
+	PYTHONPATH=tests $(PY) -m browser.screenshots screenshots
+
+.PHONY: quality screenshots
+
 # --- benchmarks ---------------------------------------------------------------------
 # Archive sizes to build; e.g. make bench N="1000 10000 50000". BENCH_ARGS passes more options
 # (--runs, --scenarios, --builders, --fixes: see tests/bench/bench_build.py --help).

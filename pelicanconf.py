@@ -34,10 +34,17 @@ USE_FOLDER_AS_CATEGORY = False
 # works under a sub-path (https://<user>.github.io/<repo>/).
 ARTICLE_URL = "{date:%Y}/{date:%m}/{date:%d}/{slug}/"
 ARTICLE_SAVE_AS = ARTICLE_URL + "index.html"
+# A story in another language (lang: uk) keeps the same kind of address.
+ARTICLE_LANG_URL = ARTICLE_URL
+ARTICLE_LANG_SAVE_AS = ARTICLE_SAVE_AS
 DRAFT_URL = "drafts/{slug}/"
 DRAFT_SAVE_AS = DRAFT_URL + "index.html"
 PAGE_URL = "{slug}/"
 PAGE_SAVE_AS = PAGE_URL + "index.html"
+DRAFT_LANG_URL = DRAFT_URL
+DRAFT_LANG_SAVE_AS = DRAFT_SAVE_AS
+PAGE_LANG_URL = PAGE_URL
+PAGE_LANG_SAVE_AS = PAGE_SAVE_AS
 CATEGORY_URL = "desk/{slug}/"
 CATEGORY_SAVE_AS = CATEGORY_URL + "index.html"
 CATEGORIES_SAVE_AS = "desk/index.html"
@@ -90,8 +97,28 @@ DIRECT_TEMPLATES = ["index", "categories", "tags", "authors"]
 CATEGORIES_URL, TAGS_URL, AUTHORS_URL = "desk/", "tag/", "byline/"
 PAGINATED_TEMPLATES: dict[str, int | None] = {}  # the front page shows each desk's latest only
 ARCHIVE_FRONT_STORIES_PER_DESK = 5
-ARCHIVE_RELATED_STORIES = 4
+ARCHIVE_RELATED_STORIES = 3
 ARCHIVE_NEWS_SITEMAP_DAYS = 2  # Google News reads stories of the last two days only
+
+# --- Importer (plugins/archive_import: `make import SRC=...`) ---
+# Phrases found in a byline, a section label above the headline or a WordPress category,
+# mapped to the desk a story is filed under (longest phrase wins; the desk must be in DESKS).
+IMPORT_DESK_MAP = {
+    "news desk": "news", "city desk": "news", "news": "news", "world": "news", "politics": "news",
+    "business desk": "business", "business": "business", "economy": "business", "markets": "business",
+    "culture desk": "culture", "culture": "culture", "arts": "culture", "books": "culture",
+    "sports desk": "sport", "sport": "sport", "sports": "sport",
+    "opinion": "opinion", "comment": "opinion", "editorial": "opinion",
+}
+# Desk for stories the mapping does not place.
+IMPORT_DEFAULT_DESK = "news"
+# Known chrome lines of one source (a folder or file-name part of the raw files), removed as
+# "site chrome (configured)"; the generic rules already handle sites not listed here.
+IMPORT_CHROME_HINTS = {
+    "kyivindependent": ["Edit post", "This audio is created with AI assistance"],
+}
+# The JSON-lines report of every imported story and every removed block.
+IMPORT_REPORT = "import-report.jsonl"
 
 # --- Build speed (plugins/archive_speed) ---------------------------------------------------
 # Pelican's content cache keyed by each file's SHA-256 (not its mtime), so a fresh checkout with

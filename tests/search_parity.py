@@ -38,12 +38,15 @@ class Case:
         return {"query": self.query, "sort": self.sort, "page": self.page, "pageSize": 10}
 
 
-def engine_answers(export_dir: Path, cases: list[Case], tmp: Path) -> list[dict[str, Any]]:
-    """Return engine.js's answers to `cases`, run in node against the exported files."""
+def engine_answers(export_dir: Path, cases: list[Case], tmp: Path, cold: bool = False) -> list[dict[str, Any]]:
+    """Return engine.js's answers to `cases`, run in node against the exported files.
+
+    One engine answers all cases in turn, or (`cold`) a fresh engine answers each.
+    """
     queries = tmp / "queries.json"
     queries.write_text(json.dumps([case.options() for case in cases]), encoding="utf-8")
     completed = subprocess.run(
-        [NODE, "--no-warnings", str(RUNNER), str(export_dir), str(queries)],
+        [NODE, "--no-warnings", str(RUNNER), str(export_dir), str(queries)] + (["--cold"] if cold else []),
         capture_output=True, text=True, check=False, timeout=600,
     )
     if completed.returncode != 0:
@@ -89,20 +92,24 @@ def compare(ix: FileIndex, export_dir: Path, cases: list[Case], tmp: Path) -> li
     return problems
 
 
-def _typo(word: str, rng: random.Random) -> str:
-    """One edit in `word`, keeping its first letter."""
-    i = rng.randrange(1, len(word))
-    letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
-    kind = rng.choice(("replace", "delete", "insert", "swap"))
-    if kind == "replace":
-        return word[:i] + letter + word[i + 1:]
-    if kind == "delete":
-        return word[:i] + word[i + 1:]
-    if kind == "insert":
-        return word[:i] + letter + word[i:]
-    if i + 1 < len(word):
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + letter
+def typo(word: str, rng: random.Random) -> str:
+    """`word` with one edit (replace, delete, insert or swap a letter), first letter kept."""
+    while True:
+        i = rng.randrange(1, len(word))
+        letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        kind = rng.choice(("replace", "delete", "insert", "swap"))
+        if kind == "replace":
+            changed = word[:i] + letter + word[i + 1:]
+        elif kind == "delete":
+            changed = word[:i] + word[i + 1:]
+        elif kind == "insert":
+            changed = word[:i] + letter + word[i:]
+        elif i + 1 < len(word):
+            changed = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        else:
+            changed = word[:i] + letter
+        if changed.lower() != word.lower() and len(changed) > 1:
+            return changed
 
 
 def generate_cases(documents: list[SearchDocument], count: int, seed: int = 7) -> list[Case]:
@@ -157,7 +164,7 @@ def generate_cases(documents: list[SearchDocument], count: int, seed: int = 7) -
         ("and or", lambda: f"{word()} AND {body_word()} OR {word()}"),
         ("minus", lambda: f"{rng.choice(common)} -{body_word()}"),
         ("not", lambda: f"{word()} NOT {rng.choice(common)}"),
-        ("typo", lambda: " ".join(w if w != max(ws, key=len) else _typo(w.lower(), rng)
+        ("typo", lambda: " ".join(w if w != max(ws, key=len) else typo(w.lower(), rng)
                                   for ws in [rng.choice(headlines)[:3]] for w in ws)),
         ("question", lambda: "what did the " + " ".join(rng.sample(rng.choice(bodies) or ["news"], min(6, len(rng.choice(bodies) or ["x"]))))),
         ("stop words", lambda: "the of and"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 
-from theme_stories import START, write_story
+from theme_stories import START, headlines, write_story
 
 SITE = {"SITEURL": "https://example.org/archive", "RELATIVE_URLS": False, "FEED_DOMAIN": "https://example.org/archive"}
 
@@ -62,7 +62,7 @@ def test_related_stories_prefer_shared_tags(tmp_path, build_site):
     build = build_site(content, settings={"ARCHIVE_RELATED_STORIES": 2})
     assert build.returncode == 0, build.log
     related = build.page("2023/03/16/tram-fares-frozen/").split('id="related"')[1]
-    titles = re.findall(r'class="headline" href="[^"]*">([^<]*)<', related)
+    titles = headlines(related)
     assert titles == ["Tram fares rise after all", "Tram depot mural"]
 
 
@@ -87,3 +87,16 @@ def test_json_ld_is_a_news_article_even_with_script_tags_in_the_headline(tmp_pat
     assert data["publisher"]["@type"] == "Organization"
     assert data["correction"][0]["text"] == "Fixed the headline."
     assert data["url"].startswith("https://example.org/archive/2023/03/16/")
+
+
+def test_a_draft_renders_for_preview_but_is_not_listed(tmp_path, build_site):
+    content = tmp_path / "content"
+    write_story(content, "Ferry fares rise", START)
+    write_story(content, "Ferry fares fall", START.replace(day=17), status="draft")
+    build = build_site(content)
+    assert build.returncode == 0, build.log
+    draft = build.page("drafts/ferry-fares-fall/")
+    assert '<p class="kicker"><a href="../../desk/news/">News</a></p>' in draft
+    assert json_ld(draft)[0]["headline"] == "Ferry fares fall"
+    assert headlines(build.page("desk/news/")) == ["Ferry fares rise"]
+    assert "ferry-fares-fall" not in build.page("2023/03/16/ferry-fares-rise/")

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
 import feedparser
+import pytest
 
 from theme_stories import START, write_desk_run, write_story
 
@@ -75,14 +76,23 @@ def test_aliases_redirect_with_refresh_and_canonical_to_the_story(tmp_path, buil
         assert f'<link rel="canonical" href="{target}">' in html
 
 
-def test_alias_that_would_overwrite_a_story_stops_the_build_naming_the_file(tmp_path, build_site):
+@pytest.mark.parametrize(
+    ("alias", "what"),
+    [
+        ("/2023/03/16/ferry-fares-rise/", "the address of a story"),
+        ("/desk/news/", "the address of a listing page"),
+        ("/old/ferry/", "an alias of"),
+    ],
+)
+def test_alias_that_would_overwrite_a_page_stops_the_build_naming_the_file(tmp_path, build_site, alias, what):
     content = tmp_path / "content"
-    write_story(content, "Ferry fares rise", START)
-    path = write_story(content, "Ferry fares fall", START.replace(day=17), aliases=["/2023/03/16/ferry-fares-rise/"])
+    write_story(content, "Ferry fares rise", START, aliases=["/old/ferry/"])
+    path = write_story(content, "Ferry fares fall", START.replace(day=17), aliases=[alias])
     build = build_site(content)
     log = " ".join(build.log.split())
     assert build.returncode != 0
-    assert path.name in log and "aliases" in log and "Traceback" not in log
+    assert f"aliases: '{alias}' is {what}" in log and path.name in log
+    assert "Traceback" not in log
 
 
 def test_host_files_and_a_404_page_with_absolute_links(tmp_path, build_site):

@@ -6,14 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from theme_stories import START, write_desk_run, write_story
+from theme_stories import START, headlines, write_desk_run, write_story
 
 PER_PAGE = {"DEFAULT_PAGINATION": 3}
-
-
-def headlines(html: str) -> list[str]:
-    """Headlines of a listing page's stories, in page order."""
-    return re.findall(r'<a class="headline" href="[^"]*">([^<]*)</a>', html)
 
 
 def older_link(html: str) -> str | None:
@@ -29,16 +24,18 @@ def test_desk_pages_are_numbered_from_the_oldest_and_do_not_change_when_stories_
     first = build_site(content, settings=PER_PAGE)
     assert first.returncode == 0, first.log
     assert headlines(first.page("desk/news/page/1/")) == ["News story 3", "News story 2", "News story 1"]
-    assert headlines(first.page("desk/news/page/2/")) == ["News story 6", "News story 5", "News story 4"]
-    assert headlines(first.page("desk/news/")) == ["News story 7", "News story 6", "News story 5"]
+    assert headlines(first.page("desk/news/")) == ["News story 7", "News story 6", "News story 5", "News story 4"]
+    assert not (first.output / "desk/news/page/2").exists()
     page_one = first.page("desk/news/page/1/")
 
-    write_story(content, "News story 8", START.replace(day=28))
+    for day in (23, 24):  # stories 8 and 9: the front's older page moves out to page 2
+        write_story(content, f"News story {day - 15}", START.replace(day=day))
     second = build_site(content, settings=PER_PAGE)
     assert second.returncode == 0, second.log
-    assert second.page("desk/news/page/1/") == page_one
-    assert headlines(second.page("desk/news/")) == ["News story 8", "News story 7", "News story 6"]
-    assert not (second.output / "desk/news/page/3").exists()
+    assert headlines(second.page("desk/news/")) == ["News story 9", "News story 8", "News story 7"]
+    assert headlines(second.page("desk/news/page/2/")) == ["News story 6", "News story 5", "News story 4"]
+    assert headlines(second.page("desk/news/page/1/")) == headlines(page_one)
+    assert "Older stories" in second.page("desk/news/page/2/")
 
 
 def test_every_story_is_reachable_by_following_older_links(tmp_path, build_site):

@@ -106,7 +106,7 @@ def test_every_control_is_reachable_by_keyboard_and_visibly_focused(browser, sit
     assert problems == []
 
 
-@pytest.mark.parametrize("kind", ["front", "article", "desk", "month", "404"])
+@pytest.mark.parametrize("kind", ["front", "article", "desk", "tag", "month", "search", "404"])
 def test_pages_fit_a_320_pixel_screen(browser, site, pages, kind):
     page = open_page(browser, site, pages, kind, viewport={"width": 320, "height": 640})
     width = page.evaluate("document.documentElement.scrollWidth")
@@ -174,3 +174,17 @@ def test_every_article_carries_news_article_json_ld(site):
             assert data.get(field), f"{path}: {field}"
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", data["datePublished"]), path
         assert data["url"].startswith(site.base_url)
+
+
+def test_articles_print_without_navigation(browser, site, pages):
+    page = open_page(browser, site, pages, "article")
+    page.emulate_media(media="print", color_scheme="dark")
+    shown = page.evaluate(
+        """() => Object.fromEntries(['.secs', '.theme-toggle', '.related', '.desk-nav', '.story h1', '.story-body']
+             .map(s => [s, getComputedStyle(document.querySelector(s)).display !== 'none']))"""
+    )
+    ink = page.evaluate("getComputedStyle(document.body).color")
+    page.close()
+    assert shown == {".secs": False, ".theme-toggle": False, ".related": False, ".desk-nav": False,
+                     ".story h1": True, ".story-body": True}
+    assert ink == "rgb(0, 0, 0)"  # black ink on paper even when the screen is dark

@@ -3,6 +3,7 @@ format (archive_format.render_article), so each test states exactly the archive 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,3 +29,9 @@ def write_desk_run(content: Path, count: int, desk: str = "news", start: datetim
         write_story(content, f"{desk.title()} story {number}", start + timedelta(days=number - 1), desk, **fields)
         for number in range(1, count + 1)
     ]
+
+
+def headlines(html: str) -> list[str]:
+    """Headlines in a page's story lists (listings, related stories), in page order."""
+    lists = re.findall(r'<ol class="stories">(.*?)</ol>', html, re.S)
+    return [title for block in lists for title in re.findall(r'<li><a href="[^"]*">([^<]*)</a>', block)]

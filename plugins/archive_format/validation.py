@@ -67,7 +67,7 @@ def _describe(error: ValidationError) -> tuple[str, str]:
                        "(use lowercase letters, digits and hyphens, e.g. \"city-hall\")")
     if error.validator == "pattern" and error.validator_value.startswith("^/"):
         return field, f"{json.dumps(value, ensure_ascii=False)} must be a site path starting with /"
-    if error.validator in ("pattern", "minLength"):
+    if error.validator in ("pattern", "minLength", "minProperties"):
         return field, "must not be empty"
     if error.validator == "type":
         expected = {"array": "a list, e.g. [a, b]", "string": "text", "object": "a mapping of field: value"}

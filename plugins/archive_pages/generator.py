@@ -39,7 +39,9 @@ class ArchivePagesGenerator(Generator):
         self.site_url = absolute_site_url(self.settings)
         articles: list[Article] = list(self.context.get("articles", []))
         attach_neighbours(articles, self.options.related_stories, self.options.related_window)
-        for article in articles:
+        # Drafts and hidden stories are rendered too (drafts/ for preview), outside the listings.
+        unlisted = [*self.context.get("drafts", []), *self.context.get("hidden_articles", [])]
+        for article in [*articles, *unlisted]:
             article.desk_name = desk_name(self.settings, article.category)
             article.jsonld = script_safe_json(news_article(article, self.settings, self.site_url))
         self.articles = articles
@@ -70,16 +72,20 @@ class ArchivePagesGenerator(Generator):
         return desks
 
     def _check_aliases(self) -> None:
-        """Fail with the article's file when an alias would overwrite a page of the archive."""
-        taken = {save_path(article.url): article for article in self.articles}
+        """Fail with the article's file when an alias would overwrite a page or another alias."""
+        taken: dict[str, str] = {save_path(article.url): "the address of a story" for article in self.articles}
+        for url in [listing.url for listing in self.listings] + [self.options.archive_url, ""]:
+            taken[save_path(url)] = "the address of a listing page"
+        for year in self.date_archive.years():
+            taken[save_path(year.url)] = "the address of a listing page"
         for article in self.articles:
             for alias in getattr(article, "aliases", None) or []:
                 target = save_path(str(alias).lstrip("/"))
-                if target in taken or target == "index.html":
+                if target in taken:
                     raise ArchiveContentError(
-                        f"{article.source_path}: aliases: {alias!r} is the address of a page of the "
-                        "archive; remove it from aliases"
+                        f"{article.source_path}: aliases: {alias!r} is {taken[target]}; remove it from aliases"
                     )
+                taken[target] = f"an alias of {article.source_path}"
 
     def _write(self, writer: Any, save_as: str, template: str, **values: Any) -> None:
         relative_urls = self.settings.get("RELATIVE_URLS", False)
@@ -89,10 +95,15 @@ class ArchivePagesGenerator(Generator):
 
     def generate_output(self, writer: Any) -> None:
         """Write listings, the date archive, redirects, the 404 page, sitemaps and host files."""
-        sitemap: list[SitemapEntry] = [
+        newest = max((article.date for article in self.articles), default=None)
+        sitemap: list[SitemapEntry] = [SitemapEntry(join(self.site_url, ""), newest)]
+        sitemap += [
             SitemapEntry(join(self.site_url, article.url), getattr(article, "modified", None) or article.date)
             for article in self.articles
         ]
+        sitemap += [SitemapEntry(join(self.site_url, page.url)) for page in self.context.get("pages", [])]
+        if self.context["SEARCH_PAGE_URL"]:
+            sitemap.append(SitemapEntry(join(self.site_url, self.context["SEARCH_PAGE_URL"])))
         for listing in self.listings:
             for page in paginate(listing.stories, listing.url, self.options.per_page, self.options.page_url):
                 self._write(writer, page.save_as, listing.kind, listing=listing, page=page, stories=page.stories, url=page.url)

@@ -45,7 +45,8 @@ def news_article(article: Article, settings: Mapping[str, Any], site_url: str) -
     tags = [str(tag) for tag in getattr(article, "tags", None) or []]
     if tags:
         data["keywords"] = tags
-    summary = _plain(getattr(article, "summary", None))
+    # Only a summary the desk wrote: Pelican's automatic one repeats the story's opening.
+    summary = _plain((getattr(article, "metadata", None) or {}).get("summary"))
     if summary:
         data["description"] = summary
     lang = getattr(article, "lang", None)

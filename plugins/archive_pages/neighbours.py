@@ -9,7 +9,7 @@ size of the archive.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 Article = Any  # a pelican.contents.Article
 
@@ -39,7 +39,8 @@ class _SortedGroup:
         return older, newer
 
 
-def _group(articles: Iterable[Article], keys: Any) -> dict[str, _SortedGroup]:
+def _group(articles: Iterable[Article], keys: Callable[[Article], list[str]]) -> dict[str, _SortedGroup]:
+    """Stories grouped under each key `keys` gives them (a story may sit in several groups)."""
     lists: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         for key in keys(article):

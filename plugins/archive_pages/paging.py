@@ -1,9 +1,12 @@
-"""Listing pages numbered from the oldest story, so a page once full never changes.
+"""Listing pages numbered from the oldest story, so a page once written never shifts.
 
-A listing of n stories with p per page has floor(n / p) numbered pages, page 1 holding
-the p oldest stories. The listing's own address (its "front") shows the p newest stories.
-Adding a story rewrites the front, and once every p stories a new numbered page appears
-(and the page before it gains a "newer" link): old pages never shift.
+A listing of n stories with p per page has f = n // p full pages of stories counted from
+the oldest. Page 1 holds the p oldest stories. The listing's own address (its "front")
+shows the newest full page together with the r = n - f*p stories past it (p to 2p-1
+stories, fewer only while the listing has under p), and pages 1..f-1 are written as
+numbered pages. Adding a story changes the front; once every p stories the front's older
+page moves out to its own numbered page and the page before it gains a "newer" link.
+No story is ever on two pages, and old pages never change their stories.
 """
 
 from __future__ import annotations
@@ -48,28 +51,28 @@ def paginate(
     """The listing's front followed by its numbered pages from the newest to the oldest."""
     oldest_first = list(reversed(stories_newest_first))
     full_pages = len(oldest_first) // per_page
-    # When the count is a multiple of per_page the newest full page repeats the front.
-    first_older = full_pages if len(oldest_first) % per_page else full_pages - 1
+    # The front holds the newest full page and everything after it.
+    front_starts = max(full_pages - 1, 0) * per_page
+    written = max(full_pages - 1, 0)
     pages: list[ListingPage[Story]] = [
         ListingPage(
             number=0,
-            stories=list(stories_newest_first[:per_page]),
+            stories=oldest_first[front_starts:][::-1],
             url=base_url,
             save_as=save_path(base_url),
             newer_url="",
-            older_url=page_url(base_url, first_older, pattern) if first_older > 0 else "",
+            older_url=page_url(base_url, written, pattern) if written else "",
         )
     ]
-    for number in range(full_pages, 0, -1):
-        chunk = oldest_first[(number - 1) * per_page : number * per_page]
+    for number in range(written, 0, -1):
         url = page_url(base_url, number, pattern)
         pages.append(
             ListingPage(
                 number=number,
-                stories=chunk[::-1],
+                stories=oldest_first[(number - 1) * per_page : number * per_page][::-1],
                 url=url,
                 save_as=save_path(url),
-                newer_url=page_url(base_url, number + 1 if number < full_pages else 0, pattern),
+                newer_url=page_url(base_url, number + 1 if number < written else 0, pattern),
                 older_url=page_url(base_url, number - 1, pattern) if number > 1 else "",
             )
         )

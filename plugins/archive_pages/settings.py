@@ -38,7 +38,7 @@ class ArchivePagesSettings:
 
     per_page: int = 20
     front_stories_per_desk: int = 5
-    related_stories: int = 4
+    related_stories: int = 3
     related_window: int = 12
     news_sitemap_days: int = 2
     sitemap_max_urls: int = 50_000
@@ -89,7 +89,7 @@ class ArchivePagesSettings:
 
 def _positive(settings: Mapping[str, Any], name: str, default: int) -> int:
     value = settings.get(name)
-    if value is None:
+    if value is None or value is False:  # Pelican's DEFAULT_PAGINATION = False: our default size
         return default
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ArchivePagesSettingError(f"pelicanconf.py: {name} = {value!r}: expected a whole number of 1 or more")

@@ -114,7 +114,7 @@ def from_article(article: Any) -> SearchDocument:
     """Return the search document of a Pelican article (title, content, summary, authors, ...).
 
     The summary Pelican makes when an article has none is the opening of the body; only an
-    explicit `summary` from the front matter is indexed as a summary.
+    explicit `summary` from the front matter (rendered inline HTML) is indexed as a summary.
     """
     metadata = getattr(article, "metadata", {}) or {}
     summary = metadata.get("summary", "")
@@ -124,7 +124,7 @@ def from_article(article: Any) -> SearchDocument:
     return SearchDocument(
         key=article.url,
         url=article.url,
-        headline=html_to_text(str(article.title)),
+        headline=str(article.title),  # plain text as typed (the reader does not render it)
         date=article.date,
         desk=getattr(category, "slug", "") or "",
         body=html_to_text(article.content),

@@ -16,7 +16,7 @@ from whoosh.qparser import (
     AndGroup, BoostPlugin, EveryPlugin, GroupPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
     PlusMinusPlugin, PrefixPlugin, SingleQuotePlugin, WildcardPlugin,
 )
-from whoosh.query import AndNot, NullQuery, Query
+from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.searching import Results, Searcher
 
 from .schema import TEXT_FIELDS
@@ -27,10 +27,36 @@ MAX_QUERY_WORDS = 32
 #: Shorter words are never corrected: too many real words lie within two edits of them.
 MIN_CORRECTED_LENGTH = 4
 MAX_EDIT_DISTANCE = 2
+#: Shorter prefixes (after stemming) would expand to much of the dictionary: refused.
+MIN_PREFIX_CHARS = 3
+#: Words in fewer articles than this may be misspellings when all the words find nothing.
+RARE_FREQUENCY = 3
+#: Candidates tried per misspelled word before settling for the closest.
+MAX_CORRECTION_TRIES = 3
 OPERATORS = frozenset({"OR", "AND", "NOT"})
 NOTHING_TO_SEARCH = (
     "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing)."
 )
+
+
+class ScoredPrefix(Prefix):
+    """Whoosh's Prefix, scored: each expanded word adds its BM25F score.
+
+    Whoosh's default (constant score) gives 1 or the summed weights depending on which Or
+    matcher it picks per index segment, so a prefix's rank would depend on segment history.
+    """
+
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0, constantscore: bool = False) -> None:
+        super().__init__(fieldname, text, boost=boost, constantscore=constantscore)
+
+
+class ScoredPrefixPlugin(PrefixPlugin):
+    """`word*` as a ScoredPrefix."""
+
+    class PrefixNode(PrefixPlugin.PrefixNode):
+        qclass = ScoredPrefix
+
+    nodetype = PrefixNode
 
 
 def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
@@ -44,7 +70,7 @@ def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     parser = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup if any_words else AndGroup)
     for plugin in (BoostPlugin, EveryPlugin, SingleQuotePlugin, GroupPlugin, WildcardPlugin):
         parser.remove_plugin_class(plugin)
-    parser.add_plugin(PrefixPlugin())
+    parser.add_plugin(ScoredPrefixPlugin())
     parser.replace_plugin(OperatorsPlugin(AndNot=None, AndMaybe=None, Not=None, Require=None))
     # `-word` and `NOT word` both exclude; `+` is ordinary text (every word is required anyway).
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=r"(?<!\S)-|(?<!\S)NOT\s+"))
@@ -97,19 +123,49 @@ def plain_words(query: str) -> list[tuple[int, int, str]]:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Levenshtein distance of `a` and `b`, or limit + 1 once it must exceed `limit`."""
+    """Edit distance of `a` and `b` counting a swap of neighbours as one edit (optimal string
+    alignment), or limit + 1 when the lengths alone put it past `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    before: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         current = [i]
         for j in range(1, len(b) + 1):
             cost = 0 if a[i - 1] == b[j - 1] else 1
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
-        if min(current) > limit:
-            return limit + 1
-        previous = current
-    return previous[len(b)]
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, before[j - 2] + 1)
+            current.append(value)
+        before, previous = previous, current
+    return min(previous[len(b)], limit + 1)
+
+
+def _replace_spots(query: str, spots: list[tuple[int, int]], words: list[str]) -> str:
+    pieces, cursor = [], 0
+    for (start, end), word in zip(spots, words):
+        pieces += [query[cursor:start], word]
+        cursor = end
+    return "".join(pieces) + query[cursor:]
+
+
+def _is_filter(node: Query) -> bool:
+    return (isinstance(node, Term) and node.fieldname in ("desk", "tag")) or (
+        isinstance(node, NumericRange) and node.fieldname == "date")
+
+
+def _filters_required(query: Query) -> Query:
+    """Any of the words, but desk:, tag: and date: still required: a reader who asked for a
+    desk or a year wants only those articles, however few words match."""
+    if isinstance(query, AndNot):
+        return AndNot(_filters_required(query.a), query.b)
+    if not isinstance(query, Or):
+        return query
+    filters = [item for item in query.subqueries if _is_filter(item)]
+    words = [item for item in query.subqueries if not _is_filter(item)]
+    if not filters or not words:
+        return query
+    return And([Or(words), *filters]).normalize()
 
 
 @dataclass(frozen=True)
@@ -146,6 +202,7 @@ class ArchiveSearcher:
         self.any_parser = build_parser(searcher.schema, any_words=True)
         self.analyzer = searcher.schema[TEXT_FIELDS[0]].analyzer
         self._lexicon: dict[str, dict[str, int]] | None = None
+        self.notes: dict[str, None] = {}
 
     def analyze(self, text: str) -> list[str]:
         """Return the index terms of `text` (Whoosh's StemmingAnalyzer)."""
@@ -169,35 +226,65 @@ class ArchiveSearcher:
             self._lexicon = groups
         return self._lexicon
 
-    def correction(self, term: str) -> str | None:
-        """Closest index word to an unknown `term` (same first letter), most frequent first."""
-        candidates = []
+    def candidates(self, term: str) -> list[str]:
+        """Index words within two edits of a suspect `term` (same first letter): closest, then
+        most frequent, then alphabetical; at most MAX_CORRECTION_TRIES."""
+        ranked = []
         for length in range(len(term) - MAX_EDIT_DISTANCE, len(term) + MAX_EDIT_DISTANCE + 1):
             for word, frequency in self.lexicon().get(f"{term[0]}{length}", {}).items():
-                if word == term:
-                    continue
                 distance = edit_distance(term, word, MAX_EDIT_DISTANCE)
-                if distance <= MAX_EDIT_DISTANCE:
-                    candidates.append((distance, -frequency, word))
-        return min(candidates)[2] if candidates else None
+                if word != term and distance <= MAX_EDIT_DISTANCE:
+                    ranked.append((distance, -frequency, word))
+        # A stem typed back as a word must analyze to itself ("pois" stems to "poi").
+        kept = [word for _, _, word in sorted(ranked) if self.analyze(word) == [word]]
+        return kept[:MAX_CORRECTION_TRIES]
 
     def corrected(self, query: str) -> str | None:
-        """`query` with each unknown plain word replaced by its correction, or None."""
-        pieces = []
-        cursor = 0
+        """`query` with misspelled plain words replaced, or None if nothing was replaced.
+
+        A word is suspect when the index has it in fewer than RARE_FREQUENCY articles. Each
+        suspect takes the first of its options (itself if known, then its candidates) with
+        which all the words find something (the others at their current choice); failing
+        that, its first option.
+        """
+        spots, options = [], []
         for start, end, text in plain_words(query):
             terms = self.analyze(text)
-            if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH or self.frequency(terms[0]):
+            if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH:
                 continue
-            replacement = self.correction(terms[0])
-            if replacement:
-                pieces += [query[cursor:start], replacement]
-                cursor = end
-        return "".join(pieces) + query[cursor:] if pieces else None
+            frequency = self.frequency(terms[0])
+            if frequency >= RARE_FREQUENCY:
+                continue
+            found = self.candidates(terms[0])
+            if found:
+                spots.append((start, end))
+                options.append(([text] if frequency else []) + found)
+        if not spots:
+            return None
+        original = [query[start:end] for start, end in spots]
+        choice = [found[0] for found in options]
+        for index, found in enumerate(options):
+            for candidate in found:
+                trial = choice[:index] + [candidate] + choice[index + 1:]
+                if self.count(self.parse(_replace_spots(query, spots, trial))):
+                    choice = trial
+                    break
+        return None if choice == original else _replace_spots(query, spots, choice)
+
+    def _without_short_prefixes(self, node: Query) -> Query:
+        if isinstance(node, Prefix) and len(node.text) < MIN_PREFIX_CHARS:
+            self.notes[f"“{node.text}*” is too short to search as a beginning; type at least "
+                       f"{MIN_PREFIX_CHARS} letters."] = None
+            return NullQuery
+        return node
 
     def parse(self, query: str, any_words: bool = False) -> Parsed | None:
         """Return the Whoosh query for `query` and the query of excluded articles, or None."""
         parsed = (self.any_parser if any_words else self.all_parser).parse(query)
+        if parsed is not None and parsed is not NullQuery:
+            parsed = parsed.accept(self._without_short_prefixes).normalize()
+            if any_words:
+                parsed = _filters_required(parsed)
         if parsed is None or parsed is NullQuery:
             return None
         # `-word` gives AndNot(wanted, excluded). Whoosh's AndNotMatcher lets the first wanted
@@ -217,13 +304,15 @@ class ArchiveSearcher:
     def search(self, query: str, sort: str = "relevance", page: int = 1, page_size: int = 10) -> SearchResult:
         """Search all words; if nothing matches, corrected words; then any of the words."""
         query, message = limit_query(query)
-        result = SearchResult(query=query, message=message)
+        result = SearchResult(query=query)
         if not query.strip():
             result.message = "Type a word to search for."
             return result
+        # Notes for the reader, in the order they arise (engine.js keeps the same order).
+        self.notes = dict.fromkeys([message] if message else [])
         parsed = self.parse(query)
         if parsed is None:
-            result.message = " ".join(filter(None, [message, NOTHING_TO_SEARCH]))
+            result.message = " ".join([*self.notes, NOTHING_TO_SEARCH])
             return result
         if not self.count(parsed):
             fixed = self.corrected(query)
@@ -239,6 +328,7 @@ class ArchiveSearcher:
         else:
             results = self.run(parsed, limit=None)
         result.total = len(results)
+        result.message = " ".join(self.notes) or None
         for hit in results[(page - 1) * page_size: page * page_size]:
             score = hit.score if sort != "newest" else None
             result.hits.append((score, hit.docnum, json.loads(hit["record"])))

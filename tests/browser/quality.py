@@ -24,7 +24,7 @@ def lighthouse_scores(url: str) -> dict[str, int]:
         [str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
          f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROMIUM_FLAGS)}"],
         capture_output=True, text=True, check=False,
-        env={**os.environ, "CHROME_PATH": chromium_executable() or "/usr/bin/chromium"},
+        env={**os.environ, "CHROME_PATH": os.environ.get("CHROME_PATH") or chromium_executable() or "/usr/bin/chromium"},
     )
     if result.returncode != 0:
         raise SystemExit(f"lighthouse failed on {url}:\n{result.stderr[-2000:]}")

@@ -19,10 +19,12 @@ test("numbers decode from the export's text form", () => {
   assert.deepEqual(decodeNumbers(""), []);
 });
 
-test("edit distance stops early past its limit", () => {
+test("edit distance counts a swap as one edit and stops at its limit", () => {
   assert.equal(editDistance("driscol", "driscoll", 2), 1);
-  assert.equal(editDistance("zelinksi", "zelinski", 2), 2);
+  assert.equal(editDistance("zelinksi", "zelinski", 2), 1);
+  assert.equal(editDistance("zelenskiy", "zelinski", 2), 2);
   assert.equal(editDistance("abc", "xyzabc", 2), 3);
+  assert.equal(editDistance("unviel", "unveil", 2), 1); // a swap is one edit
 });
 
 test("only plain words are offered for correction", () => {

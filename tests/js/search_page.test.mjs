@@ -1,7 +1,7 @@
 // The search page's pure parts: URL state and snippet highlighting.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { engineQuery, readState, stateUrl, uncorrectable, withChanges } from "../../theme/static/js/search/url_state.js";
+import { asYouTypeQuery, engineQuery, readersPart, readState, stateUrl, uncorrectable, withChanges } from "../../theme/static/js/search/url_state.js";
 import { highlightRuns } from "../../theme/static/js/search/highlight.js";
 import { analyze } from "../../theme/static/js/search/analysis.js";
 
@@ -25,9 +25,16 @@ test("changing the query or a filter goes back to page 1, paging does not", () =
   assert.equal(withChanges(state, { page: 5 }).page, 5);
 });
 
-test("filters become desk: and date: terms of the engine query", () => {
-  assert.equal(engineQuery(readState(`${PAGE}?q=+council+&desk=news&year=2022`)), "council desk:news date:2022");
-  assert.equal(engineQuery(readState(PAGE)), "");
+const DESKS = ["news", "business", "sport"];
+
+test("filters exclude the other desks and years, in front of the reader's words", () => {
+  const state = readState(`${PAGE}?q=+council+&desk=news&year=2022`);
+  assert.equal(engineQuery(state, DESKS),
+    "-desk:business -desk:sport -date:[to 2021] -date:[2023 to] council");
+  assert.equal(engineQuery(readState(`${PAGE}?q=council&desk=weather`), DESKS), "desk:weather council");
+  assert.equal(engineQuery(readState(PAGE), DESKS), "");
+  assert.equal(readersPart("-desk:business -desk:sport -date:[to 2021] -date:[2023 to] councel", state, DESKS),
+    "councel");
 });
 
 test("highlighting marks words whose analyzed form is a query term", () => {
@@ -43,6 +50,16 @@ test("highlighting marks words whose analyzed form is a query term", () => {
 test("searching as typed quotes the words the engine would respell, and only those", () => {
   assert.equal(uncorrectable("Lena Driscol bus-lanes -ferry desk:news elect* OR \"old pier\""),
     "\"Lena\" \"Driscol\" bus-lanes -ferry desk:news elect* OR \"old pier\"");
-  assert.equal(engineQuery(readState(`${PAGE}?q=Driscol&exact=1&desk=sport`)), "\"Driscol\" desk:sport");
-  assert.equal(engineQuery(readState(`${PAGE}?q=Driscol&desk=sport`)), "Driscol desk:sport");
+  assert.equal(engineQuery(readState(`${PAGE}?q=Driscol&exact=1&desk=sport`), DESKS),
+    "-desk:news -desk:business \"Driscol\"");
+});
+
+test("while typing, the last word is searched as a prefix once it is long enough", () => {
+  assert.equal(asYouTypeQuery("ferry harbo"), "ferry harbo*");
+  assert.equal(asYouTypeQuery("ferry ha"), null);
+  assert.equal(asYouTypeQuery("ferry the"), null);
+  assert.equal(asYouTypeQuery("harbour "), "harbour");
+  assert.equal(asYouTypeQuery("ferry desk:news"), "ferry desk:news");
+  assert.equal(asYouTypeQuery("ferry -storm"), "ferry -storm");
+  assert.equal(asYouTypeQuery("   "), null);
 });

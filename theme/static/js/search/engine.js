@@ -16,12 +16,14 @@
 // total 0 and a `message`. It throws only when the index itself cannot be fetched.
 // `doc.url` is site-relative as exported; `doc.date` is ISO 8601 with offset; `doc.tags` are
 // tag names; `doc.desk` is the desk slug. `mode` "any" means no article had all the words and
-// results are for any of them; `corrected` is the query actually searched after misspelled
-// words were replaced (the page offers the original spelling as a link).
+// results are for any of them (desk:, tag: and date: still required); `corrected` is the query
+// actually searched after misspelled words were replaced (the page offers the original
+// spelling as a link); `message` explains a cut query, a refused prefix (under three letters)
+// or a query with nothing to search for. `hits[].score` is Whoosh's score (relevance).
 //
 // Query language (a subset of Whoosh's default parser, as configured in
 // plugins/archive_search/query.py): words (all required), `OR` between words, `-word` or
-// `NOT word`, `"exact phrase"`, `prefix*`, `desk:slug`, `tag:slug`, `byline:name`,
+// `NOT word`, `"exact phrase"`, `prefix*` (3 letters or more), `desk:slug`, `tag:slug`, `byline:name`,
 // `headline:` / `summary:` / `body:` words, `date:2023`, `date:2023-03`, `date:2023-03-16`,
 // `date:[2022-01 to 2023-06]` (either end may be left out). Everything else is plain text.
 
@@ -53,11 +55,12 @@ const MIN_CORRECTED_LENGTH = 4;
 const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
 const MAX_EDIT_DISTANCE = 2;
-// Whoosh's Or picks an unscored array matcher for a prefix of 3+ words in a small index.
-const OR_PRELOAD_MAX_DOCS = 5000;
-const OR_TOO_MANY_CLAUSES = 1024;
+const MAX_CORRECTION_TRIES = 3;
+const RARE_FREQUENCY = 3;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
-const MAX_PREFIX_SHARDS = 6;
+const MAX_PREFIX_SHARDS = 32;
+// Shorter prefixes (after stemming) are refused by both this engine and query.py.
+const MIN_PREFIX_CHARS = 3;
 
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const DIGIT_VALUE = new Map([...DIGITS].map((char, value) => [char, value]));
@@ -168,6 +171,13 @@ function lexQuery(text) {
       continue;
     }
     const rest = text.slice(i);
+    // Whoosh reads "-word*" as a prefix that starts with "-", not as an exclusion.
+    const dashedPrefix = /^-[^\s*]+\*(?=\s|$)/.exec(rest);
+    if (dashedPrefix) {
+      units.push({ type: "word", field: null, text: dashedPrefix[0], negated: false });
+      i += dashedPrefix[0].length;
+      continue;
+    }
     let negated = false;
     let body = rest;
     if (body.startsWith("-")) {
@@ -235,7 +245,8 @@ function parseDay(text, ceiling) {
 }
 
 class QueryBuilder {
-  constructor(manifest, group) {
+  constructor(manifest, group, notes) {
+    this.notes = notes;
     this.textFields = manifest.fields.filter((f) => "length" in f).map((f) => f.name);
     this.known = new Set([...this.textFields, "desk", "tag", "date"]);
     this.group = group; // "and" | "or"
@@ -252,7 +263,12 @@ class QueryBuilder {
       return this.combine(values.map((value) => ({ kind: "term", field, text: value })));
     }
     if (kind === "prefix") {
-      return { kind: "prefix", field, text: stem(text.toLowerCase()) };
+      const prefix = stem(text.toLowerCase());
+      if (prefix.length < MIN_PREFIX_CHARS) {
+        this.notes.add(`“${prefix}*” is too short to search as a beginning; type at least ${MIN_PREFIX_CHARS} letters.`);
+        return null;
+      }
+      return { kind: "prefix", field, text: prefix };
     }
     const tokens = analyze(text);
     if (kind === "phrase") {
@@ -403,6 +419,21 @@ function normalize(node) {
   return { kind: node.kind, items };
 }
 
+function isFilter(node) {
+  return (node.kind === "term" && (node.field === "desk" || node.field === "tag")) || node.kind === "range";
+}
+
+/** Any of the words, but desk:, tag: and date: still required (as query.py's _filters_required). */
+function filtersRequired(node) {
+  if (!node) return node;
+  if (node.kind === "andnot") return { ...node, positive: filtersRequired(node.positive) };
+  if (node.kind !== "or") return node;
+  const filters = node.items.filter(isFilter);
+  const words = node.items.filter((item) => !isFilter(item));
+  if (!filters.length || !words.length) return node;
+  return normalize({ kind: "and", items: [words.length === 1 ? words[0] : { kind: "or", items: words }, ...filters] });
+}
+
 /** Analyzed words the page may highlight: every term of the query that is not negated. */
 function positiveTerms(node, out = new Set()) {
   if (!node) return out;
@@ -434,22 +465,38 @@ export function plainWords(query) {
   return words;
 }
 
-/** Levenshtein distance, giving up (returning limit + 1) once it must exceed `limit`. */
+/**
+ * Edit distance counting a swap of neighbours as one edit (optimal string alignment), or
+ * limit + 1 when the lengths alone put it past `limit` (same as query.py's edit_distance).
+ */
 export function editDistance(a, b, limit) {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
-    let best = i;
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      best = Math.min(best, current[j]);
+      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        value = Math.min(value, before[j - 2] + 1);
+      }
+      current.push(value);
     }
-    if (best > limit) return limit + 1;
+    before = previous;
     previous = current;
   }
-  return previous[b.length];
+  return Math.min(previous[b.length], limit + 1);
+}
+
+function replaceSpots(query, spots, words) {
+  let result = "";
+  let cursor = 0;
+  spots.forEach(([start, end], index) => {
+    result += query.slice(cursor, start) + words[index];
+    cursor = end;
+  });
+  return result + query.slice(cursor);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -460,13 +507,14 @@ class ArchiveSearch {
     this.manifest = manifest;
     this.fetcher = fetcher;
     this.cache = new Map();
-    this.count = manifest.count;
+    this.count = manifest.count; // Whoosh's document count, deleted documents included
+    this.articles = manifest.articles; // articles exported, numbered 0 .. articles - 1
     this.B = manifest.bm25.B;
     this.K1 = manifest.bm25.K1;
     this.fieldNames = manifest.fields.map((field) => field.name);
     this.avgLength = manifest.fields.map((field) =>
       "length" in field ? field.length / (manifest.count || 1) || 1 : null);
-    this.shardFirsts = manifest.shards.map((shard) => shard[0]);
+    this.tableFirsts = manifest.shardTables.map((table) => table[0]);
     this.decoded = new Map();
   }
 
@@ -483,22 +531,36 @@ class ArchiveSearch {
     return this.cache.get(path);
   }
 
-  shardIndex(term) {
+  /** Index of the last entry of sorted `firsts` that is <= `term` (-1 if none). */
+  static lastAtMost(firsts, term) {
     let lo = 0;
-    let hi = this.shardFirsts.length - 1;
-    if (hi < 0 || term < this.shardFirsts[0]) return -1;
+    let hi = firsts.length - 1;
+    if (hi < 0 || term < firsts[0]) return -1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.shardFirsts[mid] <= term) lo = mid;
+      if (firsts[mid] <= term) lo = mid;
       else hi = mid - 1;
     }
     return lo;
   }
 
+  async table(index) {
+    return this.json(`tables/${this.manifest.shardTables[index][1]}.json`);
+  }
+
+  /** [table index, row index, row] of the shard that would hold `term`, or null. */
+  async shardOf(term) {
+    const tableIndex = ArchiveSearch.lastAtMost(this.tableFirsts, term);
+    if (tableIndex < 0) return null;
+    const rows = await this.table(tableIndex);
+    const rowIndex = ArchiveSearch.lastAtMost(rows.map((row) => row[0]), term);
+    return rowIndex < 0 ? null : [tableIndex, rowIndex, rows[rowIndex]];
+  }
+
   async entry(key) {
-    const index = this.shardIndex(key);
-    if (index < 0) return null;
-    const shard = await this.json(`terms/${this.manifest.shards[index][1]}.json`);
+    const place = await this.shardOf(key);
+    if (!place) return null;
+    const shard = await this.json(`terms/${place[2][1]}.json`);
     return shard[key] ?? null;
   }
 
@@ -523,7 +585,8 @@ class ArchiveSearch {
         weights.push(numbers[i + 1]);
         if (scored) lengths.push(numbers[i + 2]);
       }
-      result = { ids, weights, lengths };
+      // Whoosh's document frequency (it counts deleted documents until optimized).
+      result = { ids, weights, lengths, df: scored ? item[2] : ids.length };
     }
     this.decoded.set(cacheKey, result);
     return result;
@@ -537,14 +600,29 @@ class ArchiveSearch {
     return field === "desk" || field === "tag" ? `${field}:${text}` : text;
   }
 
+  /** Articles of a desk, from the desk codes the facets use anyway (Whoosh weight 1 each). */
+  async deskSet(slug) {
+    const codes = await this.deskCodes();
+    const code = this.manifest.desks.findIndex((desk) => desk.toLowerCase() === slug);
+    const ids = [];
+    if (code >= 0) codes.forEach((value, id) => { if (value === code) ids.push(id); });
+    return makeSet(ids, ids.map(() => 1));
+  }
+
+  async deskCodes() {
+    if (!this.codes) this.codes = decodeNumbers(await this.json(this.manifest.deskCodes));
+    return this.codes;
+  }
+
   /** Term matches scored as Whoosh scores them (BM25F for text, the weight for desk/tag). */
   async termSet(field, text) {
+    if (field === "desk") return this.deskSet(text);
     const fieldIndex = this.fieldIndex(field);
     const postings = fieldIndex < 0 ? null : await this.postings(this.termKey(field, text), fieldIndex);
     if (!postings) return EMPTY;
     const avgfl = this.avgLength[fieldIndex];
     if (avgfl === null) return makeSet(postings.ids, postings.weights.slice());
-    const idf = Math.log(this.count / (postings.ids.length + 1)) + 1;
+    const idf = Math.log(this.count / (postings.df + 1)) + 1;
     const scores = postings.ids.map((_, i) =>
       bm25(idf, postings.weights[i], LENGTHS[postings.lengths[i]], avgfl, this.B, this.K1));
     return makeSet(postings.ids, scores);
@@ -552,13 +630,26 @@ class ArchiveSearch {
 
   /** Text terms of the dictionary starting with `prefix` (null when the prefix is too broad). */
   async expandPrefix(prefix) {
-    const first = Math.max(0, this.shardIndex(prefix));
-    let last = first;
-    while (last + 1 < this.shardFirsts.length && this.shardFirsts[last + 1].startsWith(prefix)) last += 1;
-    if (last - first + 1 > MAX_PREFIX_SHARDS) return null;
+    const place = (await this.shardOf(prefix)) ?? [0, -1, null];
+    let [tableIndex, rowIndex] = place;
+    const names = place[2] ? [place[2][1]] : [];
+    let rows = await this.table(tableIndex);
+    // Following shards belong to the prefix while their first term starts with it.
+    for (;;) {
+      rowIndex += 1;
+      if (rowIndex >= rows.length) {
+        tableIndex += 1;
+        if (tableIndex >= this.tableFirsts.length) break;
+        rows = await this.table(tableIndex);
+        rowIndex = 0;
+      }
+      if (!rows[rowIndex][0].startsWith(prefix)) break;
+      names.push(rows[rowIndex][1]);
+      if (names.length > MAX_PREFIX_SHARDS) return null;
+    }
     const words = [];
-    for (let index = first; index <= last; index += 1) {
-      const shard = await this.json(`terms/${this.manifest.shards[index][1]}.json`);
+    for (const name of names) {
+      const shard = await this.json(`terms/${name}.json`);
       for (const key of Object.keys(shard)) {
         if (key.startsWith(prefix) && !key.includes(":")) words.push(key);
       }
@@ -580,15 +671,8 @@ class ArchiveSearch {
       if (postings) inField.push([word, postings]);
     }
     if (inField.length === 0) return EMPTY;
-    // Whoosh ORs a prefix's words through its default matcher (BM25 summed) unless the
-    // index is small and there are 3+ words: its preloaded array matcher then scores 1.
-    const preload = inField.length >= OR_TOO_MANY_CLAUSES ||
-      (inField.length > 2 && this.count <= OR_PRELOAD_MAX_DOCS);
-    if (!preload) {
-      return unionSets(await Promise.all(inField.map(([word]) => this.termSet(node.field, word))));
-    }
-    const union = unionSets(inField.map(([, postings]) => makeSet(postings.ids, postings.ids.map(() => 1))));
-    return makeSet(union.ids, union.ids.map(() => 1));
+    // query.py's ScoredPrefix: every expanded word adds its BM25F score.
+    return unionSets(await Promise.all(inField.map(([word]) => this.termSet(node.field, word))));
   }
 
   async phraseSet(node) {
@@ -622,8 +706,8 @@ class ArchiveSearch {
   async positions(word, fieldIndex) {
     const cacheKey = `pos\u0000${fieldIndex}\u0000${word}`;
     if (this.decoded.has(cacheKey)) return this.decoded.get(cacheKey);
-    const index = this.shardIndex(word);
-    const shard = await this.json(`positions/${this.manifest.shards[index][2]}.json`);
+    const place = await this.shardOf(word);
+    const shard = await this.json(`positions/${place[2][1]}.json`);
     const item = (shard[word] || []).find((part) => part[0] === fieldIndex);
     const postings = await this.postings(word, fieldIndex);
     const numbers = decodeNumbers(item[1]);
@@ -647,19 +731,32 @@ class ArchiveSearch {
 
   /** Articles whose day lies in [start, end] (yyyymmdd, null = open end). */
   async dayRange(start, end) {
-    const calendar = await this.json(this.manifest.calendar);
     if (!this.days) {
-      const numbers = decodeNumbers(calendar);
+      // (gap in days since 1970-01-01, gap in articles) for each day that has articles
+      const numbers = decodeNumbers(await this.json(this.manifest.calendar));
       this.days = [];
-      for (let i = 0; i < numbers.length; i += 2) this.days.push([numbers[i], numbers[i + 1]]);
+      let day = 0;
+      let article = 0;
+      for (let i = 0; i < numbers.length; i += 2) {
+        day += numbers[i];
+        article += numbers[i + 1];
+        this.days.push([day, article]);
+      }
     }
+    const epochDay = (value) => Math.floor(Date.UTC(Math.floor(value / 10000), Math.floor(value / 100) % 100 - 1, value % 100) / 86400000);
     const firstFrom = (day) => {
       // first article published on `day` or later
-      for (const [value, article] of this.days) if (value >= day) return article;
-      return this.count;
+      let lo = 0;
+      let hi = this.days.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (this.days[mid][0] >= day) hi = mid;
+        else lo = mid + 1;
+      }
+      return lo < this.days.length ? this.days[lo][1] : this.articles;
     };
-    const lo = start === null ? 0 : firstFrom(start);
-    const hi = end === null ? this.count : firstFrom(end + 1);
+    const lo = start === null ? 0 : firstFrom(epochDay(start));
+    const hi = end === null ? this.articles : firstFrom(epochDay(end) + 1);
     return [lo, Math.max(lo, hi)];
   }
 
@@ -692,31 +789,19 @@ class ArchiveSearch {
   /** Whoosh's document number for our article number (ties go to the lower one). */
   whooshNumber(id) {
     const runs = this.manifest.whooshOrder;
-    let lo = 0;
-    let hi = runs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (runs[mid][0] <= id) lo = mid;
-      else hi = mid - 1;
-    }
-    return runs[lo][1] + (id - runs[lo][0]);
+    this.runStarts ??= runs.map((run) => run[0]);
+    const run = runs[ArchiveSearch.lastAtMost(this.runStarts, id)];
+    return run[1] + (id - run[0]);
   }
 
   yearOf(id) {
     const months = this.manifest.months;
-    let lo = 0;
-    let hi = months.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (months[mid][1] <= id) lo = mid;
-      else hi = mid - 1;
-    }
-    return String(Math.floor(months[lo][0] / 100));
+    this.monthStarts ??= months.map((month) => month[1]);
+    return String(Math.floor(months[ArchiveSearch.lastAtMost(this.monthStarts, id)][0] / 100));
   }
 
   async facets(ids) {
-    if (!this.deskCodes) this.deskCodes = decodeNumbers(await this.json(this.manifest.deskCodes));
-    const codes = this.deskCodes;
+    const codes = await this.deskCodes();
     const desk = {};
     const year = {};
     for (const id of ids) {
@@ -734,9 +819,10 @@ class ArchiveSearch {
     return this.json(`docs/${group}/${id}.json`);
   }
 
-  parse(query, group) {
+  parse(query, group, notes) {
     try {
-      return normalize(new QueryBuilder(this.manifest, group).build(lexQuery(query)));
+      const node = normalize(new QueryBuilder(this.manifest, group, notes).build(lexQuery(query)));
+      return group === "or" ? filtersRequired(node) : node;
     } catch (error) {
       // A reader's query must never break the page: treat what cannot be parsed as empty.
       return null;
@@ -745,7 +831,7 @@ class ArchiveSearch {
 
   /** Matches of `query` under the default group ("and" | "or"), or null if it is empty. */
   async run(query, group, notes) {
-    const node = this.parse(query, group);
+    const node = this.parse(query, group, notes);
     if (!node) return null;
     const set = await this.evaluate(node, notes);
     return { node, set };
@@ -756,50 +842,72 @@ class ArchiveSearch {
     const entry = await this.entry(term);
     if (!entry) return 0;
     let total = 0;
-    for (const [fieldIndex, text] of entry) {
-      if (this.avgLength[fieldIndex] === null) continue;
-      total += decodeNumbers(text).length / 3;
+    for (const [fieldIndex, , df] of entry) {
+      if (this.avgLength[fieldIndex] !== null) total += df;
     }
     return total;
   }
 
-  /** Best replacement for an unknown `term`: closest, then most frequent, then alphabetical. */
-  async correction(term) {
+  /** Index words within two edits of a suspect `term`: closest, most frequent, alphabetical. */
+  async candidates(term) {
     const directory = await this.json(`lexicon/${this.manifest.lexicon}.json`);
-    const candidates = [];
-    const keys = [];
+    const names = [];
     for (let length = term.length - MAX_EDIT_DISTANCE; length <= term.length + MAX_EDIT_DISTANCE; length += 1) {
-      const key = `${term[0]}${length}`;
-      if (directory[key]) keys.push(directory[key]);
+      const name = directory[`${term[0]}${length}`];
+      if (name) names.push(name);
     }
-    const groups = await Promise.all(keys.map((name) => this.json(`lexicon/${name}.json`)));
+    const groups = await Promise.all(names.map((name) => this.json(`lexicon/${name}.json`)));
+    const ranked = [];
     for (const group of groups) {
       for (const [word, frequency] of Object.entries(group)) {
-        if (word === term) continue;
         const distance = editDistance(term, word, MAX_EDIT_DISTANCE);
-        if (distance <= MAX_EDIT_DISTANCE) candidates.push([distance, -frequency, word]);
+        if (word !== term && distance <= MAX_EDIT_DISTANCE) ranked.push([distance, -frequency, word]);
       }
     }
-    candidates.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-    return candidates.length ? candidates[0][2] : null;
+    ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+    // A stem typed back as a word must analyze to itself ("pois" stems to "poi").
+    const kept = [];
+    for (const [, , word] of ranked) {
+      if (kept.length === MAX_CORRECTION_TRIES) break;
+      const terms = analyze(word);
+      if (terms.length === 1 && terms[0] === word) kept.push(word);
+    }
+    return kept;
   }
 
-  /** The query with each unknown plain word replaced by its correction (null if none). */
-  async corrected(query) {
-    let result = "";
-    let cursor = 0;
-    let changed = false;
+  /**
+   * The query with misspelled plain words replaced (null if none was): a word in fewer than
+   * RARE_FREQUENCY articles takes the first of its options (itself if known, then its
+   * candidates) with which all the words find something, else its first option (as query.py).
+   */
+  async corrected(query, notes) {
+    const spots = [];
+    const options = [];
     for (const word of plainWords(query)) {
       const terms = analyze(word.text);
       if (terms.length !== 1 || terms[0].length < MIN_CORRECTED_LENGTH) continue;
-      if ((await this.frequency(terms[0])) > 0) continue;
-      const replacement = await this.correction(terms[0]);
-      if (!replacement) continue;
-      result += query.slice(cursor, word.start) + replacement;
-      cursor = word.end;
-      changed = true;
+      const frequency = await this.frequency(terms[0]);
+      if (frequency >= RARE_FREQUENCY) continue;
+      const found = await this.candidates(terms[0]);
+      if (found.length) {
+        spots.push([word.start, word.end]);
+        options.push([...(frequency ? [word.text] : []), ...found]);
+      }
     }
-    return changed ? result + query.slice(cursor) : null;
+    if (!spots.length) return null;
+    const original = spots.map(([start, end]) => query.slice(start, end));
+    let choice = options.map((found) => found[0]);
+    for (let index = 0; index < options.length; index += 1) {
+      for (const candidate of options[index]) {
+        const trial = [...choice.slice(0, index), candidate, ...choice.slice(index + 1)];
+        const outcome = await this.run(replaceSpots(query, spots, trial), "and", notes);
+        if (outcome && outcome.set.ids.length) {
+          choice = trial;
+          break;
+        }
+      }
+    }
+    return choice.every((word, index) => word === original[index]) ? null : replaceSpots(query, spots, choice);
   }
 
   rank(set, sort) {
@@ -833,7 +941,7 @@ class ArchiveSearch {
       return empty([...notes, NOTHING_TO_SEARCH].join(" "));
     }
     if (!outcome.set.ids.length) {
-      const fixed = await this.corrected(query);
+      const fixed = await this.corrected(query, notes);
       if (fixed) {
         const retry = await this.run(fixed, "and", notes);
         if (retry && retry.set.ids.length) {

@@ -7,9 +7,14 @@
 
 import { openArchiveSearch } from "./engine.js";
 import { highlightRuns } from "./highlight.js";
-import { engineQuery, readState, stateUrl, withChanges } from "./url_state.js";
+import { asYouTypeQuery, engineQuery, readersPart, readState, stateUrl, withChanges } from "./url_state.js";
 
 const PAGE_SIZE = 10;
+/** Pause in typing after which the results follow the search box. */
+const TYPING_PAUSE_MS = 250;
+/** Names of the timings the page records with performance.measure. */
+const MEASURE_OPEN = "archive-search:open";
+const MEASURE_QUERY = "archive-search:query";
 /** Page links shown either side of the current page. */
 const PAGE_LINK_SPAN = 3;
 const numberFormat = new Intl.NumberFormat("en-GB");
@@ -86,16 +91,24 @@ class SearchPage {
     this.engine = engine;
     this.desks = readDesks(root);
     this.siteRoot = new URL(root.dataset.siteRoot || "./", document.baseURI);
+    this.deskUrl = root.dataset.deskUrl || "desk/{slug}/";
     this.state = readState(window.location.href);
     // Only the answer to the latest request is shown; slower earlier ones are dropped.
     this.requestNumber = 0;
+    this.typingTimer = 0;
   }
 
   start() {
-    const { form, root } = this.parts;
+    const { form, root, input } = this.parts;
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.go(withChanges(this.state, { q: this.parts.input.value, exact: false }));
+      window.clearTimeout(this.typingTimer);
+      this.go(withChanges(this.state, { q: input.value, exact: false }));
+    });
+    // While typing, results follow the box (last word as a prefix); Enter makes it a URL.
+    input.addEventListener("input", () => {
+      window.clearTimeout(this.typingTimer);
+      this.typingTimer = window.setTimeout(() => this.preview(), TYPING_PAUSE_MS);
     });
     form.addEventListener("change", (event) => {
       if (event.target.name === "sort") this.go(withChanges(this.state, { sort: event.target.value }));
@@ -105,9 +118,13 @@ class SearchPage {
       const link = event.target.closest("a[data-search-state]");
       if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
       event.preventDefault();
+      window.clearTimeout(this.typingTimer);
       this.go(readState(link.href), { focusResults: link.dataset.searchState === "page" });
     });
-    window.addEventListener("popstate", () => this.show(readState(window.location.href)));
+    window.addEventListener("popstate", () => {
+      window.clearTimeout(this.typingTimer);
+      this.show(readState(window.location.href));
+    });
     this.show(this.state);
   }
 
@@ -118,19 +135,26 @@ class SearchPage {
     return this.show(state, { focusResults });
   }
 
+  /** Results for the search box as typed so far, without touching history or the box. */
+  preview() {
+    const q = asYouTypeQuery(this.parts.input.value);
+    if (q !== null && q !== this.state.q) this.show(withChanges(this.state, { q, exact: false }), { typing: true });
+  }
+
   /** The state's results in the page, without touching history. */
-  async show(state, { focusResults = false } = {}) {
+  async show(state, { focusResults = false, typing = false } = {}) {
     this.state = state;
-    this.syncForm(state);
+    if (!typing) this.syncForm(state);
     const request = ++this.requestNumber;
     if (!state.q.trim()) {
       this.renderEmpty();
       return;
     }
     this.parts.results.setAttribute("aria-busy", "true");
+    const started = performance.now();
     let answer;
     try {
-      answer = await this.engine.search(engineQuery(state), {
+      answer = await this.engine.search(engineQuery(state, this.desks.keys()), {
         sort: state.sort, page: state.page, pageSize: PAGE_SIZE,
       });
     } catch (error) {
@@ -138,8 +162,18 @@ class SearchPage {
       return;
     }
     if (request !== this.requestNumber) return;
+    const lastPage = Math.ceil((Number(answer.total) || 0) / PAGE_SIZE);
+    if (state.page > lastPage && lastPage > 0) {
+      // A page number past the end (an old link, a shrunken archive): show the last page.
+      const last = withChanges(state, { page: lastPage });
+      window.history.replaceState(null, "", stateUrl(window.location.href, last));
+      this.show(last, { focusResults });
+      return;
+    }
     this.render(state, answer);
     if (focusResults) this.parts.resultsTitle.focus();
+    // Query to results in the page, for the benchmark (performance.getEntriesByName).
+    performance.measure(MEASURE_QUERY, { start: started, detail: { query: state.q } });
   }
 
   syncForm(state) {
@@ -177,6 +211,7 @@ class SearchPage {
 
   render(state, answer) {
     this.clear();
+    if (answer.corrected) answer = { ...answer, corrected: readersPart(answer.corrected, state, this.desks.keys()) };
     const hits = Array.isArray(answer.hits) ? answer.hits : [];
     const total = Number(answer.total) || 0;
     this.parts.status.textContent = this.statusText(state, answer, total);
@@ -213,6 +248,14 @@ class SearchPage {
     if (answer.mode === "any" && total > 0) {
       notice("No story has all of the words; showing results for any of the words, best matches first.");
     }
+    if (total === 0 && (state.desk || state.year)) {
+      notice(
+        "Nothing matches within the chosen filters. ",
+        this.linkTo(withChanges(state, { desk: "", year: "" }), "Search every desk and year", "notice",
+          { class: "search-unfiltered" }),
+        ".",
+      );
+    }
     if (answer.suggestion && !answer.corrected) {
       notice(
         "Did you mean ",
@@ -235,7 +278,7 @@ class SearchPage {
     const day = displayDate(doc.date);
     if (day) meta.push(make("time", { text: day, attrs: { datetime: String(doc.date) } }));
     if (doc.desk) {
-      const deskHref = siteLink(`desk/${encodeURIComponent(doc.desk)}/`, this.siteRoot);
+      const deskHref = siteLink(this.deskUrl.replace("{slug}", encodeURIComponent(doc.desk)), this.siteRoot);
       const deskName = this.desks.get(doc.desk) ?? String(doc.desk);
       meta.push(deskHref ? make("a", { text: deskName, attrs: { href: deskHref } }) : deskName);
     }
@@ -258,13 +301,13 @@ class SearchPage {
     const items = [];
     const item = (page, text, rel) => {
       if (page < 1 || page > lastPage) return;
-      const attrs = rel ? { rel } : {};
       if (page === state.page && !rel) {
         items.push(make("li", {}, [make("span", { text, attrs: { "aria-current": "page" } })]));
-      } else {
-        attrs["aria-label"] = `Page ${page}`;
-        items.push(make("li", {}, [this.linkTo(withChanges(state, { page }), text, "page", attrs)]));
+        return;
       }
+      const label = rel === "next" ? "Next page" : rel === "prev" ? "Previous page" : `Page ${page}`;
+      const attrs = { "aria-label": label, ...(rel ? { rel } : {}) };
+      items.push(make("li", {}, [this.linkTo(withChanges(state, { page }), text, "page", attrs)]));
     };
     if (state.page > 1) item(state.page - 1, "← Previous", "prev");
     const first = Math.max(1, state.page - PAGE_LINK_SPAN);
@@ -314,8 +357,10 @@ async function main() {
   if (!root) return;
   const status = root.querySelector("#search-status");
   let engine;
+  const started = performance.now();
   try {
     engine = await openArchiveSearch(new URL(root.dataset.searchIndex || "./", document.baseURI).href);
+    performance.measure(MEASURE_OPEN, { start: started });
   } catch (error) {
     if (status) status.textContent = "The search index could not be loaded. Please try again later.";
     console.error("archive search index failed to load:", error);

@@ -1,7 +1,9 @@
 /**
  * The search page's state as it lives in the page URL, so that results can be
- * linked and the back button returns to them: `?q=…&sort=newest&page=2&desk=…&year=…`.
- * Defaults are left out of the URL. Pure functions; no DOM.
+ * linked and the back button returns to them: `?q=…&sort=newest&page=2&desk=…&year=…`
+ * (defaults left out), and the query in the engine's language that a state
+ * stands for: filters, searching as typed, the prefix searched while typing.
+ * Pure functions; no DOM.
  */
 
 import { analyze } from "./analysis.js";
@@ -75,18 +77,54 @@ export function withChanges(state, changes) {
 }
 
 /**
- * The query the engine runs: the reader's words (kept from spelling correction
- * when `exact`) plus the chosen filters, in the query language's own `desk:`
- * and `date:` terms.
+ * Query-language terms that keep results to the chosen desk and year.
+ * They exclude every other desk and the years around the chosen one: Whoosh
+ * applies exclusions as a mask, so they hold whether the words are all
+ * required or any may match, and scores stay those of the words alone.
  * @param {SearchState} state
+ * @param {Iterable<string>} deskSlugs every desk of the archive
+ * @returns {string} "" when no filter is chosen
+ */
+export function filterTerms(state, deskSlugs) {
+  const terms = [];
+  const desks = [...deskSlugs];
+  if (state.desk && desks.includes(state.desk)) {
+    for (const slug of desks) if (slug !== state.desk) terms.push(`-desk:${slug}`);
+  } else if (state.desk) {
+    // A desk the site's settings do not list can only be asked for directly.
+    terms.push(`desk:${state.desk}`);
+  }
+  if (state.year) {
+    const year = Number(state.year);
+    terms.push(`-date:[to ${year - 1}]`, `-date:[${year + 1} to]`);
+  }
+  return terms.join(" ");
+}
+
+/**
+ * The query the engine runs: the filters first (so that a query cut for length
+ * loses the reader's last words, never a filter), then the reader's words,
+ * kept from spelling correction when `exact`.
+ * @param {SearchState} state
+ * @param {Iterable<string>} deskSlugs every desk of the archive
  * @returns {string}
  */
-export function engineQuery(state) {
-  const words = state.exact ? uncorrectable(state.q) : state.q;
-  const parts = [words.trim()];
-  if (state.desk) parts.push(`desk:${state.desk}`);
-  if (state.year) parts.push(`date:${state.year}`);
-  return parts.filter(Boolean).join(" ");
+export function engineQuery(state, deskSlugs) {
+  const words = (state.exact ? uncorrectable(state.q) : state.q).trim();
+  return [filterTerms(state, deskSlugs), words].filter(Boolean).join(" ");
+}
+
+/**
+ * The reader's part of a query the engine reports back (e.g. its respelling),
+ * without the filter terms engineQuery put in front.
+ * @param {string} reported
+ * @param {SearchState} state
+ * @param {Iterable<string>} deskSlugs
+ * @returns {string}
+ */
+export function readersPart(reported, state, deskSlugs) {
+  const filters = filterTerms(state, deskSlugs);
+  return filters && reported.startsWith(`${filters} `) ? reported.slice(filters.length + 1) : reported;
 }
 
 /**
@@ -106,4 +144,25 @@ export function uncorrectable(query) {
     cursor = word.end;
   }
   return result + query.slice(cursor);
+}
+
+/** A last word shorter than this is not searched as a prefix while typing (too many words start so). */
+const MIN_PREFIX_CHARS = 3;
+
+/**
+ * What to search while the reader is still typing: the text so far with its
+ * last word as a prefix (`harbo` → `harbo*`), or null when there is nothing
+ * worth searching yet. A finished word (text ends in a space) or one the query
+ * language treats specially (operator, field, phrase, exclusion) is left as typed.
+ * @param {string} text the search box's current value
+ * @returns {string|null}
+ */
+export function asYouTypeQuery(text) {
+  if (!text.trim()) return null;
+  if (/\s$/.test(text)) return text.trim();
+  const last = /\S+$/.exec(text)[0];
+  const special = /["*:]/.test(last) || last.startsWith("-") || ["OR", "AND", "NOT"].includes(last);
+  if (special) return text;
+  if (Array.from(last).length < MIN_PREFIX_CHARS || analyze(last).length !== 1) return null;
+  return `${text}*`;
 }

@@ -1,0 +1,7 @@
+"""`python -m archive_import --help`."""
+
+import sys
+
+from archive_import.cli import main
+
+sys.exit(main())

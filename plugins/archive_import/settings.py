@@ -1,0 +1,107 @@
+"""The importer's settings: read from pelicanconf.py (one block of IMPORT_* names), overridden on the command line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["ImportSettings", "SettingsError", "load_settings"]
+
+DEFAULT_DESK_MAP = {"news desk": "news", "news": "news"}
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the setting and what to write instead."""
+
+
+@dataclass
+class ImportSettings:
+    """Everything an import run needs to know besides its sources."""
+
+    content_dir: Path = Path("content")
+    report_path: Path | None = Path("import-report.jsonl")
+    timezone: str = "Europe/Kyiv"
+    desks: dict[str, str] = field(default_factory=lambda: {"news": "News"})
+    """DESKS from pelicanconf.py: the desk slugs a story may be filed under."""
+    desk_map: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_DESK_MAP))
+    """Lowercase phrase found in a byline, section label or category → desk slug."""
+    default_desk: str = "news"
+    chrome_hints: dict[str, list[str]] = field(default_factory=dict)
+    """Source name (a part of the raw file's path, e.g. a folder per site) → exact chrome lines."""
+    lang: str = "en"
+    captured_at: datetime | None = None
+    """When the pages were saved; anchors relative dates such as "2 hours ago"."""
+    dry_run: bool = False
+    force: bool = False
+
+    def hints_for(self, path: Path) -> frozenset[str]:
+        """Lowercase chrome lines configured for the source this file belongs to."""
+        parts = {part.lower() for part in path.parts}
+        lines: set[str] = set()
+        for source, hint_lines in self.chrome_hints.items():
+            if source.lower() in parts or source.lower() in path.name.lower():
+                lines.update(line.strip().lower() for line in hint_lines)
+        return frozenset(lines)
+
+    def desk_for(self, *labels: str | None) -> str:
+        """The desk for the first label (byline, section, category) the mapping knows, else the default.
+
+        A label that is itself a desk slug or display name files the story there.
+        """
+        names = {name.lower(): slug for slug, name in self.desks.items()}
+        for label in labels:
+            if not label:
+                continue
+            text = label.strip().lower()
+            if text in self.desks:
+                return text
+            if text in names:
+                return names[text]
+            # longest phrase first, so "sports desk" wins over "desk"
+            for phrase in sorted(self.desk_map, key=len, reverse=True):
+                if re.search(r"\b" + re.escape(phrase.lower()) + r"\b", text):
+                    return self.desk_map[phrase]
+        return self.default_desk
+
+    def check(self) -> None:
+        """Raise SettingsError naming the first setting that cannot work."""
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f'TIMEZONE: "{self.timezone}" is not a zoneinfo name (e.g. "Europe/Kyiv")') from None
+        for phrase, desk in self.desk_map.items():
+            if desk not in self.desks:
+                raise SettingsError(f'IMPORT_DESK_MAP: "{phrase}" maps to "{desk}", which is not in DESKS ({", ".join(self.desks)})')
+        if self.default_desk not in self.desks:
+            raise SettingsError(f'IMPORT_DEFAULT_DESK: "{self.default_desk}" is not in DESKS ({", ".join(self.desks)})')
+
+
+def load_settings(conf_path: Path | None, **overrides: Any) -> ImportSettings:
+    """Settings from pelicanconf.py (when it exists) with `overrides` (None values ignored) on top."""
+    values: dict[str, Any] = {}
+    if conf_path is not None and conf_path.is_file():
+        # loaded as a module only: the importer needs no theme or plugin set-up
+        from pelican.settings import get_settings_from_file
+
+        conf = get_settings_from_file(str(conf_path))
+        base = conf_path.parent
+        values = {
+            "timezone": conf.get("TIMEZONE") or "Europe/Kyiv",
+            "desks": dict(conf.get("DESKS") or {"news": "News"}),
+            "desk_map": dict(conf.get("IMPORT_DESK_MAP") or DEFAULT_DESK_MAP),
+            "default_desk": conf.get("IMPORT_DEFAULT_DESK") or "news",
+            "chrome_hints": dict(conf.get("IMPORT_CHROME_HINTS") or {}),
+            "lang": conf.get("DEFAULT_LANG") or "en",
+            "content_dir": base / str(conf.get("PATH") or "content"),
+        }
+        report = conf.get("IMPORT_REPORT")
+        if report:
+            values["report_path"] = base / report
+    values.update({key: value for key, value in overrides.items() if value is not None})
+    settings = ImportSettings(**values)
+    settings.check()
+    return settings

@@ -1,0 +1,51 @@
+"""The command line: `python -m archive_import` as a newsroom runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tests" / "fixtures" / "import"
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
+    return subprocess.run([sys.executable, "-m", "archive_import", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_help_names_the_formats_and_options(tmp_path: Path) -> None:
+    result = _cli("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    for word in ("WXR", "--dry-run", "--force", "--captured-at", "JSON lines"):
+        assert word in result.stdout
+
+
+def test_folder_import_with_settings_summary_and_exit_status(tmp_path: Path) -> None:
+    result = _cli(str(FIXTURES / "text"), str(FIXTURES / "bad" / "empty.txt"), "--settings", str(REPO / "pelicanconf.py"),
+                  "--content", str(tmp_path / "content"), "--report", str(tmp_path / "report.jsonl"), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr  # one file rejected
+    assert "imported 4, unchanged 0, duplicates 0, rejected 1" in result.stdout
+    assert "empty.txt: the file is empty" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.parent.parent.name for p in (tmp_path / "content").rglob("*.md")) == ["culture", "news", "news", "sport"]
+
+
+def test_dry_run_says_what_would_be_written(tmp_path: Path) -> None:
+    result = _cli(str(FIXTURES / "text" / "harbour-ferry.txt"), "--dry-run", "--settings", str(REPO / "pelicanconf.py"),
+                  "--content", str(tmp_path / "content"), "--report", str(tmp_path / "report.jsonl"), cwd=tmp_path)
+    assert result.returncode == 0
+    assert "would write" in result.stdout and "2023-03-14-harbour-ferry-returns" in result.stdout
+    assert not (tmp_path / "content").exists()
+
+
+def test_missing_source_and_bad_setting_are_clear_errors(tmp_path: Path) -> None:
+    missing = _cli(str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+    conf = tmp_path / "pelicanconf.py"
+    conf.write_text('TIMEZONE = "Europe/Kyiv"\nDESKS = {"news": "News"}\nIMPORT_DESK_MAP = {"sports desk": "sport"}\n')
+    bad = _cli(str(FIXTURES / "text"), "--settings", str(conf), cwd=tmp_path)
+    assert bad.returncode == 2 and "IMPORT_DESK_MAP" in bad.stderr and "Traceback" not in bad.stderr
