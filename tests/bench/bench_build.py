@@ -236,6 +236,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     """Measure, print the tables; exits 1 when a build failed (its log tail is printed)."""
     args = parse_arguments(argv)
+    args.work = args.work.resolve()  # builds run in other folders
     builders = [BUILDERS[key] for key in args.builders]
     if args.fixes is not None:
         chosen = "ARCHIVE_SPEED_FIXES=" + json.dumps(args.fixes)
