@@ -119,3 +119,13 @@ IMPORT_CHROME_HINTS = {
 }
 # The JSON-lines report of every imported story and every removed block.
 IMPORT_REPORT = "import-report.jsonl"
+
+# --- Build speed (plugins/archive_speed) ---------------------------------------------------
+# Pelican's content cache keyed by each file's SHA-256 (not its mtime), so a fresh checkout with
+# cache/ restored reuses it; archive_speed drops it when code, settings or its bytes change, and
+# re-renders only the pages whose content changed (see the README's "Benchmarks").
+PLUGINS = [*PLUGINS, "archive_speed"]
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"
+CONTENT_CACHING_LAYER = "reader"

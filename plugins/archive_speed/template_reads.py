@@ -1,0 +1,184 @@
+"""What a Jinja template reads from its context, found by reading the template, not running it.
+
+A page only needs re-rendering when something its template reads has changed. `template_reads`
+parses a template and every template it extends, includes or imports, and records for each
+context name a `Use`: the attributes read from it (`article.desk_older.title` reads `title` of
+`desk_older` of `article`), the loop names its items are read under (`{% for desk in
+front_desks %}`), the macro parameters it is passed to (`story_list(article.related)`), whether
+only its truth is tested (`{% if article.modified %}`), or whether it is used whole (printed,
+filtered, assigned). Anything it cannot follow — a template chosen at render time, a custom
+filter that reads the whole context — makes the template `opaque`: its pages always render.
+Names are merged across scopes (a loop variable and a context value of the same name share one
+Use), which can only make a fingerprint cover more, never less.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, meta, nodes
+from jinja2.utils import _PassArg
+
+
+@dataclass
+class Use:
+    """How a value is read: whole, for its truth, by attribute, item by item, or as a macro argument."""
+
+    whole: bool = False
+    truth: bool = False
+    attrs: dict[str, Use] = field(default_factory=dict)
+    loops: set[str] = field(default_factory=set)  # its items are read as these loop names
+    aliases: set[str] = field(default_factory=set)  # it is read as these macro parameters
+
+    def attr(self, name: str) -> Use:
+        return self.attrs.setdefault(name, Use())
+
+
+@dataclass
+class TemplateReads:
+    """The context reads of one template together with everything it pulls in.
+
+    `uses[name]` says how the template reads context value `name` (and loop names and macro
+    parameters, which uses refer to); `source_digest` covers the text of every template
+    involved; `opaque` says the reads could not be followed.
+    """
+
+    uses: dict[str, Use] = field(default_factory=dict)
+    source_digest: bytes = b""
+    opaque: bool = False
+
+    def names(self) -> set[str]:
+        """Every name the templates read (context names among them)."""
+        return set(self.uses)
+
+    def use(self, name: str) -> Use:
+        return self.uses.setdefault(name, Use())
+
+
+def _is_custom_context_reader(function: object) -> bool:
+    """A filter, test or global that receives the whole render context and is not Jinja's own."""
+    passes_context = getattr(function, "jinja_pass_arg", None) is _PassArg.context
+    return passes_context and not getattr(function, "__module__", "").startswith("jinja2")
+
+
+def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
+    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"]); None for any other expression."""
+    attrs: list[str] = []
+    while True:
+        if isinstance(node, nodes.Getattr):
+            attrs.append(node.attr)
+            node = node.node
+        elif (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
+              and isinstance(node.arg.value, str)):
+            attrs.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Name) and node.ctx == "load":
+            return node.name, attrs[::-1]
+        else:
+            return None
+
+
+def _in_test(node: nodes.Node, parents: list[nodes.Node]) -> bool:
+    """Whether only the truth of `node` matters: an `if` test, possibly under and/or/not."""
+    for parent in reversed(parents):
+        if isinstance(parent, nodes.If | nodes.CondExpr) and parent.test is node:
+            return True
+        if not isinstance(parent, nodes.And | nodes.Or | nodes.Not):
+            return False
+        node = parent
+    return False
+
+
+class _ReadCollector:
+    """Walks syntax trees and adds their reads to a TemplateReads."""
+
+    def __init__(self, environment: Environment, reads: TemplateReads, macros: dict[str, list[str]]) -> None:
+        self.environment = environment
+        self.reads = reads
+        self.macros = macros  # macro name (as called) → parameter names
+
+    def visit(self, node: nodes.Node, parents: list[nodes.Node]) -> None:
+        chain = _chain(node)
+        if chain is not None:
+            self._record(node, chain, parents)
+            return
+        if isinstance(node, nodes.Filter | nodes.Test):
+            table = self.environment.filters if isinstance(node, nodes.Filter) else self.environment.tests
+            if _is_custom_context_reader(table.get(node.name)):
+                self.reads.opaque = True
+        if (isinstance(node, nodes.Call) and isinstance(node.node, nodes.Name)
+                and _is_custom_context_reader(self.environment.globals.get(node.node.name))):
+            self.reads.opaque = True
+        for child in node.iter_child_nodes():
+            self.visit(child, [*parents, node])
+
+    def _record(self, node: nodes.Node, chain: tuple[str, list[str]], parents: list[nodes.Node]) -> None:
+        name, attrs = chain
+        parent = parents[-1] if parents else None
+        if isinstance(parent, nodes.Call) and parent.node is node and attrs:
+            attrs = attrs[:-1]  # a method call (`date.isoformat()`) reads its owner whole
+        use = self.reads.use(name)
+        for attr in attrs:
+            use = use.attr(attr)
+        if isinstance(parent, nodes.For) and parent.iter is node and isinstance(parent.target, nodes.Name):
+            use.loops.add(parent.target.name)
+        elif isinstance(parent, nodes.Call) and self._parameter(parent, node):
+            use.aliases.add(self._parameter(parent, node))
+        elif _in_test(node, parents):
+            use.truth = True
+        else:
+            use.whole = True
+
+    def _parameter(self, call: nodes.Call, argument: nodes.Node) -> str:
+        """The macro parameter `argument` is passed to in `call`, or "" when not a known macro."""
+        if not isinstance(call.node, nodes.Name) or call.node.name not in self.macros:
+            return ""
+        parameters = self.macros[call.node.name]
+        for index, passed in enumerate(call.args):
+            if passed is argument and index < len(parameters):
+                return parameters[index]
+        for keyword in call.kwargs:
+            if keyword.value is argument and keyword.key in parameters:
+                return keyword.key
+        return ""
+
+
+def _macros(trees: list[nodes.Template]) -> dict[str, list[str]]:
+    """Macros defined in the trees, under every name they are called by, with their parameters."""
+    defined = {macro.name: [arg.name for arg in macro.args] for tree in trees for macro in tree.find_all(nodes.Macro)}
+    called = dict(defined)
+    for tree in trees:
+        for imported in tree.find_all(nodes.FromImport):
+            for entry in imported.names:
+                original, alias = entry if isinstance(entry, tuple) else (entry, entry)
+                if original in defined:
+                    called[alias] = defined[original]
+    return called
+
+
+def template_reads(environment: Environment, name: str) -> TemplateReads:
+    """The reads of template `name` and of every template it extends, includes or imports."""
+    reads = TemplateReads()
+    sources = hashlib.blake2b(digest_size=16)
+    trees: list[nodes.Template] = []
+    pending, seen = [name], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        source, _, _ = environment.loader.get_source(environment, current)
+        sources.update(current.encode() + b"\0" + source.encode() + b"\0")
+        tree = environment.parse(source, current)
+        trees.append(tree)
+        for referenced in meta.find_referenced_templates(tree):
+            if referenced is None:  # chosen at render time: cannot know what it reads
+                reads.opaque = True
+            else:
+                pending.append(referenced)
+    collector = _ReadCollector(environment, reads, _macros(trees))
+    for tree in trees:
+        collector.visit(tree, [])
+    reads.source_digest = sources.digest()
+    return reads
