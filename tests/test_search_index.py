@@ -10,7 +10,7 @@ from whoosh.qparser import QueryParser
 
 from archive_search.documents import html_to_text
 from archive_search.encoding import decode_numbers, encode_numbers
-from archive_search.export import ExportError, export_index
+from archive_search.export import export_index
 from archive_search.indexer import open_index, update_index
 from search_corpus import fixture_documents
 
@@ -78,11 +78,22 @@ def test_export_is_byte_identical_and_removes_what_it_no_longer_needs(tmp_path: 
             assert Path(name).stem in referenced
 
 
-def test_an_index_with_deleted_documents_is_not_exported(tmp_path: Path) -> None:
-    update_index(tmp_path / "index", fixture_documents())
+def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)  # many shards from ten articles
+    documents = fixture_documents()
+    update_index(tmp_path / "index", documents)
+    export_index(open_index(tmp_path / "index"), tmp_path / "out")
+    before = _tree(tmp_path / "out")
+    edited = dataclasses.replace(documents[4], body=documents[4].body + " Quarantine zebra.")
+    report = update_index(tmp_path / "index", documents[:4] + [edited] + documents[5:], optimize_share=0.5)
+    assert not report.optimized
+    assert {"quarantin", "zebra", "larkmer"} <= report.affected
     ix = open_index(tmp_path / "index")
-    writer = ix.writer()
-    writer.delete_by_term("key", fixture_documents()[0].key)
-    writer.commit(optimize=False)
-    with pytest.raises(ExportError, match="optimize"):
-        export_index(ix, tmp_path / "out")
+    export_index(ix, tmp_path / "out", report.affected)
+    export_index(ix, tmp_path / "full")  # no previous export there: everything written
+    after = _tree(tmp_path / "out")
+    assert after == _tree(tmp_path / "full")
+    assert after != before
+    unchanged = {name for name in after if name.startswith("terms/") and before.get(name) == after[name]}
+    assert unchanged, "shards of untouched terms keep their files"
+    assert any(name.startswith("terms/") and name not in before for name in after)

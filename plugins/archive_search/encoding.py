@@ -16,13 +16,17 @@ _VALUE = {char: value for value, char in enumerate(ALPHABET)}
 def encode_numbers(numbers: Iterable[int]) -> str:
     """Return the text form of non-negative integers (raises ValueError on a negative one)."""
     out: list[str] = []
+    append = out.append
     for number in numbers:
+        if 0 <= number < 32:  # the common case, one character
+            append(ALPHABET[number])
+            continue
         if number < 0:
             raise ValueError(f"cannot encode negative number {number}")
         while number >= 32:
-            out.append(ALPHABET[32 | (number & 31)])
+            append(ALPHABET[32 | (number & 31)])
             number >>= 5
-        out.append(ALPHABET[number])
+        append(ALPHABET[number])
     return "".join(out)
 
 

@@ -1,11 +1,12 @@
-"""Exports the optimized Whoosh index as static files the browser client reads.
+"""Exports the Whoosh index as static files the browser client reads.
 
 Layout under the export folder (output/search/ in a site build):
 
 - `manifest.json`   the only fixed name: counts, field statistics, the term-shard table,
                     document-group names, the month table (year facets), Whoosh's document
                     order (ties), names of the desk, calendar and lexicon files.
-- `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields.
+- `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
+                           Whoosh's document frequency of each (deleted documents included).
 - `positions/<hash>.json`  the same terms' positions, fetched only for phrase queries.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
@@ -22,7 +23,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import zlib
+from pickle import loads
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -92,17 +96,25 @@ class _Writer:
             os.replace(temporary, path)
         return relpath
 
+    def keep(self, relpath: str) -> None:
+        """Count a file of the previous export as part of this one."""
+        path = self.root / relpath
+        self.written.add(path)
+        self.bytes += path.stat().st_size
+
     def put_named(self, folder: str, text: str) -> str:
         return self.put(f"{folder}/{_digest(text)}.json", text)
 
 
-def _document_order(reader: IndexReader) -> tuple[list[int], list[dict[str, Any]], list[datetime]]:
-    """Return Whoosh document numbers sorted by date (then number), their records and dates."""
-    stored = [(docnum, fields["date"], fields["record"]) for docnum, fields in reader.iter_docs()]
-    stored.sort(key=lambda item: (item[1], item[0]))
-    return ([docnum for docnum, _, _ in stored],
-            [json.loads(record) for _, _, record in stored],
-            [date for _, date, _ in stored])
+def _document_order(reader: IndexReader) -> tuple[list[int], list[dict[str, Any]], list[datetime], list[str]]:
+    """Return live Whoosh document numbers sorted by date (then number), with records, dates, keys."""
+    stored = []
+    for docnum in reader.all_doc_ids():
+        fields = reader.stored_fields(docnum)
+        stored.append((fields["date"], docnum, fields["record"], fields["key"]))
+    stored.sort(key=lambda item: (item[0], item[1]))
+    return ([item[1] for item in stored], [json.loads(item[2]) for item in stored],
+            [item[0] for item in stored], [item[3] for item in stored])
 
 
 def _runs(whoosh_order: list[int]) -> list[list[int]]:
@@ -116,77 +128,130 @@ def _runs(whoosh_order: list[int]) -> list[list[int]]:
     return runs
 
 
-def _postings(reader: IndexReader, field: str, scored: bool, ours: list[int],
-              lengths: list[int] | None) -> dict[str, tuple[str, str | None]]:
-    """Return term -> (encoded postings, encoded positions) of one field, in our numbering."""
-    result: dict[str, tuple[str, str | None]] = {}
-    boost = reader.schema[field].format.field_boost
-    for termbytes, _ in reader.iter_field(field):
-        term = termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
-        matcher = reader.postings(field, termbytes)
-        if scored:
-            items = sorted((ours[docnum], positions) for docnum, positions in matcher.items_as("positions"))
-            numbers: list[int] = []
-            places: list[int] = []
-            previous = 0
-            for article, positions in items:
-                weight = len(positions) * boost
-                if weight != int(weight):
-                    raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-                numbers += (article - previous, int(weight), lengths[article])
-                places.append(len(positions))
-                last = 0
-                for position in positions:
-                    places.append(position - last)
-                    last = position
-                previous = article
-            result[term] = (encode_numbers(numbers), encode_numbers(places))
-        else:
-            pairs = []
-            while matcher.is_active():
-                pairs.append((ours[matcher.id()], matcher.weight()))
-                matcher.next()
-            pairs.sort()
-            numbers = []
-            previous = 0
-            for article, weight in pairs:
-                if weight != int(weight):
-                    raise ExportError(f"{field}: fractional weight {weight} cannot be exported")
-                numbers += (article - previous, int(weight))
-                previous = article
-            result[term] = (encode_numbers(numbers), None)
-    return result
+def _term_text(termbytes: bytes | str) -> str:
+    return termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
 
 
-def _shards(entries: dict[str, list[list[Any]]], positions: dict[str, list[list[Any]]],
-            out: _Writer) -> list[list[str]]:
-    """Split sorted terms into shards near SHARD_CHARS; a big term gets a shard of its own."""
-    table: list[list[str]] = []
-    current: dict[str, Any] = {}
-    current_positions: dict[str, Any] = {}
+def _dictionary(reader: IndexReader) -> tuple[dict[str, int], dict[str, int]]:
+    """Return every exported term key with its estimated size, and the text words' frequencies.
+
+    Sizes come from Whoosh's document frequencies, so shard boundaries follow from the index
+    alone and an unchanged stretch of the dictionary keeps its shards from build to build.
+    """
+    sizes: dict[str, int] = defaultdict(int)
+    words: dict[str, int] = defaultdict(int)
+    for field in TEXT_FIELDS + FILTER_FIELDS:
+        scored = field in TEXT_FIELDS
+        for termbytes, info in reader.iter_field(field):
+            term = _term_text(termbytes)
+            frequency = info.doc_frequency()
+            key = term if scored else f"{field}:{term}"
+            sizes[key] += len(key) + 4 + frequency * (4 if scored else 2)
+            if scored:
+                words[term] += frequency
+    return sizes, words
+
+
+def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
+    """Cut the sorted dictionary into shards of about SHARD_CHARS.
+
+    A shard starts where a term's hash says so (content-defined, so an edit moves no boundary
+    outside its own stretch), at a big term (which gets a shard of its own), or when a shard
+    grows past four times the target.
+    """
+    if not sizes:
+        return []
+    mean = sum(sizes.values()) / len(sizes)
+    spacing = 1 << max(0, round(math.log2(max(1.0, SHARD_CHARS / mean))))
+    shards: list[list[str]] = []
+    current: list[str] = []
     size = 0
+    previous_big = False
+    for key in sorted(sizes):
+        big = sizes[key] > SHARD_CHARS // 2
+        if current and (big or previous_big or size > 4 * SHARD_CHARS
+                        or zlib.crc32(key.encode("utf-8")) % spacing == 0):
+            shards.append(current)
+            current, size = [], 0
+        current.append(key)
+        size += sizes[key]
+        previous_big = big
+    shards.append(current)
+    return shards
 
-    def flush() -> None:
-        nonlocal current, current_positions, size
-        if current:
-            first = min(current)
-            terms_name = out.put_named("terms", _dumps(current))
-            positions_name = out.put_named("positions", _dumps(current_positions))
-            table.append([first, Path(terms_name).stem, Path(positions_name).stem])
-        current, current_positions, size = {}, {}, 0
 
-    for term in sorted(entries):
-        entry_size = len(term) + sum(len(item[1]) for item in entries[term]) + 8
-        if current and (size + entry_size > SHARD_CHARS or entry_size > SHARD_CHARS // 2):
-            flush()
-        current[term] = entries[term]
-        if term in positions:
-            current_positions[term] = positions[term]
-        size += entry_size
-        if entry_size > SHARD_CHARS // 2:
-            flush()
-    flush()
-    return table
+class _ShardBuilder:
+    """Encodes the postings and positions of given term keys, in our article numbering."""
+
+    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int]) -> None:
+        self.reader = reader
+        self.ours = ours
+        self.whoosh_order = whoosh_order
+        self._lengths: dict[str, list[int]] = {}
+
+    def lengths(self, field: str) -> list[int]:
+        if field not in self._lengths:
+            self._lengths[field] = [length_to_byte(self.reader.doc_field_length(docnum, field))
+                                    for docnum in self.whoosh_order]
+        return self._lengths[field]
+
+    def build(self, keys: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+        entries: dict[str, list[Any]] = {}
+        positions: dict[str, list[Any]] = {}
+        for key in keys:
+            field_name, _, value = key.partition(":")
+            if value and field_name in FILTER_FIELDS:
+                index = len(TEXT_FIELDS) + FILTER_FIELDS.index(field_name)
+                encoded = self._filter_postings(field_name, value)
+                if encoded is not None:
+                    entries[key] = [[index, encoded]]
+                continue
+            for index, field in enumerate(TEXT_FIELDS):
+                if (field, key) not in self.reader:
+                    continue
+                postings, places = self._text_postings(field, key)
+                entries.setdefault(key, []).append([index, postings, self.reader.doc_frequency(field, key)])
+                positions.setdefault(key, []).append([index, places])
+        return entries, positions
+
+    def _text_postings(self, field: str, term: str) -> tuple[str, str]:
+        boost = self.reader.schema[field].format.field_boost
+        lengths = self.lengths(field)
+        ours = self.ours
+        matcher = self.reader.postings(field, term)
+        # A Positions posting is the frequency (4 bytes) then a pickle of the position gaps,
+        # which is exactly what the export stores: read it without decoding twice.
+        items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in matcher.all_items())
+        numbers: list[int] = []
+        places: list[int] = []
+        previous = 0
+        for article, gaps in items:
+            weight = len(gaps) * boost
+            if weight != int(weight):
+                raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+            numbers += (article - previous, int(weight), lengths[article])
+            places.append(len(gaps))
+            places += gaps
+            previous = article
+        return encode_numbers(numbers), encode_numbers(places)
+
+    def _filter_postings(self, field: str, term: str) -> str | None:
+        if (field, term) not in self.reader:
+            return None
+        matcher = self.reader.postings(field, term)
+        pairs = []
+        while matcher.is_active():
+            pairs.append((self.ours[matcher.id()], matcher.weight()))
+            matcher.next()
+        pairs.sort()
+        numbers: list[int] = []
+        previous = 0
+        for article, weight in pairs:
+            if weight != int(weight):
+                raise ExportError(f"{field}: fractional weight {weight} cannot be exported")
+            numbers += (article - previous, int(weight))
+            previous = article
+        return encode_numbers(numbers)
 
 
 def _lexicon(words: dict[str, int], out: _Writer) -> str:
@@ -198,44 +263,60 @@ def _lexicon(words: dict[str, int], out: _Writer) -> str:
     return Path(out.put_named("lexicon", _dumps(directory))).stem
 
 
-def export_index(ix: FileIndex, target: Path) -> ExportReport:
+def _previous_shards(state_path: Path, target: Path, keys: list[str]) -> dict[tuple[str, str | None], list[str]]:
+    """Shards of the last export to `target` that may be reused, by (first term, next shard's first).
+
+    Nothing is reusable unless that export is still in place and every article kept its number.
+    """
+    try:
+        state = json.loads(state_path.read_text(encoding="utf-8"))
+        manifest_text = (target / "manifest.json").read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return {}
+    if (state.get("target") != str(target.resolve()) or state.get("manifest") != _digest(manifest_text)
+            or keys[:len(state.get("keys", []))] != state.get("keys")):
+        return {}
+    table = json.loads(manifest_text)["shards"]
+    return {(row[0], table[i + 1][0] if i + 1 < len(table) else None): row for i, row in enumerate(table)}
+
+
+def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) -> ExportReport:
     """Write the static search index of `ix` into `target` and return what was written.
 
-    The index must be optimized (one segment, no deleted documents): the client's statistics
-    are Whoosh's only then. Files from earlier exports that are no longer referenced are removed
-    after the new manifest is in place, so a reader never sees a half-written index.
+    With `affected` (the term keys an update touched, from update_index), shards of other
+    terms are kept from the previous export when it is intact; the result is the same as a full
+    export. Statistics are Whoosh's as they stand (deleted documents count until optimized),
+    so the client scores as Whoosh does on this very index. Files no longer referenced are
+    removed after the new manifest is in place, so a reader never sees a half-written index.
     """
+    state_path = Path(ix.storage.folder) / "export-state.json"
     with ix.reader() as reader:
-        if reader.has_deletions() or reader.doc_count_all() != reader.doc_count():
-            raise ExportError(f"{ix.storage.folder}: index has deleted documents; optimize it before exporting")
         count = reader.doc_count_all()
-        whoosh_order, records, dates = _document_order(reader)
-        ours = [0] * count
-        for article, docnum in enumerate(whoosh_order):
-            ours[docnum] = article
+        whoosh_order, records, dates, keys = _document_order(reader)
+        ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target)
-
-        entries: dict[str, list[list[Any]]] = defaultdict(list)
-        positions: dict[str, list[list[Any]]] = defaultdict(list)
-        words: dict[str, int] = defaultdict(int)
-        fields_meta = []
-        for index, field in enumerate(TEXT_FIELDS):
-            lengths = [length_to_byte(reader.doc_field_length(docnum, field)) for docnum in whoosh_order]
-            for term, (postings, places) in _postings(reader, field, True, ours, lengths).items():
-                entries[term].append([index, postings])
-                positions[term].append([index, places])
-                words[term] += reader.doc_frequency(field, term)
-            fields_meta.append({"name": field, "length": reader.field_length(field)})
-        for index, field in enumerate(FILTER_FIELDS, start=len(TEXT_FIELDS)):
-            for term, (postings, _) in _postings(reader, field, False, ours, None).items():
-                entries[f"{field}:{term}"].append([index, postings])
-            fields_meta.append({"name": field})
-
-        shard_table = _shards(entries, positions, out)
+        previous = _previous_shards(state_path, target, keys) if affected is not None else {}
+        sizes, words = _dictionary(reader)
+        builder = _ShardBuilder(reader, ours, whoosh_order)
+        shards = _shard_terms(sizes)
+        shard_table: list[list[str]] = []
+        for number, terms in enumerate(shards):
+            following = shards[number + 1][0] if number + 1 < len(shards) else None
+            old = previous.get((terms[0], following))
+            if old and not affected.intersection(terms) and all(
+                    (target / folder / f"{name}.json").exists() for folder, name in zip(("terms", "positions"), old[1:])):
+                out.keep(f"terms/{old[1]}.json")
+                out.keep(f"positions/{old[2]}.json")
+                shard_table.append(old)
+                continue
+            entries, positions = builder.build(terms)
+            terms_name = out.put_named("terms", _dumps(entries))
+            positions_name = out.put_named("positions", _dumps(positions))
+            shard_table.append([terms[0], Path(terms_name).stem, Path(positions_name).stem])
         lexicon = _lexicon(words, out)
 
         groups = []
-        for start in range(0, count, DOC_GROUP_SIZE):
+        for start in range(0, len(records), DOC_GROUP_SIZE):
             chunk = records[start:start + DOC_GROUP_SIZE]
             texts = [_dumps(record) for record in chunk]
             name = _digest("\n".join(texts))
@@ -265,8 +346,10 @@ def export_index(ix: FileIndex, target: Path) -> ExportReport:
         manifest = {
             "version": FORMAT_VERSION,
             "count": count,
+            "articles": len(records),
             "bm25": {"B": weighting.B, "K1": weighting.K1},
-            "fields": fields_meta,
+            "fields": [{"name": name, "length": reader.field_length(name)} for name in TEXT_FIELDS]
+            + [{"name": name} for name in FILTER_FIELDS],
             "shards": shard_table,
             "docGroups": groups,
             "docGroupSize": DOC_GROUP_SIZE,
@@ -278,13 +361,18 @@ def export_index(ix: FileIndex, target: Path) -> ExportReport:
             "lexicon": lexicon,
         }
     manifest_text = _dumps(manifest)
+    target.mkdir(parents=True, exist_ok=True)
     manifest_path = target / "manifest.json"
     temporary = target / "manifest.json.tmp"
     temporary.write_text(manifest_text, encoding="utf-8")
     os.replace(temporary, manifest_path)
     written = out.bytes + len(manifest_text.encode("utf-8"))
     _remove_stale(target, out.written | {manifest_path})
-    return ExportReport(articles=count, files=len(out.written) + 1, bytes=written, manifest=manifest_path)
+    state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys}
+    temporary_state = state_path.with_name(state_path.name + ".tmp")
+    temporary_state.write_text(json.dumps(state), encoding="utf-8")
+    os.replace(temporary_state, state_path)
+    return ExportReport(articles=len(records), files=len(out.written) + 1, bytes=written, manifest=manifest_path)
 
 
 def _remove_stale(target: Path, keep: set[Path]) -> None:

@@ -16,7 +16,7 @@ from whoosh.qparser import (
     AndGroup, BoostPlugin, EveryPlugin, GroupPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
     PlusMinusPlugin, PrefixPlugin, SingleQuotePlugin, WildcardPlugin,
 )
-from whoosh.query import AndNot, NullQuery, Query
+from whoosh.query import AndNot, NullQuery, Prefix, Query
 from whoosh.searching import Results, Searcher
 
 from .schema import TEXT_FIELDS
@@ -33,6 +33,26 @@ NOTHING_TO_SEARCH = (
 )
 
 
+class ScoredPrefix(Prefix):
+    """Whoosh's Prefix, scored: each expanded word adds its BM25F score.
+
+    Whoosh's default (constant score) gives 1 or the summed weights depending on which Or
+    matcher it picks per index segment, so a prefix's rank would depend on segment history.
+    """
+
+    def __init__(self, fieldname: str, text: str, boost: float = 1.0, constantscore: bool = False) -> None:
+        super().__init__(fieldname, text, boost=boost, constantscore=constantscore)
+
+
+class ScoredPrefixPlugin(PrefixPlugin):
+    """`word*` as a ScoredPrefix."""
+
+    class PrefixNode(PrefixPlugin.PrefixNode):
+        qclass = ScoredPrefix
+
+    nodetype = PrefixNode
+
+
 def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     """Return Whoosh's parser configured for the archive's query language.
 
@@ -44,7 +64,7 @@ def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     parser = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup if any_words else AndGroup)
     for plugin in (BoostPlugin, EveryPlugin, SingleQuotePlugin, GroupPlugin, WildcardPlugin):
         parser.remove_plugin_class(plugin)
-    parser.add_plugin(PrefixPlugin())
+    parser.add_plugin(ScoredPrefixPlugin())
     parser.replace_plugin(OperatorsPlugin(AndNot=None, AndMaybe=None, Not=None, Require=None))
     # `-word` and `NOT word` both exclude; `+` is ordinary text (every word is required anyway).
     parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?!)", minusexpr=r"(?<!\S)-|(?<!\S)NOT\s+"))

@@ -23,7 +23,8 @@ def build_schema() -> Schema:
     """Return a fresh schema: stemmed text fields, exact-match desk/tag keys, a sortable date.
 
     `key` is the article's site URL (unique), `fingerprint` the hash of what was indexed, so an
-    unchanged article is never re-indexed; `record` is the JSON shown on a results page.
+    unchanged article is never re-indexed; `record` is the JSON shown on a results page;
+    `source` the compressed indexed text, to tell which terms an edit touches.
     """
     analyzer = StemmingAnalyzer()
     return Schema(
@@ -37,4 +38,5 @@ def build_schema() -> Schema:
         tag=KEYWORD(commas=True, lowercase=True),
         date=DATETIME(sortable=True, stored=True),
         record=STORED(),
+        source=STORED(),
     )

@@ -53,9 +53,6 @@ const MIN_CORRECTED_LENGTH = 4;
 const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
 const MAX_EDIT_DISTANCE = 2;
-// Whoosh's Or picks an unscored array matcher for a prefix of 3+ words in a small index.
-const OR_PRELOAD_MAX_DOCS = 5000;
-const OR_TOO_MANY_CLAUSES = 1024;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 6;
 
@@ -460,7 +457,8 @@ class ArchiveSearch {
     this.manifest = manifest;
     this.fetcher = fetcher;
     this.cache = new Map();
-    this.count = manifest.count;
+    this.count = manifest.count; // Whoosh's document count, deleted documents included
+    this.articles = manifest.articles; // articles exported, numbered 0 .. articles - 1
     this.B = manifest.bm25.B;
     this.K1 = manifest.bm25.K1;
     this.fieldNames = manifest.fields.map((field) => field.name);
@@ -523,7 +521,8 @@ class ArchiveSearch {
         weights.push(numbers[i + 1]);
         if (scored) lengths.push(numbers[i + 2]);
       }
-      result = { ids, weights, lengths };
+      // Whoosh's document frequency (it counts deleted documents until optimized).
+      result = { ids, weights, lengths, df: scored ? item[2] : ids.length };
     }
     this.decoded.set(cacheKey, result);
     return result;
@@ -544,7 +543,7 @@ class ArchiveSearch {
     if (!postings) return EMPTY;
     const avgfl = this.avgLength[fieldIndex];
     if (avgfl === null) return makeSet(postings.ids, postings.weights.slice());
-    const idf = Math.log(this.count / (postings.ids.length + 1)) + 1;
+    const idf = Math.log(this.count / (postings.df + 1)) + 1;
     const scores = postings.ids.map((_, i) =>
       bm25(idf, postings.weights[i], LENGTHS[postings.lengths[i]], avgfl, this.B, this.K1));
     return makeSet(postings.ids, scores);
@@ -580,15 +579,8 @@ class ArchiveSearch {
       if (postings) inField.push([word, postings]);
     }
     if (inField.length === 0) return EMPTY;
-    // Whoosh ORs a prefix's words through its default matcher (BM25 summed) unless the
-    // index is small and there are 3+ words: its preloaded array matcher then scores 1.
-    const preload = inField.length >= OR_TOO_MANY_CLAUSES ||
-      (inField.length > 2 && this.count <= OR_PRELOAD_MAX_DOCS);
-    if (!preload) {
-      return unionSets(await Promise.all(inField.map(([word]) => this.termSet(node.field, word))));
-    }
-    const union = unionSets(inField.map(([, postings]) => makeSet(postings.ids, postings.ids.map(() => 1))));
-    return makeSet(union.ids, union.ids.map(() => 1));
+    // query.py's ScoredPrefix: every expanded word adds its BM25F score.
+    return unionSets(await Promise.all(inField.map(([word]) => this.termSet(node.field, word))));
   }
 
   async phraseSet(node) {
@@ -656,10 +648,10 @@ class ArchiveSearch {
     const firstFrom = (day) => {
       // first article published on `day` or later
       for (const [value, article] of this.days) if (value >= day) return article;
-      return this.count;
+      return this.articles;
     };
     const lo = start === null ? 0 : firstFrom(start);
-    const hi = end === null ? this.count : firstFrom(end + 1);
+    const hi = end === null ? this.articles : firstFrom(end + 1);
     return [lo, Math.max(lo, hi)];
   }
 
@@ -756,9 +748,8 @@ class ArchiveSearch {
     const entry = await this.entry(term);
     if (!entry) return 0;
     let total = 0;
-    for (const [fieldIndex, text] of entry) {
-      if (this.avgLength[fieldIndex] === null) continue;
-      total += decodeNumbers(text).length / 3;
+    for (const [fieldIndex, , df] of entry) {
+      if (this.avgLength[fieldIndex] !== null) total += df;
     }
     return total;
   }

@@ -1,0 +1,272 @@
+"""Search benchmark: build and export cost, transfer per query, parity and quality, on the BBC
+corpus (../shared/corpus/bbc) repeated to size.
+
+    python tests/bench/bench_search.py [--n 10000 50000] [--quality 300] [--parity 100]
+
+Prints figures, asserts nothing. Sizes above 2,225 articles repeat the BBC stories with
+"(copy N)" headlines, new URLs and later dates. Transfer is measured as gzip would send the
+fetched files (GitHub Pages compresses JSON); times are medians of several runs, next to the
+CPU seconds, because the machine is shared.
+
+`figures(archive)` gives the build benchmark (tests/bench/bench_build.py) the same transfer
+and size figures for an archive it has built.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import os
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
+
+from archive_search.export import export_index  # noqa: E402
+from archive_search.indexer import open_index, update_index  # noqa: E402
+from search_corpus import BBC_ROOT, bbc_documents  # noqa: E402
+from search_parity import Case, compare, engine_answers, generate_cases  # noqa: E402
+
+SCRIPTS = [REPO / "theme" / "static" / "js" / "search" / name for name in ("engine.js", "analysis.js")]
+#: Reader queries for the transfer figures: common and rare words, phrases, filters, typos.
+TRANSFER_QUERIES = [
+    "said", "government", "election campaign", "mobile phone", '"prime minister"', "champion*",
+    "oil prices desk:business", "music tag:film", "date:2020-03 economy", "gordon brown budget",
+    "chelsea arsenal", "broadband", "iraq war", "microsoft software", "blair", "tennis open",
+    "goverment spending", "what did the chancellor say about interest rates", "film awards", "euro",
+]
+#: Figures the issue reports for Pagefind 1.5 on the same kind of data (for comparison only).
+PAGEFIND_REPORTED = {
+    "first query KB (10k)": "352-369", "first query KB (50k)": "776-876",
+    "common word query s (10k)": "1.2", "common word query s (50k)": "5.9",
+    "index CPU s (10k)": "68", "index RAM GB (10k)": "3.2", "index RAM GB (50k)": "13.6",
+}
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def gzip_size(path: Path, cache: dict[Path, int]) -> int:
+    """Bytes `path` takes gzip-compressed (level 6, as web servers commonly send)."""
+    if path not in cache:
+        cache[path] = len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+    return cache[path]
+
+
+def transfer(export_dir: Path, queries: list[str], work: Path) -> dict[str, list[float]]:
+    """Compressed KB fetched per query: first query of a visit (cold) and later ones (warm)."""
+    cases = [Case(query, "transfer") for query in queries]
+    sizes: dict[Path, int] = {}
+    result: dict[str, list[float]] = {}
+    for label, cold in (("first", True), ("further", False)):
+        answers = engine_answers(export_dir, cases, work, cold=cold)
+        kb = [sum(gzip_size(export_dir / name, sizes) for name in answer["fetched"]) / 1024 for answer in answers]
+        result[label] = kb if cold else kb[1:]  # the session's first query is a cold one
+        result[f"{label} ms"] = [answer["ms"] for answer in answers]
+    return result
+
+
+def build_worker(n: int, folder: Path) -> dict[str, float]:
+    """(In a child process) index and export `n` articles; then re-index one changed article."""
+    documents = bbc_documents(copies=math.ceil(n / 2225))[:n]
+    started, cpu = time.perf_counter(), time.process_time()
+    update_index(folder / "index", documents)
+    indexed = time.perf_counter() - started
+    report = export_index(open_index(folder / "index"), folder / "search")
+    figures = {"index s": indexed, "build+export s": time.perf_counter() - started,
+               "build+export cpu s": time.process_time() - cpu,
+               "peak rss MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+               "exported bytes": report.bytes, "exported files": report.files}
+    reindex = []
+    for attempt in range(3):
+        changed = list(documents)
+        target = (attempt * 7919) % n
+        changed[target] = replace(changed[target], body=changed[target].body + f" Correction {attempt}.")
+        started = time.perf_counter()
+        update_index(folder / "index", changed)
+        export_index(open_index(folder / "index"), folder / "search")
+        reindex.append(time.perf_counter() - started)
+        documents = changed
+    figures["reindex one s"] = statistics.median(reindex)
+    return figures
+
+
+def run_build(n: int, folder: Path) -> dict[str, float]:
+    """Run build_worker in a fresh Python so its memory peak is its own."""
+    completed = subprocess.run([sys.executable, __file__, "--worker", str(n), str(folder)],
+                               capture_output=True, text=True, check=True)
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def disk_bytes(folder: Path) -> int:
+    """Bytes the export occupies on disk (allocated blocks)."""
+    return sum(path.stat().st_blocks * 512 for path in folder.rglob("*") if path.is_file())
+
+
+def _rare_words(headline: str, frequency: dict[str, int], analyze: Any, count: int) -> list[str]:
+    words = []
+    seen = set()
+    for word in _WORD.findall(headline):
+        terms = analyze(word)
+        if len(terms) == 1 and terms[0] not in seen and len(word) > 2:
+            seen.add(terms[0])
+            words.append((frequency.get(terms[0], 0), word))
+    words.sort()
+    return [word for _, word in words[:count]] if len(words) >= count else []
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    while True:
+        i = rng.randrange(1, len(word))
+        kind = rng.choice(("replace", "delete", "insert", "swap"))
+        letter = rng.choice("abcdefghijklmnopqrstuvwxyz")
+        if kind == "replace":
+            typo = word[:i] + letter + word[i + 1:]
+        elif kind == "delete":
+            typo = word[:i] + word[i + 1:]
+        elif kind == "insert":
+            typo = word[:i] + letter + word[i:]
+        else:
+            typo = word[:i - 1] + word[i] + word[i - 1] + word[i + 1:] if i > 1 else word[:i] + letter + word[i + 1:]
+        if typo.lower() != word.lower():
+            return typo
+
+
+def quality(export_dir: Path, index_dir: Path, documents: list[Any], count: int, work: Path) -> list[tuple[str, str]]:
+    """Known-item success@1, success@10 and MRR; long questions that find nothing."""
+    from archive_search.query import ArchiveSearcher
+
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        archive = ArchiveSearcher(searcher)
+        frequency = {word: freq for group in archive.lexicon().values() for word, freq in group.items()}
+        analyze = archive.analyze
+    rng = random.Random(2026)
+    sample = rng.sample(documents, min(count, len(documents)))
+    rows = []
+    for words in (2, 3):
+        for spelled in ("right", "one typo"):
+            cases, targets = [], []
+            for doc in sample:
+                chosen = _rare_words(doc.headline, frequency, analyze, words)
+                if not chosen:
+                    continue
+                if spelled == "one typo":
+                    longest = max(chosen, key=len)
+                    chosen = [_typo(w, rng) if w is longest else w for w in chosen]
+                cases.append(Case(" ".join(chosen), "known item"))
+                targets.append(doc.url)
+            answers = engine_answers(export_dir, cases, work)
+            ranks = []
+            for answer, url in zip(answers, targets):
+                urls = [hit["doc"]["url"] for hit in answer["hits"]]
+                ranks.append(urls.index(url) + 1 if url in urls else None)
+            s1 = sum(rank == 1 for rank in ranks) / len(ranks)
+            s10 = sum(rank is not None for rank in ranks) / len(ranks)
+            mrr = sum(1 / rank for rank in ranks if rank) / len(ranks)
+            empty = sum(answer["total"] == 0 for answer in answers) / len(answers)
+            rows.append((f"known item, {words} words, {spelled} ({len(ranks)} queries)",
+                         f"success@1 {s1:.3f}  success@10 {s10:.3f}  MRR {mrr:.3f}  empty {empty:.3f}"))
+    questions = []
+    for doc in rng.sample(documents, min(100, len(documents))):
+        body = _WORD.findall(doc.body)
+        picked = rng.sample(body, min(7, len(body))) if body else ["news"]
+        questions.append(Case("what did the " + " ".join(picked) + " say about it", "question"))
+    answers = engine_answers(export_dir, questions, work)
+    empty = sum(answer["total"] == 0 for answer in answers)
+    any_mode = sum(answer["mode"] == "any" for answer in answers)
+    rows.append(("long questions (100): empty / any-words mode", f"{empty} / {any_mode}"))
+    return rows
+
+
+def figures(archive: Any) -> list[tuple[str, str]]:
+    """Search figures for an archive the build benchmark built (its output/search export)."""
+    export_dir = Path(archive.output) / "search"
+    if not (export_dir / "manifest.json").exists():
+        return [("search export", "missing (archive_search not in PLUGINS?)")]
+    with tempfile.TemporaryDirectory() as work:
+        kb = transfer(export_dir, TRANSFER_QUERIES, Path(work))
+    total = sum(path.stat().st_size for path in export_dir.rglob("*") if path.is_file())
+    return [
+        ("search index KB/article", f"{total / 1024 / archive.articles:.2f}"),
+        ("search first query KB gz (median/max)", f"{statistics.median(kb['first']):.1f} / {max(kb['first']):.1f}"),
+        ("search further query KB gz (median/max)", f"{statistics.median(kb['further']):.1f} / {max(kb['further']):.1f}"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--quality", type=int, default=300, help="known-item queries per variant")
+    parser.add_argument("--parity", type=int, default=100, help="parity queries per size")
+    parser.add_argument("--work", type=Path, default=None, help="keep the built indexes here")
+    parser.add_argument("--worker", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(build_worker(int(args.worker[0]), Path(args.worker[1]))))
+        return
+    if not BBC_ROOT.exists():
+        print(f"{BBC_ROOT} is missing: the search benchmark needs the BBC corpus")
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-search-"))
+    scripts_kb = sum(len(gzip.compress(p.read_bytes(), 6, mtime=0)) for p in SCRIPTS) / 1024
+    print(f"Search benchmark (BBC corpus repeated to size; transfer gzip-compressed; scripts "
+          f"engine.js + analysis.js = {scripts_kb:.1f} KB gz, cached after the first visit, not in the figures below)")
+    rows: list[tuple[str, str, str]] = []
+    for n in args.n:
+        folder = work / f"n{n}"
+        shutil.rmtree(folder, ignore_errors=True)
+        built = run_build(n, folder)
+        export_dir = folder / "search"
+        kb = transfer(export_dir, TRANSFER_QUERIES, folder)
+        label = f"{n:,}"
+        rows += [
+            (label, "index build + export s (wall / CPU)", f"{built['build+export s']:.1f} / {built['build+export cpu s']:.1f}  (index alone {built['index s']:.1f})"),
+            (label, "peak memory MB", f"{built['peak rss MB']:.0f}"),
+            (label, "re-index one changed article s (median of 3)", f"{built['reindex one s']:.2f}"),
+            (label, "exported KB/article (bytes / on disk)", f"{built['exported bytes'] / 1024 / n:.2f} / {disk_bytes(export_dir) / 1024 / n:.2f}  ({built['exported files']:.0f} files)"),
+            (label, "first query KB gz (median / max of 20)", f"{statistics.median(kb['first']):.1f} / {max(kb['first']):.1f}"),
+            (label, "further query KB gz (median / max of 19)", f"{statistics.median(kb['further']):.1f} / {max(kb['further']):.1f}"),
+            (label, "node ms per query, cold / warm (median)", f"{statistics.median(kb['first ms']):.0f} / {statistics.median(kb['further ms'][1:]):.0f}"),
+        ]
+        if args.parity:
+            documents = bbc_documents(copies=math.ceil(n / 2225))[:n]
+            cases = generate_cases(documents, args.parity, seed=n)
+            problems = compare(open_index(folder / "index"), export_dir, cases, folder)
+            rows.append((label, f"parity with Whoosh ({len(cases)} queries)", f"{len(cases) - len({p.split(' (')[0] for p in problems})} agree"))
+        print_rows(rows[-8:])
+    if args.quality:
+        folder = work / "quality"
+        shutil.rmtree(folder, ignore_errors=True)
+        documents = bbc_documents()
+        update_index(folder / "index", documents)
+        export_index(open_index(folder / "index"), folder / "search")
+        quality_rows = [("2,225", label, value) for label, value in
+                        quality(folder / "search", folder / "index", documents, args.quality, folder)]
+        print_rows(quality_rows)
+    print("Pagefind 1.5 as reported in the issue (same kind of data; not re-run here):")
+    for label, value in PAGEFIND_REPORTED.items():
+        print(f"  {label:40s} {value}")
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def print_rows(rows: list[tuple[str, str, str]]) -> None:
+    for size, label, value in rows:
+        print(f"  {size:>7s}  {label:48s} {value}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
