@@ -136,3 +136,13 @@ search: $(RUNTIME_STAMP)
 	@$(PY) -m archive_search --index cache/search-index --sort "$${SORT:-relevance}" --page "$${PAGE:-1}" -- "$$Q"
 
 .PHONY: search
+
+# --- benchmarks ---------------------------------------------------------------------
+# Archive sizes to build; e.g. make bench N="1000 10000 50000". BENCH_ARGS passes more options
+# (--runs, --scenarios, --builders, --fixes: see tests/bench/bench_build.py --help).
+N ?= 1000 10000
+BENCH_ARGS ?=
+bench: $(TEST_STAMP)
+	PYTHONPATH=plugins $(PY) tests/bench/bench_build.py --n $(N) $(BENCH_ARGS)
+
+.PHONY: bench

@@ -92,3 +92,13 @@ PAGINATED_TEMPLATES: dict[str, int | None] = {}  # the front page shows each des
 ARCHIVE_FRONT_STORIES_PER_DESK = 5
 ARCHIVE_RELATED_STORIES = 4
 ARCHIVE_NEWS_SITEMAP_DAYS = 2  # Google News reads stories of the last two days only
+
+# --- Build speed (plugins/archive_speed) ---------------------------------------------------
+# Pelican's content cache keyed by each file's SHA-256 (not its mtime), so a fresh checkout with
+# cache/ restored reuses it; archive_speed drops it when code, settings or its bytes change, and
+# re-renders only the pages whose content changed (see the README's "Benchmarks").
+PLUGINS = [*PLUGINS, "archive_speed"]
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"
+CONTENT_CACHING_LAYER = "reader"

@@ -1,0 +1,178 @@
+"""Fingerprints of what a page shows: the values its template reads, hashed.
+
+`PageFingerprints.of(template_name, reads, localcontext)` hashes, for every context name the
+template reads (template_reads.py), only the parts it reads: the attributes named, the items of
+what it loops over, or the whole value. Two builds that give a page the same fingerprint render
+it to the same bytes, so the second can keep the first's file. A value of a kind this module does
+not know raises `Unfingerprintable`, and the page is rendered as usual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import marshal
+from collections.abc import Mapping, Sequence, Set
+from typing import Any
+
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+from archive_speed.template_reads import WHOLE, TemplateReads
+
+# Content attributes that are the build's plumbing, not what the story shows (the absolute
+# source path changes with the checkout's folder; `story` uses the path inside content/).
+CONTENT_PLUMBING = frozenset({"settings", "_context", "metadata", "_content", "_summary", "template",
+                              "source_path"})
+# How deep loops may nest before a value is simply hashed whole.
+MAX_LOOP_DEPTH = 4
+ATOMS = (str, bytes, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta,
+         datetime.tzinfo)
+
+
+class Unfingerprintable(Exception):
+    """A value the page reads has no stable fingerprint; the page must be rendered."""
+
+
+def _hash(*parts: bytes) -> bytes:
+    # marshal frames each part with its length, so ("ab", "c") and ("a", "bc") differ.
+    return hashlib.blake2b(marshal.dumps(parts), digest_size=16).digest()
+
+
+def _atom(value: Any) -> bytes:
+    if isinstance(value, datetime.datetime | datetime.time):
+        # The offset matters to the page (isoformat shows it), the zone name to strftime.
+        return f"{type(value).__name__}:{value.isoformat()}:{value.tzname()}".encode()
+    if isinstance(value, datetime.tzinfo):
+        return f"tz:{value}".encode()  # a zone's name (ZoneInfo's repr is stable, others' not)
+    return f"{type(value).__name__}:{value!r}".encode()
+
+
+class PageFingerprints:
+    """Fingerprints for the pages of one build; remembers what every shared value hashed to."""
+
+    def __init__(self) -> None:
+        # Keyed by id() and holding the value, so an id cannot be reused while remembered.
+        self._whole: dict[int, tuple[Any, bytes]] = {}
+        self._stories: dict[int, tuple[Any, bytes]] = {}
+
+    def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any]) -> bytes:
+        """The fingerprint of a page rendered from `template_name` with `localcontext`."""
+        parts = [template_name.encode(), reads.source_digest]
+        for name in sorted(reads.names()):
+            if name in localcontext:
+                parts += [name.encode(), self._read(localcontext[name], name, reads, 0)]
+        return _hash(*parts)
+
+    def _read(self, value: Any, name: str, reads: TemplateReads, depth: int) -> bytes:
+        """The fingerprint of what the template reads of `value`, known there as `name`."""
+        attrs = reads.attrs.get(name, set())
+        loops = reads.loops.get(name, set())
+        if attrs is WHOLE or depth > MAX_LOOP_DEPTH:
+            return self.whole(value)
+        parts = []
+        for attr in sorted(attrs):
+            parts += [b"." + attr.encode(), self._attribute(value, attr)]
+        for loop_name in sorted(loops):
+            if isinstance(value, ATOMS) or not _iterable(value):
+                parts += [b"[]", self.whole(value)]
+                continue
+            items = [self._read(item, loop_name, reads, depth + 1) for item in value]
+            parts += [b"[" + loop_name.encode() + b"]", *items]
+        return _hash(*parts)
+
+    def whole(self, value: Any) -> bytes:
+        """The fingerprint of all of `value` that a template could show."""
+        if value is UNDEFINED:
+            return b"undefined"
+        if isinstance(value, str):
+            return b"s" + value.encode()  # hashed with whatever holds it
+        if isinstance(value, ATOMS):
+            return _atom(value)
+        remembered = self._whole.get(id(value))
+        if remembered is not None:
+            return remembered[1]
+        digest = self._compute_whole(value)
+        self._whole[id(value)] = (value, digest)
+        return digest
+
+    def _compute_whole(self, value: Any) -> bytes:
+        if isinstance(value, Content):
+            extras = []
+            for attr in sorted(vars(value)):
+                if attr not in CONTENT_PLUMBING and not attr.startswith("_"):
+                    extras += [attr.encode(), self._shallow(getattr(value, attr))]
+            return _hash(b"content", self.story(value), *extras)
+        if isinstance(value, URLWrapper):
+            return _hash(b"wrapper", type(value).__name__.encode(), str(value.name).encode(),
+                         str(value.slug).encode(), str(value.url).encode(), str(value.save_as).encode())
+        if isinstance(value, Mapping):
+            items = sorted((self.whole(key), self.whole(item)) for key, item in value.items())
+            return _hash(b"map", *(part for pair in items for part in pair))
+        if isinstance(value, Set):
+            return _hash(b"set", *sorted(self.whole(item) for item in value))
+        if isinstance(value, Sequence):
+            return _hash(b"seq", *(self.whole(item) for item in value))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            fields = [f.name for f in dataclasses.fields(value)]
+            return _hash(b"data", type(value).__qualname__.encode(),
+                         *(self.whole(getattr(value, name)) for name in fields))
+        raise Unfingerprintable(f"no fingerprint for {type(value).__module__}.{type(value).__qualname__}")
+
+    def story(self, content: Content) -> bytes:
+        """What a story shows of itself: text, metadata and address (not its neighbours)."""
+        remembered = self._stories.get(id(content))
+        if remembered is not None:
+            return remembered[1]
+        text = content._content or ""
+        # Intra-site links ({filename}…) take their targets' addresses at render time.
+        if content._get_intrasite_link_regex().search(text):
+            raise Unfingerprintable(f"{content.source_path} links to other content")
+        metadata = sorted((key, self._shallow(item)) for key, item in content.metadata.items())
+        digest = _hash(b"story", str(content.relative_source_path).encode(), text.encode(),
+                       str(content.url).encode(),
+                       *(part for key, item in metadata for part in (key.encode(), item)))
+        self._stories[id(content)] = (content, digest)
+        return digest
+
+    def _attribute(self, value: Any, attr: str) -> bytes:
+        """The fingerprint of `value.attr` as a template reads it."""
+        if isinstance(value, Content) and (attr == "content" or (attr == "summary" and "summary" not in value.metadata)):
+            # The story's text after link resolution, which `story` covers.
+            return self.story(value)
+        return self.whole(_attribute(value, attr))
+
+    def _shallow(self, value: Any) -> bytes:
+        """A value attached to a story, with other stories reduced to what they show of themselves."""
+        if isinstance(value, Content):
+            return self.story(value)
+        if isinstance(value, list | tuple) and any(isinstance(item, Content) for item in value):
+            return _hash(b"seq", *(self._shallow(item) for item in value))
+        return self.whole(value)
+
+
+def _attribute(value: Any, attr: str) -> Any:
+    """`value.attr` the way Jinja reads it (attribute, then item); UNDEFINED when neither."""
+    try:
+        return getattr(value, attr)
+    except AttributeError:
+        pass
+    try:
+        return value[attr]
+    except (TypeError, LookupError, AttributeError):
+        return UNDEFINED
+    except Exception as error:  # a mapping with odd keys: do not guess
+        raise Unfingerprintable(f"reading {attr!r}: {error}") from error
+
+
+# What a template sees for a missing attribute.
+UNDEFINED = object()
+
+
+def _iterable(value: Any) -> bool:
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True

@@ -1,0 +1,278 @@
+"""`make bench`: build archives of N articles with our pipeline and with vanilla Pelican, print figures.
+
+    python tests/bench/bench_build.py --n 1000 10000 [--runs 3] [--scenarios full plus1 ...]
+
+For every N the corpus generator (corpus.py) writes the same stories in our format and in vanilla
+Pelican's; each builder then runs as a child process per scenario (a clean full build, then the
+incremental ones: a day's new stories, an edited story) and the table shows wall and CPU seconds,
+peak memory, output size and files, ours next to vanilla with ratios. Each figure is the median
+of `--runs` runs where a run is under a minute. Figures other parts of the archive register in
+figures.py follow in a second table. This prints figures; it never asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))  # run as a script: the sibling modules are importable
+
+import corpus  # noqa: E402
+import figures  # noqa: E402
+from measure import BuildFailed, TreeSize, Usage, repeated, run_measured, tree_size  # noqa: E402
+
+REPO_ROOT = corpus.REPO_ROOT
+WORK_ROOT = REPO_ROOT / "bench-out"
+
+
+@dataclass(frozen=True)
+class Builder:
+    """One way of turning a content folder into a site: its corpus flavor and its command."""
+
+    key: str
+    label: str
+    flavor: str  # corpus.FLAVORS
+    settings: Path
+    cwd: Path
+    plugins_path: Path | None  # prepended to PYTHONPATH when set
+    extra_settings: tuple[str, ...] = ()
+
+    def argv(self, content: Path, output: Path, cache: Path) -> list[str]:
+        """The command line building `content` into `output`, caching under `cache`."""
+        overrides = [f'CACHE_PATH="{cache}"', *self.extra_settings]
+        return [sys.executable, "-m", "pelican", str(content), "-s", str(self.settings),
+                "-o", str(output), "-q", "-e", *overrides]
+
+    def env(self) -> dict[str, str]:
+        """The environment of the build: ours finds this checkout's plugins first."""
+        env = dict(os.environ)
+        env.pop("PYTHONPATH", None)
+        if self.plugins_path is not None:
+            env["PYTHONPATH"] = str(self.plugins_path)
+        return env
+
+
+# Pelican's own content cache, as a site that cares about rebuild time would set it.
+PELICAN_CACHE = ("CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true")
+BUILDERS = {
+    "vanilla": Builder("vanilla", "vanilla Pelican 4.12", "pelican", BENCH_DIR / "vanilla_pelicanconf.py",
+                       BENCH_DIR, None, PELICAN_CACHE),
+    # The baseline with only our Pelican fixes: what each of them is worth on its own.
+    "vanilla-speed": Builder(
+        "vanilla-speed", "vanilla + archive_speed", "pelican", BENCH_DIR / "vanilla_pelicanconf.py",
+        BENCH_DIR, REPO_ROOT / "plugins",
+        (*PELICAN_CACHE, f'PLUGIN_PATHS=["{REPO_ROOT / "plugins"}"]', 'PLUGINS=["archive_speed"]'),
+    ),
+    # The generated stories keep the BBC corpus's five folders as desks.
+    "ours": Builder("ours", "ours", "archive", REPO_ROOT / "pelicanconf.py", REPO_ROOT, REPO_ROOT / "plugins",
+                    ("DESKS=" + json.dumps(corpus.DESKS),)),
+}
+
+
+@dataclass
+class Site:
+    """The folders of one builder's archive during a scenario."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output"
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A measured build: how the archive is changed before it, and whether it starts clean."""
+
+    key: str
+    label: str
+    incremental: bool  # starts from the state a full build left behind
+    change: Callable[[Site, int, str], None]
+    added: int = 0  # stories the change adds to the N-article archive
+
+
+def add_stories(count: int) -> Callable[[Site, int, str], None]:
+    """A change adding `count` new stories, newer than every story of the N-article archive."""
+    def change(site: Site, n: int, flavor: str) -> None:
+        corpus.write_articles(site.content, corpus.iter_articles(count, base=n, start=n), flavor)
+    return change
+
+
+def edit_one_story(site: Site, n: int, flavor: str) -> None:
+    """A change correcting one story in the middle of the archive (its body gains a paragraph)."""
+    middle = next(corpus.iter_articles(1, base=n, start=n // 2))
+    path = corpus.article_path(site.content, middle)
+    with path.open("a", encoding="utf-8") as story:
+        story.write("\nCorrection: an earlier version of this story misstated a figure.\n")
+
+
+def no_change(site: Site, n: int, flavor: str) -> None:
+    """The full build measures the generated archive as it is."""
+
+
+SCENARIOS = {
+    "full": Scenario("full", "full build", False, no_change),
+    "plus1": Scenario("plus1", "+1 article", True, add_stories(1), added=1),
+    "plus100": Scenario("plus100", "+100 articles", True, add_stories(100), added=100),
+    "edit": Scenario("edit", "edit one", True, edit_one_story),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a builder's figures for one scenario at one N."""
+
+    n: int
+    scenario: Scenario
+    builder: Builder
+    usage: Usage
+    runs: int
+    output: TreeSize
+
+
+def copy_tree(source: Path, dest: Path) -> None:
+    """A full copy (mtimes kept, so Pelican's mtime-based cache sees unchanged files)."""
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(source, dest, symlinks=True)
+
+
+def measure_scenario(builder: Builder, scenario: Scenario, n: int, work: Path, runs: int) -> Row:
+    """Run `scenario` for `builder` at `n` articles, `runs` times (fewer for slow runs).
+
+    Layout under `work`: `pristine/` the generated content, `base/` the state after the last full
+    build (what incremental scenarios start from), `run/` the build being measured.
+    """
+    site = Site(work / "run")
+
+    def once() -> Usage:
+        if scenario.incremental:
+            copy_tree(work / "base", site.root)
+        else:
+            shutil.rmtree(site.root, ignore_errors=True)
+            copy_tree(work / "pristine", site.content)
+        scenario.change(site, n, builder.flavor)
+        return run_measured(builder.argv(site.content, site.output, site.cache), builder.cwd,
+                            builder.env(), work / f"{scenario.key}.log")
+
+    usage, done = repeated(once, runs)
+    size = tree_size(site.output)
+    if not scenario.incremental:
+        copy_tree(site.root, work / "base")
+    return Row(n, scenario, builder, usage, done, size)
+
+
+def ratio(ours: float, theirs: float) -> str:
+    """`ours` as a multiple of `theirs`, e.g. `0.42×`."""
+    return f"{ours / theirs:.2f}×" if theirs else "–"
+
+
+def format_rows(rows: list[Row]) -> list[str]:
+    """The build table in Markdown, with a ratio line after each ours/vanilla pair."""
+    head = ("| articles | scenario | build | runs | wall s | CPU s | peak RSS MB | output MB | files "
+            "| KB/article |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+
+    def cells(row: Row) -> list[str]:
+        return [f"{row.usage.wall_s:.1f}", f"{row.usage.cpu_s:.1f}", f"{row.usage.peak_rss_mb:.0f}",
+                f"{row.output.bytes / 1e6:.1f}", f"{row.output.files:,}",
+                f"{row.output.bytes / 1e3 / (row.n + row.scenario.added):.1f}"]
+
+    for index, row in enumerate(rows):
+        lines.append(f"| {row.n:,} | {row.scenario.label} | {row.builder.label} | {row.runs} | "
+                     + " | ".join(cells(row)) + " |")
+        last_of_group = index + 1 == len(rows) or (rows[index + 1].n, rows[index + 1].scenario) != (
+            row.n, row.scenario)
+        if not last_of_group:
+            continue
+        group = [r for r in rows if (r.n, r.scenario) == (row.n, row.scenario)]
+        baseline = next((r for r in group if r.builder.key == "vanilla"), None)
+        for other in group:
+            if baseline is None or other is baseline:
+                continue
+            pairs = [(other.usage.wall_s, baseline.usage.wall_s), (other.usage.cpu_s, baseline.usage.cpu_s),
+                     (other.usage.peak_rss_mb, baseline.usage.peak_rss_mb),
+                     (other.output.bytes, baseline.output.bytes), (other.output.files, baseline.output.files),
+                     (other.output.bytes, baseline.output.bytes)]
+            lines.append(f"| {row.n:,} | {row.scenario.label} | {other.builder.label} ÷ vanilla | | "
+                         + " | ".join(ratio(a, b) for a, b in pairs) + " |")
+    return lines
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line: sizes, runs, scenarios and builders to measure."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000], help="archive sizes")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure when a run is under a minute")
+    parser.add_argument("--scenarios", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS))
+    parser.add_argument("--builders", nargs="+", choices=list(BUILDERS), default=["vanilla", "ours"])
+    parser.add_argument("--fixes", nargs="*", metavar="FIX",
+                        help="only these archive_speed fixes (ARCHIVE_SPEED_FIXES) in builds using it")
+    parser.add_argument("--work", type=Path, default=WORK_ROOT, help="scratch folder (default bench-out/)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure, print the tables; exits 1 when a build failed (its log tail is printed)."""
+    args = parse_arguments(argv)
+    builders = [BUILDERS[key] for key in args.builders]
+    if args.fixes is not None:
+        chosen = "ARCHIVE_SPEED_FIXES=" + json.dumps(args.fixes)
+        builders = [replace(b, extra_settings=(*b.extra_settings, chosen)) if b.plugins_path else b
+                    for b in builders]
+    scenarios = [SCENARIOS[key] for key in args.scenarios]
+    if any(s.incremental for s in scenarios) and SCENARIOS["full"] not in scenarios:
+        scenarios.insert(0, SCENARIOS["full"])  # incremental builds start from a full one
+    if not (REPO_ROOT / "pelicanconf.py").exists():
+        print("no pelicanconf.py in this checkout yet: not measuring ours", file=sys.stderr)
+        builders = [b for b in builders if b.key != "ours"]
+    stories = corpus.read_stories()
+    source = "BBC corpus" if corpus.BBC_CORPUS.is_dir() else "generated text (no ../shared/corpus/bbc)"
+    rows: list[Row] = []
+    extra: list[tuple[int, str, str, str]] = []
+    failed = False
+    for n in args.n:
+        for builder in builders:
+            work = args.work / str(n) / builder.key
+            shutil.rmtree(work, ignore_errors=True)
+            corpus.write_corpus(work / "pristine", n, builder.flavor, stories)
+            for scenario in scenarios:
+                print(f"… {n:,} articles, {builder.label}, {scenario.label}", file=sys.stderr, flush=True)
+                try:
+                    rows.append(measure_scenario(builder, scenario, n, work, args.runs))
+                except BuildFailed as error:
+                    print(error, file=sys.stderr)
+                    failed = True
+                    break
+                if builder.key == "ours" and scenario.key == "full":
+                    built = figures.BuiltArchive(n, work / "run" / "content", work / "run" / "output", REPO_ROOT)
+                    extra.extend((n, *figure) for figure in figures.collect(built))
+    repeats = max(1, -(-max(args.n) // len(stories)))
+    print(f"\nCorpus: {source}, {len(stories):,} stories"
+          + (f", repeated up to {repeats}× with new headlines, slugs and dates" if repeats > 1 else "")
+          + f". Median of up to {args.runs} runs (one when a run takes over a minute).\n")
+    print("\n".join(format_rows(rows)))
+    if extra:
+        print("\n| articles | from | figure | value |\n|---|---|---|---|")
+        for n, source_module, label, value in extra:
+            print(f"| {n:,} | {source_module} | {label} | {value} |")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
