@@ -20,6 +20,7 @@ code (our scripts; Pagefind's script, worker and WebAssembly) is counted apart f
 from __future__ import annotations
 
 import gzip
+import re
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -150,6 +151,12 @@ def classify(engine: str, relative: str) -> str:
     return "page"
 
 
+def announced_count(status: str) -> int:
+    """The number of stories our page announces ("1,234 stories found for …"); 0 when none."""
+    match = re.match(r"([\d,]+) stor", status)
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
 def write_pagefind_page(site: Path) -> None:
     """Put the Pagefind driver page into the site (after indexing, so it is not indexed)."""
     page = site / PAGEFIND_PAGE / "index.html"
@@ -218,7 +225,7 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
                     answer = session.query(query)
                     fetched = session.take_bytes()
                     target = figures[query]
-                    target.results = int(answer.get("total", answer.get("shown", 0)))
+                    target.results = answer["total"] if "total" in answer else announced_count(answer["status"])
                     if position == 0:
                         target.cold_ms.append(answer["ms"])
                         target.first_index_kb.append(fetched["index"] / 1024)
