@@ -162,11 +162,13 @@ def size_table(n: int, root: Path, runs: int, binary: Path | None) -> Table:
                   "{:.0f}", f"<= {BUDGETS['cold ms']:.0f} at 50k")
         table.add(f"{kind} '{query}': query->rendered ms warm", median(o.warm_ms), t and median(t.warm_ms),
                   "{:.0f}", f"<= {BUDGETS['warm ms']:.0f} at 50k")
+        table.add(f"{kind} '{query}': same query again ms", median(o.repeat_ms), t and median(t.repeat_ms), "{:.0f}")
     for kind, query in QUERIES.items():
         table.add(f"{kind} '{query}': results found", float(figures["ours"].queries[query].results),
                   theirs and float(theirs.queries[query].results), "{:.0f}")
     runs_each = len(figures["ours"].queries[QUERIES["rare word"]].cold_ms)
-    table.rows.append((f"(cold: {runs_each} fresh contexts per query; warm: {runs_each * (len(QUERIES) - 1)} later queries)",
+    table.rows.append((f"(cold: {runs_each} fresh visits per query; warm: {runs_each * (len(QUERIES) - 1)} later "
+                       "queries of other kinds on the same page)",
                        "", "", "", ""))
     return table
 
