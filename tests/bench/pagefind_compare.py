@@ -51,6 +51,7 @@ class Table:
 
     title: str
     rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def add(self, label: str, ours: float | str, theirs: float | str | None, fmt: str = "{:.1f}",
             budget: str = "") -> None:
@@ -72,7 +73,7 @@ class Table:
         for row in [header, *self.rows]:
             out.append("  " + "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
                                         for i, cell in enumerate(row)).rstrip())
-        return out
+        return out + [f"  ({note})" for note in self.notes]
 
 
 def search_documents(n: int) -> list:
@@ -167,9 +168,8 @@ def size_table(n: int, root: Path, runs: int, binary: Path | None) -> Table:
         table.add(f"{kind} '{query}': results found", float(figures["ours"].queries[query].results),
                   theirs and float(theirs.queries[query].results), "{:.0f}")
     runs_each = len(figures["ours"].queries[QUERIES["rare word"]].cold_ms)
-    table.rows.append((f"(cold: {runs_each} fresh visits per query; warm: {runs_each * (len(QUERIES) - 1)} later "
-                       "queries of other kinds on the same page)",
-                       "", "", "", ""))
+    table.notes.append(f"cold: {runs_each} fresh visits per query; warm: {runs_each * (len(QUERIES) - 1)} later "
+                       "queries of other kinds on the same page; KB (index) includes what the page loads first")
     return table
 
 
