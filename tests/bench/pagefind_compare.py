@@ -109,13 +109,18 @@ def child_env() -> dict[str, str]:
     return env
 
 
-def build_archive(n: int, root: Path) -> tuple[Usage, Usage]:
-    """Write and build the N-story archive under `root`; returns (whole build, search index alone)."""
+def build_archive(n: int, root: Path, index_alone: bool = True) -> tuple[Usage, Usage | None]:
+    """Write and build the N-story archive under `root`; returns (whole build, search index alone).
+
+    The search index alone is measured in a child of its own unless `index_alone` is False (None).
+    """
     shutil.rmtree(root, ignore_errors=True)
     corpus.write_corpus(root / "content", n, "archive")
     ours = BUILDERS["ours"]
     build = run_measured(ours.argv(root / "content", root / "output", root / "cache"), cwd=REPO,
                          env=ours.env(), log=root / "build.log")
+    if not index_alone:
+        return build, None
     alone = run_measured([sys.executable, __file__, "--index-worker", str(n), str(root / "index-alone")],
                          cwd=REPO, env=child_env(), log=root / "index-alone.log")
     shutil.rmtree(root / "index-alone", ignore_errors=True)
@@ -126,18 +131,19 @@ def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def size_table(n: int, root: Path, runs: int, binary: Path | None) -> Table:
+def size_table(n: int, root: Path, runs: int, binary: Path | None, index_alone: bool = True) -> Table:
     """Build, index with Pagefind, measure in Chromium; the table of figures for N stories."""
     from browser_search_timing import measure_in_browser
 
-    build, alone = build_archive(n, root)
+    build, alone = build_archive(n, root, index_alone)
+    not_run = "not run"
     site = root / "output"
     pagefind = run_pagefind(binary, site, root / "pagefind.log") if binary else None
     table = Table(f"Search compared with Pagefind: {n:,} articles (medians; KB as gzip sends them)")
     table.add("whole build with search, wall s", build.wall_s, None)
-    table.add("index: wall s", alone.wall_s, pagefind and pagefind.wall_s)
-    table.add("index: CPU s", alone.cpu_s, pagefind and pagefind.cpu_s)
-    table.add("index: peak RSS MB", alone.peak_rss_mb, pagefind and pagefind.peak_rss_mb, "{:.0f}",
+    table.add("index: wall s", alone.wall_s if alone else not_run, pagefind and pagefind.wall_s)
+    table.add("index: CPU s", alone.cpu_s if alone else not_run, pagefind and pagefind.cpu_s)
+    table.add("index: peak RSS MB", alone.peak_rss_mb if alone else not_run, pagefind and pagefind.peak_rss_mb, "{:.0f}",
               "<= 1024 at 10k")
     ours_bytes = tree_size(site / "search").bytes
     table.add("index bytes / article", ours_bytes / n, bundle_index_bytes(site) / n if binary else None,
@@ -207,6 +213,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
                         help="archive sizes (default: 1000 10000; 50000 on request)")
     parser.add_argument("--runs", type=int, default=3, help="fresh browser visits per query (median)")
     parser.add_argument("--quality", type=int, default=300, help="known-item queries per variant (0: skip)")
+    parser.add_argument("--no-index-alone", action="store_true",
+                        help="skip timing our search index on its own (saves a long run at 50,000)")
     parser.add_argument("--work", type=Path, default=None, help="keep the built archives here")
     parser.add_argument("--index-worker", nargs=2, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -225,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-pagefind-"))
     try:
         for n in args.n:
-            print("\n".join(size_table(n, work / f"n{n}", args.runs, binary).lines()), flush=True)
+            print("\n".join(size_table(n, work / f"n{n}", args.runs, binary, not args.no_index_alone).lines()), flush=True)
             print(flush=True)
         if args.quality:
             print("\n".join(quality_table(args.quality, work / "quality", binary).lines()), flush=True)
