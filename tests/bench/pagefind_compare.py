@@ -207,6 +207,34 @@ def quality_table(count: int, root: Path, binary: Path | None) -> Table:
     return table
 
 
+def figures(archive) -> list[tuple[str, str]]:
+    """Pagefind next to ours for an archive tests/bench/bench_build.py has built.
+
+    The figures hook of tests/bench/figures.py (`archive` is its BuiltArchive): Pagefind indexes
+    `archive.output`, then both searches are measured in Chromium (3 visits per query kind).
+    Returns (label, "ours | Pagefind") rows, medians over the query kinds.
+    """
+    from browser_search_timing import measure_in_browser
+
+    binary = pagefind_binary()
+    if binary is None:
+        return [("Pagefind", "not installed (pip install 'pagefind[bin]'==1.5.2)")]
+    site = Path(archive.output)
+    usage = run_pagefind(binary, site, site.parent / "pagefind.log")
+    n = archive.articles
+    rows = [("Pagefind index wall / CPU s, peak RSS MB", f"{usage.wall_s:.1f} / {usage.cpu_s:.1f}, {usage.peak_rss_mb:.0f}"),
+            ("index bytes/article, ours | Pagefind",
+             f"{tree_size(site / 'search').bytes / n:.0f} | {bundle_index_bytes(site) / n:.0f}")]
+    measured = measure_in_browser(site, list(QUERIES.values()), 3, ("ours", "pagefind"), progress=lambda line: None)
+    for label, attribute, fmt in (("first query KB (index)", "first_index_kb", "{:.1f}"),
+                                  ("further query KB", "further_kb", "{:.1f}"),
+                                  ("query->rendered ms cold", "cold_ms", "{:.0f}"),
+                                  ("query->rendered ms warm", "warm_ms", "{:.0f}")):
+        ours, theirs = (fmt.format(measured[engine].median(attribute)) for engine in ("ours", "pagefind"))
+        rows.append((f"{label}, ours | Pagefind (median of 4 kinds)", f"{ours} | {theirs}"))
+    return rows
+
+
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1000, 10_000],
