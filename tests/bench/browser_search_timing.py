@@ -100,6 +100,7 @@ class QueryFigures:
     cold_ms: list[float] = field(default_factory=list)
     warm_ms: list[float] = field(default_factory=list)
     first_index_kb: list[float] = field(default_factory=list)  # page load + first query: index files
+    load_index_kb: list[float] = field(default_factory=list)  # of which loaded with the page, before it
     first_code_kb: list[float] = field(default_factory=list)  # page load + first query: code files
     further_kb: list[float] = field(default_factory=list)  # a later query on the same page
     repeat_ms: list[float] = field(default_factory=list)  # the same query again: all data in memory
@@ -223,6 +224,7 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
             session = Session(browser, base, engine, sizes)
             try:
                 session.open()
+                loaded = session.take_bytes()
                 for position, query in enumerate(order):
                     answer = session.query(query)
                     fetched = session.take_bytes()
@@ -230,8 +232,9 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
                     target.results = answer["total"] if "total" in answer else announced_count(answer["status"])
                     if position == 0:
                         target.cold_ms.append(answer["ms"])
-                        target.first_index_kb.append(fetched["index"] / 1024)
-                        target.first_code_kb.append(fetched["code"] / 1024)
+                        target.first_index_kb.append((loaded["index"] + fetched["index"]) / 1024)
+                        target.load_index_kb.append(loaded["index"] / 1024)
+                        target.first_code_kb.append((loaded["code"] + fetched["code"]) / 1024)
                     else:
                         target.warm_ms.append(answer["ms"])
                         target.further_kb.append((fetched["index"] + fetched["code"]) / 1024)

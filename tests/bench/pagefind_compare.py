@@ -156,6 +156,8 @@ def size_table(n: int, root: Path, runs: int, binary: Path | None, index_alone: 
         o, t = figures["ours"].queries[query], theirs.queries[query] if theirs else None
         table.add(f"{kind} '{query}': first query KB (index)", median(o.first_index_kb),
                   t and median(t.first_index_kb), budget=first_budget)
+    table.add("of which loaded with the page, before the query KB", figures["ours"].median("load_index_kb"),
+              theirs and theirs.median("load_index_kb"))
     code = (median(figures["ours"].queries[QUERIES["common word"]].first_code_kb),
             theirs and median(theirs.queries[QUERIES["common word"]].first_code_kb))
     table.add("search code KB, once per visit (scripts, wasm)", code[0], code[1])
