@@ -187,6 +187,8 @@ class Session:
         else:
             self.page.goto(self.base + PAGEFIND_PAGE)
             self.page.wait_for_function("window.benchReady === true")
+        # As after a query: let the page's last network events arrive before its bytes are read.
+        self.page.wait_for_timeout(50)
 
     def query(self, text: str) -> dict:
         """Submit `text`; returns {"ms", ...} as measured in the page."""
