@@ -170,3 +170,13 @@ bench: $(TEST_STAMP)
 	PYTHONPATH=plugins $(PY) tests/bench/bench_build.py --n $(N) $(BENCH_ARGS)
 
 .PHONY: bench
+
+# --- search compared with Pagefind ----------------------------------------------------
+# make bench-search-compare [N="1000 10000"] [COMPARE_ARGS="--runs 5 --quality 300"]: our search
+# next to Pagefind 1.5 on the same built archive (index cost, bytes, time in Chromium, quality).
+# N="50000" on request. See tests/bench/pagefind_compare.py.
+COMPARE_ARGS ?=
+bench-search-compare: $(TEST_STAMP)
+	PYTHONPATH=plugins:tests $(PY) -m bench.pagefind_compare --n $(N) $(COMPARE_ARGS)
+
+.PHONY: bench-search-compare

@@ -1,0 +1,267 @@
+"""Search in headless Chromium, ours and Pagefind's, on the same built archive.
+
+`measure_in_browser(site, queries, runs)` serves the built site on 127.0.0.1 (the test suite's
+`serve_directory`) and, for each engine, opens fresh browser contexts (an empty cache: a reader's
+first visit). In each context the search page is loaded, then one query is submitted (cold) and
+the other queries follow on the same page (warm), then the first query is submitted once more
+(repeat: everything it needs is already in memory). The query that goes first rotates, so every
+query is measured cold and warm; each rotation is repeated `runs` times and medians are kept.
+
+Time is measured inside the page, from the query being submitted to its results being in the
+document: ours when the results list drops `aria-busy` (ui.js removes it as it renders the
+answer and its announced count), Pagefind's when our small page has rendered the first ten
+results after `await pagefind.search(q)` and each result's `data()`.
+
+Bytes are the files the browser actually fetched (requests answered from its cache do not
+count), each counted as gzip would send it: the smaller of its gzip -6 size and its raw size
+(Pagefind's chunks are already compressed). A page's own HTML and CSS are left out; the search
+code (our scripts; Pagefind's script, worker and WebAssembly) is counted apart from the index.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from conftest import CHROMIUM_FLAGS, chromium_executable, serve_directory
+from pagefind_tool import BUNDLE, is_code
+
+#: Our search page and the folders whose files count as index and as code.
+OURS_PAGE = "search/"
+OURS_INDEX, OURS_CODE = "search/", "theme/js/search/"
+#: The page this module writes into the site to drive Pagefind through its JavaScript API.
+PAGEFIND_PAGE = "pagefind-bench/"
+RESULTS_SHOWN = 10
+
+# Pagefind's search as a page would use it: load the library when the page opens, then per
+# query search, load the shown results' data and put them in the document as text.
+PAGEFIND_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Pagefind search</title></head>
+<body>
+<p id="status" role="status" aria-live="polite"></p>
+<ol id="results"></ol>
+<script type="module">
+const pagefind = await import("../%(bundle)s/pagefind.js");
+await pagefind.options({ excerptLength: 30 });
+await pagefind.init();
+window.benchSearch = async (query, shown = %(shown)d) => {
+  const started = performance.now();
+  const search = await pagefind.search(query);
+  const data = await Promise.all(search.results.slice(0, shown).map((result) => result.data()));
+  const items = data.map((page) => {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = page.url;
+    link.textContent = page.meta.title ?? page.url;
+    const excerpt = document.createElement("p");
+    excerpt.textContent = page.excerpt;
+    item.append(link, excerpt);
+    return item;
+  });
+  document.getElementById("results").replaceChildren(...items);
+  document.getElementById("status").textContent = `${search.results.length} results`;
+  return { ms: performance.now() - started, total: search.results.length, urls: data.map((page) => page.url) };
+};
+window.benchReady = true;
+</script>
+</body></html>
+"""
+
+# Our search page: submit the form as a reader would and wait for ui.js to finish rendering.
+OURS_SUBMIT = """async (query) => {
+  const results = document.querySelector("#search-results");
+  const input = document.querySelector("#search-query");
+  return await new Promise((resolve) => {
+    let started = 0;
+    const done = () => {
+      observer.disconnect();
+      resolve({ ms: performance.now() - started, shown: results.children.length,
+                status: document.querySelector("#search-status").textContent });
+    };
+    const observer = new MutationObserver(() => { if (!results.hasAttribute("aria-busy")) done(); });
+    observer.observe(results, { attributes: true, attributeFilter: ["aria-busy"] });
+    input.value = query;
+    started = performance.now();
+    input.form.requestSubmit();
+    if (!results.hasAttribute("aria-busy")) done();
+  });
+}"""
+
+
+@dataclass
+class QueryFigures:
+    """One query's measurements over all runs of one engine."""
+
+    cold_ms: list[float] = field(default_factory=list)
+    warm_ms: list[float] = field(default_factory=list)
+    first_index_kb: list[float] = field(default_factory=list)  # page load + first query: index files
+    load_index_kb: list[float] = field(default_factory=list)  # of which loaded with the page, before it
+    first_code_kb: list[float] = field(default_factory=list)  # page load + first query: code files
+    further_kb: list[float] = field(default_factory=list)  # a later query on the same page
+    repeat_ms: list[float] = field(default_factory=list)  # the same query again: all data in memory
+    results: int = 0  # how many results the engine reported (sanity)
+
+
+@dataclass
+class EngineFigures:
+    """All queries of one engine, keyed by query text."""
+
+    engine: str
+    queries: dict[str, QueryFigures]
+
+    def median(self, attribute: str) -> float:
+        """Median over all queries and runs of one list attribute (e.g. "warm_ms")."""
+        values = [value for figures in self.queries.values() for value in getattr(figures, attribute)]
+        return statistics.median(values) if values else float("nan")
+
+    def worst_median(self, attribute: str) -> float:
+        """The largest per-query median of one attribute: the slowest query type."""
+        medians = [statistics.median(getattr(f, attribute)) for f in self.queries.values() if getattr(f, attribute)]
+        return max(medians) if medians else float("nan")
+
+
+class TransferSizes:
+    """Bytes each file of the site takes on the wire, computed once per file."""
+
+    def __init__(self, site: Path) -> None:
+        self.site = site
+        self.sizes: dict[str, int] = {}
+
+    def wire_bytes(self, relative: str) -> int:
+        """gzip -6 size of the file, or its raw size when compression does not help."""
+        if relative not in self.sizes:
+            path = self.site / relative
+            if relative == "" or relative.endswith("/"):
+                path = path / "index.html"
+            raw = path.read_bytes() if path.is_file() else b""
+            self.sizes[relative] = min(len(raw), len(gzip.compress(raw, compresslevel=6, mtime=0)))
+        return self.sizes[relative]
+
+
+def classify(engine: str, relative: str) -> str:
+    """"index", "code" or "page" for a fetched file of `engine`'s search."""
+    if engine == "ours":
+        if relative.startswith(OURS_INDEX):
+            return "page" if relative == OURS_PAGE else "index"
+        return "code" if relative.startswith(OURS_CODE) else "page"
+    if relative.startswith(BUNDLE + "/"):
+        return "code" if is_code(relative) else "index"
+    return "page"
+
+
+def announced_count(status: str) -> int:
+    """The number of stories our page announces ("1,234 stories found for …"); 0 when none."""
+    match = re.match(r"([\d,]+) stor", status)
+    return int(match.group(1).replace(",", "")) if match else 0
+
+
+def write_pagefind_page(site: Path) -> None:
+    """Put the Pagefind driver page into the site (after indexing, so it is not indexed)."""
+    page = site / PAGEFIND_PAGE / "index.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(PAGEFIND_HTML % {"bundle": BUNDLE, "shown": RESULTS_SHOWN}, encoding="utf-8")
+
+
+class Session:
+    """One fresh browser context on one engine's page, recording what it fetches per phase."""
+
+    def __init__(self, browser, base: str, engine: str, sizes: TransferSizes) -> None:
+        self.context = browser.new_context()
+        self.base, self.engine, self.sizes = base, engine, sizes
+        self.requests: list = []
+        # Requests of workers (Pagefind searches in one) are reported on the context too.
+        self.context.on("requestfinished", lambda request: self.requests.append(request))
+        self.page = self.context.new_page()
+
+    def open(self) -> None:
+        """Load the engine's search page and wait until its search is ready for a query."""
+        if self.engine == "ours":
+            self.page.goto(self.base + OURS_PAGE)
+            # ui.js attaches the form once the manifest is in; no request stays open after that.
+            self.page.wait_for_load_state("networkidle")
+        else:
+            self.page.goto(self.base + PAGEFIND_PAGE)
+            self.page.wait_for_function("window.benchReady === true")
+        # As after a query: let the page's last network events arrive before its bytes are read.
+        self.page.wait_for_timeout(50)
+
+    def query(self, text: str) -> dict:
+        """Submit `text`; returns {"ms", ...} as measured in the page."""
+        if self.engine == "ours":
+            answer = self.page.evaluate(OURS_SUBMIT, text)
+        else:
+            answer = self.page.evaluate("(q) => window.benchSearch(q)", text)
+        # Let the last network events of the query arrive before its bytes are read.
+        self.page.wait_for_timeout(50)
+        return answer
+
+    def take_bytes(self) -> dict[str, int]:
+        """Bytes fetched since the last call, by kind ("index", "code", "page")."""
+        totals = {"index": 0, "code": 0, "page": 0}
+        finished, self.requests[:] = list(self.requests), []
+        for request in finished:
+            response = request.response()
+            if response is None or response.status != 200 or request.sizes()["responseBodySize"] <= 0:
+                continue  # answered from the browser's cache: nothing crossed the wire
+            relative = unquote(urlsplit(request.url).path)[len(urlsplit(self.base).path):]
+            totals[classify(self.engine, relative)] += self.sizes.wire_bytes(relative)
+        return totals
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def measure_engine(browser, base: str, engine: str, queries: list[str], runs: int,
+                   sizes: TransferSizes, progress: Callable[[str], None]) -> EngineFigures:
+    """Cold and warm figures of one engine for every query (see the module docstring)."""
+    figures = {query: QueryFigures() for query in queries}
+    for rotation in range(len(queries)):
+        order = queries[rotation:] + queries[:rotation]
+        for _ in range(runs):
+            session = Session(browser, base, engine, sizes)
+            try:
+                session.open()
+                loaded = session.take_bytes()
+                for position, query in enumerate(order):
+                    answer = session.query(query)
+                    fetched = session.take_bytes()
+                    target = figures[query]
+                    target.results = answer["total"] if "total" in answer else announced_count(answer["status"])
+                    if position == 0:
+                        target.cold_ms.append(answer["ms"])
+                        target.first_index_kb.append((loaded["index"] + fetched["index"]) / 1024)
+                        target.load_index_kb.append(loaded["index"] / 1024)
+                        target.first_code_kb.append((loaded["code"] + fetched["code"]) / 1024)
+                    else:
+                        target.warm_ms.append(answer["ms"])
+                        target.further_kb.append((fetched["index"] + fetched["code"]) / 1024)
+                # The first query once more on the same page: what is left is computing and rendering.
+                figures[order[0]].repeat_ms.append(session.query(order[0])["ms"])
+            finally:
+                session.close()
+        progress(f"{engine}: first query {order[0]!r} measured {runs}x")
+    return EngineFigures(engine, figures)
+
+
+def measure_in_browser(site: Path, queries: list[str], runs: int, engines: tuple[str, ...],
+                       progress: Callable[[str], None] = print) -> dict[str, EngineFigures]:
+    """Figures of each engine in `engines` ("ours", "pagefind") on the built `site`."""
+    from playwright.sync_api import sync_playwright
+
+    if "pagefind" in engines:
+        write_pagefind_page(site)
+    sizes = TransferSizes(site)
+    result = {}
+    with serve_directory(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
+        try:
+            for engine in engines:
+                result[engine] = measure_engine(browser, base, engine, queries, runs, sizes, progress)
+        finally:
+            browser.close()
+    return result

@@ -1,0 +1,277 @@
+"""Search compared with Pagefind on the same built archive: index cost, bytes, time, quality.
+
+    PYTHONPATH=plugins:tests python -m bench.pagefind_compare [--n 1000 10000] [--runs 3] [--quality 300]
+    make bench-search-compare [N="1000 10000"]
+
+For each N, an archive of N BBC-derived stories (tests/bench/corpus.py) is built with our
+pelicanconf.py (search included); Pagefind 1.5 then indexes the same output's article pages.
+Printed side by side, with the ratio ours / Pagefind's:
+- index time, CPU and peak memory (ours: the Whoosh index and its export of the same stories,
+  in a child process of its own; the whole build is printed too), index bytes per article;
+- in headless Chromium, per query kind (a rare word, a common word, two words, a misspelled
+  name): bytes of the first query of a visit and of each further query, and the time from the
+  query submitted to its results rendered, cold and warm (browser_search_timing.py);
+- known-item quality on the 2,225 BBC stories, bench_search.py's queries (pagefind_quality.py).
+Budgets from the issue are printed beside the figures. Timings are medians; nothing is asserted.
+Pagefind is optional: without it, ours is printed alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO = BENCH_DIR.parents[1]
+for folder in (BENCH_DIR, REPO / "tests", REPO / "plugins"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+
+import corpus  # noqa: E402
+from bench_build import BUILDERS  # noqa: E402
+from measure import Usage, run_measured, tree_size  # noqa: E402
+from pagefind_tool import bundle_index_bytes, pagefind_binary, pagefind_version, run_pagefind  # noqa: E402
+
+#: One query of each kind a reader types: a rare word, a common word, two words, a misspelled name.
+QUERIES = {"rare word": "schwarzenegger", "common word": "government", "two words": "oil prices",
+           "misspelled name": "mourinio"}
+#: The issue's budgets for ours, by figure (the 50k ones are the binding ones for time).
+BUDGETS = {"first": {10_000: 60.0, 50_000: 100.0}, "further": 30.0, "cold ms": 100.0, "warm ms": 20.0}
+
+
+@dataclass
+class Table:
+    """Rows of figures: label, ours, Pagefind's, ratio and budget, printed as aligned columns."""
+
+    title: str
+    rows: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, label: str, ours: float | str, theirs: float | str | None, fmt: str = "{:.1f}",
+            budget: str = "") -> None:
+        """One row; the ratio is ours / Pagefind's when both are numbers."""
+        def show(value: float | str | None) -> str:
+            if value is None:
+                return "-"
+            return value if isinstance(value, str) else fmt.format(value)
+
+        ratio = ""
+        if isinstance(ours, (int, float)) and isinstance(theirs, (int, float)) and theirs:
+            ratio = f"{ours / theirs:.2f}x"
+        self.rows.append((label, show(ours), show(theirs), ratio, budget))
+
+    def lines(self) -> list[str]:
+        header = ("", "ours", "Pagefind 1.5", "ours/PF", "budget (ours)")
+        widths = [max(len(row[i]) for row in [header, *self.rows]) for i in range(5)]
+        out = [self.title]
+        for row in [header, *self.rows]:
+            out.append("  " + "  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i])
+                                        for i, cell in enumerate(row)).rstrip())
+        return out + [f"  ({note})" for note in self.notes]
+
+
+def search_documents(n: int) -> list:
+    """The N benchmark articles as our indexer receives them (same text as their built pages)."""
+    from archive_format import slugify
+    from archive_search.documents import SearchDocument
+
+    documents = []
+    for article in corpus.iter_articles(n):
+        url = f"{article.date:%Y/%m/%d}/{article.slug}/"
+        documents.append(SearchDocument(
+            key=url, url=url, headline=article.headline, date=article.date, desk=article.desk,
+            body=article.body, summary=article.summary, byline=article.byline,
+            tags=tuple(slugify(tag) for tag in article.tags), tag_names=article.tags))
+    return documents
+
+
+def index_worker(n: int, folder: Path) -> None:
+    """(In a child process) index and export the N articles, as the build's search plugin does."""
+    from archive_search.export import export_index
+    from archive_search.indexer import open_index, update_index
+
+    shutil.rmtree(folder, ignore_errors=True)
+    update_index(folder / "index", search_documents(n))
+    export_index(open_index(folder / "index"), folder / "search")
+
+
+def child_env() -> dict[str, str]:
+    """Environment of measured children: this checkout's plugins and tests come first."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "plugins"), str(REPO / "tests")])
+    env.setdefault("PYTHONHASHSEED", "0")
+    return env
+
+
+def build_archive(n: int, root: Path, index_alone: bool = True) -> tuple[Usage, Usage | None]:
+    """Write and build the N-story archive under `root`; returns (whole build, search index alone).
+
+    The search index alone is measured in a child of its own unless `index_alone` is False (None).
+    """
+    shutil.rmtree(root, ignore_errors=True)
+    corpus.write_corpus(root / "content", n, "archive")
+    ours = BUILDERS["ours"]
+    build = run_measured(ours.argv(root / "content", root / "output", root / "cache"), cwd=REPO,
+                         env=ours.env(), log=root / "build.log")
+    if not index_alone:
+        return build, None
+    alone = run_measured([sys.executable, __file__, "--index-worker", str(n), str(root / "index-alone")],
+                         cwd=REPO, env=child_env(), log=root / "index-alone.log")
+    shutil.rmtree(root / "index-alone", ignore_errors=True)
+    return build, alone
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def size_table(n: int, root: Path, runs: int, binary: Path | None, index_alone: bool = True) -> Table:
+    """Build, index with Pagefind, measure in Chromium; the table of figures for N stories."""
+    from browser_search_timing import measure_in_browser
+
+    build, alone = build_archive(n, root, index_alone)
+    not_run = "not run"
+    site = root / "output"
+    pagefind = run_pagefind(binary, site, root / "pagefind.log") if binary else None
+    table = Table(f"Search compared with Pagefind: {n:,} articles (medians; KB as gzip sends them)")
+    table.add("whole build with search, wall s", build.wall_s, None)
+    table.add("index: wall s", alone.wall_s if alone else not_run, pagefind and pagefind.wall_s)
+    table.add("index: CPU s", alone.cpu_s if alone else not_run, pagefind and pagefind.cpu_s)
+    table.add("index: peak RSS MB", alone.peak_rss_mb if alone else not_run, pagefind and pagefind.peak_rss_mb, "{:.0f}",
+              "<= 1024 at 10k")
+    ours_bytes = tree_size(site / "search").bytes
+    table.add("index bytes / article", ours_bytes / n, bundle_index_bytes(site) / n if binary else None,
+              "{:.0f}", "<= 3072")
+    engines = ("ours", "pagefind") if binary else ("ours",)
+    figures = measure_in_browser(site, list(QUERIES.values()), runs, engines, progress=lambda line: None)
+    theirs = figures.get("pagefind")
+    first_budget = next((f"<= {kb:.0f}" for size, kb in sorted(BUDGETS["first"].items()) if n <= size), "")
+    for kind, query in QUERIES.items():
+        o, t = figures["ours"].queries[query], theirs.queries[query] if theirs else None
+        table.add(f"{kind} '{query}': first query KB (index)", median(o.first_index_kb),
+                  t and median(t.first_index_kb), budget=first_budget)
+    table.add("of which loaded with the page, before the query KB", figures["ours"].median("load_index_kb"),
+              theirs and theirs.median("load_index_kb"))
+    code = (median(figures["ours"].queries[QUERIES["common word"]].first_code_kb),
+            theirs and median(theirs.queries[QUERIES["common word"]].first_code_kb))
+    table.add("search code KB, once per visit (scripts, wasm)", code[0], code[1])
+    for kind, query in QUERIES.items():
+        o, t = figures["ours"].queries[query], theirs.queries[query] if theirs else None
+        table.add(f"{kind} '{query}': further query KB", median(o.further_kb), t and median(t.further_kb),
+                  budget=f"<= {BUDGETS['further']:.0f}")
+    for kind, query in QUERIES.items():
+        o, t = figures["ours"].queries[query], theirs.queries[query] if theirs else None
+        table.add(f"{kind} '{query}': query->rendered ms cold", median(o.cold_ms), t and median(t.cold_ms),
+                  "{:.0f}", f"<= {BUDGETS['cold ms']:.0f} at 50k")
+        table.add(f"{kind} '{query}': query->rendered ms warm", median(o.warm_ms), t and median(t.warm_ms),
+                  "{:.0f}", f"<= {BUDGETS['warm ms']:.0f} at 50k")
+        table.add(f"{kind} '{query}': same query again ms", median(o.repeat_ms), t and median(t.repeat_ms), "{:.0f}")
+    for kind, query in QUERIES.items():
+        table.add(f"{kind} '{query}': results found", float(figures["ours"].queries[query].results),
+                  theirs and float(theirs.queries[query].results), "{:.0f}")
+    runs_each = len(figures["ours"].queries[QUERIES["rare word"]].cold_ms)
+    table.notes.append(f"cold: {runs_each} fresh visits per query; warm: {runs_each * (len(QUERIES) - 1)} later "
+                       "queries of other kinds on the same page; KB (index) includes what the page loads first")
+    return table
+
+
+def quality_table(count: int, root: Path, binary: Path | None) -> Table:
+    """Known-item success@1 / success@10 / MRR / empty share, both engines, same pages and queries."""
+    from pagefind_quality import known_item_variants, ours_scores, pagefind_scores, save_queries, write_documents
+    from search_corpus import bbc_documents
+
+    shutil.rmtree(root, ignore_errors=True)
+    documents = bbc_documents()
+    write_documents(documents, root / "content")
+    ours = BUILDERS["ours"]
+    run_measured(ours.argv(root / "content", root / "output", root / "cache"), cwd=REPO, env=ours.env(),
+                 log=root / "build.log")
+    site = root / "output"
+    variants = known_item_variants(root / "cache" / "search-index", documents, count)
+    save_queries(variants, root / "queries.json")
+    mine = ours_scores(site / "search", variants, root)
+    theirs = None
+    if binary:
+        run_pagefind(binary, site, root / "pagefind.log")
+        theirs = pagefind_scores(site, variants)
+    table = Table(f"Known-item quality, {len(documents):,} BBC stories: success@1 / success@10 / MRR / empty")
+    targets = {(2, "right"): ">= 0.99 s@1", (3, "right"): ">= 0.99 s@1",
+               (2, "one typo"): ">= 0.85 s@1", (3, "one typo"): ">= 0.95 s@1"}
+    for index, variant in enumerate(variants):
+        table.add(f"{variant.label} ({len(variant.queries)} queries)", mine[index].cell(),
+                  theirs[index].cell() if theirs else None, budget=targets[(variant.words, variant.spelled)])
+    return table
+
+
+def figures(archive) -> list[tuple[str, str]]:
+    """Pagefind next to ours for an archive tests/bench/bench_build.py has built.
+
+    The figures hook of tests/bench/figures.py (`archive` is its BuiltArchive): Pagefind indexes
+    `archive.output`, then both searches are measured in Chromium (3 visits per query kind).
+    Returns (label, "ours | Pagefind") rows, medians over the query kinds.
+    """
+    from browser_search_timing import measure_in_browser
+
+    binary = pagefind_binary()
+    if binary is None:
+        return [("Pagefind", "not installed (pip install 'pagefind[bin]'==1.5.2)")]
+    site = Path(archive.output)
+    usage = run_pagefind(binary, site, site.parent / "pagefind.log")
+    n = archive.articles
+    rows = [("Pagefind index wall / CPU s, peak RSS MB", f"{usage.wall_s:.1f} / {usage.cpu_s:.1f}, {usage.peak_rss_mb:.0f}"),
+            ("index bytes/article, ours | Pagefind",
+             f"{tree_size(site / 'search').bytes / n:.0f} | {bundle_index_bytes(site) / n:.0f}")]
+    measured = measure_in_browser(site, list(QUERIES.values()), 3, ("ours", "pagefind"), progress=lambda line: None)
+    for label, attribute, fmt in (("first query KB (index)", "first_index_kb", "{:.1f}"),
+                                  ("further query KB", "further_kb", "{:.1f}"),
+                                  ("query->rendered ms cold", "cold_ms", "{:.0f}"),
+                                  ("query->rendered ms warm", "warm_ms", "{:.0f}")):
+        ours, theirs = (fmt.format(measured[engine].median(attribute)) for engine in ("ours", "pagefind"))
+        rows.append((f"{label}, ours | Pagefind (median of 4 kinds)", f"{ours} | {theirs}"))
+    return rows
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10_000],
+                        help="archive sizes (default: 1000 10000; 50000 on request)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh browser visits per query (median)")
+    parser.add_argument("--quality", type=int, default=300, help="known-item queries per variant (0: skip)")
+    parser.add_argument("--no-index-alone", action="store_true",
+                        help="skip timing our search index on its own (saves a long run at 50,000)")
+    parser.add_argument("--work", type=Path, default=None, help="keep the built archives here")
+    parser.add_argument("--index-worker", nargs=2, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
+    if args.index_worker:
+        index_worker(int(args.index_worker[0]), Path(args.index_worker[1]))
+        return 0
+    binary = pagefind_binary()
+    if binary is None:
+        print("Pagefind not installed (pip install 'pagefind[bin]'==1.5.2): printing ours alone")
+    else:
+        print(f"Comparing with {pagefind_version(binary)} ({binary})")
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-pagefind-"))
+    try:
+        for n in args.n:
+            print("\n".join(size_table(n, work / f"n{n}", args.runs, binary, not args.no_index_alone).lines()), flush=True)
+            print(flush=True)
+        if args.quality:
+            print("\n".join(quality_table(args.quality, work / "quality", binary).lines()), flush=True)
+    finally:
+        if not args.work:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
