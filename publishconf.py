@@ -12,4 +12,7 @@ from pelicanconf import *  # noqa: E402,F403 - the public build is the local bui
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 RELATIVE_URLS = False
 FEED_DOMAIN = SITEURL
-DELETE_OUTPUT_DIRECTORY = True
+# output/ is kept between builds (the Pages workflow restores it with cache/): archive_speed
+# re-renders only changed pages, removes pages nothing writes any more, and empties the folder
+# itself whenever its cache cannot be trusted (other settings, code or packages).
+DELETE_OUTPUT_DIRECTORY = False
