@@ -389,3 +389,11 @@ def test_a_missing_index_is_said_plainly(browser: Any, site: str) -> None:
         expect(tab.locator(".search-result")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_plain_form_search_gets_the_scripts_address(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    """Enter pressed before the script is ready sends the plain form (every field); the page
+    then shows the same results under the address the script would have written."""
+    page.goto(search_url(site, q="ferries", sort="relevance"))
+    expect_results(page, site, whoosh.search("ferries"))
+    assert url_params(page) == {"q": "ferries"}

@@ -125,6 +125,10 @@ class SearchPage {
       window.clearTimeout(this.typingTimer);
       this.show(readState(window.location.href));
     });
+    // A search sent before this script was ready comes from the plain form with every field
+    // (sort=relevance, ...): keep the address the one the script itself would have written.
+    const canonical = stateUrl(window.location.href, this.state);
+    if (canonical.href !== window.location.href) window.history.replaceState(null, "", canonical);
     this.show(this.state);
   }
 
