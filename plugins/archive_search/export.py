@@ -11,7 +11,8 @@ Layout under the export folder (output/search/ in a site build):
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
-- `lexicon/<hash>.json`    words and frequencies by first letter and length, for corrections;
+- `lexicon/<hash>.json`    the spelling word list (words as written, with the number of articles
+                           using each) by first letter and length, for corrections;
 - `desks-<hash>.json`, `calendar-<hash>.json`   per-article desk codes (facets) and the first
                            article of each day (date filters).
 
@@ -43,6 +44,7 @@ from whoosh.util.numeric import length_to_byte
 
 from .encoding import encode_numbers
 from .schema import TEXT_FIELDS
+from .spelling import spelling_groups
 
 FORMAT_VERSION = 1
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
@@ -266,11 +268,9 @@ class _ShardBuilder:
         return encode_numbers(numbers)
 
 
-def _lexicon(words: dict[str, int], out: _Writer) -> str:
-    """Write words with their frequencies by (first letter, length); return the directory file."""
-    groups: dict[str, dict[str, int]] = defaultdict(dict)
-    for word, frequency in words.items():
-        groups[f"{word[0]}{len(word)}"][word] = frequency
+def _lexicon(reader: IndexReader, out: _Writer) -> str:
+    """Write the spelling word list in its groups; return the name of the directory file."""
+    groups = spelling_groups(reader)
     directory = {key: Path(out.put_named("lexicon", _dumps(group))).stem for key, group in groups.items()}
     return Path(out.put_named("lexicon", _dumps(directory))).stem
 
@@ -396,7 +396,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
             shard_table.append([terms[0], name])
-        lexicon = _lexicon(words, out)
+        lexicon = _lexicon(reader, out)
 
         groups = []
         for start in range(0, len(records), DOC_GROUP_SIZE):
