@@ -28,10 +28,16 @@ def spelling_groups(reader: IndexReader) -> dict[str, dict[str, int]]:
 
     Counts are Whoosh's document frequencies (deleted articles count until it optimizes).
     """
-    groups: dict[str, dict[str, int]] = defaultdict(dict)
     if SPELLING_FIELD not in reader.schema:
         return {}
-    for termbytes, info in reader.iter_field(SPELLING_FIELD):
-        word = termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
-        groups[group_name(word[0], len(word))][word] = info.doc_frequency()
+    # Segment by segment: a multi-segment reader merges every term's statistics across
+    # segments, several times slower than summing the segments' counts here.
+    counts: dict[str, int] = defaultdict(int)
+    for segment, _ in reader.leaf_readers():
+        for termbytes, info in segment.iter_field(SPELLING_FIELD):
+            word = termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
+            counts[word] += info.doc_frequency()
+    groups: dict[str, dict[str, int]] = defaultdict(dict)
+    for word in sorted(counts):
+        groups[group_name(word[0], len(word))][word] = counts[word]
     return dict(groups)
