@@ -216,7 +216,7 @@ class ArchiveSearcher:
         return [token.text for token in self.analyzer(text)]
 
     def frequency(self, term: str) -> int:
-        """Documents containing `term`, summed over the text fields (what the lexicon exports)."""
+        """Documents containing `term`, summed over the text fields (what the term shards export)."""
         return sum(self.reader.doc_frequency(name, term) for name in TEXT_FIELDS)
 
     def lexicon(self) -> dict[str, int]:
