@@ -18,7 +18,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from whoosh.analysis import RegexTokenizer, StemmingAnalyzer
+from whoosh.analysis import RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter import stem
 
 REPO = Path(__file__).resolve().parent.parent
@@ -70,6 +70,16 @@ def test_fixture_texts_analyze_like_whoosh() -> None:
     # The fixture must exercise what it claims to: stems, stops and unicode.
     all_terms = {term for terms in expected for term in terms}
     assert {"hopp", "gener", "київ", "3.141", "a.b.c", "snake_case_nam", "ferr*"} <= all_terms
+
+
+def test_spelling_words_are_whooshs_standard_analysis() -> None:
+    """The words a misspelling is corrected against: the same chain without the stemmer."""
+    texts = fixture_cases() + random_texts(seed=7, count=1000)
+    analyzer = StandardAnalyzer()
+    expected = [[token.text for token in analyzer(text)] for text in texts]
+    got = run_client("surfaceWords", texts)
+    assert got == expected, first_difference(texts, expected, got)
+    assert "hopping" in {word for words in expected for word in words}
 
 
 def test_fixture_texts_tokenize_like_whoosh() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from archive_search.documents import html_to_text
 from archive_search.encoding import decode_numbers, encode_numbers
 from archive_search.export import export_index
 from archive_search.indexer import open_index, update_index
+from archive_search.query import ArchiveSearcher
 from search_corpus import fixture_documents
 
 
@@ -98,3 +100,25 @@ def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Pat
     unchanged = {name for name in after if name.startswith("terms/") and before.get(name) == after[name]}
     assert unchanged, "shards of untouched terms keep their files"
     assert any(name.startswith("terms/") and name not in before for name in after)
+
+
+def test_misspelled_inflected_words_are_corrected_as_written(tmp_path: Path) -> None:
+    """A typo in an inflected word reaches the word as written, then its index term."""
+    update_index(tmp_path / "index", fixture_documents())
+    ix = open_index(tmp_path / "index")
+    with ix.searcher() as searcher:
+        archive = ArchiveSearcher(searcher)
+        # "lendign" is three edits from the term "lend" but one swap from "lending".
+        result = archive.search("lendign")
+        assert (result.corrected, result.mode) == ("lending", "all") and result.total
+        # One candidate per index term: "flooding" and "flooded" would search the same "flood".
+        found = archive.candidates("floodign", "floodign")
+        assert found[0] == "flooding" and "flooded" not in found
+        assert "council" not in archive.candidates("councils", "council")
+        # The spelling list is exported as words as written, in small groups.
+        export_index(ix, tmp_path / "search")
+    manifest = json.loads((tmp_path / "search" / "manifest.json").read_text(encoding="utf-8"))
+    lexicon = tmp_path / "search" / "lexicon"
+    directory = json.loads((lexicon / f"{manifest['lexicon']}.json").read_text(encoding="utf-8"))
+    group = json.loads((lexicon / f"{directory['l7']}.json").read_text(encoding="utf-8"))
+    assert group["lending"] >= 1 and all(word[0] == "l" and len(word) == 7 for word in group)

@@ -11,7 +11,8 @@ Layout under the export folder (output/search/ in a site build):
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
-- `lexicon/<hash>.json`    words and frequencies by first letter and length, for corrections;
+- `lexicon/<hash>.json`    the spelling word list (words as written, with the number of articles
+                           using each) by first letter and length, for corrections;
 - `desks-<hash>.json`, `calendar-<hash>.json`   per-article desk codes (facets) and the first
                            article of each day (date filters).
 
@@ -43,6 +44,7 @@ from whoosh.util.numeric import length_to_byte
 
 from .encoding import encode_numbers
 from .schema import TEXT_FIELDS
+from .spelling import spelling_groups
 
 FORMAT_VERSION = 1
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
@@ -144,14 +146,13 @@ def _term_text(termbytes: bytes | str) -> str:
     return termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
 
 
-def _dictionary(reader: IndexReader) -> tuple[dict[str, int], dict[str, int]]:
-    """Return every exported term key with its estimated size, and the text words' frequencies.
+def _dictionary(reader: IndexReader) -> dict[str, int]:
+    """Return every exported term key with its estimated size.
 
     Sizes come from Whoosh's document frequencies, so shard boundaries follow from the index
     alone and an unchanged stretch of the dictionary keeps its shards from build to build.
     """
     sizes: dict[str, int] = defaultdict(int)
-    words: dict[str, int] = defaultdict(int)
     for field in TEXT_FIELDS + FILTER_FIELDS:
         scored = field in TEXT_FIELDS
         for termbytes, info in reader.iter_field(field):
@@ -159,9 +160,7 @@ def _dictionary(reader: IndexReader) -> tuple[dict[str, int], dict[str, int]]:
             frequency = info.doc_frequency()
             key = term if scored else f"{field}:{term}"
             sizes[key] += len(key) + 4 + frequency * (4 if scored else 2)
-            if scored:
-                words[term] += frequency
-    return sizes, words
+    return sizes
 
 
 def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
@@ -266,11 +265,9 @@ class _ShardBuilder:
         return encode_numbers(numbers)
 
 
-def _lexicon(words: dict[str, int], out: _Writer) -> str:
-    """Write words with their frequencies by (first letter, length); return the directory file."""
-    groups: dict[str, dict[str, int]] = defaultdict(dict)
-    for word, frequency in words.items():
-        groups[f"{word[0]}{len(word)}"][word] = frequency
+def _lexicon(reader: IndexReader, out: _Writer) -> str:
+    """Write the spelling word list in its groups; return the name of the directory file."""
+    groups = spelling_groups(reader)
     directory = {key: Path(out.put_named("lexicon", _dumps(group))).stem for key, group in groups.items()}
     return Path(out.put_named("lexicon", _dumps(directory))).stem
 
@@ -281,7 +278,6 @@ class _Previous:
 
     rows: list[list[str]]
     sizes: dict[str, int]
-    words: dict[str, int]
     target: Path
 
     def __post_init__(self) -> None:
@@ -310,16 +306,16 @@ def _previous_export(state_path: Path, target: Path, keys: list[str]) -> _Previo
     if (state.get("target") != str(target.resolve()) or state.get("manifest") != _digest(manifest_text)
             or keys[:len(state.get("keys", []))] != state.get("keys")):
         return None
-    rows, sizes, words = state.get("shards"), state.get("sizes"), state.get("words")
-    if rows is None or sizes is None or words is None or not all(
+    rows, sizes = state.get("shards"), state.get("sizes")
+    if rows is None or sizes is None or not all(
             (target / folder / f"{row[1]}.json").exists() for row in rows for folder in ("terms", "positions")):
         return None
-    return _Previous(rows, sizes, words, target)
+    return _Previous(rows, sizes, target)
 
 
-def _update_dictionary(reader: IndexReader, previous: _Previous, affected: set[str]) -> tuple[dict[str, int], dict[str, int]]:
-    """The previous export's term sizes and word frequencies, recomputed for `affected` keys."""
-    sizes, words = dict(previous.sizes), dict(previous.words)
+def _update_dictionary(reader: IndexReader, previous: _Previous, affected: set[str]) -> dict[str, int]:
+    """The previous export's term sizes, recomputed for `affected` keys."""
+    sizes = dict(previous.sizes)
     for key in affected:
         field_name, _, value = key.partition(":")
         if value and field_name in FILTER_FIELDS:
@@ -328,13 +324,11 @@ def _update_dictionary(reader: IndexReader, previous: _Previous, affected: set[s
             if not frequency:
                 del sizes[key]
             continue
-        frequency = sum(reader.doc_frequency(field, key) for field in TEXT_FIELDS)
         sizes[key] = sum(len(key) + 4 + reader.doc_frequency(field, key) * 4 for field in TEXT_FIELDS
                          if (field, key) in reader)
-        words[key] = frequency
-        if not frequency:
-            del sizes[key], words[key]
-    return sizes, words
+        if not sizes[key]:
+            del sizes[key]
+    return sizes
 
 
 def _table_files(shard_table: list[list[str]], out: _Writer) -> list[list[str]]:
@@ -363,9 +357,9 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         out = _Writer(target)
         previous = _previous_export(state_path, target, keys) if affected is not None else None
         if previous is None:
-            sizes, words = _dictionary(reader)
+            sizes = _dictionary(reader)
         else:
-            sizes, words = _update_dictionary(reader, previous, affected)
+            sizes = _update_dictionary(reader, previous, affected)
         builder = _ShardBuilder(reader, ours, whoosh_order)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
@@ -396,7 +390,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
             shard_table.append([terms[0], name])
-        lexicon = _lexicon(words, out)
+        lexicon = _lexicon(reader, out)
 
         groups = []
         for start in range(0, len(records), DOC_GROUP_SIZE):
@@ -454,7 +448,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     written = out.bytes + len(manifest_text.encode("utf-8"))
     _remove_stale(target, out.written | {manifest_path})
     state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
-             "shards": shard_table, "sizes": sizes, "words": words}
+             "shards": shard_table, "sizes": sizes}
     temporary_state = state_path.with_name(state_path.name + ".tmp")
     temporary_state.write_text(json.dumps(state), encoding="utf-8")
     os.replace(temporary_state, state_path)

@@ -100,6 +100,8 @@ def _index_fields(document: SearchDocument) -> dict[str, object]:
         "desk": document.desk,
         "tag": ",".join(document.tags),
         "date": document.date.replace(tzinfo=None),
+        # The words as written, for spelling corrections (the stemmed fields keep only stems).
+        "spelling": "\n".join([document.headline, document.summary, document.body, *document.byline]),
         "record": json.dumps(document.record(), ensure_ascii=False, sort_keys=True),
     }
     source = {name: fields[name] for name in SOURCE_FIELDS}

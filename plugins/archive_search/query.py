@@ -19,7 +19,8 @@ from whoosh.qparser import (
 from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.searching import Results, Searcher
 
-from .schema import TEXT_FIELDS
+from .schema import SPELLING_FIELD, TEXT_FIELDS
+from .spelling import group_name, spelling_groups
 
 #: Limits shared with engine.js (MAX_QUERY_CHARS, MAX_QUERY_WORDS).
 MAX_QUERY_CHARS = 200
@@ -67,6 +68,10 @@ def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     than a trailing `*`, parentheses and `*:*` are plain text, so a reader's `?` or `(`
     never changes the meaning of a question.
     """
+    if SPELLING_FIELD in schema:
+        # The spelling word list is not searchable: `spelling:` is plain text, as in engine.js.
+        schema = schema.copy()
+        schema.remove(SPELLING_FIELD)
     parser = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup if any_words else AndGroup)
     for plugin in (BoostPlugin, EveryPlugin, SingleQuotePlugin, GroupPlugin, WildcardPlugin):
         parser.remove_plugin_class(plugin)
@@ -201,7 +206,9 @@ class ArchiveSearcher:
         self.all_parser = build_parser(searcher.schema)
         self.any_parser = build_parser(searcher.schema, any_words=True)
         self.analyzer = searcher.schema[TEXT_FIELDS[0]].analyzer
-        self._lexicon: dict[str, dict[str, int]] | None = None
+        self.surface_analyzer = searcher.schema[SPELLING_FIELD].analyzer
+        self._lexicon: dict[str, int] | None = None
+        self._spelling: dict[str, dict[str, int]] | None = None
         self.notes: dict[str, None] = {}
 
     def analyze(self, text: str) -> list[str]:
@@ -209,40 +216,57 @@ class ArchiveSearcher:
         return [token.text for token in self.analyzer(text)]
 
     def frequency(self, term: str) -> int:
-        """Documents containing `term`, summed over the text fields (what the lexicon exports)."""
+        """Documents containing `term`, summed over the text fields (what the term shards export)."""
         return sum(self.reader.doc_frequency(name, term) for name in TEXT_FIELDS)
 
-    def lexicon(self) -> dict[str, dict[str, int]]:
-        """Index words with their frequencies, grouped by first letter and length."""
+    def lexicon(self) -> dict[str, int]:
+        """Index terms (stems) with their frequencies summed over the text fields."""
         if self._lexicon is None:
             words: dict[str, int] = defaultdict(int)
             for name in TEXT_FIELDS:
                 for termbytes in self.reader.lexicon(name):
                     term = termbytes.decode("utf-8")
                     words[term] += self.reader.doc_frequency(name, term)
-            groups: dict[str, dict[str, int]] = defaultdict(dict)
-            for word, frequency in words.items():
-                groups[f"{word[0]}{len(word)}"][word] = frequency
-            self._lexicon = groups
+            self._lexicon = dict(words)
         return self._lexicon
 
-    def candidates(self, term: str) -> list[str]:
-        """Index words within two edits of a suspect `term` (same first letter): closest, then
-        most frequent, then alphabetical; at most MAX_CORRECTION_TRIES."""
+    def surface(self, text: str) -> list[str]:
+        """Return the words of `text` as the spelling list has them (lowercased, not stemmed)."""
+        return [token.text for token in self.surface_analyzer(text)]
+
+    def spelling(self) -> dict[str, dict[str, int]]:
+        """The spelling word list (words as written, articles using each), grouped as exported."""
+        if self._spelling is None:
+            self._spelling = spelling_groups(self.reader)
+        return self._spelling
+
+    def candidates(self, word: str, term: str) -> list[str]:
+        """Words as written within two edits of a suspect `word` (same first letter) whose index
+        term is not `term`: closest, then most frequent, then alphabetical; one per index term
+        (the best-ranked), at most MAX_CORRECTION_TRIES."""
         ranked = []
-        for length in range(len(term) - MAX_EDIT_DISTANCE, len(term) + MAX_EDIT_DISTANCE + 1):
-            for word, frequency in self.lexicon().get(f"{term[0]}{length}", {}).items():
-                distance = edit_distance(term, word, MAX_EDIT_DISTANCE)
-                if word != term and distance <= MAX_EDIT_DISTANCE:
-                    ranked.append((distance, -frequency, word))
-        # A stem typed back as a word must analyze to itself ("pois" stems to "poi").
-        kept = [word for _, _, word in sorted(ranked) if self.analyze(word) == [word]]
-        return kept[:MAX_CORRECTION_TRIES]
+        for length in range(len(word) - MAX_EDIT_DISTANCE, len(word) + MAX_EDIT_DISTANCE + 1):
+            for known, frequency in self.spelling().get(group_name(word[0], length), {}).items():
+                distance = edit_distance(word, known, MAX_EDIT_DISTANCE)
+                if known != word and distance <= MAX_EDIT_DISTANCE:
+                    ranked.append((distance, -frequency, known))
+        kept: list[str] = []
+        stems = {term}
+        for _, _, known in sorted(ranked):
+            if len(kept) == MAX_CORRECTION_TRIES:
+                break
+            # Another inflection of the typed word would search the same term: no correction.
+            terms = self.analyze(known)
+            if len(terms) == 1 and terms[0] not in stems:
+                stems.add(terms[0])
+                kept.append(known)
+        return kept
 
     def corrected(self, query: str) -> str | None:
         """`query` with misspelled plain words replaced, or None if nothing was replaced.
 
-        A word is suspect when the index has it in fewer than RARE_FREQUENCY articles. Each
+        A word is suspect when the index has its term in fewer than RARE_FREQUENCY articles.
+        It is corrected as written ("shoppign" to "shopping", whose term is "shop"): each
         suspect takes the first of its options (itself if known, then its candidates) with
         which all the words find something (the others at their current choice); failing
         that, its first option.
@@ -250,12 +274,15 @@ class ArchiveSearcher:
         spots, options = [], []
         for start, end, text in plain_words(query):
             terms = self.analyze(text)
-            if len(terms) != 1 or len(terms[0]) < MIN_CORRECTED_LENGTH:
+            if len(terms) != 1:
+                continue
+            word = self.surface(text)[0]
+            if len(word) < MIN_CORRECTED_LENGTH:
                 continue
             frequency = self.frequency(terms[0])
             if frequency >= RARE_FREQUENCY:
                 continue
-            found = self.candidates(terms[0])
+            found = self.candidates(word, terms[0])
             if found:
                 spots.append((start, end))
                 options.append(([text] if frequency else []) + found)

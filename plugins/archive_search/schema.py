@@ -6,7 +6,7 @@ and the browser client mirrors it field for field.
 
 from __future__ import annotations
 
-from whoosh.analysis import IDAnalyzer, StemmingAnalyzer
+from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 #: Scored text fields, in the order the query parser searches them by default.
@@ -17,6 +17,11 @@ TEXT_FIELDS: tuple[str, ...] = ("headline", "summary", "body", "byline")
 #: and 12 tried: 5 and up are level); the benchmark prints the known-item figures.
 HEADLINE_BOOST = 5.0
 
+#: Unscored field of every text field's words as written (lowercased, stop words removed, not
+#: stemmed): the spelling word list that misspelled words are corrected against, weighted by
+#: how many articles use each word. Readers cannot name it in a query.
+SPELLING_FIELD = "spelling"
+
 #: Fields a reader may name in a query (`desk:sport`), mapped to the index field.
 FILTER_FIELDS: dict[str, str] = {"desk": "desk", "tag": "tag", "byline": "byline", "date": "date"}
 
@@ -26,7 +31,8 @@ def build_schema() -> Schema:
 
     `key` is the article's site URL (unique), `fingerprint` the hash of what was indexed, so an
     unchanged article is never re-indexed; `record` is the JSON shown on a results page;
-    `source` the compressed indexed text, to tell which terms an edit touches.
+    `source` the compressed indexed text, to tell which terms an edit touches; `spelling` the
+    unstemmed words (StemmingAnalyzer's chain without the stemmer).
     """
     # An unbounded stem cache: Whoosh's bounded one costs more than the archive's vocabulary.
     analyzer = StemmingAnalyzer(cachesize=-1)
@@ -37,6 +43,7 @@ def build_schema() -> Schema:
         summary=TEXT(analyzer=analyzer),
         body=TEXT(analyzer=analyzer),
         byline=TEXT(analyzer=analyzer),
+        spelling=TEXT(analyzer=StandardAnalyzer(), phrase=False),
         desk=ID(analyzer=IDAnalyzer(lowercase=True)),
         tag=KEYWORD(commas=True, lowercase=True),
         date=DATETIME(sortable=True, stored=True),

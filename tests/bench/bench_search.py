@@ -135,7 +135,7 @@ def quality(export_dir: Path, index_dir: Path, documents: list[Any], count: int,
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
         archive = ArchiveSearcher(searcher)
-        frequency = {word: freq for group in archive.lexicon().values() for word, freq in group.items()}
+        frequency = archive.lexicon()
         analyze = archive.analyze
     rng = random.Random(2026)
     sample = rng.sample(documents, min(count, len(documents)))

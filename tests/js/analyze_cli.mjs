@@ -1,10 +1,10 @@
 // Runs the search client's analysis on texts for the Whoosh comparison test.
-// Usage: node tests/js/analyze_cli.mjs analyze|tokenize|stem < texts.json
+// Usage: node tests/js/analyze_cli.mjs analyze|surfaceWords|tokenize|stem < texts.json
 // stdin: a JSON array of strings; stdout: a JSON array with one result per
-// input (a list of tokens for analyze/tokenize, one stem for stem).
-import { analyze, tokenize, stem } from "../../theme/static/js/search/analysis.js";
+// input (a list of tokens for analyze/surfaceWords/tokenize, one stem for stem).
+import { analyze, surfaceWords, tokenize, stem } from "../../theme/static/js/search/analysis.js";
 
-const OPERATIONS = { analyze, tokenize, stem };
+const OPERATIONS = { analyze, surfaceWords, tokenize, stem };
 
 const name = process.argv[2] ?? "analyze";
 const operation = OPERATIONS[name];

@@ -60,13 +60,23 @@ export function tokenSpans(text) {
  * @returns {string[]} index terms in text order (stop words and 1-character tokens removed)
  */
 export function analyze(text) {
-  const terms = [];
+  return surfaceWords(text).map(stem);
+}
+
+/**
+ * The words of text as the index's spelling list has them: Whoosh's `StandardAnalyzer()`
+ * (the same chain without the stemmer).
+ * @param {string} text
+ * @returns {string[]} lowercased words in text order (stop words and 1-character tokens removed)
+ */
+export function surfaceWords(text) {
+  const words = [];
   for (const token of tokenize(text)) {
     const lower = token.toLowerCase();
     if (codePointLength(lower) < MIN_TOKEN_LENGTH || STOP_WORDS.has(lower)) continue;
-    terms.push(stem(lower));
+    words.push(lower);
   }
-  return terms;
+  return words;
 }
 
 // ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@
 // `headline:` / `summary:` / `body:` words, `date:2023`, `date:2023-03`, `date:2023-03-16`,
 // `date:[2022-01 to 2023-06]` (either end may be left out). Everything else is plain text.
 
-import { analyze, stem } from "./analysis.js";
+import { analyze, stem, surfaceWords } from "./analysis.js";
 
 /** Whoosh's one-byte field lengths (whoosh.util.numeric._length_byte_cache). */
 const LENGTHS = [
@@ -469,7 +469,10 @@ export function plainWords(query) {
  * Edit distance counting a swap of neighbours as one edit (optimal string alignment), or
  * limit + 1 when the lengths alone put it past `limit` (same as query.py's edit_distance).
  */
-export function editDistance(a, b, limit) {
+export function editDistance(first, second, limit) {
+  // Code points, as Python counts them: a letter outside the BMP is one edit, not two.
+  const a = Array.from(first);
+  const b = Array.from(second);
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let before = [];
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
@@ -848,47 +851,59 @@ class ArchiveSearch {
     return total;
   }
 
-  /** Index words within two edits of a suspect `term`: closest, most frequent, alphabetical. */
-  async candidates(term) {
+  /**
+   * Words as written within two edits of a suspect `word` (same first letter) whose index term
+   * is not `term`: closest, most frequent, alphabetical; one per index term (as query.py).
+   */
+  async candidates(word, term) {
     const directory = await this.json(`lexicon/${this.manifest.lexicon}.json`);
+    const first = String.fromCodePoint(word.codePointAt(0));
+    const length = Array.from(word).length;
     const names = [];
-    for (let length = term.length - MAX_EDIT_DISTANCE; length <= term.length + MAX_EDIT_DISTANCE; length += 1) {
-      const name = directory[`${term[0]}${length}`];
+    for (let size = length - MAX_EDIT_DISTANCE; size <= length + MAX_EDIT_DISTANCE; size += 1) {
+      const name = directory[`${first}${size}`];
       if (name) names.push(name);
     }
     const groups = await Promise.all(names.map((name) => this.json(`lexicon/${name}.json`)));
     const ranked = [];
     for (const group of groups) {
-      for (const [word, frequency] of Object.entries(group)) {
-        const distance = editDistance(term, word, MAX_EDIT_DISTANCE);
-        if (word !== term && distance <= MAX_EDIT_DISTANCE) ranked.push([distance, -frequency, word]);
+      for (const [known, frequency] of Object.entries(group)) {
+        const distance = editDistance(word, known, MAX_EDIT_DISTANCE);
+        if (known !== word && distance <= MAX_EDIT_DISTANCE) ranked.push([distance, -frequency, known]);
       }
     }
     ranked.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-    // A stem typed back as a word must analyze to itself ("pois" stems to "poi").
+    // Another inflection of the typed word would search the same term: no correction.
     const kept = [];
-    for (const [, , word] of ranked) {
+    const stems = new Set([term]);
+    for (const [, , known] of ranked) {
       if (kept.length === MAX_CORRECTION_TRIES) break;
-      const terms = analyze(word);
-      if (terms.length === 1 && terms[0] === word) kept.push(word);
+      const terms = analyze(known);
+      if (terms.length === 1 && !stems.has(terms[0])) {
+        stems.add(terms[0]);
+        kept.push(known);
+      }
     }
     return kept;
   }
 
   /**
-   * The query with misspelled plain words replaced (null if none was): a word in fewer than
-   * RARE_FREQUENCY articles takes the first of its options (itself if known, then its
-   * candidates) with which all the words find something, else its first option (as query.py).
+   * The query with misspelled plain words replaced (null if none was): a word whose term is in
+   * fewer than RARE_FREQUENCY articles is corrected as written ("shoppign" to "shopping") and
+   * takes the first of its options (itself if known, then its candidates) with which all the
+   * words find something, else its first option (as query.py).
    */
   async corrected(query, notes) {
     const spots = [];
     const options = [];
     for (const word of plainWords(query)) {
       const terms = analyze(word.text);
-      if (terms.length !== 1 || terms[0].length < MIN_CORRECTED_LENGTH) continue;
+      if (terms.length !== 1) continue;
+      const [written] = surfaceWords(word.text);
+      if (Array.from(written).length < MIN_CORRECTED_LENGTH) continue;
       const frequency = await this.frequency(terms[0]);
       if (frequency >= RARE_FREQUENCY) continue;
-      const found = await this.candidates(terms[0]);
+      const found = await this.candidates(written, terms[0]);
       if (found.length) {
         spots.push([word.start, word.end]);
         options.push([...(frequency ? [word.text] : []), ...found]);
