@@ -26,7 +26,7 @@ FIXTURE_QUERIES = [
     '"elm street', "the", "-council", "", "larkmere*", "l*", "rovers cup", "library century lending",
     "council library desk:news", "what council decide desk:news -bus", "-on* tax", "one*",
     "rovers zelinski date:[2022-01 to 2023-06]", "bakrey crumb", "zelinksi rovers tag:film",
-    "lendign library", "shopkeeprs", "floodign", "councillor's", "councilors rovers", "spelling:council",
+    "lendign library", "shopkeeprs", "floodign", "councillor's", "councilors rovers", "spelling:council", "record:council", "key:council", "source:ferry", "fingerprint:x",
 ]
 
 

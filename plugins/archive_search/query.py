@@ -19,7 +19,7 @@ from whoosh.qparser import (
 from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
 from whoosh.searching import Results, Searcher
 
-from .schema import SPELLING_FIELD, TEXT_FIELDS
+from .schema import FILTER_FIELDS, SPELLING_FIELD, TEXT_FIELDS
 from .spelling import group_name, spelling_groups
 
 #: Limits shared with engine.js (MAX_QUERY_CHARS, MAX_QUERY_WORDS).
@@ -68,10 +68,13 @@ def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     than a trailing `*`, parentheses and `*:*` are plain text, so a reader's `?` or `(`
     never changes the meaning of a question.
     """
-    if SPELLING_FIELD in schema:
-        # The spelling word list is not searchable: `spelling:` is plain text, as in engine.js.
-        schema = schema.copy()
-        schema.remove(SPELLING_FIELD)
+    # Only the text and filter fields can be named in a query; `spelling:`, `record:`, `key:`
+    # and the other internal fields are plain text, as in engine.js (a stored-only field named
+    # in a query would otherwise stop Whoosh's parser with an error).
+    searchable = set(TEXT_FIELDS) | set(FILTER_FIELDS.values())
+    schema = schema.copy()
+    for name in [name for name in schema.names() if name not in searchable]:
+        schema.remove(name)
     parser = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup if any_words else AndGroup)
     for plugin in (BoostPlugin, EveryPlugin, SingleQuotePlugin, GroupPlugin, WildcardPlugin):
         parser.remove_plugin_class(plugin)
