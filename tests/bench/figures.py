@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # (module in tests/bench/, function name): whose figures the table prints, in this order.
-FIGURE_SOURCES: tuple[tuple[str, str], ...] = (("bench_search", "figures"), ("pagefind_compare", "figures"))
+FIGURE_SOURCES: tuple[tuple[str, str], ...] = (
+    ("bench_pages", "figures"), ("bench_search", "figures"), ("pagefind_compare", "figures"),
+)
 
 
 @dataclass(frozen=True)
