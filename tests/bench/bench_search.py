@@ -128,6 +128,19 @@ def _rare_words(headline: str, frequency: dict[str, int], analyze: Any, count: i
     return [word for _, word in words[:count]] if len(words) >= count else []
 
 
+def known_item_query(headline: str, frequency: dict[str, int], analyze: Any, words: int, spelled: str,
+                     rng: random.Random) -> str | None:
+    """The known-item query for a story: its `words` rarest headline words, the longest of them
+    misspelt once when `spelled` is "one typo"; None when the headline has too few words."""
+    chosen = _rare_words(headline, frequency, analyze, words)
+    if not chosen:
+        return None
+    if spelled == "one typo":
+        longest = max(chosen, key=len)
+        chosen = [typo(w, rng) if w is longest else w for w in chosen]
+    return " ".join(chosen)
+
+
 def quality(export_dir: Path, index_dir: Path, documents: list[Any], count: int, work: Path) -> list[tuple[str, str]]:
     """Known-item success@1, success@10 and MRR; long questions that find nothing."""
     from archive_search.query import ArchiveSearcher
@@ -148,13 +161,10 @@ def quality(export_dir: Path, index_dir: Path, documents: list[Any], count: int,
         for spelled in ("right", "one typo"):
             cases, targets = [], []
             for doc in sample:
-                chosen = _rare_words(doc.headline, frequency, analyze, words)
-                if not chosen:
+                query = known_item_query(doc.headline, frequency, analyze, words, spelled, rng)
+                if query is None:
                     continue
-                if spelled == "one typo":
-                    longest = max(chosen, key=len)
-                    chosen = [typo(w, rng) if w is longest else w for w in chosen]
-                cases.append(Case(" ".join(chosen), "known item"))
+                cases.append(Case(query, "known item"))
                 targets.append(copies[doc.body])
             answers = engine_answers(export_dir, cases, work)
             ranks = []

@@ -75,11 +75,11 @@ def known_item_variants(index_dir: Path, documents: list, count: int) -> list[Va
     """bench_search.quality's known-item queries, from the vocabulary of the index at `index_dir`."""
     from archive_search.indexer import open_index
     from archive_search.query import ArchiveSearcher
-    from bench_search import _rare_words, _typo
+    from bench_search import known_item_query
 
     with open_index(index_dir).searcher() as searcher:
         archive = ArchiveSearcher(searcher)
-        frequency = {word: freq for group in archive.lexicon().values() for word, freq in group.items()}
+        frequency = archive.lexicon()
         analyze = archive.analyze
     rng = random.Random(SEED)
     sample = rng.sample(documents, min(count, len(documents)))
@@ -87,13 +87,9 @@ def known_item_variants(index_dir: Path, documents: list, count: int) -> list[Va
     for words, spelled in VARIANTS:
         queries = []
         for doc in sample:
-            chosen = _rare_words(doc.headline, frequency, analyze, words)
-            if not chosen:
-                continue
-            if spelled == "one typo":
-                longest = max(chosen, key=len)
-                chosen = [_typo(word, rng) if word is longest else word for word in chosen]
-            queries.append((" ".join(chosen), doc.url))
+            query = known_item_query(doc.headline, frequency, analyze, words, spelled, rng)
+            if query is not None:
+                queries.append((query, doc.url))
         variants.append(Variant(words, spelled, tuple(queries)))
     return variants
 
