@@ -16,6 +16,7 @@ from archive_format.document import (
     parse_article,
     render_article,
 )
+from archive_format.files import write_atomic
 from archive_format.slugs import article_relpath, slugify
 from archive_format.validation import SCHEMA_PATH, FieldProblem, validate_front_matter
 
@@ -34,4 +35,5 @@ __all__ = [
     "render_article",
     "slugify",
     "validate_front_matter",
+    "write_atomic",
 ]

@@ -9,30 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from archive_format import write_atomic
 
 __all__ = ["ArticleWriter", "WriteOutcome", "atomic_write"]
 
 MANIFEST_NAME = ".archive-import.json"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so a reader sees the old file or the whole new one, never half.
-
-    An interrupted import leaves at most a hidden temporary file; the rename is atomic.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            temp.write(data)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+# The import's files are written with the project's one atomic writer.
+atomic_write = write_atomic
 
 
 @dataclass(frozen=True)

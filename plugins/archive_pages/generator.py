@@ -10,6 +10,8 @@ from typing import Any
 
 from pelican.generators import Generator, PelicanTemplateNotFound
 
+from archive_format import write_atomic
+
 from .jsonld import news_article, script_safe_json
 from .listings import DateArchive, Listing, desk_name, subject_listings
 from .neighbours import attach_neighbours
@@ -160,7 +162,4 @@ class ArchivePagesGenerator(Generator):
 
 def _write_text(path: str, text: str) -> None:
     """Write a small file atomically."""
-    temporary = path + ".tmp"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(temporary, path)
+    write_atomic(path, text)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, Sequence
 
+from archive_format import write_atomic
+
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 # Google reads at most this many stories from one news sitemap.
@@ -38,10 +40,7 @@ class NewsEntry:
 
 def _write(tree_root: ET.Element, path: str) -> None:
     """Write XML atomically, so a failed build never leaves half a sitemap."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    temporary = path + ".tmp"
-    ET.ElementTree(tree_root).write(temporary, encoding="utf-8", xml_declaration=True)
-    os.replace(temporary, path)
+    write_atomic(path, ET.tostring(tree_root, encoding="utf-8", xml_declaration=True))
 
 
 def _urlset(entries: Iterable[SitemapEntry]) -> ET.Element:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import os
 import zlib
 from pickle import loads
 from collections import defaultdict
@@ -41,6 +40,8 @@ from whoosh.index import FileIndex
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import length_to_byte
+
+from archive_format import write_atomic
 
 from .encoding import encode_numbers
 from .schema import TEXT_FIELDS
@@ -98,10 +99,7 @@ class _Writer:
         self.bytes += len(data)
         # Content-named files never change once written; an existing one is already right.
         if not (path.exists() and path.stat().st_size == len(data)):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(path.name + ".tmp")
-            temporary.write_bytes(data)
-            os.replace(temporary, path)
+            write_atomic(path, data)
         return relpath
 
     def assume(self, relpath: str, text: str) -> str:
@@ -440,18 +438,13 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "lexicon": lexicon,
         }
     manifest_text = _dumps(manifest)
-    target.mkdir(parents=True, exist_ok=True)
     manifest_path = target / "manifest.json"
-    temporary = target / "manifest.json.tmp"
-    temporary.write_text(manifest_text, encoding="utf-8")
-    os.replace(temporary, manifest_path)
+    write_atomic(manifest_path, manifest_text)
     written = out.bytes + len(manifest_text.encode("utf-8"))
     _remove_stale(target, out.written | {manifest_path})
     state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
              "shards": shard_table, "sizes": sizes}
-    temporary_state = state_path.with_name(state_path.name + ".tmp")
-    temporary_state.write_text(json.dumps(state), encoding="utf-8")
-    os.replace(temporary_state, state_path)
+    write_atomic(state_path, json.dumps(state))
     return ExportReport(articles=len(records), files=len(out.written) + 1, bytes=written, manifest=manifest_path)
 
 

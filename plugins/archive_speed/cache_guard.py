@@ -17,13 +17,14 @@ import hashlib
 import importlib.metadata
 import json
 import logging
-import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pelican.utils import clean_output_dir
+
+from archive_format import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +137,4 @@ class CacheGuard:
         """After a successful build: remember the key and what every cache file holds."""
         files = {path.name: digest for path in self.cache_files()
                  if (digest := _file_sha256(path)) is not None}
-        self.state_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.state_path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"key": self.key, "files": files}, indent=1), encoding="utf-8")
-        os.replace(temporary, self.state_path)
+        write_atomic(self.state_path, json.dumps({"key": self.key, "files": files}, indent=1))

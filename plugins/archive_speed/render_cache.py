@@ -23,6 +23,8 @@ from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
+from archive_format import write_atomic
+
 from archive_speed.cache_guard import STATE_DIR, CacheGuard
 from archive_speed.fingerprint import PageFingerprints, Unfingerprintable
 from archive_speed.template_reads import TemplateReads, template_reads
@@ -54,11 +56,7 @@ class PageManifest:
 
     def save(self) -> None:
         """Write the manifest atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"key": self.key, "pages": self.pages}, sort_keys=True),
-                             encoding="utf-8")
-        os.replace(temporary, self.path)
+        write_atomic(self.path, json.dumps({"key": self.key, "pages": self.pages}, sort_keys=True))
 
 
 def _sha256_of_file(path: str) -> str | None:
