@@ -16,9 +16,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive_format import FrontMatterSyntaxError, parse_article
+from archive_format import FrontMatterSyntaxError, parse_article, write_atomic
 
-from archive_import.writer import atomic_write
 
 __all__ = ["DuplicateIndex"]
 
@@ -165,4 +164,4 @@ class DuplicateIndex:
                 self._stamps[relpath] = [stat.st_size, stat.st_mtime_ns]
             entries[relpath] = {"stamp": self._stamps[relpath], "key": known.key, "origin": known.origin,
                                 "sketch": sorted(known.sketch)}
-        atomic_write(self.content_dir / CACHE_NAME, json.dumps(entries, sort_keys=True).encode("utf-8"))
+        write_atomic(self.content_dir / CACHE_NAME, json.dumps(entries, sort_keys=True).encode("utf-8"))

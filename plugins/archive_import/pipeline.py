@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from archive_format import article_relpath, format_datetime, render_article, slugify, validate_front_matter
+from archive_format import (
+    article_relpath, format_datetime, render_article, slugify, validate_front_matter, write_atomic,
+)
 
 from archive_import.decoding import decode_bytes
 from archive_import.duplicates import DuplicateIndex
 from archive_import.records import ExtractedStory, RejectedSource, SkippedItem
 from archive_import.settings import ImportSettings
-from archive_import.writer import ArticleWriter, atomic_write
+from archive_import.writer import ArticleWriter
 
 __all__ = ["ImportRun", "RunSummary", "detect_format", "readers"]
 
@@ -251,4 +253,4 @@ class ImportRun:
         if path is None:
             return
         lines = "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in self.summary.records)
-        atomic_write(path, lines.encode("utf-8"))
+        write_atomic(path, lines)

@@ -14,13 +14,9 @@ from pathlib import Path
 
 from archive_format import write_atomic
 
-__all__ = ["ArticleWriter", "WriteOutcome", "atomic_write"]
+__all__ = ["ArticleWriter", "WriteOutcome"]
 
 MANIFEST_NAME = ".archive-import.json"
-
-
-# The import's files are written with the project's one atomic writer.
-atomic_write = write_atomic
 
 
 @dataclass(frozen=True)
@@ -64,7 +60,7 @@ class ArticleWriter:
                 return WriteOutcome("kept", relpath, "the file was edited by hand; use --force to overwrite it")
             status = "updated"
         if not self.dry_run:
-            atomic_write(path, data)
+            write_atomic(path, data)
             self._remember(relpath, digest)
         return WriteOutcome(status, relpath)
 
@@ -77,5 +73,5 @@ class ArticleWriter:
         """Save the manifest (atomically) when this run wrote anything."""
         if self._changed and not self.dry_run:
             data = json.dumps(self._manifest, indent=0, sort_keys=True).encode("utf-8") + b"\n"
-            atomic_write(self._manifest_path, data)
+            write_atomic(self._manifest_path, data)
             self._changed = False

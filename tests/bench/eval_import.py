@@ -24,7 +24,7 @@ from archive_import.pagetext import extract_page_text
 from archive_import.pagetext.lines import BYLINE_START, has_date
 from archive_import.pipeline import ImportRun
 from archive_import.settings import ImportSettings
-from archive_import.writer import atomic_write
+from archive_format import write_atomic
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval" / "pagetext-dev"
@@ -200,7 +200,7 @@ def throughput(pages: int) -> float:
             # baseline in the same command: read every dump and write it back atomically, no import
             started = time.perf_counter()
             for path in sorted(source.iterdir()):
-                atomic_write(Path(tmp) / f"copy-{run}" / path.name, path.read_bytes())
+                write_atomic(Path(tmp) / f"copy-{run}" / path.name, path.read_bytes())
             baselines.append(time.perf_counter() - started)
             content = Path(tmp) / f"content-{run}"
             settings = ImportSettings(content_dir=content, report_path=Path(tmp) / f"report-{run}.jsonl")
