@@ -9,6 +9,10 @@ Layout under the export folder (output/search/ in a site build):
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            Whoosh's document frequency of each (deleted documents included).
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
+- `scores/<hash>.json`     scoring data (weight, length) of one block of BLOCK_POSTINGS postings
+                           of a long posting list: a term's entry carries every article number
+                           (matches, totals and facets) and each block's best (weight, length),
+                           so a ranked query fetches only the blocks that can reach its top.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
 - `lexicon/<hash>.json`    the spelling word list (words as written, with the number of articles
@@ -39,7 +43,7 @@ from typing import Any
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from archive_format import write_atomic
 
@@ -47,17 +51,20 @@ from .encoding import encode_numbers
 from .schema import TEXT_FIELDS
 from .spelling import spelling_groups
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
 SHARD_CHARS = 4_000
 #: Shard-table rows per table file; the manifest lists the table files, so it stays small.
 TABLE_ROWS = 64
+#: A scored posting list longer than this keeps only article numbers in its shard; the
+#: weights and lengths go to blocks of this many postings, fetched when ranking needs them.
+BLOCK_POSTINGS = 512
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
 FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
 #: Sub-folders the export owns; anything in them not written by this export is removed.
-OWNED_FOLDERS = ("terms", "positions", "tables", "docs", "lexicon")
+OWNED_FOLDERS = ("terms", "positions", "scores", "tables", "docs", "lexicon")
 EPOCH = calendar_date(1970, 1, 1)
 _JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
@@ -111,6 +118,8 @@ class _Writer:
     def keep(self, relpath: str) -> None:
         """Count a file of the previous export as part of this one."""
         path = self.root / relpath
+        if path in self.written:
+            return
         self.written.add(path)
         self.bytes += path.stat().st_size
 
@@ -189,14 +198,35 @@ def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
     return shards
 
 
+class _BlockScorer:
+    """Whoosh's BM25F score of one posting, to pick each block's best (weight, length).
+
+    The client recomputes the score of the chosen pair itself; this only has to order pairs
+    as Whoosh's formula does (whoosh.scoring.bm25, same operations in the same order).
+    """
+
+    def __init__(self, reader: IndexReader) -> None:
+        weighting = BM25F()
+        self.B, self.K1 = weighting.B, weighting.K1
+        self.count = reader.doc_count_all()
+        self.average = {field: reader.field_length(field) / (self.count or 1) or 1 for field in TEXT_FIELDS}
+
+    def score(self, field: str, frequency: int, weight: int, length_byte: int) -> float:
+        idf = math.log(self.count / (frequency + 1)) + 1
+        length = byte_to_length(length_byte)
+        return idf * ((weight * (self.K1 + 1)) / (weight + self.K1 * ((1 - self.B) + self.B * length / self.average[field])))
+
+
 class _ShardBuilder:
     """Encodes the postings and positions of given term keys, in our article numbering."""
 
-    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int]) -> None:
+    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int], out: _Writer) -> None:
         self.reader = reader
         self.ours = ours
         self.whoosh_order = whoosh_order
+        self.out = out
         self._lengths: dict[str, list[int]] = {}
+        self._scorer = _BlockScorer(reader)
 
     def lengths(self, field: str) -> list[int]:
         if field not in self._lengths:
@@ -219,11 +249,28 @@ class _ShardBuilder:
                 if (field, key) not in self.reader:
                     continue
                 postings, places = self._text_postings(field, key)
-                entries.setdefault(key, []).append([index, postings, self.reader.doc_frequency(field, key)])
+                frequency = self.reader.doc_frequency(field, key)
+                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency)])
                 positions.setdefault(key, []).append([index, places])
         return entries, positions
 
-    def _text_postings(self, field: str, term: str) -> tuple[str, str]:
+    def _blocked(self, field: str, numbers: list[int], frequency: int) -> list[Any]:
+        """The entry of one field's postings (after the field number): [postings, df] when the
+        list is short; else [article numbers, df, each block's best (weight, length), block names]."""
+        if len(numbers) <= 3 * BLOCK_POSTINGS:
+            return [encode_numbers(numbers), frequency]
+        articles = numbers[0::3]
+        pairs = list(zip(numbers[1::3], numbers[2::3]))
+        best: list[int] = []
+        names: list[str] = []
+        for start in range(0, len(pairs), BLOCK_POSTINGS):
+            block = pairs[start:start + BLOCK_POSTINGS]
+            best += max(block, key=lambda pair: self._scorer.score(field, frequency, *pair))
+            text = _dumps(encode_numbers(number for pair in block for number in pair))
+            names.append(Path(self.out.put_named("scores", text)).stem)
+        return [encode_numbers(articles), frequency, encode_numbers(best), names]
+
+    def _text_postings(self, field: str, term: str) -> tuple[list[int], str]:
         boost = self.reader.schema[field].format.field_boost
         lengths = self.lengths(field)
         ours = self.ours
@@ -242,7 +289,7 @@ class _ShardBuilder:
             places.append(len(gaps))
             places += gaps
             previous = article
-        return encode_numbers(numbers), encode_numbers(places)
+        return numbers, encode_numbers(places)
 
     def _filter_postings(self, field: str, term: str) -> str | None:
         if (field, term) not in self.reader:
@@ -263,6 +310,11 @@ class _ShardBuilder:
         return encode_numbers(numbers)
 
 
+def _block_names(entries: dict[str, list[Any]]) -> list[str]:
+    """Names of the score blocks that the entries of one shard refer to."""
+    return [name for entry in entries.values() for item in entry if len(item) == 5 for name in item[4]]
+
+
 def _lexicon(reader: IndexReader, out: _Writer) -> str:
     """Write the spelling word list in its groups; return the name of the directory file."""
     groups = spelling_groups(reader)
@@ -276,6 +328,7 @@ class _Previous:
 
     rows: list[list[str]]
     sizes: dict[str, int]
+    blocks: dict[str, list[str]]  # shard name -> the score blocks its entries name
     target: Path
 
     def __post_init__(self) -> None:
@@ -304,11 +357,11 @@ def _previous_export(state_path: Path, target: Path, keys: list[str]) -> _Previo
     if (state.get("target") != str(target.resolve()) or state.get("manifest") != _digest(manifest_text)
             or keys[:len(state.get("keys", []))] != state.get("keys")):
         return None
-    rows, sizes = state.get("shards"), state.get("sizes")
-    if rows is None or sizes is None or not all(
+    rows, sizes, blocks = state.get("shards"), state.get("sizes"), state.get("blocks")
+    if rows is None or sizes is None or blocks is None or not all(
             (target / folder / f"{row[1]}.json").exists() for row in rows for folder in ("terms", "positions")):
         return None
-    return _Previous(rows, sizes, target)
+    return _Previous(rows, sizes, blocks, target)
 
 
 def _update_dictionary(reader: IndexReader, previous: _Previous, affected: set[str]) -> dict[str, int]:
@@ -358,9 +411,10 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             sizes = _dictionary(reader)
         else:
             sizes = _update_dictionary(reader, previous, affected)
-        builder = _ShardBuilder(reader, ours, whoosh_order)
+        builder = _ShardBuilder(reader, ours, whoosh_order, out)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
+        shard_blocks: dict[str, list[str]] = {}
         for number, terms in enumerate(shards):
             following = shards[number + 1][0] if number + 1 < len(shards) else None
             if previous is not None:
@@ -368,6 +422,9 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
                 if old and not affected.intersection(terms):
                     out.keep(f"terms/{old[1]}.json")
                     out.keep(f"positions/{old[1]}.json")
+                    for block in previous.blocks.get(old[1], []):
+                        out.keep(f"scores/{block}.json")
+                    shard_blocks[old[1]] = previous.blocks.get(old[1], [])
                     shard_table.append(old)
                     continue
                 # Unaffected terms keep their exported entries; only touched ones are re-read.
@@ -387,6 +444,9 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             name = _digest(terms_text + "\n" + positions_text)
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
+            shard_blocks[name] = _block_names(entries)
+            for block in shard_blocks[name]:
+                out.keep(f"scores/{block}.json")  # entries kept from the last export name them
             shard_table.append([terms[0], name])
         lexicon = _lexicon(reader, out)
 
@@ -430,6 +490,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "shardTables": _table_files(shard_table, out),
             "docGroups": groups,
             "docGroupSize": DOC_GROUP_SIZE,
+            "blockPostings": BLOCK_POSTINGS,
             "desks": desks,
             "deskCodes": desk_file,
             "calendar": calendar_file,
@@ -443,7 +504,8 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     written = out.bytes + len(manifest_text.encode("utf-8"))
     _remove_stale(target, out.written | {manifest_path})
     state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
-             "shards": shard_table, "sizes": sizes}
+             "shards": shard_table, "sizes": sizes,
+             "blocks": {name: names for name, names in shard_blocks.items() if names}}
     write_atomic(state_path, json.dumps(state))
     return ExportReport(articles=len(records), files=len(out.written) + 1, bytes=written, manifest=manifest_path)
 

@@ -77,24 +77,39 @@ class ArchiveSearch {
     return makeSet(ids, ids.map(() => 1));
   }
 
-  /** Term matches scored as Whoosh scores them (BM25F for text, the weight for desk/tag). */
-  async termSet(field, text) {
+  /**
+   * Term matches scored as Whoosh scores them (BM25F for text, the weight for desk/tag). An
+   * article in a block of a long list not loaded yet gets the block's best score, a bound:
+   * search() loads the blocks of the articles it shows before trusting their scores.
+   */
+  async termSet(field, text, context) {
     if (field === "desk") return this.deskSet(text);
     const fieldIndex = this.fieldIndex(field);
     const postings = fieldIndex < 0 ? null : await this.files.postings(this.termKey(field, text), fieldIndex);
     if (!postings) return EMPTY;
     const avgfl = this.avgLength[fieldIndex];
     if (avgfl === null) return makeSet(postings.ids, postings.weights.slice());
+    context.lists.add(postings);
     const termIdf = idf(this.count, postings.df);
-    const scores = postings.ids.map((_, i) =>
-      bm25(termIdf, postings.weights[i], LENGTHS[postings.lengths[i]], avgfl, this.B, this.K1));
+    const score = (weight, length) => bm25(termIdf, weight, LENGTHS[length], avgfl, this.B, this.K1);
+    if (!postings.blocks) return makeSet(postings.ids, postings.ids.map((_, i) => score(postings.weights[i], postings.lengths[i])));
+    const { best, loaded } = postings.blocks;
+    const size = this.manifest.blockPostings;
+    // The export picked each block's best pair with Python's arithmetic; a hair of headroom
+    // keeps the bound above every score in the block whatever the last bit of a logarithm.
+    const bounds = best.map(([weight, length]) => score(weight, length) * (1 + 1e-12));
+    const scores = new Array(postings.ids.length);
+    for (let i = 0; i < scores.length; i += 1) {
+      const block = Math.floor(i / size);
+      scores[i] = loaded[block] ? score(postings.weights[i], postings.lengths[i]) : bounds[block];
+    }
     return makeSet(postings.ids, scores);
   }
 
-  async prefixSet(node, notes) {
+  async prefixSet(node, context) {
     const words = await this.files.prefixTerms(node.text, MAX_PREFIX_SHARDS);
     if (words === null) {
-      notes.add(`“${node.text}*” matches too many words; type a few more letters.`);
+      context.notes.add(`“${node.text}*” matches too many words; type a few more letters.`);
       return EMPTY;
     }
     node.expanded = words;
@@ -106,16 +121,16 @@ class ArchiveSearch {
     }
     if (inField.length === 0) return EMPTY;
     // query.py's ScoredPrefix: every expanded word adds its BM25F score.
-    return unionSets(await Promise.all(inField.map(([word]) => this.termSet(node.field, word))));
+    return unionSets(await Promise.all(inField.map(([word]) => this.termSet(node.field, word, context))));
   }
 
-  async phraseSet(node) {
+  async phraseSet(node, context) {
     const fieldIndex = this.fieldIndex(node.field);
     for (const word of node.words) {
       // Whoosh gives up on a phrase as soon as one of its words is not in the field.
       if (!(await this.files.postings(word, fieldIndex))) return EMPTY;
     }
-    const sets = await Promise.all(node.words.map((word) => this.termSet(node.field, word)));
+    const sets = await Promise.all(node.words.map((word) => this.termSet(node.field, word, context)));
     const candidates = intersectSets(sets);
     if (!candidates.ids.length) return EMPTY;
     const positions = await Promise.all(node.words.map((word) => this.files.positions(word, fieldIndex)));
@@ -156,14 +171,18 @@ class ArchiveSearch {
     return [lo, Math.max(lo, hi)];
   }
 
-  async evaluate(node, notes) {
+  /**
+   * Matches of query tree `node`. `context.notes` collects notes for the reader,
+   * `context.lists` the scored posting lists used (to load the blocks of shown articles).
+   */
+  async evaluate(node, context) {
     switch (node.kind) {
       case "term":
-        return this.termSet(node.field, node.text);
+        return this.termSet(node.field, node.text, context);
       case "prefix":
-        return this.prefixSet(node, notes);
+        return this.prefixSet(node, context);
       case "phrase":
-        return this.phraseSet(node);
+        return this.phraseSet(node, context);
       case "range": {
         const [lo, hi] = await this.dayRange(node.start, node.end);
         const ids = [];
@@ -172,13 +191,13 @@ class ArchiveSearch {
       }
       case "andnot": {
         const [positive, negative] = await Promise.all([
-          this.evaluate(node.positive, notes), this.evaluate(node.negative, notes)]);
+          this.evaluate(node.positive, context), this.evaluate(node.negative, context)]);
         return subtractSet(positive, negative);
       }
       case "and":
-        return intersectSets(await Promise.all(node.items.map((item) => this.evaluate(item, notes))));
+        return intersectSets(await Promise.all(node.items.map((item) => this.evaluate(item, context))));
       default:
-        return unionSets(await Promise.all(node.items.map((item) => this.evaluate(item, notes))));
+        return unionSets(await Promise.all(node.items.map((item) => this.evaluate(item, context))));
     }
   }
 
@@ -196,12 +215,16 @@ class ArchiveSearch {
     return { desk, year };
   }
 
-  /** Matches of `query` under the default group ("and" | "or"), or null if it is empty. */
+  /**
+   * Matches of `query` under the default group ("and" | "or"), or null if it is empty:
+   * {node, set, context}; scores in long lists may still be bounds (see exactTop).
+   */
   async run(query, group, notes) {
     const node = parseQuery(this.manifest.fields, query, group, notes);
     if (!node) return null;
-    const set = await this.evaluate(node, notes);
-    return { node, set };
+    const context = { notes, lists: new Set() };
+    const set = await this.evaluate(node, context);
+    return { node, set, context };
   }
 
   /** Frequency of `term` summed over the scored text fields (0 when unknown). */
@@ -213,6 +236,24 @@ class ArchiveSearch {
       if (this.avgLength[fieldIndex] !== null) total += df;
     }
     return total;
+  }
+
+  /**
+   * The outcome's set with exact scores for the articles `wanted(set, order)` picks from the
+   * ranked order, and that order: blocks of long lists that those articles need are loaded
+   * and the query re-evaluated until none is missing. An article ranked after them then has
+   * an exact score at most its bound, which is at most theirs; at equal scores Whoosh's
+   * number decides, as it did for the bound, so it cannot move ahead of them.
+   */
+  async exactTop(outcome, sort, wanted) {
+    let { set } = outcome;
+    for (;;) {
+      const order = this.rank(set, sort);
+      const missing = this.files.missingBlocks(outcome.context.lists, wanted(order).map((i) => set.ids[i]));
+      if (!missing.length) return { set, order };
+      await this.files.loadBlocks(missing);
+      set = await this.evaluate(outcome.node, outcome.context);
+    }
   }
 
   rank(set, sort) {
@@ -263,8 +304,11 @@ class ArchiveSearch {
         }
       }
     }
-    const { node, set } = outcome;
-    const order = this.rank(set, sort);
+    const { node } = outcome;
+    // Relevance needs exact scores for every article down to the last one shown; newest
+    // first only for the shown ones (their scores are part of the answer).
+    const { set, order } = await this.exactTop(outcome, sort, (ranked) =>
+      ranked.slice(sort === "newest" ? (page - 1) * pageSize : 0, page * pageSize));
     const shown = order.slice((page - 1) * pageSize, page * pageSize);
     const [records, facets] = await Promise.all([
       Promise.all(shown.map((i) => this.files.record(set.ids[i]))),

@@ -16,6 +16,40 @@ export function lastAtMost(firsts, value) {
   return lo;
 }
 
+/** Position of `value` in sorted `values`, or -1. */
+function indexOf(values, value) {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < value) lo = mid + 1;
+    else if (values[mid] > value) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** A long list's entry [field, article gaps, df, best (weight, length) per block, block names]. */
+function blockedPostings(item) {
+  const gaps = decodeNumbers(item[1]);
+  const ids = new Array(gaps.length);
+  let id = 0;
+  for (let i = 0; i < gaps.length; i += 1) {
+    id += gaps[i];
+    ids[i] = id;
+  }
+  const pairs = decodeNumbers(item[3]);
+  const best = [];
+  for (let i = 0; i < pairs.length; i += 2) best.push([pairs[i], pairs[i + 1]]);
+  return {
+    ids,
+    weights: new Array(ids.length),
+    lengths: new Array(ids.length),
+    df: item[2],
+    blocks: { best, names: item[4], loaded: new Array(best.length).fill(false) },
+  };
+}
+
 export class IndexFiles {
   /** `base`: absolute URL of the export folder; `fetcher(url)` answers like fetch(). */
   constructor(base, manifest, fetcher) {
@@ -64,14 +98,20 @@ export class IndexFiles {
     return shard[key] ?? null;
   }
 
-  /** Postings of `key` in field number `fieldIndex`: {ids, weights, lengths, df} or null. */
+  /**
+   * Postings of `key` in field number `fieldIndex`: {ids, weights, lengths, df, blocks} or null.
+   * A long list comes with `blocks` ({best: [[weight, length]], names, loaded}): its weights and
+   * lengths are known only for the blocks loaded so far (loadBlocks), the rest are undefined.
+   */
   async postings(key, fieldIndex) {
     const cacheKey = `${fieldIndex}\u0000${key}`;
     if (this.decoded.has(cacheKey)) return this.decoded.get(cacheKey);
     const entry = await this.entry(key);
     const item = entry && entry.find((part) => part[0] === fieldIndex);
     let result = null;
-    if (item) {
+    if (item && item.length === 5) {
+      result = blockedPostings(item);
+    } else if (item) {
       const numbers = decodeNumbers(item[1]);
       const scored = this.scored[fieldIndex];
       const step = scored ? 3 : 2;
@@ -86,10 +126,45 @@ export class IndexFiles {
         if (scored) lengths.push(numbers[i + 2]);
       }
       // Whoosh's document frequency (it counts deleted documents until optimized).
-      result = { ids, weights, lengths, df: scored ? item[2] : ids.length };
+      result = { ids, weights, lengths, df: scored ? item[2] : ids.length, blocks: null };
     }
     this.decoded.set(cacheKey, result);
     return result;
+  }
+
+  /**
+   * Blocks of long posting lists that the articles `ids` need for their exact scores and that
+   * are not loaded yet: [[postings, block number], ...]. `lists` are the postings a query used.
+   */
+  missingBlocks(lists, ids) {
+    const missing = [];
+    for (const postings of lists) {
+      if (!postings.blocks) continue;
+      const wanted = new Set();
+      for (const id of ids) {
+        const at = indexOf(postings.ids, id);
+        if (at >= 0) {
+          const block = Math.floor(at / this.manifest.blockPostings);
+          if (!postings.blocks.loaded[block]) wanted.add(block);
+        }
+      }
+      for (const block of wanted) missing.push([postings, block]);
+    }
+    return missing;
+  }
+
+  /** Fetch the given blocks ([[postings, block number], ...]) and fill in their weights and lengths. */
+  async loadBlocks(missing) {
+    const size = this.manifest.blockPostings;
+    await Promise.all(missing.map(async ([postings, block]) => {
+      const numbers = decodeNumbers(await this.json(`scores/${postings.blocks.names[block]}.json`));
+      if (postings.blocks.loaded[block]) return;
+      for (let i = 0, at = block * size; i < numbers.length; i += 2, at += 1) {
+        postings.weights[at] = numbers[i];
+        postings.lengths[at] = numbers[i + 1];
+      }
+      postings.blocks.loaded[block] = true;
+    }));
   }
 
   /** Map article -> positions of `word` in field `fieldIndex` (the word must be in the field). */
