@@ -48,12 +48,13 @@ def test_parity_holds_with_long_lists_in_score_blocks(tmp_path: Path, monkeypatc
     """With small score blocks most lists are fetched block by block; the answers must not
     change (bounds decide only which blocks to fetch, never a score or an order)."""
     monkeypatch.setattr(export, "BLOCK_POSTINGS", 8)
+    monkeypatch.setattr(export, "TOP_POSTINGS", 4)
     documents = bbc_documents()
     update_index(tmp_path / "index", documents)
     ix = open_index(tmp_path / "index")
     export_index(ix, tmp_path / "search")
     blocked = [item for shard in (tmp_path / "search" / "terms").iterdir()
-               for entry in json.loads(shard.read_text(encoding="utf-8")).values() for item in entry if len(item) == 5]
+               for entry in json.loads(shard.read_text(encoding="utf-8")).values() for item in entry if len(item) == 6]
     assert len(blocked) > 1000
     cases = generate_cases(documents, 80, seed=11)
     cases += [dataclasses.replace(case, page=2) for case in cases[:20]]

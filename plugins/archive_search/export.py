@@ -9,10 +9,11 @@ Layout under the export folder (output/search/ in a site build):
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            Whoosh's document frequency of each (deleted documents included).
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
-- `scores/<hash>.json`     scoring data (weight, length) of one block of BLOCK_POSTINGS postings
-                           of a long posting list: a term's entry carries every article number
-                           (matches, totals and facets) and each block's best (weight, length),
-                           so a ranked query fetches only the blocks that can reach its top.
+- `scores/<hash>/<n>.json` scoring data (weight, length) of block n (BLOCK_POSTINGS postings)
+                           of a long posting list, a folder per list: a term's entry carries every article number
+                           (matches, totals and facets), its TOP_POSTINGS best postings with
+                           their scoring data, and each block's best (weight, length) of the
+                           others, so a ranked query fetches only blocks that can reach its top.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
 - `lexicon/<hash>.json`    the spelling word list (words as written, with the number of articles
@@ -58,7 +59,10 @@ SHARD_CHARS = 4_000
 TABLE_ROWS = 64
 #: A scored posting list longer than this keeps only article numbers in its shard; the
 #: weights and lengths go to blocks of this many postings, fetched when ranking needs them.
-BLOCK_POSTINGS = 512
+BLOCK_POSTINGS = 128
+#: Postings of a long list with the best scores, kept in its shard entry with their weights
+#: and lengths (a query on one common word needs no block).
+TOP_POSTINGS = 128
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
@@ -122,6 +126,11 @@ class _Writer:
             return
         self.written.add(path)
         self.bytes += path.stat().st_size
+
+    def keep_folder(self, relpath: str) -> None:
+        """Count every file of a folder of the previous export as part of this one."""
+        for path in sorted((self.root / relpath).iterdir()):
+            self.keep(f"{relpath}/{path.name}")
 
     def put_named(self, folder: str, text: str) -> str:
         return self.put(f"{folder}/{_digest(text)}.json", text)
@@ -256,19 +265,35 @@ class _ShardBuilder:
 
     def _blocked(self, field: str, numbers: list[int], frequency: int) -> list[Any]:
         """The entry of one field's postings (after the field number): [postings, df] when the
-        list is short; else [article numbers, df, each block's best (weight, length), block names]."""
+        list is short; else [article numbers, df, each block's best (weight, length) among the
+        postings not in the top, the blocks' folder, the top postings (gap in list position, weight,
+        length)]. The top TOP_POSTINGS by score come with the entry, so a one-word query ranks
+        without fetching a block."""
         if len(numbers) <= 3 * BLOCK_POSTINGS:
             return [encode_numbers(numbers), frequency]
         articles = numbers[0::3]
         pairs = list(zip(numbers[1::3], numbers[2::3]))
+        scores = {pair: self._scorer.score(field, frequency, *pair) for pair in set(pairs)}
+        top = sorted(sorted(range(len(pairs)), key=lambda at: -scores[pairs[at]])[:TOP_POSTINGS])
+        in_top = set(top)
         best: list[int] = []
-        names: list[str] = []
+        texts: list[str] = []
         for start in range(0, len(pairs), BLOCK_POSTINGS):
             block = pairs[start:start + BLOCK_POSTINGS]
-            best += max(block, key=lambda pair: self._scorer.score(field, frequency, *pair))
-            text = _dumps(encode_numbers(number for pair in block for number in pair))
-            names.append(Path(self.out.put_named("scores", text)).stem)
-        return [encode_numbers(articles), frequency, encode_numbers(best), names]
+            rest = [pair for at, pair in enumerate(block, start) if at not in in_top]
+            best += max(rest, key=scores.__getitem__) if rest else (0, 0)
+            texts.append(_dumps(encode_numbers(number for pair in block for number in pair)))
+        # One content-named folder per list: the entry names it once, not every block.
+        folder = _digest("\n".join(texts))
+        written = self.out.put if not (self.out.root / "scores" / folder).is_dir() else self.out.assume
+        for number, text in enumerate(texts):
+            written(f"scores/{folder}/{number}.json", text)
+        top_numbers: list[int] = []
+        previous = 0
+        for at in top:
+            top_numbers += (at - previous, *pairs[at])
+            previous = at
+        return [encode_numbers(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
 
     def _text_postings(self, field: str, term: str) -> tuple[list[int], str]:
         boost = self.reader.schema[field].format.field_boost
@@ -310,9 +335,9 @@ class _ShardBuilder:
         return encode_numbers(numbers)
 
 
-def _block_names(entries: dict[str, list[Any]]) -> list[str]:
-    """Names of the score blocks that the entries of one shard refer to."""
-    return [name for entry in entries.values() for item in entry if len(item) == 5 for name in item[4]]
+def _block_folders(entries: dict[str, list[Any]]) -> list[str]:
+    """Folders of the score blocks that the entries of one shard refer to."""
+    return [item[4] for entry in entries.values() for item in entry if len(item) == 6]
 
 
 def _lexicon(reader: IndexReader, out: _Writer) -> str:
@@ -328,7 +353,7 @@ class _Previous:
 
     rows: list[list[str]]
     sizes: dict[str, int]
-    blocks: dict[str, list[str]]  # shard name -> the score blocks its entries name
+    blocks: dict[str, list[str]]  # shard name -> the score-block folders its entries name
     target: Path
 
     def __post_init__(self) -> None:
@@ -422,8 +447,8 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
                 if old and not affected.intersection(terms):
                     out.keep(f"terms/{old[1]}.json")
                     out.keep(f"positions/{old[1]}.json")
-                    for block in previous.blocks.get(old[1], []):
-                        out.keep(f"scores/{block}.json")
+                    for folder in previous.blocks.get(old[1], []):
+                        out.keep_folder(f"scores/{folder}")
                     shard_blocks[old[1]] = previous.blocks.get(old[1], [])
                     shard_table.append(old)
                     continue
@@ -444,9 +469,9 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             name = _digest(terms_text + "\n" + positions_text)
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
-            shard_blocks[name] = _block_names(entries)
-            for block in shard_blocks[name]:
-                out.keep(f"scores/{block}.json")  # entries kept from the last export name them
+            shard_blocks[name] = _block_folders(entries)
+            for folder in shard_blocks[name]:
+                out.keep_folder(f"scores/{folder}")  # entries kept from the last export name them
             shard_table.append([terms[0], name])
         lexicon = _lexicon(reader, out)
 

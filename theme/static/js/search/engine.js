@@ -79,7 +79,8 @@ class ArchiveSearch {
 
   /**
    * Term matches scored as Whoosh scores them (BM25F for text, the weight for desk/tag). An
-   * article in a block of a long list not loaded yet gets the block's best score, a bound:
+   * article of a long list whose scoring data is not in hand yet gets its block's best score
+   * (among the postings outside the list's top), a bound:
    * search() loads the blocks of the articles it shows before trusting their scores.
    */
   async termSet(field, text, context) {
@@ -93,15 +94,14 @@ class ArchiveSearch {
     const termIdf = idf(this.count, postings.df);
     const score = (weight, length) => bm25(termIdf, weight, LENGTHS[length], avgfl, this.B, this.K1);
     if (!postings.blocks) return makeSet(postings.ids, postings.ids.map((_, i) => score(postings.weights[i], postings.lengths[i])));
-    const { best, loaded } = postings.blocks;
+    const { best, known } = postings.blocks;
     const size = this.manifest.blockPostings;
     // The export picked each block's best pair with Python's arithmetic; a hair of headroom
     // keeps the bound above every score in the block whatever the last bit of a logarithm.
     const bounds = best.map(([weight, length]) => score(weight, length) * (1 + 1e-12));
     const scores = new Array(postings.ids.length);
     for (let i = 0; i < scores.length; i += 1) {
-      const block = Math.floor(i / size);
-      scores[i] = loaded[block] ? score(postings.weights[i], postings.lengths[i]) : bounds[block];
+      scores[i] = known[i] ? score(postings.weights[i], postings.lengths[i]) : bounds[Math.floor(i / size)];
     }
     return makeSet(postings.ids, scores);
   }

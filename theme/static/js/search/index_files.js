@@ -29,7 +29,10 @@ function indexOf(values, value) {
   return -1;
 }
 
-/** A long list's entry [field, article gaps, df, best (weight, length) per block, block names]. */
+/**
+ * A long list's entry [field, article gaps, df, best (weight, length) per block among the
+ * postings not in the top, the blocks' folder, top postings (gap in list position, weight, length)].
+ */
 function blockedPostings(item) {
   const gaps = decodeNumbers(item[1]);
   const ids = new Array(gaps.length);
@@ -41,12 +44,19 @@ function blockedPostings(item) {
   const pairs = decodeNumbers(item[3]);
   const best = [];
   for (let i = 0; i < pairs.length; i += 2) best.push([pairs[i], pairs[i + 1]]);
+  const weights = new Array(ids.length);
+  const lengths = new Array(ids.length);
+  const known = new Uint8Array(ids.length); // 1 where the weight and length are in hand
+  const top = decodeNumbers(item[5]);
+  for (let i = 0, at = 0; i < top.length; i += 3) {
+    at += top[i];
+    weights[at] = top[i + 1];
+    lengths[at] = top[i + 2];
+    known[at] = 1;
+  }
   return {
-    ids,
-    weights: new Array(ids.length),
-    lengths: new Array(ids.length),
-    df: item[2],
-    blocks: { best, names: item[4], loaded: new Array(best.length).fill(false) },
+    ids, weights, lengths, df: item[2],
+    blocks: { best, folder: item[4], loaded: new Array(best.length).fill(false), known },
   };
 }
 
@@ -100,8 +110,9 @@ export class IndexFiles {
 
   /**
    * Postings of `key` in field number `fieldIndex`: {ids, weights, lengths, df, blocks} or null.
-   * A long list comes with `blocks` ({best: [[weight, length]], names, loaded}): its weights and
-   * lengths are known only for the blocks loaded so far (loadBlocks), the rest are undefined.
+   * A long list comes with `blocks` ({best: [[weight, length]], folder, loaded, known}): its
+   * weights and lengths are known (known[i] = 1) for its top postings and the blocks loaded so
+   * far (loadBlocks); the others are undefined, bounded by their block's best.
    */
   async postings(key, fieldIndex) {
     const cacheKey = `${fieldIndex}\u0000${key}`;
@@ -109,7 +120,7 @@ export class IndexFiles {
     const entry = await this.entry(key);
     const item = entry && entry.find((part) => part[0] === fieldIndex);
     let result = null;
-    if (item && item.length === 5) {
+    if (item && item.length === 6) {
       result = blockedPostings(item);
     } else if (item) {
       const numbers = decodeNumbers(item[1]);
@@ -143,10 +154,7 @@ export class IndexFiles {
       const wanted = new Set();
       for (const id of ids) {
         const at = indexOf(postings.ids, id);
-        if (at >= 0) {
-          const block = Math.floor(at / this.manifest.blockPostings);
-          if (!postings.blocks.loaded[block]) wanted.add(block);
-        }
+        if (at >= 0 && !postings.blocks.known[at]) wanted.add(Math.floor(at / this.manifest.blockPostings));
       }
       for (const block of wanted) missing.push([postings, block]);
     }
@@ -157,11 +165,12 @@ export class IndexFiles {
   async loadBlocks(missing) {
     const size = this.manifest.blockPostings;
     await Promise.all(missing.map(async ([postings, block]) => {
-      const numbers = decodeNumbers(await this.json(`scores/${postings.blocks.names[block]}.json`));
+      const numbers = decodeNumbers(await this.json(`scores/${postings.blocks.folder}/${block}.json`));
       if (postings.blocks.loaded[block]) return;
       for (let i = 0, at = block * size; i < numbers.length; i += 2, at += 1) {
         postings.weights[at] = numbers[i];
         postings.lengths[at] = numbers[i + 1];
+        postings.blocks.known[at] = 1;
       }
       postings.blocks.loaded[block] = true;
     }));
