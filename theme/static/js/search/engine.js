@@ -202,17 +202,14 @@ class ArchiveSearch {
   }
 
 
+  /** Counts of `ids` (sorted) by desk slug and by year ("2023"). */
   async facets(ids) {
     const codes = await this.files.deskCodes();
+    const perDesk = new Array(this.manifest.desks.length).fill(0);
+    for (const id of ids) perDesk[codes[id]] += 1;
     const desk = {};
-    const year = {};
-    for (const id of ids) {
-      const slug = this.manifest.desks[codes[id]];
-      desk[slug] = (desk[slug] ?? 0) + 1;
-      const y = this.files.yearOf(id);
-      year[y] = (year[y] ?? 0) + 1;
-    }
-    return { desk, year };
+    perDesk.forEach((n, code) => { if (n) desk[this.manifest.desks[code]] = n; });
+    return { desk, year: this.files.yearCounts(ids) };
   }
 
   /**
@@ -239,16 +236,16 @@ class ArchiveSearch {
   }
 
   /**
-   * The outcome's set with exact scores for the articles `wanted(set, order)` picks from the
-   * ranked order, and that order: blocks of long lists that those articles need are loaded
+   * The outcome's set with exact scores for the articles `wanted(order)` picks from the
+   * first `count` of the ranked order, and that order: blocks of long lists that those articles need are loaded
    * and the query re-evaluated until none is missing. An article ranked after them then has
    * an exact score at most its bound, which is at most theirs; at equal scores Whoosh's
    * number decides, as it did for the bound, so it cannot move ahead of them.
    */
-  async exactTop(outcome, sort, wanted) {
+  async exactTop(outcome, sort, count, wanted) {
     let { set } = outcome;
     for (;;) {
-      const order = this.rank(set, sort);
+      const order = this.rank(set, sort, count);
       const missing = this.files.missingBlocks(outcome.context.lists, wanted(order).map((i) => set.ids[i]));
       if (!missing.length) return { set, order };
       await this.files.loadBlocks(missing);
@@ -256,15 +253,34 @@ class ArchiveSearch {
     }
   }
 
-  rank(set, sort) {
-    const order = set.ids.map((_, i) => i);
+  /**
+   * Positions in `set` of its first `count` articles: newest first, or by score (highest
+   * first, then Whoosh's document number, as its searcher breaks ties). Only the first
+   * `count` are ordered: a page needs no more, and most articles fall out at one comparison.
+   */
+  rank(set, sort, count) {
+    const { ids, scores } = set;
     if (sort === "newest") {
-      order.sort((a, b) => set.ids[b] - set.ids[a]);
-    } else {
-      const whoosh = set.ids.map((id) => this.files.whooshNumber(id));
-      order.sort((a, b) => set.scores[b] - set.scores[a] || whoosh[a] - whoosh[b]);
+      const order = [];
+      for (let i = ids.length - 1; i >= 0 && order.length < count; i -= 1) order.push(i);
+      return order;
     }
-    return order;
+    const whoosh = (i) => this.files.whooshNumber(ids[i]);
+    const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && whoosh(a) < whoosh(b));
+    const top = [];
+    for (let i = 0; i < ids.length; i += 1) {
+      if (top.length === count && !before(i, top[count - 1])) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(top[mid], i)) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, i);
+      if (top.length > count) top.pop();
+    }
+    return top;
   }
 
   async search(rawQuery, options = {}) {
@@ -307,8 +323,8 @@ class ArchiveSearch {
     const { node } = outcome;
     // Relevance needs exact scores for every article down to the last one shown; newest
     // first only for the shown ones (their scores are part of the answer).
-    const { set, order } = await this.exactTop(outcome, sort, (ranked) =>
-      ranked.slice(sort === "newest" ? (page - 1) * pageSize : 0, page * pageSize));
+    const { set, order } = await this.exactTop(outcome, sort, page * pageSize, (ranked) =>
+      sort === "newest" ? ranked.slice((page - 1) * pageSize) : ranked);
     const shown = order.slice((page - 1) * pageSize, page * pageSize);
     const [records, facets] = await Promise.all([
       Promise.all(shown.map((i) => this.files.record(set.ids[i]))),

@@ -16,6 +16,18 @@ export function lastAtMost(firsts, value) {
   return lo;
 }
 
+/** First position at or after `from` in sorted `values` holding `value` or more. */
+function firstAtLeast(values, value, from) {
+  let lo = from;
+  let hi = values.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Position of `value` in sorted `values`, or -1. */
 function indexOf(values, value) {
   let lo = 0;
@@ -267,11 +279,21 @@ export class IndexFiles {
     return run[1] + (id - run[0]);
   }
 
-  /** The year article `id` was published in, as a string ("2023"). */
-  yearOf(id) {
+  /** Number of articles of sorted `ids` published in each year: {"2023": n}. */
+  yearCounts(ids) {
+    // [yyyymm, first article of the month] in order: a year is a range of article numbers,
+    // so its count is the distance between two positions in `ids`.
     const months = this.manifest.months;
-    this.monthStarts ??= months.map((month) => month[1]);
-    return String(Math.floor(months[lastAtMost(this.monthStarts, id)][0] / 100));
+    const counts = {};
+    let from = 0;
+    for (let m = 0; m < months.length && from < ids.length; m += 1) {
+      const year = Math.floor(months[m][0] / 100);
+      while (m + 1 < months.length && Math.floor(months[m + 1][0] / 100) === year) m += 1;
+      const end = m + 1 < months.length ? firstAtLeast(ids, months[m + 1][1], from) : ids.length;
+      if (end > from) counts[String(year)] = end - from;
+      from = end;
+    }
+    return counts;
   }
 
   /** The result record of article `id`: {headline, url, date, desk, byline, tags, summary, excerpt}. */
