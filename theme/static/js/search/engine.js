@@ -91,9 +91,20 @@ class ArchiveSearch {
     const avgfl = this.avgLength[fieldIndex];
     if (avgfl === null) return makeSet(postings.ids, postings.weights.slice());
     context.lists.add(postings);
+    // A list's scores change only when blocks of it arrive: computed once per arrival.
+    const version = postings.blocks ? postings.blocks.version : 0;
+    if (postings.scored?.version !== version) {
+      postings.scored = { version, set: makeSet(postings.ids, this.scores(postings, fieldIndex)) };
+    }
+    return postings.scored.set;
+  }
+
+  /** Score of each posting of a scored list (a bound where its data is not in hand yet). */
+  scores(postings, fieldIndex) {
+    const avgfl = this.avgLength[fieldIndex];
     const termIdf = idf(this.count, postings.df);
     const score = (weight, length) => bm25(termIdf, weight, LENGTHS[length], avgfl, this.B, this.K1);
-    if (!postings.blocks) return makeSet(postings.ids, postings.ids.map((_, i) => score(postings.weights[i], postings.lengths[i])));
+    if (!postings.blocks) return postings.ids.map((_, i) => score(postings.weights[i], postings.lengths[i]));
     const { best, known } = postings.blocks;
     const size = this.manifest.blockPostings;
     // The export picked each block's best pair with Python's arithmetic; a hair of headroom
@@ -103,7 +114,7 @@ class ArchiveSearch {
     for (let i = 0; i < scores.length; i += 1) {
       scores[i] = known[i] ? score(postings.weights[i], postings.lengths[i]) : bounds[Math.floor(i / size)];
     }
-    return makeSet(postings.ids, scores);
+    return scores;
   }
 
   async prefixSet(node, context) {
@@ -355,5 +366,8 @@ export async function openArchiveSearch(baseUrl, options = {}) {
   const response = await fetcher(new URL("manifest.json", base).href);
   if (!response.ok) throw new Error(`search index: ${base}manifest.json answered ${response.status}`);
   const manifest = await response.json();
-  return new ArchiveSearch(new IndexFiles(base, manifest, fetcher));
+  const files = new IndexFiles(base, manifest, fetcher);
+  // Every answer with results counts them by desk: fetch the codes while the reader types.
+  files.deskCodes().catch(() => {});
+  return new ArchiveSearch(files);
 }

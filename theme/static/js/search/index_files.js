@@ -68,7 +68,7 @@ function blockedPostings(item) {
   }
   return {
     ids, weights, lengths, df: item[2],
-    blocks: { best, folder: item[4], loaded: new Array(best.length).fill(false), known },
+    blocks: { best, folder: item[4], loaded: new Array(best.length).fill(false), known, version: 0 },
   };
 }
 
@@ -122,9 +122,10 @@ export class IndexFiles {
 
   /**
    * Postings of `key` in field number `fieldIndex`: {ids, weights, lengths, df, blocks} or null.
-   * A long list comes with `blocks` ({best: [[weight, length]], folder, loaded, known}): its
-   * weights and lengths are known (known[i] = 1) for its top postings and the blocks loaded so
-   * far (loadBlocks); the others are undefined, bounded by their block's best.
+   * A long list comes with `blocks` ({best: [[weight, length]], folder, loaded, known,
+   * version}): its weights and lengths are known (known[i] = 1) for its top postings and the
+   * blocks loaded so far (loadBlocks, which counts up `version`); the others are undefined,
+   * bounded by their block's best.
    */
   async postings(key, fieldIndex) {
     const cacheKey = `${fieldIndex}\u0000${key}`;
@@ -185,6 +186,7 @@ export class IndexFiles {
         postings.blocks.known[at] = 1;
       }
       postings.blocks.loaded[block] = true;
+      postings.blocks.version += 1;
     }));
   }
 
