@@ -34,6 +34,7 @@ import math
 import zlib
 from pickle import loads
 from collections import defaultdict
+from itertools import accumulate
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
@@ -60,8 +61,8 @@ TABLE_ROWS = 64
 #: A scored posting list longer than this keeps only article numbers in its shard; the
 #: weights and lengths go to blocks of this many postings, fetched when ranking needs them.
 BLOCK_POSTINGS = 128
-#: Postings of a long list with the best scores, kept in its shard entry with their weights
-#: and lengths (a query on one common word needs no block).
+#: Articles where a word with a long list scores best (all its fields together): their postings
+#: are kept in the shard entries with their weights and lengths (a one-word query needs no block).
 TOP_POSTINGS = 128
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
@@ -254,27 +255,42 @@ class _ShardBuilder:
                 if encoded is not None:
                     entries[key] = [[index, encoded]]
                 continue
+            lists = []
             for index, field in enumerate(TEXT_FIELDS):
-                if (field, key) not in self.reader:
-                    continue
-                postings, places = self._text_postings(field, key)
-                frequency = self.reader.doc_frequency(field, key)
-                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency)])
-                positions.setdefault(key, []).append([index, places])
+                if (field, key) in self.reader:
+                    postings, places = self._text_postings(field, key)
+                    lists.append((index, field, postings, self.reader.doc_frequency(field, key)))
+                    positions.setdefault(key, []).append([index, places])
+            top = self._top_articles(lists)
+            for index, field, postings, frequency in lists:
+                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top)])
         return entries, positions
 
-    def _blocked(self, field: str, numbers: list[int], frequency: int) -> list[Any]:
+    def _top_articles(self, lists: list[tuple[int, str, list[int], int]]) -> set[int]:
+        """The TOP_POSTINGS articles where the word scores best over all its fields (as a
+        query for the word alone scores them), when one of its lists is long enough for blocks."""
+        if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
+            return set()
+        totals: dict[int, float] = defaultdict(float)
+        for _, field, numbers, frequency in lists:
+            article = 0
+            for at in range(0, len(numbers), 3):
+                article += numbers[at]
+                totals[article] += self._scorer.score(field, frequency, numbers[at + 1], numbers[at + 2])
+        return set(sorted(totals, key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+
+    def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
         """The entry of one field's postings (after the field number): [postings, df] when the
         list is short; else [article numbers, df, each block's best (weight, length) among the
         postings not in the top, the blocks' folder, the top postings (gap in list position, weight,
-        length)]. The top TOP_POSTINGS by score come with the entry, so a one-word query ranks
-        without fetching a block."""
+        length)]. The postings of the word's top articles come with the entry, so a one-word
+        query ranks without fetching a block."""
         if len(numbers) <= 3 * BLOCK_POSTINGS:
             return [encode_numbers(numbers), frequency]
-        articles = numbers[0::3]
+        articles = list(accumulate(numbers[0::3]))
         pairs = list(zip(numbers[1::3], numbers[2::3]))
         scores = {pair: self._scorer.score(field, frequency, *pair) for pair in set(pairs)}
-        top = sorted(sorted(range(len(pairs)), key=lambda at: -scores[pairs[at]])[:TOP_POSTINGS])
+        top = [at for at, article in enumerate(articles) if article in top_articles]
         in_top = set(top)
         best: list[int] = []
         texts: list[str] = []
@@ -293,7 +309,7 @@ class _ShardBuilder:
         for at in top:
             top_numbers += (at - previous, *pairs[at])
             previous = at
-        return [encode_numbers(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
+        return [encode_numbers(numbers[0::3]), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
 
     def _text_postings(self, field: str, term: str) -> tuple[list[int], str]:
         boost = self.reader.schema[field].format.field_boost
