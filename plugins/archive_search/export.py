@@ -13,7 +13,9 @@ Layout under the export folder (output/search/ in a site build):
                            of a long posting list, a folder per list: a term's entry carries every article number
                            (matches, totals and facets), its TOP_POSTINGS best postings with
                            their scoring data, and each block's best (weight, length) of the
-                           others, so a ranked query fetches only blocks that can reach its top.
+                           others; with ["word", range, bounds], the word's best score over all
+                           its fields per range of articles outside its top. A ranked query
+                           fetches only blocks that can reach its top.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
 - `lexicon/<hash>.json`    the spelling word list (words as written, with the number of articles
@@ -64,6 +66,9 @@ BLOCK_POSTINGS = 128
 #: Articles where a word with a long list scores best (all its fields together): their postings
 #: are kept in the shard entries with their weights and lengths (a one-word query needs no block).
 TOP_POSTINGS = 128
+#: Articles per range of a word's bounds: the best score of a word over all its fields among
+#: the articles of a range (outside its top), which is tighter than its fields' bounds added up.
+WORD_RANGE = 512
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
@@ -261,23 +266,36 @@ class _ShardBuilder:
                     postings, places = self._text_postings(field, key)
                     lists.append((index, field, postings, self.reader.doc_frequency(field, key)))
                     positions.setdefault(key, []).append([index, places])
-            top = self._top_articles(lists)
+            totals = self._word_scores(lists)
+            top = set(sorted(totals, key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
             for index, field, postings, frequency in lists:
                 entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top)])
+            if totals:
+                entries[key].append(["word", WORD_RANGE, self._word_bounds(totals, top)])
         return entries, positions
 
-    def _top_articles(self, lists: list[tuple[int, str, list[int], int]]) -> set[int]:
-        """The TOP_POSTINGS articles where the word scores best over all its fields (as a
-        query for the word alone scores them), when one of its lists is long enough for blocks."""
+    def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> dict[int, float]:
+        """Each article's score for the word over all its fields (as a query for the word alone
+        scores it), when one of its lists is long enough for blocks; else nothing."""
         if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
-            return set()
+            return {}
         totals: dict[int, float] = defaultdict(float)
         for _, field, numbers, frequency in lists:
             article = 0
             for at in range(0, len(numbers), 3):
                 article += numbers[at]
                 totals[article] += self._scorer.score(field, frequency, numbers[at + 1], numbers[at + 2])
-        return set(sorted(totals, key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+        return totals
+
+    @staticmethod
+    def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
+        """Per WORD_RANGE articles, the best score of the word outside its top articles, in
+        thousandths rounded up with one to spare (the client only compares with it)."""
+        bounds = [0] * (max(totals) // WORD_RANGE + 1)
+        for article, total in totals.items():
+            if article not in top:
+                bounds[article // WORD_RANGE] = max(bounds[article // WORD_RANGE], math.ceil(total * 1000) + 1)
+        return encode_numbers(bounds)
 
     def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
         """The entry of one field's postings (after the field number): [postings, df] when the

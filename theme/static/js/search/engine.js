@@ -208,8 +208,41 @@ class ArchiveSearch {
       case "and":
         return intersectSets(await Promise.all(node.items.map((item) => this.evaluate(item, context))));
       default:
-        return unionSets(await Promise.all(node.items.map((item) => this.evaluate(item, context))));
+        return this.wordBounded(node, unionSets(await Promise.all(node.items.map((item) => this.evaluate(item, context)))));
     }
+  }
+
+  /**
+   * `set` (the matches of an "or" node) with tighter bounds when the node is one word in
+   * several text fields: an article whose scoring data is not all in hand cannot score more
+   * for the word than the export's bound for its range of articles (its fields' bounds added
+   * up are looser). Exact scores are left as they are.
+   */
+  async wordBounded(node, set) {
+    const [first] = node.items;
+    const oneWord = node.items.every((item) => item.kind === "term" && item.text === first.text &&
+      this.avgLength[this.fieldIndex(item.field)] != null);
+    if (!oneWord) return set;
+    const bounds = await this.files.wordBounds(first.text);
+    if (!bounds) return set;
+    const lists = [];
+    for (const item of node.items) {
+      const postings = await this.files.postings(item.text, this.fieldIndex(item.field));
+      if (postings?.blocks) lists.push(postings);
+    }
+    const inexact = new Uint8Array(set.ids.length);
+    for (const postings of lists) {
+      const { ids, blocks } = postings;
+      let j = 0;
+      for (let i = 0; i < set.ids.length; i += 1) {
+        while (j < ids.length && ids[j] < set.ids[i]) j += 1;
+        if (j < ids.length && ids[j] === set.ids[i] && !blocks.known[j]) inexact[i] = 1;
+      }
+    }
+    if (!inexact.includes(1)) return set;
+    const scores = set.scores.map((score, i) =>
+      inexact[i] ? Math.min(score, bounds.values[Math.floor(set.ids[i] / bounds.range)]) : score);
+    return makeSet(set.ids, scores);
   }
 
 
@@ -241,7 +274,7 @@ class ArchiveSearch {
     if (!entry) return 0;
     let total = 0;
     for (const [fieldIndex, , df] of entry) {
-      if (this.avgLength[fieldIndex] !== null) total += df;
+      if (typeof fieldIndex === "number" && this.avgLength[fieldIndex] !== null) total += df;
     }
     return total;
   }

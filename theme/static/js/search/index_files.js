@@ -157,6 +157,20 @@ export class IndexFiles {
   }
 
   /**
+   * Bounds of a word with long lists: {range, values}; values[k] is at least the word's score
+   * over all its fields for any article in [k * range, (k + 1) * range) outside its top
+   * articles (those have all their scoring data with the entry). Null for other words.
+   */
+  async wordBounds(key) {
+    const cacheKey = `word\u0000${key}`;
+    if (!this.decoded.has(cacheKey)) {
+      const item = (await this.entry(key))?.find((part) => part[0] === "word");
+      this.decoded.set(cacheKey, item ? { range: item[1], values: decodeNumbers(item[2]).map((v) => v / 1000) } : null);
+    }
+    return this.decoded.get(cacheKey);
+  }
+
+  /**
    * Blocks of long posting lists that the articles `ids` need for their exact scores and that
    * are not loaded yet: [[postings, block number], ...]. `lists` are the postings a query used.
    */
