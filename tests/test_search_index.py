@@ -10,7 +10,7 @@ import pytest
 from whoosh.qparser import QueryParser
 
 from archive_search.documents import html_to_text
-from archive_search.encoding import decode_numbers, encode_numbers
+from archive_search.encoding import decode_articles, decode_numbers, encode_articles, encode_numbers
 from archive_search.export import export_index
 from archive_search.indexer import open_index, update_index
 from archive_search.query import ArchiveSearcher
@@ -29,6 +29,15 @@ def test_numbers_survive_the_text_encoding() -> None:
     assert len(encode_numbers([5] * 10)) == 10  # small numbers take one character
     with pytest.raises(ValueError):
         encode_numbers([-1])
+
+
+def test_article_sets_survive_gaps_and_bitmaps() -> None:
+    sparse = [3, 40, 41, 900]
+    dense = [n for n in range(0, 600) if n % 3]
+    assert not encode_articles(sparse).startswith("~") and encode_articles(dense).startswith("~")
+    assert len(encode_articles(dense)) == 1 + 600 // 6  # six articles to a character
+    for articles in ([], [0], sparse, dense, [0, 1, 2, 3, 4, 5, 6]):
+        assert decode_articles(encode_articles(articles)) == articles
 
 
 def test_html_blocks_do_not_run_together() -> None:

@@ -51,7 +51,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from archive_format import write_atomic
 
-from .encoding import encode_numbers
+from .encoding import encode_articles, encode_numbers
 from .schema import TEXT_FIELDS
 from .spelling import spelling_groups
 
@@ -299,7 +299,7 @@ class _ShardBuilder:
 
     def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
         """The entry of one field's postings (after the field number): [postings, df] when the
-        list is short; else [article numbers, df, each block's best (weight, length) among the
+        list is short; else [article numbers (encode_articles), df, each block's best (weight, length) among the
         postings not in the top, the blocks' folder, the top postings (gap in list position, weight,
         length)]. The postings of the word's top articles come with the entry, so a one-word
         query ranks without fetching a block."""
@@ -327,7 +327,7 @@ class _ShardBuilder:
         for at in top:
             top_numbers += (at - previous, *pairs[at])
             previous = at
-        return [encode_numbers(numbers[0::3]), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
+        return [encode_articles(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
 
     def _text_postings(self, field: str, term: str) -> tuple[list[int], str]:
         boost = self.reader.schema[field].format.field_boost

@@ -1,7 +1,7 @@
 // The exported index as the engine reads it (plugins/archive_search/export.py): fetches each
 // file once per visit, decodes postings once, and looks terms up through the shard table.
 
-import { decodeNumbers } from "./numbers.js";
+import { decodeArticles, decodeNumbers } from "./numbers.js";
 
 /** Index of the last entry of sorted `firsts` that is <= `value` (-1 if none). */
 export function lastAtMost(firsts, value) {
@@ -42,17 +42,12 @@ function indexOf(values, value) {
 }
 
 /**
- * A long list's entry [field, article gaps, df, best (weight, length) per block among the
- * postings not in the top, the blocks' folder, top postings (gap in list position, weight, length)].
+ * A long list's entry [field, article numbers (decodeArticles), df, best (weight, length) per
+ * block among the postings not in the top, the blocks' folder, top postings (gap in list
+ * position, weight, length)].
  */
 function blockedPostings(item) {
-  const gaps = decodeNumbers(item[1]);
-  const ids = new Array(gaps.length);
-  let id = 0;
-  for (let i = 0; i < gaps.length; i += 1) {
-    id += gaps[i];
-    ids[i] = id;
-  }
+  const ids = decodeArticles(item[1]);
   const pairs = decodeNumbers(item[3]);
   const best = [];
   for (let i = 0; i < pairs.length; i += 2) best.push([pairs[i], pairs[i + 1]]);

@@ -22,3 +22,23 @@ export function decodeNumbers(text) {
   }
   return numbers;
 }
+
+/** Decode sorted article numbers (encoding.py's encode_articles): gaps, or "~" and a bitmap. */
+export function decodeArticles(text) {
+  const articles = [];
+  if (!text.startsWith("~")) {
+    let article = 0;
+    for (const gap of decodeNumbers(text)) {
+      article += gap;
+      articles.push(article);
+    }
+    return articles;
+  }
+  for (let i = 1; i < text.length; i += 1) {
+    const digit = DIGIT_VALUE.get(text[i]);
+    for (let bit = 0; bit < 6; bit += 1) {
+      if (digit & (1 << bit)) articles.push((i - 1) * 6 + bit);
+    }
+  }
+  return articles;
+}
