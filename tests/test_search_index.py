@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from whoosh.analysis import StandardAnalyzer
 from whoosh.qparser import QueryParser
 
 from archive_search.documents import html_to_text
@@ -14,7 +15,9 @@ from archive_search.encoding import decode_numbers, encode_numbers
 from archive_search.export import export_index
 from archive_search.indexer import open_index, update_index
 from archive_search.query import ArchiveSearcher
-from search_corpus import fixture_documents
+from archive_search.schema import build_schema
+from archive_search.tokens import Analyzer
+from search_corpus import BBC_ROOT, bbc_documents, fixture_documents
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -122,3 +125,22 @@ def test_misspelled_inflected_words_are_corrected_as_written(tmp_path: Path) -> 
     directory = json.loads((lexicon / f"{manifest['lexicon']}.json").read_text(encoding="utf-8"))
     group = json.loads((lexicon / f"{directory['l7']}.json").read_text(encoding="utf-8"))
     assert group["lending"] >= 1 and all(word[0] == "l" and len(word) == 7 for word in group)
+
+
+def test_one_analysis_pass_gives_what_whoosh_indexes() -> None:
+    """The indexer's single pass (tokens.py) hands Whoosh the postings its own analyzer makes,
+    and the spelling list the words StandardAnalyzer keeps, for every text field."""
+    schema = build_schema()
+    analyzer = Analyzer(schema["body"].analyzer)
+    standard = StandardAnalyzer()
+    cases = Path(__file__).parent / "fixtures" / "search" / "analysis_cases.txt"
+    texts = [line for line in cases.read_text(encoding="utf-8").splitlines() if line.strip()]
+    documents = fixture_documents() + (bbc_documents()[:400] if BBC_ROOT.exists() else [])
+    texts += [text for doc in documents for text in (doc.headline, doc.summary, doc.body, "\n".join(doc.byline))]
+    texts += ["The the a", "a.b.c x*y the END", "", "  "]
+    for text in texts:
+        for name in ("headline", "body"):
+            whoosh = sorted(schema[name].index(text))
+            ours = sorted(analyzer.field(text, schema[name].format.field_boost).postings())
+            assert ours == whoosh, f"{name}: {text[:80]!r}"
+        assert analyzer.words(text)[0] == [token.text for token in standard(text)], text[:80]

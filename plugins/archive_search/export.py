@@ -3,11 +3,11 @@
 Layout under the export folder (output/search/ in a site build):
 
 - `manifest.json`   the only fixed name: counts, field statistics, the shard-table files,
-                    document-group names, the month table (year facets), Whoosh's document
-                    order (ties), names of the desk, calendar and lexicon files.
+                    document-group names, the month table (year facets), the tie order
+                    (publication order, so one run), names of the desk, calendar and lexicon files.
 - `tables/<hash>.json`     the shard table in slices: first term and name of each shard.
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
-                           Whoosh's document frequency of each (deleted documents included).
+                           the document frequency of each among live articles.
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
@@ -16,9 +16,11 @@ Layout under the export folder (output/search/ in a site build):
 - `desks-<hash>.json`, `calendar-<hash>.json`   per-article desk codes (facets) and the first
                            article of each day (date filters).
 
-Articles are numbered by publication date, oldest first, so "newest first" reads the numbers
-backwards and a date range is a range of numbers. Everything is sorted and serialized with
-fixed options, so the same index always gives the same bytes.
+Articles are numbered by publication date (then key), oldest first, so "newest first" reads the
+numbers backwards and a date range is a range of numbers. Statistics are those of the live
+articles (livestats.py): a kept index with edits and removals exports exactly what a clean
+index of the same articles does. Everything is sorted and serialized with fixed options, so
+the same articles always give the same bytes.
 """
 
 from __future__ import annotations
@@ -43,7 +45,10 @@ from whoosh.util.numeric import length_to_byte
 
 from archive_format import write_atomic
 
+from .documents import stored_source
 from .encoding import encode_numbers
+from .indexer import term_keys
+from .livestats import LiveStatistics
 from .schema import TEXT_FIELDS
 from .spelling import spelling_groups
 
@@ -119,14 +124,15 @@ class _Writer:
 
 
 def _document_order(reader: IndexReader) -> tuple[list[int], list[dict[str, Any]], list[datetime], list[str]]:
-    """Return live Whoosh document numbers sorted by date (then number), with records, dates, keys."""
+    """Return live Whoosh document numbers in publication order (date, then key: the order of
+    a clean index, whatever order edits left the kept one in), with records, dates, keys."""
     stored = []
     for docnum in reader.all_doc_ids():
         fields = reader.stored_fields(docnum)
-        stored.append((fields["date"], docnum, fields["record"], fields["key"]))
+        stored.append((fields["date"], fields["key"], docnum, fields["record"]))
     stored.sort(key=lambda item: (item[0], item[1]))
-    return ([item[1] for item in stored], [json.loads(item[2]) for item in stored],
-            [item[0] for item in stored], [item[3] for item in stored])
+    return ([item[2] for item in stored], [json.loads(item[3]) for item in stored],
+            [item[0] for item in stored], [item[1] for item in stored])
 
 
 def _runs(whoosh_order: list[int]) -> list[list[int]]:
@@ -144,11 +150,22 @@ def _term_text(termbytes: bytes | str) -> str:
     return termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
 
 
-def _dictionary(reader: IndexReader) -> dict[str, int]:
+def _term_size(key: str, stats: LiveStatistics) -> int:
+    """The estimated exported size of term `key` from its live document frequencies (0: gone)."""
+    field_name, _, value = key.partition(":")
+    if value and field_name in FILTER_FIELDS:
+        frequency = stats.doc_frequency(field_name, value)
+        return len(key) + 4 + frequency * 2 if frequency else 0
+    return sum(len(key) + 4 + frequency * 4 for field in TEXT_FIELDS
+               if (frequency := stats.doc_frequency(field, key)))
+
+
+def _dictionary(reader: IndexReader, stats: LiveStatistics) -> dict[str, int]:
     """Return every exported term key with its estimated size.
 
-    Sizes come from Whoosh's document frequencies, so shard boundaries follow from the index
-    alone and an unchanged stretch of the dictionary keeps its shards from build to build.
+    Sizes come from the live articles' document frequencies, so shard boundaries follow from
+    the articles alone (a clean index gives the same) and an unchanged stretch of the
+    dictionary keeps its shards from build to build.
     """
     sizes: dict[str, int] = defaultdict(int)
     for field in TEXT_FIELDS + FILTER_FIELDS:
@@ -158,6 +175,14 @@ def _dictionary(reader: IndexReader) -> dict[str, int]:
             frequency = info.doc_frequency()
             key = term if scored else f"{field}:{term}"
             sizes[key] += len(key) + 4 + frequency * (4 if scored else 2)
+    # Whoosh's frequencies still count deleted articles: recount the terms they used.
+    deleted_keys: set[str] = set()
+    for docnum in stats.deleted:
+        deleted_keys |= term_keys(reader.schema, stats.analyzer, stored_source(reader.stored_fields(docnum)))
+    for key in deleted_keys:
+        sizes[key] = _term_size(key, stats)
+        if not sizes[key]:
+            del sizes[key]
     return sizes
 
 
@@ -218,12 +243,15 @@ class _ShardBuilder:
             for index, field in enumerate(TEXT_FIELDS):
                 if (field, key) not in self.reader:
                     continue
-                postings, places = self._text_postings(field, key)
-                entries.setdefault(key, []).append([index, postings, self.reader.doc_frequency(field, key)])
+                postings, places, frequency = self._text_postings(field, key)
+                if not frequency:  # only deleted articles have it
+                    continue
+                entries.setdefault(key, []).append([index, postings, frequency])
                 positions.setdefault(key, []).append([index, places])
         return entries, positions
 
-    def _text_postings(self, field: str, term: str) -> tuple[str, str]:
+    def _text_postings(self, field: str, term: str) -> tuple[str, str, int]:
+        """Encoded postings and positions of `term` in `field`, and its live document frequency."""
         boost = self.reader.schema[field].format.field_boost
         lengths = self.lengths(field)
         ours = self.ours
@@ -242,7 +270,7 @@ class _ShardBuilder:
             places.append(len(gaps))
             places += gaps
             previous = article
-        return encode_numbers(numbers), encode_numbers(places)
+        return encode_numbers(numbers), encode_numbers(places), len(items)
 
     def _filter_postings(self, field: str, term: str) -> str | None:
         if (field, term) not in self.reader:
@@ -252,6 +280,8 @@ class _ShardBuilder:
         while matcher.is_active():
             pairs.append((self.ours[matcher.id()], matcher.weight()))
             matcher.next()
+        if not pairs:
+            return None
         pairs.sort()
         numbers: list[int] = []
         previous = 0
@@ -263,9 +293,9 @@ class _ShardBuilder:
         return encode_numbers(numbers)
 
 
-def _lexicon(reader: IndexReader, out: _Writer) -> str:
+def _lexicon(stats: LiveStatistics, out: _Writer) -> str:
     """Write the spelling word list in its groups; return the name of the directory file."""
-    groups = spelling_groups(reader)
+    groups = spelling_groups(stats.spelling())
     directory = {key: Path(out.put_named("lexicon", _dumps(group))).stem for key, group in groups.items()}
     return Path(out.put_named("lexicon", _dumps(directory))).stem
 
@@ -311,19 +341,11 @@ def _previous_export(state_path: Path, target: Path, keys: list[str]) -> _Previo
     return _Previous(rows, sizes, target)
 
 
-def _update_dictionary(reader: IndexReader, previous: _Previous, affected: set[str]) -> dict[str, int]:
+def _update_dictionary(stats: LiveStatistics, previous: _Previous, affected: set[str]) -> dict[str, int]:
     """The previous export's term sizes, recomputed for `affected` keys."""
     sizes = dict(previous.sizes)
     for key in affected:
-        field_name, _, value = key.partition(":")
-        if value and field_name in FILTER_FIELDS:
-            frequency = reader.doc_frequency(field_name, value)
-            sizes[key] = len(key) + 4 + frequency * 2
-            if not frequency:
-                del sizes[key]
-            continue
-        sizes[key] = sum(len(key) + 4 + reader.doc_frequency(field, key) * 4 for field in TEXT_FIELDS
-                         if (field, key) in reader)
+        sizes[key] = _term_size(key, stats)
         if not sizes[key]:
             del sizes[key]
     return sizes
@@ -343,21 +365,22 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
 
     With `affected` (the term keys an update touched, from update_index), shards of other
     terms are kept from the previous export when it is intact; the result is the same as a full
-    export. Statistics are Whoosh's as they stand (deleted documents count until optimized),
-    so the client scores as Whoosh does on this very index. Files no longer referenced are
+    export. Statistics are the live articles' (livestats.py), as the reference searcher
+    (query.py) scores with them. Files no longer referenced are
     removed after the new manifest is in place, so a reader never sees a half-written index.
     """
     state_path = Path(ix.storage.folder) / "export-state.json"
     with ix.reader() as reader:
-        count = reader.doc_count_all()
+        stats = LiveStatistics(reader, Path(ix.storage.folder))
+        count = stats.doc_count
         whoosh_order, records, dates, keys = _document_order(reader)
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target)
         previous = _previous_export(state_path, target, keys) if affected is not None else None
         if previous is None:
-            sizes = _dictionary(reader)
+            sizes = _dictionary(reader, stats)
         else:
-            sizes = _update_dictionary(reader, previous, affected)
+            sizes = _update_dictionary(stats, previous, affected)
         builder = _ShardBuilder(reader, ours, whoosh_order)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
@@ -388,7 +411,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
             shard_table.append([terms[0], name])
-        lexicon = _lexicon(reader, out)
+        lexicon = _lexicon(stats, out)
 
         groups = []
         for start in range(0, len(records), DOC_GROUP_SIZE):
@@ -425,7 +448,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "count": count,
             "articles": len(records),
             "bm25": {"B": weighting.B, "K1": weighting.K1},
-            "fields": [{"name": name, "length": reader.field_length(name)} for name in TEXT_FIELDS]
+            "fields": [{"name": name, "length": stats.field_length(name)} for name in TEXT_FIELDS]
             + [{"name": name} for name in FILTER_FIELDS],
             "shardTables": _table_files(shard_table, out),
             "docGroups": groups,
@@ -434,7 +457,8 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "deskCodes": desk_file,
             "calendar": calendar_file,
             "months": months,
-            "whooshOrder": _runs(whoosh_order),
+            # Ties fall in publication order, which is the article numbering itself.
+            "whooshOrder": _runs(list(range(len(records)))),
             "lexicon": lexicon,
         }
     manifest_text = _dumps(manifest)

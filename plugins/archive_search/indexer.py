@@ -2,35 +2,45 @@
 
 Only articles whose fingerprint changed are re-indexed; articles no longer in the archive leave
 the index. Whoosh counts deleted documents in its statistics until the index is optimized, and
-optimizing rewrites the whole index (half a minute at 10,000 articles), so it is optimized when
-deleted documents pass OPTIMIZE_DELETED_SHARE of the index or on request; in between the
-export mirrors Whoosh's statistics as they are, so the browser still scores exactly as Whoosh.
+optimizing rewrites the whole index (half a minute at 10,000 articles), so it is optimized only
+when deleted documents pass OPTIMIZE_DELETED_SHARE of the index (they cost disk and reading
+time) or on request. In between, the export and the reference searcher use the statistics of
+the live articles (livestats.py): the same figures as a clean index of the same articles.
+
+Each text is analyzed once (tokens.py) for its stemmed field and the spelling word list; the
+word list and the articles' fingerprints are kept beside the index (kept.py), updated by what
+an update adds and removes, so an update reads back only the articles it replaces or removes.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index
 from whoosh.index import FileIndex
+from whoosh.reading import IndexReader
 from whoosh.writing import SegmentWriter
 
 from whoosh.fields import Schema
 
-from .documents import SearchDocument
+from .documents import SOURCE_FIELDS, SearchDocument, pack_source, stored_source
+from .kept import read_kept, write_kept
+from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
+from .spelling import SPELLING_FILE, article_words, live_counts
+from .tokens import Analyzer, FieldAnalysis
 
 #: Memory Whoosh's writer may use before spilling postings to disk (MB).
 WRITER_LIMIT_MB = 256
 #: Optimize once deleted (replaced or removed) documents are this share of the index.
 OPTIMIZE_DELETED_SHARE = 0.05
-#: Indexed fields whose text is kept (compressed) to know which terms an edit touches.
-SOURCE_FIELDS = ("headline", "summary", "body", "byline", "desk", "tag")
+#: The articles' fingerprints (key → fingerprint), kept beside the index.
+FINGERPRINTS_FILE = "fingerprints.json"
 
 
 class SearchIndexError(Exception):
@@ -87,7 +97,9 @@ def open_index(path: Path) -> FileIndex:
     return index.create_in(str(path), schema)
 
 
-def _index_fields(document: SearchDocument) -> dict[str, object]:
+def _index_fields(schema: Schema, analyzer: Analyzer, document: SearchDocument) -> tuple[dict[str, object], set[str]]:
+    """Return the fields Whoosh indexes for `document` (text fields already analyzed) and the
+    article's words as written (for the spelling list)."""
     # Whoosh dates are naive: index the archive's local wall-clock time, which is what
     # `date:2023-03` means to a reader of the archive.
     fields: dict[str, object] = {
@@ -100,38 +112,45 @@ def _index_fields(document: SearchDocument) -> dict[str, object]:
         "desk": document.desk,
         "tag": ",".join(document.tags),
         "date": document.date.replace(tzinfo=None),
-        # The words as written, for spelling corrections (the stemmed fields keep only stems).
-        "spelling": "\n".join([document.headline, document.summary, document.body, *document.byline]),
         "record": json.dumps(document.record(), ensure_ascii=False, sort_keys=True),
     }
-    source = {name: fields[name] for name in SOURCE_FIELDS}
-    fields["source"] = zlib.compress(json.dumps(source, ensure_ascii=False).encode("utf-8"))
-    return fields
+    fields["source"] = pack_source(fields)
+    words: set[str] = set()
+    lengths: dict[str, int] = {}
+    for name in TEXT_FIELDS:
+        analysis = analyzer.field(str(fields[name]), schema[name].format.field_boost)
+        words |= analysis.surface
+        lengths[name] = analysis.length
+        fields[name] = analysis
+    fields["lengths"] = lengths
+    return fields, words
 
 
-def term_keys(schema: Schema, fields: dict[str, object]) -> set[str]:
-    """Return the exported term keys of an article's indexed text (Whoosh's own analysis)."""
+def term_keys(schema: Schema, analyzer: Analyzer, fields: dict[str, object]) -> set[str]:
+    """Return the exported term keys of an article's indexed text (`fields`: index field → text
+    or its FieldAnalysis), analyzed as Whoosh analyzes it."""
     keys: set[str] = set()
     for name in SOURCE_FIELDS:
         value = fields.get(name)
-        if not value:
+        if isinstance(value, FieldAnalysis):
+            keys.update(value.positions)
+        elif not value:
             continue
-        terms = schema[name].process_text(str(value), mode="index")
-        keys.update(terms if name in TEXT_FIELDS else (f"{name}:{term}" for term in terms))
+        elif name in TEXT_FIELDS:
+            keys.update(analyzer.stem(word) for word in analyzer.words(str(value))[0])
+        else:
+            keys.update(f"{name}:{term}" for term in schema[name].process_text(str(value), mode="index"))
     return keys
 
 
-def _stored_source(stored: dict[str, object]) -> dict[str, object]:
-    blob = stored.get("source")
-    return json.loads(zlib.decompress(blob)) if isinstance(blob, bytes) else {}
-
-
 def _current_fingerprints(ix: FileIndex) -> dict[str, str]:
+    """key → fingerprint of the indexed articles: the kept file, or read from the index."""
+    folder = Path(ix.storage.folder)
+    kept = read_kept(folder, FINGERPRINTS_FILE, ix.latest_generation())
+    if isinstance(kept, dict):
+        return kept
     with ix.reader() as reader:
-        return {
-            stored["key"]: stored["fingerprint"]
-            for stored in reader.all_stored_fields()
-        }
+        return {stored["key"]: stored["fingerprint"] for stored in reader.all_stored_fields()}
 
 
 def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool = False,
@@ -144,47 +163,67 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     publication order and ties in scoring fall the same way in the browser.
     """
     ix = open_index(path)
+    folder = Path(ix.storage.folder)
+    schema = ix.schema
+    analyzer = Analyzer(schema[TEXT_FIELDS[0]].analyzer)
     known = _current_fingerprints(ix)
     report = UpdateReport()
     wanted: dict[str, SearchDocument] = {}
     for document in documents:
         wanted[document.key] = document
+    fingerprints = dict(known)
     to_write: list[SearchDocument] = []
     for key, document in wanted.items():
         old = known.get(key)
+        new = document.fingerprint()
         if old is None:
             report.added.append(key)
             to_write.append(document)
-        elif old != document.fingerprint():
+        elif old != new:
             report.updated.append(key)
             to_write.append(document)
         else:
             report.unchanged += 1
+            continue
+        fingerprints[key] = new
     report.removed = sorted(set(known) - set(wanted))
-    if not report.changed:
-        return report
+    for key in report.removed:
+        del fingerprints[key]
+    with ix.reader() as reader:
+        generation = reader.generation()
+        words = live_counts(reader, folder, analyzer)
+        lengths = live_lengths(reader, folder)
+        if not report.changed:
+            _keep(folder, generation, known, words, lengths)
+            return report
+        # An edit touches the terms and words of the old text as well as the new.
+        old_docnums = [docnum for key in report.removed + report.updated
+                       if (docnum := _document_number(reader, key)) is not None]
+        for docnum in old_docnums:
+            stored = reader.stored_fields(docnum)
+            source = stored_source(stored)
+            words.subtract(article_words(analyzer, source))
+            for name, length in (stored.get("lengths") or {}).items():
+                lengths[name] -= length
+            if known:
+                report.affected |= term_keys(schema, analyzer, source)
+        expected = reader.doc_count_all() + len(to_write)
     to_write.sort(key=lambda doc: (doc.date.replace(tzinfo=None), doc.key))
-    schema = ix.schema
-    if known:  # an edit touches the terms of the old text and of the new
-        with ix.searcher() as searcher:
-            for key in report.removed + report.updated:
-                docnum = searcher.document_number(key=key)
-                if docnum is not None:
-                    report.affected |= term_keys(schema, _stored_source(searcher.stored_fields(docnum)))
     writer: SegmentWriter = ix.writer(limitmb=WRITER_LIMIT_MB)
     try:
         for key in report.removed + report.updated:
             writer.delete_by_term("key", key)
         for document in to_write:
-            fields = _index_fields(document)
+            fields, surface = _index_fields(schema, analyzer, document)
+            words.update(surface)
+            for name, length in fields["lengths"].items():
+                lengths[name] += length
             if known:
-                report.affected |= term_keys(schema, fields)
+                report.affected |= term_keys(schema, analyzer, fields)
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()
         raise
-    with ix.reader() as reader:
-        expected = reader.doc_count_all() + len(to_write)
     writer.commit()
     with ix.reader() as reader:
         deleted = reader.doc_count_all() - reader.doc_count()
@@ -193,6 +232,22 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         ix.optimize()
         report.optimized = True
     elif total != expected:
-        # Whoosh merged segments and purged deleted documents: statistics moved everywhere.
+        # Whoosh merged segments and purged deleted documents: numbers moved everywhere.
         report.optimized = True
+    _keep(folder, ix.latest_generation(), fingerprints, words, lengths)
     return report
+
+
+def _document_number(reader: IndexReader, key: str) -> int | None:
+    """Whoosh's number of the live article `key`, or None."""
+    for docnum in reader.postings("key", key).all_ids() if ("key", key) in reader else ():
+        return docnum
+    return None
+
+
+def _keep(folder: Path, generation: int, fingerprints: dict[str, str], words: Counter[str],
+          lengths: dict[str, int]) -> None:
+    """Keep the fingerprints, spelling word counts and field lengths of index `generation`."""
+    write_kept(folder, LENGTHS_FILE, generation, lengths)
+    write_kept(folder, FINGERPRINTS_FILE, generation, dict(sorted(fingerprints.items())))
+    write_kept(folder, SPELLING_FILE, generation, {word: count for word, count in sorted(words.items()) if count > 0})
