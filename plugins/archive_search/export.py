@@ -160,14 +160,15 @@ def _term_size(key: str, stats: LiveStatistics) -> int:
                if (frequency := stats.doc_frequency(field, key)))
 
 
-def _dictionary(reader: IndexReader, stats: LiveStatistics) -> dict[str, int]:
-    """Return every exported term key with its estimated size.
+def _dictionary(reader: IndexReader, stats: LiveStatistics) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Return every exported term key with its estimated size, and the text fields of each word.
 
     Sizes come from the live articles' document frequencies, so shard boundaries follow from
     the articles alone (a clean index gives the same) and an unchanged stretch of the
     dictionary keeps its shards from build to build.
     """
     sizes: dict[str, int] = defaultdict(int)
+    fields_of: dict[str, list[str]] = defaultdict(list)
     for field in TEXT_FIELDS + FILTER_FIELDS:
         scored = field in TEXT_FIELDS
         for termbytes, info in reader.iter_field(field):
@@ -175,6 +176,8 @@ def _dictionary(reader: IndexReader, stats: LiveStatistics) -> dict[str, int]:
             frequency = info.doc_frequency()
             key = term if scored else f"{field}:{term}"
             sizes[key] += len(key) + 4 + frequency * (4 if scored else 2)
+            if scored:
+                fields_of[key].append(field)
     # Whoosh's frequencies still count deleted articles: recount the terms they used.
     deleted_keys: set[str] = set()
     for docnum in stats.deleted:
@@ -183,7 +186,7 @@ def _dictionary(reader: IndexReader, stats: LiveStatistics) -> dict[str, int]:
         sizes[key] = _term_size(key, stats)
         if not sizes[key]:
             del sizes[key]
-    return sizes
+    return sizes, fields_of
 
 
 def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
@@ -214,11 +217,44 @@ def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
     return shards
 
 
+def _live_values(reader: IndexReader, field: str, term: str) -> list[tuple[int, bytes]]:
+    """(document number, encoded posting value) of each live article with `term` in `field`.
+
+    Whoosh's matchers hand out one posting per call through two wrappers (segments,
+    deletions); the export reads every posting of the index, so it takes Whoosh's posting
+    blocks whole (the block reader of whoosh 2.7's W3LeafMatcher) and drops deleted articles
+    itself. A matcher without blocks (a term kept inline) is read posting by posting.
+    """
+    items: list[tuple[int, bytes]] = []
+    for segment, offset in reader.leaf_readers():
+        if (field, term) not in segment:
+            continue
+        matcher = segment.postings(field, term)
+        deleted = set(segment.segment().deleted_docs()) if segment.has_deletions() else set()
+        leaf = getattr(matcher, "child", matcher) if deleted else matcher
+        if not hasattr(leaf, "_read_ids"):
+            items += [(offset + docnum, value) for docnum, value in matcher.all_items()]
+            continue
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_values()
+            if deleted:
+                items += [(offset + docnum, value) for docnum, value in zip(leaf._ids, leaf._values)
+                          if docnum not in deleted]
+            else:
+                items += [(offset + docnum, value) for docnum, value in zip(leaf._ids, leaf._values)]
+            leaf._next_block()
+    return items
+
+
 class _ShardBuilder:
     """Encodes the postings and positions of given term keys, in our article numbering."""
 
-    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int]) -> None:
+    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int],
+                 fields_of: dict[str, list[str]] | None = None) -> None:
         self.reader = reader
+        #: The text fields each word is in, when known (saves looking it up in each field).
+        self.fields_of = fields_of
         self.ours = ours
         self.whoosh_order = whoosh_order
         self._lengths: dict[str, list[int]] = {}
@@ -240,8 +276,9 @@ class _ShardBuilder:
                 if encoded is not None:
                     entries[key] = [[index, encoded]]
                 continue
+            present = self.fields_of.get(key, ()) if self.fields_of is not None else TEXT_FIELDS
             for index, field in enumerate(TEXT_FIELDS):
-                if (field, key) not in self.reader:
+                if field not in present:
                     continue
                 postings, places, frequency = self._text_postings(field, key)
                 if not frequency:  # only deleted articles have it
@@ -255,10 +292,11 @@ class _ShardBuilder:
         boost = self.reader.schema[field].format.field_boost
         lengths = self.lengths(field)
         ours = self.ours
-        matcher = self.reader.postings(field, term)
         # A Positions posting is the frequency (4 bytes) then a pickle of the position gaps,
         # which is exactly what the export stores: read it without decoding twice.
-        items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in matcher.all_items())
+        items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in _live_values(self.reader, field, term))
+        if not items:
+            return "", "", 0
         numbers: list[int] = []
         places: list[int] = []
         previous = 0
@@ -377,11 +415,12 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target)
         previous = _previous_export(state_path, target, keys) if affected is not None else None
+        fields_of = None
         if previous is None:
-            sizes = _dictionary(reader, stats)
+            sizes, fields_of = _dictionary(reader, stats)
         else:
             sizes = _update_dictionary(stats, previous, affected)
-        builder = _ShardBuilder(reader, ours, whoosh_order)
+        builder = _ShardBuilder(reader, ours, whoosh_order, fields_of)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
         for number, terms in enumerate(shards):

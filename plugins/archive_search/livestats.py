@@ -66,7 +66,7 @@ def deleted_docs(reader: IndexReader) -> Iterator[int]:
     """Document numbers of the deleted articles Whoosh still counts."""
     for segment, offset in reader.leaf_readers():
         if segment.has_deletions():
-            for docnum in sorted(segment.segment().deleted_docs()):
+            for docnum in sorted(set(segment.segment().deleted_docs())):
                 yield offset + docnum
 
 
