@@ -28,6 +28,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import shutil
 import zlib
 from pickle import loads
 from collections import defaultdict
@@ -96,6 +98,8 @@ class _Writer:
         self.root = root
         self.written: set[Path] = set()
         self.bytes = 0
+        #: Files of document groups kept whole from the previous export (not in `written`).
+        self.kept_files = 0
 
     def put(self, relpath: str, text: str) -> str:
         path = self.root / relpath
@@ -113,26 +117,85 @@ class _Writer:
         self.bytes += len(text.encode("utf-8"))
         return relpath
 
-    def keep(self, relpath: str) -> None:
-        """Count a file of the previous export as part of this one."""
-        path = self.root / relpath
-        self.written.add(path)
-        self.bytes += path.stat().st_size
+    def keep(self, relpath: str, size: int) -> None:
+        """Count a file of the previous export (of `size` bytes) as part of this one."""
+        self.written.add(self.root / relpath)
+        self.bytes += size
 
     def put_named(self, folder: str, text: str) -> str:
         return self.put(f"{folder}/{_digest(text)}.json", text)
 
+    def keep_group(self, files: int, size: int) -> None:
+        """Count a document group of the previous export, kept whole, as part of this one."""
+        self.kept_files += files
+        self.bytes += size
 
-def _document_order(reader: IndexReader) -> tuple[list[int], list[dict[str, Any]], list[datetime], list[str]]:
-    """Return live Whoosh document numbers in publication order (date, then key: the order of
-    a clean index, whatever order edits left the kept one in), with records, dates, keys."""
-    stored = []
-    for docnum in reader.all_doc_ids():
+
+@dataclass
+class _Articles:
+    """The live articles in publication order (date, then key: the order of a clean index,
+    whatever order edits left the kept one in): Whoosh numbers, keys, dates, desks."""
+
+    docnums: list[int]
+    keys: list[str]
+    dates: list[datetime]
+    desks: list[str]
+    #: Records read so far, by Whoosh number.
+    records: dict[int, dict[str, Any]]
+
+    def record(self, reader: IndexReader, article: int) -> dict[str, Any]:
+        docnum = self.docnums[article]
+        if docnum not in self.records:
+            self.records[docnum] = json.loads(reader.stored_fields(docnum)["record"])
+        return self.records[docnum]
+
+
+def _read_articles(reader: IndexReader, docnums: Any) -> list[tuple[datetime, str, int, dict[str, Any]]]:
+    """(date, key, Whoosh number, record) of the given live articles, from their stored fields."""
+    found = []
+    for docnum in docnums:
         fields = reader.stored_fields(docnum)
-        stored.append((fields["date"], fields["key"], docnum, fields["record"]))
-    stored.sort(key=lambda item: (item[0], item[1]))
-    return ([item[2] for item in stored], [json.loads(item[3]) for item in stored],
-            [item[0] for item in stored], [item[1] for item in stored])
+        found.append((fields["date"], fields["key"], docnum, json.loads(fields["record"])))
+    return found
+
+
+def _ordered(items: list[tuple[datetime, str, int, dict[str, Any] | None]],
+             records: dict[int, dict[str, Any]], desks: dict[int, str]) -> _Articles:
+    items.sort(key=lambda item: (item[0], item[1]))
+    for _, _, docnum, record in items:
+        if record is not None:
+            records[docnum] = record
+            desks[docnum] = record["desk"]
+    return _Articles([item[2] for item in items], [item[1] for item in items], [item[0] for item in items],
+                     [desks[item[2]] for item in items], records)
+
+
+def _document_order(reader: IndexReader) -> _Articles:
+    """Every live article in publication order, read from the index."""
+    return _ordered(_read_articles(reader, reader.all_doc_ids()), {}, {})
+
+
+def _segments(reader: IndexReader) -> list[list[Any]]:
+    """[segment id, documents] of each segment: numbers stay valid while these stay in place."""
+    return [[segment.segment().segment_id(), segment.doc_count_all()] for segment, _ in reader.leaf_readers()]
+
+
+def _order_since(reader: IndexReader, state: dict[str, Any], deleted: list[int]) -> _Articles | None:
+    """The live articles in publication order from the previous export's numbering: its
+    articles less those deleted since, plus those added since (the only ones read). None when
+    Whoosh merged segments since (its numbers moved)."""
+    before = state.get("segments")
+    now = _segments(reader)
+    if not before or now[:len(before)] != before:
+        return None
+    gone = set(deleted)
+    kept = [(datetime.fromisoformat(date), key, docnum, None)
+            for docnum, key, date in zip(state["docnums"], state["keys"], state["dates"]) if docnum not in gone]
+    desks = {docnum: desk for docnum, desk in zip(state["docnums"], state["desks"]) if docnum not in gone}
+    first_new = sum(count for _, count in before)
+    added = _read_articles(reader, (docnum for docnum in range(first_new, reader.doc_count_all())
+                                    if docnum not in gone))
+    return _ordered(kept + added, {}, desks)
 
 
 def _runs(whoosh_order: list[int]) -> list[list[int]]:
@@ -247,6 +310,18 @@ def _live_values(reader: IndexReader, field: str, term: str) -> list[tuple[int, 
     return items
 
 
+class _LazyLengths(dict):
+    """Length bytes of a field's articles, read from the index as they are asked for."""
+
+    def __init__(self, reader: IndexReader, field: str, whoosh_order: list[int]) -> None:
+        super().__init__()
+        self.reader, self.field, self.whoosh_order = reader, field, whoosh_order
+
+    def __missing__(self, article: int) -> int:
+        value = self[article] = length_to_byte(self.reader.doc_field_length(self.whoosh_order[article], self.field))
+        return value
+
+
 class _ShardBuilder:
     """Encodes the postings and positions of given term keys, in our article numbering."""
 
@@ -257,12 +332,17 @@ class _ShardBuilder:
         self.fields_of = fields_of
         self.ours = ours
         self.whoosh_order = whoosh_order
-        self._lengths: dict[str, list[int]] = {}
+        self._lengths: dict[str, Any] = {}
 
-    def lengths(self, field: str) -> list[int]:
+    def lengths(self, field: str) -> Any:
+        """The length byte of each article in `field`, by article number: all of them read at
+        once for a full export, only those asked for when a few terms are re-exported."""
         if field not in self._lengths:
-            self._lengths[field] = [length_to_byte(self.reader.doc_field_length(docnum, field))
-                                    for docnum in self.whoosh_order]
+            if self.fields_of is None:
+                self._lengths[field] = _LazyLengths(self.reader, field, self.whoosh_order)
+            else:
+                self._lengths[field] = [length_to_byte(self.reader.doc_field_length(docnum, field))
+                                        for docnum in self.whoosh_order]
         return self._lengths[field]
 
     def build(self, keys: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -345,6 +425,8 @@ class _Previous:
     rows: list[list[str]]
     sizes: dict[str, int]
     target: Path
+    #: Bytes of each shard's terms and positions files.
+    shard_bytes: dict[str, list[int]]
 
     def __post_init__(self) -> None:
         self.firsts = [row[0] for row in self.rows]
@@ -362,21 +444,34 @@ class _Previous:
         return terms.get(key), positions.get(key)
 
 
-def _previous_export(state_path: Path, target: Path, keys: list[str]) -> _Previous | None:
-    """The last export to `target` if it is intact and every article kept its number."""
+_STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segments", "groups", "files",
+               "shards", "shard_bytes", "sizes")
+
+
+def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
+    """What the last export to `target` kept about itself, if that export is still in place."""
     try:
         state = json.loads(state_path.read_text(encoding="utf-8"))
         manifest_text = (target / "manifest.json").read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
-    if (state.get("target") != str(target.resolve()) or state.get("manifest") != _digest(manifest_text)
-            or keys[:len(state.get("keys", []))] != state.get("keys")):
+    if (not isinstance(state, dict) or any(key not in state for key in _STATE_KEYS)
+            or state["target"] != str(target.resolve()) or state["manifest"] != _digest(manifest_text)):
         return None
-    rows, sizes = state.get("shards"), state.get("sizes")
-    if rows is None or sizes is None or not all(
-            (target / folder / f"{row[1]}.json").exists() for row in rows for folder in ("terms", "positions")):
+    return state
+
+
+def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str]) -> _Previous | None:
+    """The last export's shards, if every article kept its number."""
+    if state is None or keys[:len(state["keys"])] != state["keys"]:
         return None
-    return _Previous(rows, sizes, target)
+    rows, sizes = state["shards"], state["sizes"]
+    # One listing per folder rather than a look-up per file.
+    present = [{entry.name for entry in os.scandir(target / folder)} if (target / folder).is_dir() else set()
+               for folder in ("terms", "positions")]
+    if not all(f"{row[1]}.json" in names for row in rows for names in present):
+        return None
+    return _Previous(rows, sizes, target, state["shard_bytes"])
 
 
 def _update_dictionary(stats: LiveStatistics, previous: _Previous, affected: set[str]) -> dict[str, int]:
@@ -411,10 +506,16 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     with ix.reader() as reader:
         stats = LiveStatistics(reader, Path(ix.storage.folder))
         count = stats.doc_count
-        whoosh_order, records, dates, keys = _document_order(reader)
+        state = _export_state(state_path, target) if affected is not None else None
+        articles = _order_since(reader, state, stats.deleted) if state is not None else None
+        # Whoosh numbers name the same articles as in the previous export (none merged away).
+        numbers_kept = articles is not None
+        if articles is None:
+            articles = _document_order(reader)
+        whoosh_order, dates, keys = articles.docnums, articles.dates, articles.keys
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target)
-        previous = _previous_export(state_path, target, keys) if affected is not None else None
+        previous = _previous_export(state, target, keys)
         fields_of = None
         if previous is None:
             sizes, fields_of = _dictionary(reader, stats)
@@ -423,14 +524,16 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         builder = _ShardBuilder(reader, ours, whoosh_order, fields_of)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
+        shard_bytes: dict[str, list[int]] = {}
         for number, terms in enumerate(shards):
             following = shards[number + 1][0] if number + 1 < len(shards) else None
             if previous is not None:
                 old = previous.by_bounds.get((terms[0], following))
                 if old and not affected.intersection(terms):
-                    out.keep(f"terms/{old[1]}.json")
-                    out.keep(f"positions/{old[1]}.json")
+                    out.keep(f"terms/{old[1]}.json", previous.shard_bytes[old[1]][0])
+                    out.keep(f"positions/{old[1]}.json", previous.shard_bytes[old[1]][1])
                     shard_table.append(old)
+                    shard_bytes[old[1]] = previous.shard_bytes[old[1]]
                     continue
                 # Unaffected terms keep their exported entries; only touched ones are re-read.
                 entries, positions = builder.build([term for term in terms if term in affected])
@@ -450,22 +553,32 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
             shard_table.append([terms[0], name])
+            shard_bytes[name] = [len(terms_text.encode("utf-8")), len(positions_text.encode("utf-8"))]
         lexicon = _lexicon(stats, out)
 
         groups = []
-        for start in range(0, len(records), DOC_GROUP_SIZE):
-            chunk = records[start:start + DOC_GROUP_SIZE]
-            texts = [_dumps(record) for record in chunk]
+        for start in range(0, len(whoosh_order), DOC_GROUP_SIZE):
+            members = whoosh_order[start:start + DOC_GROUP_SIZE]
+            number = start // DOC_GROUP_SIZE
+            if (numbers_kept and number < len(state["groups"])
+                    and state["docnums"][start:start + DOC_GROUP_SIZE] == members
+                    and (target / "docs" / state["groups"][number][0]).is_dir()):
+                # The same articles, none re-indexed (a re-indexed one has a new number): as before.
+                name, size = state["groups"][number]
+                out.keep_group(len(members), size)
+                groups.append([name, size])
+                continue
+            texts = [_dumps(articles.record(reader, article)) for article in range(start, start + len(members))]
             name = _digest("\n".join(texts))
             # A group folder is named by its content: if it exists, its files are right.
             written = out.put if not (target / "docs" / name).is_dir() else out.assume
             for offset, text in enumerate(texts):
                 written(f"docs/{name}/{start + offset}.json", text)
-            groups.append(name)
+            groups.append([name, sum(len(text.encode("utf-8")) for text in texts)])
 
-        desks = sorted({record["desk"] for record in records})
+        desks = sorted(set(articles.desks))
         desk_code = {desk: code for code, desk in enumerate(desks)}
-        desk_text = _dumps(encode_numbers(desk_code[r["desk"]] for r in records))
+        desk_text = _dumps(encode_numbers(desk_code[desk] for desk in articles.desks))
         desk_file = out.put(f"desks-{_digest(desk_text)}.json", desk_text)
         months: list[list[int]] = []
         days: list[int] = []  # (gap in days since 1970-01-01, gap in articles) per day with articles
@@ -485,30 +598,47 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         manifest = {
             "version": FORMAT_VERSION,
             "count": count,
-            "articles": len(records),
+            "articles": len(whoosh_order),
             "bm25": {"B": weighting.B, "K1": weighting.K1},
             "fields": [{"name": name, "length": stats.field_length(name)} for name in TEXT_FIELDS]
             + [{"name": name} for name in FILTER_FIELDS],
             "shardTables": _table_files(shard_table, out),
-            "docGroups": groups,
+            "docGroups": [group[0] for group in groups],
             "docGroupSize": DOC_GROUP_SIZE,
             "desks": desks,
             "deskCodes": desk_file,
             "calendar": calendar_file,
             "months": months,
             # Ties fall in publication order, which is the article numbering itself.
-            "whooshOrder": _runs(list(range(len(records)))),
+            "whooshOrder": _runs(list(range(len(whoosh_order)))),
             "lexicon": lexicon,
         }
+        segments = _segments(reader)
     manifest_text = _dumps(manifest)
     manifest_path = target / "manifest.json"
     write_atomic(manifest_path, manifest_text)
     written = out.bytes + len(manifest_text.encode("utf-8"))
-    _remove_stale(target, out.written | {manifest_path})
-    state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
-             "shards": shard_table, "sizes": sizes}
-    write_atomic(state_path, json.dumps(state))
-    return ExportReport(articles=len(records), files=len(out.written) + 1, bytes=written, manifest=manifest_path)
+    files = sorted(str(path.relative_to(target)) for path in out.written if path.parts[len(target.parts)] != "docs")
+    if state is not None:
+        _remove_replaced(target, state, files, [group[0] for group in groups])
+    else:
+        _remove_stale(target, out.written | {manifest_path})
+    new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
+                 "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
+                 "segments": segments, "groups": groups, "files": files, "shards": shard_table,
+                 "shard_bytes": shard_bytes, "sizes": sizes}
+    write_atomic(state_path, json.dumps(new_state))
+    return ExportReport(articles=len(whoosh_order), files=len(out.written) + out.kept_files + 1, bytes=written,
+                        manifest=manifest_path)
+
+
+def _remove_replaced(target: Path, state: dict[str, Any], files: list[str], groups: list[str]) -> None:
+    """Delete the previous export's files and document groups the new manifest no longer
+    refers to (the previous export's own list: no need to walk every article's file)."""
+    for relpath in sorted(set(state["files"]) - set(files)):
+        (target / relpath).unlink(missing_ok=True)
+    for name in sorted({group[0] for group in state["groups"]} - set(groups)):
+        shutil.rmtree(target / "docs" / name, ignore_errors=True)
 
 
 def _remove_stale(target: Path, keep: set[Path]) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +26,7 @@ from whoosh import index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from whoosh.fields import Schema
@@ -167,21 +168,31 @@ def _index_fields(schema: Schema, analyzer: Analyzer, document: SearchDocument) 
     return fields, words
 
 
-def term_keys(schema: Schema, analyzer: Analyzer, fields: dict[str, object]) -> set[str]:
-    """Return the exported term keys of an article's indexed text (`fields`: index field → text
-    or its FieldAnalysis), analyzed as Whoosh analyzes it."""
-    keys: set[str] = set()
+def entry_signatures(schema: Schema, analyzer: Analyzer, fields: dict[str, object]) -> dict[str, tuple[Any, ...]]:
+    """Return, per exported term key ("word", "desk:slug", "tag:slug"), what one article adds
+    to that term's exported postings (`fields`: index field → text or its FieldAnalysis).
+
+    For a word: per text field, the article's length byte there and the word's positions (the
+    export writes both, and the weight is the number of positions); for desk and tag, that the
+    article has it. A key whose signature an edit leaves alone keeps its exported entry.
+    """
+    signatures: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for name in SOURCE_FIELDS:
         value = fields.get(name)
-        if isinstance(value, FieldAnalysis):
-            keys.update(value.positions)
-        elif not value:
-            continue
-        elif name in TEXT_FIELDS:
-            keys.update(analyzer.stem(word) for word in analyzer.words(str(value))[0])
-        else:
-            keys.update(f"{name}:{term}" for term in schema[name].process_text(str(value), mode="index"))
-    return keys
+        if name in TEXT_FIELDS:
+            analysis = value if isinstance(value, FieldAnalysis) else analyzer.field(str(value or ""))
+            byte = length_to_byte(analysis.length)
+            for term, places in analysis.positions.items():
+                signatures[term].append((name, byte, tuple(places)))
+        elif value:
+            for term in schema[name].process_text(str(value), mode="index"):
+                signatures[f"{name}:{term}"].append((name,))
+    return {key: tuple(parts) for key, parts in signatures.items()}
+
+
+def term_keys(schema: Schema, analyzer: Analyzer, fields: dict[str, object]) -> set[str]:
+    """Return the exported term keys of an article's indexed text (see entry_signatures)."""
+    return set(entry_signatures(schema, analyzer, fields))
 
 
 def _current_fingerprints(ix: FileIndex) -> dict[str, str]:
@@ -237,17 +248,21 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         if not report.changed:
             _keep(folder, generation, known, words, lengths)
             return report
-        # An edit touches the terms and words of the old text as well as the new.
-        old_docnums = [docnum for key in report.removed + report.updated
-                       if (docnum := _document_number(reader, key)) is not None]
-        for docnum in old_docnums:
+        # The old text's words and lengths leave the counts; the export must rewrite the terms
+        # whose postings the old and new text differ on (all of a removed article's).
+        before: dict[str, dict[str, tuple[Any, ...]]] = {}
+        for key in report.removed + report.updated:
+            docnum = _document_number(reader, key)
+            if docnum is None:
+                continue
             stored = reader.stored_fields(docnum)
             source = stored_source(stored)
             words.subtract(article_words(analyzer, source))
             for name, length in (stored.get("lengths") or {}).items():
                 lengths[name] -= length
-            if known:
-                report.affected |= term_keys(schema, analyzer, source)
+            before[key] = entry_signatures(schema, analyzer, source)
+            if key in report.removed:
+                report.affected |= set(before[key])
         expected = reader.doc_count_all() + len(to_write)
     to_write.sort(key=lambda doc: (doc.date.replace(tzinfo=None), doc.key))
     writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB)
@@ -259,8 +274,10 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             words.update(surface)
             for name, length in fields["lengths"].items():
                 lengths[name] += length
-            if known:
-                report.affected |= term_keys(schema, analyzer, fields)
+            if known:  # a first build exports everything anyway
+                after = entry_signatures(schema, analyzer, fields)
+                old = before.get(document.key, {})
+                report.affected |= {term for term in old.keys() | after.keys() if old.get(term) != after.get(term)}
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()
