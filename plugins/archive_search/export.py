@@ -96,7 +96,8 @@ class _Writer:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.written: set[Path] = set()
+        #: Paths inside the export folder ("terms/x.json") of the files this export consists of.
+        self.written: set[str] = set()
         self.bytes = 0
         #: Files of document groups kept whole from the previous export (not in `written`).
         self.kept_files = 0
@@ -104,7 +105,7 @@ class _Writer:
     def put(self, relpath: str, text: str) -> str:
         path = self.root / relpath
         data = text.encode("utf-8")
-        self.written.add(path)
+        self.written.add(relpath)
         self.bytes += len(data)
         # Content-named files never change once written; an existing one is already right.
         if not (path.exists() and path.stat().st_size == len(data)):
@@ -113,13 +114,13 @@ class _Writer:
 
     def assume(self, relpath: str, text: str) -> str:
         """Count a file as written without touching it: its content-named folder has it."""
-        self.written.add(self.root / relpath)
+        self.written.add(relpath)
         self.bytes += len(text.encode("utf-8"))
         return relpath
 
     def keep(self, relpath: str, size: int) -> None:
         """Count a file of the previous export (of `size` bytes) as part of this one."""
-        self.written.add(self.root / relpath)
+        self.written.add(relpath)
         self.bytes += size
 
     def put_named(self, folder: str, text: str) -> str:
@@ -618,11 +619,11 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     manifest_path = target / "manifest.json"
     write_atomic(manifest_path, manifest_text)
     written = out.bytes + len(manifest_text.encode("utf-8"))
-    files = sorted(str(path.relative_to(target)) for path in out.written if path.parts[len(target.parts)] != "docs")
+    files = sorted(name for name in out.written if not name.startswith("docs/"))
     if state is not None:
         _remove_replaced(target, state, files, [group[0] for group in groups])
     else:
-        _remove_stale(target, out.written | {manifest_path})
+        _remove_stale(target, {target / name for name in out.written} | {manifest_path})
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
                  "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
                  "segments": segments, "groups": groups, "files": files, "shards": shard_table,
