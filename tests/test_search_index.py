@@ -165,7 +165,7 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
     ]
     for day, (what, current) in enumerate(week):
         report = update_index(tmp_path / "kept", current, optimize=day == len(week) - 1, optimize_share=1.0)
-        export_index(open_index(tmp_path / "kept"), tmp_path / "out", None if report.optimized else report.affected)
+        export_index(open_index(tmp_path / "kept"), tmp_path / "out", report.affected)
         update_index(tmp_path / f"clean{day}", current)
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what

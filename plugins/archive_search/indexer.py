@@ -60,7 +60,8 @@ class UpdateReport:
     unchanged: int = 0
     #: Term keys (as exported: "word", "desk:slug", "tag:slug") whose postings changed.
     affected: set[str] = field(default_factory=set)
-    #: True when deleted documents were purged (optimized or merged): every statistic changed.
+    #: True when Whoosh purged deleted documents (optimized, or merged segments). The export
+    #: does not depend on it: it uses live statistics and its own numbering either way.
     optimized: bool = False
 
     @property
