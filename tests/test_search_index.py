@@ -169,3 +169,37 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
         update_index(tmp_path / f"clean{day}", current)
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what
+
+
+@pytest.mark.parametrize("damage", ["cut short", "another generation", "deleted"])
+def test_files_kept_beside_the_index_are_not_trusted_when_damaged(tmp_path: Path, damage: str) -> None:
+    """Fingerprints, spelling counts and field lengths kept beside the index describe one index
+    generation; a damaged or stale one is rebuilt from the index, never used."""
+    documents = fixture_documents()
+    update_index(tmp_path / "kept", documents)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    for name in ("fingerprints.json", "spelling.json", "lengths.json", "export-state.json"):
+        path = tmp_path / "kept" / name
+        if damage == "cut short":
+            path.write_bytes(path.read_bytes()[:40])
+        elif name == "export-state.json":
+            state = json.loads(path.read_text(encoding="utf-8"))
+            state["manifest"] = "0" * 12  # the state of another export
+            path.write_text(json.dumps(state), encoding="utf-8")
+        elif damage == "another generation":
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            value = kept["value"]
+            # Plausible but wrong: every count doubled, every fingerprint changed.
+            kept["value"] = {key: (v * 2 if isinstance(v, int) else v[::-1]) for key, v in value.items()}
+            kept["generation"] += 7
+            path.write_text(json.dumps(kept), encoding="utf-8")
+        else:
+            path.unlink()
+    edited = dataclasses.replace(documents[1], body=documents[1].body + " Ferries resumed at noon.")
+    current = [documents[0], edited] + documents[3:]
+    report = update_index(tmp_path / "kept", current)
+    assert report.updated == [edited.key] and report.unchanged == len(current) - 1
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report.affected)
+    update_index(tmp_path / "clean", current)
+    export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")

@@ -196,14 +196,14 @@ def term_keys(schema: Schema, analyzer: Analyzer, fields: dict[str, object]) -> 
     return set(entry_signatures(schema, analyzer, fields))
 
 
-def _current_fingerprints(ix: FileIndex) -> dict[str, str]:
-    """key → fingerprint of the indexed articles: the kept file, or read from the index."""
+def _current_fingerprints(ix: FileIndex) -> tuple[dict[str, str], bool]:
+    """key → fingerprint of the indexed articles: the kept file (True), or read from the index."""
     folder = Path(ix.storage.folder)
     kept = read_kept(folder, FINGERPRINTS_FILE, ix.latest_generation())
     if isinstance(kept, dict):
-        return kept
+        return kept, True
     with ix.reader() as reader:
-        return {stored["key"]: stored["fingerprint"] for stored in reader.all_stored_fields()}
+        return {stored["key"]: stored["fingerprint"] for stored in reader.all_stored_fields()}, False
 
 
 def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool = False,
@@ -219,7 +219,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     folder = Path(ix.storage.folder)
     schema = ix.schema
     analyzer = Analyzer(schema[TEXT_FIELDS[0]].analyzer)
-    known = _current_fingerprints(ix)
+    known, fresh = _current_fingerprints(ix)
     report = UpdateReport()
     wanted: dict[str, SearchDocument] = {}
     for document in documents:
@@ -244,11 +244,13 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         del fingerprints[key]
     with ix.reader() as reader:
         generation = reader.generation()
+        if not report.changed:
+            # Nothing to write unless a kept file was missing or stale.
+            if not fresh or any(read_kept(folder, name, generation) is None for name in (SPELLING_FILE, LENGTHS_FILE)):
+                _keep(folder, generation, known, live_counts(reader, folder, analyzer), live_lengths(reader, folder))
+            return report
         words = live_counts(reader, folder, analyzer)
         lengths = live_lengths(reader, folder)
-        if not report.changed:
-            _keep(folder, generation, known, words, lengths)
-            return report
         # The old text's words and lengths leave the counts; the export must rewrite the terms
         # whose postings the old and new text differ on (all of a removed article's).
         before: dict[str, dict[str, tuple[Any, ...]]] = {}
