@@ -107,14 +107,29 @@ class ArchiveSearch {
     if (!postings.blocks) return postings.ids.map((_, i) => score(postings.weights[i], postings.lengths[i]));
     const { best, known } = postings.blocks;
     const size = this.manifest.blockPostings;
-    // The export picked each block's best pair with Python's arithmetic; a hair of headroom
-    // keeps the bound above every score in the block whatever the last bit of a logarithm.
-    const bounds = best.map(([weight, length]) => score(weight, length) * (1 + 1e-12));
+    const reference = this.referenceScorer(fieldIndex, postings.df);
+    const bounds = best.map(([weight, length]) => reference.score(weight, length) * reference.scale);
     const scores = new Array(postings.ids.length);
     for (let i = 0; i < scores.length; i += 1) {
       scores[i] = known[i] ? score(postings.weights[i], postings.lengths[i]) : bounds[Math.floor(i / size)];
     }
     return scores;
+  }
+
+  /**
+   * The export lays score blocks out with reference statistics (manifest.blockReference: an
+   * article count and average field lengths at least the live ones). `score` is a posting's
+   * score with them, `scale` turns such a score into a bound of its live score: the ratio of
+   * the idfs (a longer average only lowers a live score), with a hair of headroom for the last
+   * bit of a logarithm or a power computed in Python.
+   */
+  referenceScorer(fieldIndex, df) {
+    const { count, lengthSteps } = this.manifest.blockReference;
+    const average = 2 ** (lengthSteps[fieldIndex] / 8);
+    const referenceIdf = idf(count, df);
+    const liveIdf = idf(this.count, df);
+    const scale = (liveIdf / referenceIdf) * Math.max(1, this.avgLength[fieldIndex] / average) * (1 + 1e-9);
+    return { scale, score: (weight, length) => bm25(referenceIdf, weight, LENGTHS[length], average, this.B, this.K1) };
   }
 
   async prefixSet(node, context) {
@@ -226,6 +241,12 @@ class ArchiveSearch {
     const bounds = await this.files.wordBounds(first.text);
     if (!bounds) return set;
     const lists = [];
+    // The bounds are reference scores summed over the word's fields: the largest of the
+    // fields' scales turns them into bounds of live scores.
+    let scale = 0;
+    for (const [fieldIndex, , df] of await this.files.entry(first.text)) {
+      if (typeof fieldIndex === "number") scale = Math.max(scale, this.referenceScorer(fieldIndex, df).scale);
+    }
     for (const item of node.items) {
       const postings = await this.files.postings(item.text, this.fieldIndex(item.field));
       if (postings?.blocks) lists.push(postings);
@@ -241,7 +262,7 @@ class ArchiveSearch {
     }
     if (!inexact.includes(1)) return set;
     const scores = set.scores.map((score, i) =>
-      inexact[i] ? Math.min(score, bounds.values[Math.floor(set.ids[i] / bounds.range)]) : score);
+      inexact[i] ? Math.min(score, bounds.values[Math.floor(set.ids[i] / bounds.range)] * scale) : score);
     return makeSet(set.ids, scores);
   }
 

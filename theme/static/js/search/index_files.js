@@ -153,8 +153,9 @@ export class IndexFiles {
 
   /**
    * Bounds of a word with long lists: {range, values}; values[k] is at least the word's score
-   * over all its fields for any article in [k * range, (k + 1) * range) outside its top
-   * articles (those have all their scoring data with the entry). Null for other words.
+   * over all its fields, with the reference statistics (engine.js referenceScorer), for any
+   * article in [k * range, (k + 1) * range) outside its top articles (those have all their
+   * scoring data with the entry). Null for other words.
    */
   async wordBounds(key) {
     const cacheKey = `word\u0000${key}`;
