@@ -125,7 +125,7 @@ class ArchiveSearch {
    */
   referenceScorer(fieldIndex, df) {
     const { count, lengthSteps } = this.manifest.blockReference;
-    const average = 2 ** (lengthSteps[fieldIndex] / 8);
+    const average = 2 ** (lengthSteps[fieldIndex] / 32);
     const referenceIdf = idf(count, df);
     const liveIdf = idf(this.count, df);
     const scale = (liveIdf / referenceIdf) * Math.max(1, this.avgLength[fieldIndex] / average) * (1 + 1e-9);
