@@ -27,6 +27,10 @@ FIXTURE_QUERIES = [
     "council library desk:news", "what council decide desk:news -bus", "-on* tax", "one*",
     "rovers zelinski date:[2022-01 to 2023-06]", "bakrey crumb", "zelinksi rovers tag:film",
     "lendign library", "shopkeeprs", "floodign", "councillor's", "councilors rovers", "spelling:council", "record:council", "key:council", "source:ferry", "fingerprint:x",
+    # headline words score QUERY_FIELD_BOOSTS times: in phrases, one-word phrases, prefixes
+    # expanding to one word or several, and not when the field is named
+    '"rovers"', '"county cup"', "zelins*", "lark*", "coun*", "larkmere OR headline:larkmere",
+    "headline:council council", "headline:zelinski", '"the rovers" cup',
 ]
 
 

@@ -2,9 +2,9 @@
 
 Layout under the export folder (output/search/ in a site build):
 
-- `manifest.json`   the only fixed name: counts, field statistics, the shard-table files,
-                    document-group names, the month table (year facets), Whoosh's document
-                    order (ties), names of the desk, calendar and lexicon files.
+- `manifest.json`   the only fixed name: counts, field statistics and query boosts, the
+                    shard-table files, document-group names, the month table (year facets),
+                    Whoosh's document order (ties), names of the desk, calendar and lexicon files.
 - `tables/<hash>.json`     the shard table in slices: first term and name of each shard.
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            Whoosh's document frequency of each (deleted documents included).
@@ -44,7 +44,7 @@ from whoosh.util.numeric import length_to_byte
 from archive_format import write_atomic
 
 from .encoding import encode_numbers
-from .schema import TEXT_FIELDS
+from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
 
 FORMAT_VERSION = 1
@@ -425,7 +425,8 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "count": count,
             "articles": len(records),
             "bm25": {"B": weighting.B, "K1": weighting.K1},
-            "fields": [{"name": name, "length": reader.field_length(name)} for name in TEXT_FIELDS]
+            "fields": [{"name": name, "length": reader.field_length(name), "boost": QUERY_FIELD_BOOSTS.get(name, 1.0)}
+                       for name in TEXT_FIELDS]
             + [{"name": name} for name in FILTER_FIELDS],
             "shardTables": _table_files(shard_table, out),
             "docGroups": groups,

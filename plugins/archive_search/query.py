@@ -16,10 +16,11 @@ from whoosh.qparser import (
     AndGroup, BoostPlugin, EveryPlugin, GroupPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
     PlusMinusPlugin, PrefixPlugin, SingleQuotePlugin, WildcardPlugin,
 )
-from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
+from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
+from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.searching import Results, Searcher
 
-from .schema import FILTER_FIELDS, SPELLING_FIELD, TEXT_FIELDS
+from .schema import FILTER_FIELDS, QUERY_FIELD_BOOSTS, SPELLING_FIELD, TEXT_FIELDS
 from .spelling import group_name, spelling_groups
 
 #: Limits shared with engine.js (MAX_QUERY_CHARS, MAX_QUERY_WORDS).
@@ -50,6 +51,16 @@ class ScoredPrefix(Prefix):
     def __init__(self, fieldname: str, text: str, boost: float = 1.0, constantscore: bool = False) -> None:
         super().__init__(fieldname, text, boost=boost, constantscore=constantscore)
 
+    def matcher(self, searcher: Searcher, context: Any = None) -> Matcher:
+        """The expanded words' summed scores times the boost. (Whoosh's own drops the boost
+        when the prefix expands to a single word, so `head*` in a boosted field would score
+        differently depending on how many words start with it.)"""
+        terms = [Term(self.fieldname, word) for word in self._btexts(searcher.reader()) if word]
+        if not terms:
+            return NullMatcher()
+        matcher = terms[0].matcher(searcher, context) if len(terms) == 1 else Or(terms).matcher(searcher, context)
+        return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
+
 
 class ScoredPrefixPlugin(PrefixPlugin):
     """`word*` as a ScoredPrefix."""
@@ -60,10 +71,23 @@ class ScoredPrefixPlugin(PrefixPlugin):
     nodetype = PrefixNode
 
 
+class BoostedPhrase(Phrase):
+    """Whoosh's Phrase, keeping its boost when it holds a single word. (Whoosh's normalize
+    makes a one-word phrase an unboosted Term, so `"oil"` would score below `oil`.)"""
+
+    def normalize(self) -> Query:
+        query = super().normalize()
+        if isinstance(query, Term) and self.boost != 1.0:
+            query = query.with_boost(self.boost)
+        return query
+
+
 def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     """Return Whoosh's parser configured for the archive's query language.
 
-    Words are searched in every text field and all required (any of them with `any_words`);
+    Words are searched in every text field and all required (any of them with `any_words`),
+    scoring QUERY_FIELD_BOOSTS times higher in the boosted fields (a word named with its
+    field, `headline:word`, is not boosted);
     `OR`, `-word`/`NOT word`, "phrases", `prefix*` and `field:` work; boosts, wildcards other
     than a trailing `*`, parentheses and `*:*` are plain text, so a reader's `?` or `(`
     never changes the meaning of a question.
@@ -75,7 +99,8 @@ def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     schema = schema.copy()
     for name in [name for name in schema.names() if name not in searchable]:
         schema.remove(name)
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup if any_words else AndGroup)
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=QUERY_FIELD_BOOSTS,
+                              group=OrGroup if any_words else AndGroup, phraseclass=BoostedPhrase)
     for plugin in (BoostPlugin, EveryPlugin, SingleQuotePlugin, GroupPlugin, WildcardPlugin):
         parser.remove_plugin_class(plugin)
     parser.add_plugin(ScoredPrefixPlugin())
