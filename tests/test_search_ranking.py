@@ -42,6 +42,10 @@ def test_a_headline_with_every_word_comes_first(tmp_path: Path) -> None:
         for query in queries:
             hits = archive.search(query).hits
             assert hits[0][2]["url"] == "2023/05/02/ferry-fares/", (query, hits)
+        # Words quoted one by one (the page's "as typed" link, the CLI's --exact) rank the same.
+        assert archive.as_typed("ferry fares") == '"ferry" "fares"'
+        plain, quoted = archive.search("ferry fares").hits, archive.search('"ferry" "fares"').hits
+        assert [(score, record["url"]) for score, _, record in quoted] == [(score, record["url"]) for score, _, record in plain]
         # Named fields are searched as asked: the timetable story's standfirst has more fares.
         assert archive.search("summary:fares ferry").hits[0][2]["url"] == "2023/05/03/timetable/"
     answers = engine_answers(tmp_path / "search", [Case(query, "ranking") for query in queries], tmp_path)

@@ -290,6 +290,12 @@ class ArchiveSearcher:
                 kept.append(known)
         return kept
 
+    def as_typed(self, query: str) -> str:
+        """`query` with each word a correction could replace put in quotes (url_state.js's
+        uncorrectable): a quoted word is the same query but is never respelled."""
+        spots = [(start, end) for start, end, text in plain_words(query) if len(self.analyze(text)) == 1]
+        return _replace_spots(query, spots, [f'"{query[start:end]}"' for start, end in spots])
+
     def corrected(self, query: str) -> str | None:
         """`query` with misspelled plain words replaced, or None if nothing was replaced.
 
