@@ -50,3 +50,31 @@ def test_a_headline_with_every_word_comes_first(tmp_path: Path) -> None:
         assert archive.search("summary:fares ferry").hits[0][2]["url"] == "2023/05/03/timetable/"
     answers = engine_answers(tmp_path / "search", [Case(query, "ranking") for query in queries], tmp_path)
     assert [answer["hits"][0]["doc"]["url"] for answer in answers] == ["2023/05/02/ferry-fares/"] * 4
+
+
+def test_the_other_words_pick_the_respelling(tmp_path: Path) -> None:
+    """"penson" is one edit from "person" (three stories) and from "pension" (one): next to
+    "strike", the pension story fits both words best, so "pension" is searched."""
+    template = fixture_documents()[2]
+    stories = [
+        ("strike-threat", "Strike threat over pension plans", "Unions said members would strike over the pension changes."),
+        ("bowls", "Bowling club names its person of the year", "The person who bowled the most strikes won the prize."),
+        ("recycling", "Council asks every person to recycle", "Each person should sort glass from paper."),
+        ("award", "Person of the year award goes to a nurse", "The person chosen works nights at the hospital."),
+    ]
+    documents = fixture_documents() + [
+        dataclasses.replace(template, key=f"2023/06/0{number}/{slug}/", url=f"2023/06/0{number}/{slug}/",
+                            headline=headline, summary="", body=body)
+        for number, (slug, headline, body) in enumerate(stories, start=1)]
+    update_index(tmp_path / "index", documents)
+    ix = open_index(tmp_path / "index")
+    export_index(ix, tmp_path / "search")
+    with ix.searcher() as searcher:
+        archive = ArchiveSearcher(searcher)
+        assert archive.candidates("penson", "penson")[:2] == ["person", "pension"]  # person is more common
+        result = archive.search("strike penson")
+        assert result.corrected == "strike pension"
+        assert result.hits[0][2]["url"] == "2023/06/01/strike-threat/"
+    [answer] = engine_answers(tmp_path / "search", [Case("strike penson", "respelling")], tmp_path)
+    assert answer["corrected"] == "strike pension"
+    assert answer["hits"][0]["doc"]["url"] == "2023/06/01/strike-threat/"

@@ -301,9 +301,11 @@ class ArchiveSearcher:
 
         A word is suspect when the index has its term in fewer than RARE_FREQUENCY articles.
         It is corrected as written ("shoppign" to "shopping", whose term is "shop"): each
-        suspect takes the first of its options (itself if known, then its candidates) with
-        which all the words find something (the others at their current choice); failing
-        that, its first option.
+        suspect takes, of its options (itself if known, then its candidates) with which all
+        the words find something (the others at their current choice), the one whose best
+        story scores highest among those as close as the first such option; failing that,
+        its first option. The words around a misspelling pick its meaning: "strike penson"
+        is "strike pension", not the more common "strike person".
         """
         spots, options = [], []
         for start, end, text in plain_words(query):
@@ -319,17 +321,21 @@ class ArchiveSearcher:
             found = self.candidates(word, terms[0])
             if found:
                 spots.append((start, end))
-                options.append(([text] if frequency else []) + found)
+                options.append(([(text, 0)] if frequency else [])
+                               + [(known, edit_distance(word, known, MAX_EDIT_DISTANCE)) for known in found])
         if not spots:
             return None
         original = [query[start:end] for start, end in spots]
-        choice = [found[0] for found in options]
+        choice = [found[0][0] for found in options]
         for index, found in enumerate(options):
-            for candidate in found:
-                trial = choice[:index] + [candidate] + choice[index + 1:]
-                if self.count(self.parse(_replace_spots(query, spots, trial))):
-                    choice = trial
+            best: tuple[float, int] | None = None  # (top score, edit distance) of the choice
+            for candidate, distance in found:
+                if best is not None and distance > best[1]:
                     break
+                trial = choice[:index] + [candidate] + choice[index + 1:]
+                top = self.top_score(self.parse(_replace_spots(query, spots, trial)))
+                if top is not None and (best is None or top > best[0]):
+                    best, choice = (top, distance), trial
         return None if choice == original else _replace_spots(query, spots, choice)
 
     def _without_short_prefixes(self, node: Query) -> Query:
@@ -361,6 +367,11 @@ class ArchiveSearcher:
 
     def count(self, parsed: Parsed | None) -> int:
         return 0 if parsed is None else len(self.run(parsed, limit=1))
+
+    def top_score(self, parsed: Parsed | None) -> float | None:
+        """The best story's score for `parsed`, or None when it finds nothing."""
+        results = [] if parsed is None else self.run(parsed, limit=1)
+        return results[0].score if len(results) else None
 
     def search(self, query: str, sort: str = "relevance", page: int = 1, page_size: int = 10) -> SearchResult:
         """Search all words; if nothing matches, corrected words; then any of the words."""

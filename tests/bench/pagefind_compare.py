@@ -195,7 +195,7 @@ def quality_table(count: int, root: Path, binary: Path | None) -> Table:
                  log=root / "build.log")
     site = root / "output"
     variants = known_item_variants(root / "cache" / "search-index", documents, count)
-    save_queries(variants, root / "queries.json")
+    save_queries(variants, root / "known_item_queries.json")  # engine_answers writes queries.json
     stories = same_stories(documents)
     mine = ours_scores(site / "search", variants, root, stories)
     theirs = None

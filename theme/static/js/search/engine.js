@@ -909,8 +909,9 @@ class ArchiveSearch {
   /**
    * The query with misspelled plain words replaced (null if none was): a word whose term is in
    * fewer than RARE_FREQUENCY articles is corrected as written ("shoppign" to "shopping") and
-   * takes the first of its options (itself if known, then its candidates) with which all the
-   * words find something, else its first option (as query.py).
+   * takes, of its options (itself if known, then its candidates) with which all the words find
+   * something, the one whose best story scores highest among those as close as the first such
+   * option, else its first option (as query.py).
    */
   async corrected(query, notes) {
     const spots = [];
@@ -925,19 +926,25 @@ class ArchiveSearch {
       const found = await this.candidates(written, terms[0]);
       if (found.length) {
         spots.push([word.start, word.end]);
-        options.push([...(frequency ? [word.text] : []), ...found]);
+        options.push([...(frequency ? [[word.text, 0]] : []),
+          ...found.map((known) => [known, editDistance(written, known, MAX_EDIT_DISTANCE)])]);
       }
     }
     if (!spots.length) return null;
     const original = spots.map(([start, end]) => query.slice(start, end));
-    let choice = options.map((found) => found[0]);
+    let choice = options.map((found) => found[0][0]);
     for (let index = 0; index < options.length; index += 1) {
-      for (const candidate of options[index]) {
+      let best = null; // [top score, edit distance] of the choice
+      for (const [candidate, distance] of options[index]) {
+        if (best && distance > best[1]) break;
         const trial = [...choice.slice(0, index), candidate, ...choice.slice(index + 1)];
         const outcome = await this.run(replaceSpots(query, spots, trial), "and", notes);
         if (outcome && outcome.set.ids.length) {
-          choice = trial;
-          break;
+          const top = outcome.set.scores.reduce((a, b) => (b > a ? b : a), -Infinity);
+          if (!best || top > best[0]) {
+            best = [top, distance];
+            choice = trial;
+          }
         }
       }
     }
