@@ -21,6 +21,11 @@ from jinja2 import Environment, meta, nodes
 from jinja2.utils import _PassArg
 
 
+# The loop name under which every item of a sliced list (`desk.stories[:5]`) is counted; no
+# template can name a variable so.
+SLICE_ITEMS = "(items of a slice)"
+
+
 @dataclass
 class Use:
     """How a value is read: whole, for its truth, by attribute, item by item, or as a macro argument."""
@@ -62,9 +67,14 @@ def _is_custom_context_reader(function: object) -> bool:
     return passes_context and not getattr(function, "__module__", "").startswith("jinja2")
 
 
-def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
-    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"]); None for any other expression."""
+def _chain(node: nodes.Node) -> tuple[str, list[str], bool] | None:
+    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"], False); a slice of one,
+    `name.a[:n]`, as ("name", ["a"], True); None for any other expression."""
     attrs: list[str] = []
+    sliced = False
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Slice):
+        sliced = True
+        node = node.node
     while True:
         if isinstance(node, nodes.Getattr):
             attrs.append(node.attr)
@@ -74,7 +84,7 @@ def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
             attrs.append(node.arg.value)
             node = node.node
         elif isinstance(node, nodes.Name) and node.ctx == "load":
-            return node.name, attrs[::-1]
+            return node.name, attrs[::-1], sliced
         else:
             return None
 
@@ -102,6 +112,9 @@ class _ReadCollector:
         chain = _chain(node)
         if chain is not None:
             self._record(node, chain, parents)
+            if chain[2]:  # the slice's bounds are read too
+                for child in node.arg.iter_child_nodes():
+                    self.visit(child, [*parents, node, node.arg])
             return
         if isinstance(node, nodes.Filter | nodes.Test):
             table = self.environment.filters if isinstance(node, nodes.Filter) else self.environment.tests
@@ -113,14 +126,19 @@ class _ReadCollector:
         for child in node.iter_child_nodes():
             self.visit(child, [*parents, node])
 
-    def _record(self, node: nodes.Node, chain: tuple[str, list[str]], parents: list[nodes.Node]) -> None:
-        name, attrs = chain
+    def _record(self, node: nodes.Node, chain: tuple[str, list[str], bool], parents: list[nodes.Node]) -> None:
+        name, attrs, sliced = chain
         parent = parents[-1] if parents else None
         if isinstance(parent, nodes.Call) and parent.node is node and attrs:
             attrs = attrs[:-1]  # a method call (`date.isoformat()`) reads its owner whole
         use = self.reads.use(name)
         for attr in attrs:
             use = use.attr(attr)
+        if sliced:
+            # A slice is read as the whole list would be (its items as the slice's are, which
+            # covers more, never less), and every item counts: with the bounds, which are read
+            # too, that fixes which items the slice holds and whether it is empty.
+            use.loops.add(SLICE_ITEMS)
         if isinstance(parent, nodes.For) and parent.iter is node and isinstance(parent.target, nodes.Name):
             use.loops.add(parent.target.name)
         elif isinstance(parent, nodes.Call) and self._parameter(parent, node):
