@@ -26,6 +26,7 @@ TEMPLATES = {
                     "{% block content %}{{ article.title }}{% if article.modified %}updated{% endif %}"
                     "{{ story_list(article.related) }}{% endblock %}",
     "dynamic.html": "{% include article.template_name %}",
+    "desks.html": "{% for desk in front_desks %}{{ desk.title }} ({{ desk.stories|length }}){% endfor %}",
     "front.html": '{% from "macros.html" import story_list %}{% for desk in front_desks %}'
                   "{{ story_list(desk.stories[:PER_DESK]) }}{% endfor %}",
 }
@@ -118,3 +119,16 @@ def test_a_story_read_on_many_pages_gives_each_page_the_fingerprint_it_has_alone
     shared.title = "Harbour reopens early"
     assert PageFingerprints().of("front.html", front_reads, front) != first
     assert PageFingerprints().of("article.html", article_reads, {"article": article, **front}) != second
+
+
+def test_a_length_reads_how_many_items_not_the_items(environment: jinja2.Environment) -> None:
+    reads = template_reads(environment, "desks.html")
+    assert not reads.uses["desk"].attrs["stories"].whole
+
+    def fingerprint(*titles: str) -> bytes:
+        desk = SimpleNamespace(title="News", stories=[story(title, "") for title in titles])
+        return PageFingerprints().of("desks.html", reads, {"front_desks": [desk]})
+
+    same = fingerprint("Tram vote", "Ferry strike")
+    assert fingerprint("Tram vote passes", "Ferry strike") == same
+    assert fingerprint("Tram vote", "Ferry strike", "Harbour reopens") != same

@@ -122,6 +122,9 @@ class PageFingerprints:
                 parts += [b"[]", self.whole(value)]
                 continue
             item_use = reads.uses.get(loop_name, NO_USE)
+            if item_use == NO_USE:  # items only counted (`|length`, a slice's bounds)
+                parts += [b"[" + loop_name.encode() + b"]", b"#%d" % sum(1 for _ in value)]
+                continue
             items = [self._read(item, item_use, reads, depth + 1) for item in value]
             parts += [b"[" + loop_name.encode() + b"]", *items]
         return _hash(*parts)

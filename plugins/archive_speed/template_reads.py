@@ -5,9 +5,11 @@ parses a template and every template it extends, includes or imports, and record
 context name a `Use`: the attributes read from it (`article.desk_older.title` reads `title` of
 `desk_older` of `article`), the loop names its items are read under (`{% for desk in
 front_desks %}`), the macro parameters it is passed to (`story_list(article.related)`), whether
-only its truth is tested (`{% if article.modified %}`), or whether it is used whole (printed,
-filtered, assigned). Anything it cannot follow — a template chosen at render time, a custom
-filter that reads the whole context — makes the template `opaque`: its pages always render.
+only its truth is tested (`{% if article.modified %}`), only its items counted (`stories|length`,
+and the items of a slice `desk.stories[:5]`, read as the whole list's), or whether it is used
+whole (printed, filtered, assigned). Anything it cannot follow — a template chosen at render
+time, a custom filter that reads the whole context — makes the template `opaque`: its pages
+always render.
 Names are merged across scopes (a loop variable and a context value of the same name share one
 Use), which can only make a fingerprint cover more, never less.
 """
@@ -21,9 +23,11 @@ from jinja2 import Environment, meta, nodes
 from jinja2.utils import _PassArg
 
 
-# The loop name under which every item of a sliced list (`desk.stories[:5]`) is counted; no
-# template can name a variable so.
-SLICE_ITEMS = "(items of a slice)"
+# The loop name under which every item of a list is counted without being read: the items of a
+# slice (`desk.stories[:5]`), a list whose `length` is shown. No template can name a variable so.
+COUNTED_ITEMS = "(counted items)"
+# Filters that read only how many items a value has.
+COUNTING_FILTERS = frozenset({"length", "count"})
 
 
 @dataclass
@@ -138,13 +142,15 @@ class _ReadCollector:
             # A slice is read as the whole list would be (its items as the slice's are, which
             # covers more, never less), and every item counts: with the bounds, which are read
             # too, that fixes which items the slice holds and whether it is empty.
-            use.loops.add(SLICE_ITEMS)
+            use.loops.add(COUNTED_ITEMS)
         if isinstance(parent, nodes.For) and parent.iter is node and isinstance(parent.target, nodes.Name):
             use.loops.add(parent.target.name)
         elif isinstance(parent, nodes.Call) and self._parameter(parent, node):
             use.aliases.add(self._parameter(parent, node))
         elif _in_test(node, parents):
             use.truth = True
+        elif isinstance(parent, nodes.Filter) and parent.node is node and parent.name in COUNTING_FILTERS:
+            use.loops.add(COUNTED_ITEMS)
         else:
             use.whole = True
 
