@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from whoosh.analysis import StandardAnalyzer
 from whoosh.qparser import QueryParser
 
 from archive_search.documents import html_to_text
@@ -14,7 +15,9 @@ from archive_search.encoding import decode_numbers, encode_numbers
 from archive_search.export import export_index
 from archive_search.indexer import open_index, update_index
 from archive_search.query import ArchiveSearcher
-from search_corpus import fixture_documents
+from archive_search.schema import build_schema
+from archive_search.tokens import Analyzer
+from search_corpus import BBC_ROOT, bbc_documents, fixture_documents
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -122,3 +125,81 @@ def test_misspelled_inflected_words_are_corrected_as_written(tmp_path: Path) -> 
     directory = json.loads((lexicon / f"{manifest['lexicon']}.json").read_text(encoding="utf-8"))
     group = json.loads((lexicon / f"{directory['l7']}.json").read_text(encoding="utf-8"))
     assert group["lending"] >= 1 and all(word[0] == "l" and len(word) == 7 for word in group)
+
+
+def test_one_analysis_pass_gives_what_whoosh_indexes() -> None:
+    """The indexer's single pass (tokens.py) hands Whoosh the postings its own analyzer makes,
+    and the spelling list the words StandardAnalyzer keeps, for every text field."""
+    schema = build_schema()
+    analyzer = Analyzer(schema["body"].analyzer)
+    standard = StandardAnalyzer()
+    cases = Path(__file__).parent / "fixtures" / "search" / "analysis_cases.txt"
+    texts = [line for line in cases.read_text(encoding="utf-8").splitlines() if line.strip()]
+    documents = fixture_documents() + (bbc_documents()[:400] if BBC_ROOT.exists() else [])
+    texts += [text for doc in documents for text in (doc.headline, doc.summary, doc.body, "\n".join(doc.byline))]
+    texts += ["The the a", "a.b.c x*y the END", "", "  "]
+    for text in texts:
+        for name in ("headline", "body"):
+            whoosh = sorted(schema[name].index(text))
+            ours = sorted(analyzer.field(text, schema[name].format.field_boost).postings())
+            assert ours == whoosh, f"{name}: {text[:80]!r}"
+        assert analyzer.words(text)[0] == [token.text for token in standard(text)], text[:80]
+
+
+def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: Path, monkeypatch) -> None:
+    """New stories, an old one restored, corrections, a story taken down, an optimization:
+    after each, exporting the kept index with what the update touched gives the very files a
+    clean index of the same articles gives."""
+    monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)  # many shards
+    monkeypatch.setattr("archive_search.export.DOC_GROUP_SIZE", 3)  # many document groups
+    documents = fixture_documents()
+    corrected = dataclasses.replace(documents[2], body=documents[2].body + " Bakers thanked the town.")
+    retitled = dataclasses.replace(documents[6], headline="Silent film festival sells out")
+    week = [
+        ("first build", documents[:4] + documents[5:7]),
+        ("a new story", documents[:4] + documents[5:8]),
+        ("an old story restored", documents[:8]),
+        ("a correction", documents[:2] + [corrected] + documents[3:8]),
+        ("a new headline and a story taken down", documents[:2] + [corrected, documents[3], documents[5], retitled, documents[7]]),
+        ("two new stories", documents[:2] + [corrected, documents[3], documents[5], retitled] + documents[7:]),
+    ]
+    for day, (what, current) in enumerate(week):
+        report = update_index(tmp_path / "kept", current, optimize=day == len(week) - 1, optimize_share=1.0)
+        export_index(open_index(tmp_path / "kept"), tmp_path / "out", report.affected)
+        update_index(tmp_path / f"clean{day}", current)
+        export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
+        assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what
+
+
+@pytest.mark.parametrize("damage", ["cut short", "another generation", "deleted"])
+def test_files_kept_beside_the_index_are_not_trusted_when_damaged(tmp_path: Path, damage: str) -> None:
+    """Fingerprints, spelling counts and field lengths kept beside the index describe one index
+    generation; a damaged or stale one is rebuilt from the index, never used."""
+    documents = fixture_documents()
+    update_index(tmp_path / "kept", documents)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    for name in ("fingerprints.json", "spelling.json", "lengths.json", "export-state.json"):
+        path = tmp_path / "kept" / name
+        if damage == "cut short":
+            path.write_bytes(path.read_bytes()[:40])
+        elif name == "export-state.json":
+            state = json.loads(path.read_text(encoding="utf-8"))
+            state["manifest"] = "0" * 12  # the state of another export
+            path.write_text(json.dumps(state), encoding="utf-8")
+        elif damage == "another generation":
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            value = kept["value"]
+            # Plausible but wrong: every count doubled, every fingerprint changed.
+            kept["value"] = {key: (v * 2 if isinstance(v, int) else v[::-1]) for key, v in value.items()}
+            kept["generation"] += 7
+            path.write_text(json.dumps(kept), encoding="utf-8")
+        else:
+            path.unlink()
+    edited = dataclasses.replace(documents[1], body=documents[1].body + " Ferries resumed at noon.")
+    current = [documents[0], edited] + documents[3:]
+    report = update_index(tmp_path / "kept", current)
+    assert report.updated == [edited.key] and report.unchanged == len(current) - 1
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report.affected)
+    update_index(tmp_path / "clean", current)
+    export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")

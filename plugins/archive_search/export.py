@@ -3,12 +3,20 @@
 Layout under the export folder (output/search/ in a site build):
 
 - `manifest.json`   the only fixed name: counts, field statistics and query boosts, the
-                    shard-table files, document-group names, the month table (year facets),
-                    Whoosh's document order (ties), names of the desk, calendar and lexicon files.
+                    shard-table files, document-group names, the month table (year facets), the
+                    tie order (publication order, so one run), names of the desk, calendar and
+                    lexicon files.
 - `tables/<hash>.json`     the shard table in slices: first term and name of each shard.
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
-                           Whoosh's document frequency of each (deleted documents included).
+                           the document frequency of each among live articles.
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
+- `scores/<hash>/<n>.json` scoring data (weight, length) of block n (BLOCK_POSTINGS postings)
+                           of a long posting list, a folder per list: a term's entry carries every article number
+                           (matches, totals and facets), its TOP_POSTINGS best postings with
+                           their scoring data, and each block's best (weight, length) of the
+                           others; with ["word", range, bounds], the word's best score over all
+                           its fields per range of articles outside its top. A ranked query
+                           fetches only blocks that can reach its top.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
 - `lexicon/<hash>.json`    the spelling word list (words as written, with the number of articles
@@ -16,9 +24,11 @@ Layout under the export folder (output/search/ in a site build):
 - `desks-<hash>.json`, `calendar-<hash>.json`   per-article desk codes (facets) and the first
                            article of each day (date filters).
 
-Articles are numbered by publication date, oldest first, so "newest first" reads the numbers
-backwards and a date range is a range of numbers. Everything is sorted and serialized with
-fixed options, so the same index always gives the same bytes.
+Articles are numbered by publication date (then key), oldest first, so "newest first" reads the
+numbers backwards and a date range is a range of numbers. Statistics are those of the live
+articles (livestats.py): a kept index with edits and removals exports exactly what a clean
+index of the same articles does. Everything is sorted and serialized with fixed options, so
+the same articles always give the same bytes.
 """
 
 from __future__ import annotations
@@ -26,7 +36,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import shutil
 import zlib
+from itertools import accumulate
 from pickle import loads
 from collections import defaultdict
 from bisect import bisect_right
@@ -39,25 +52,37 @@ from typing import Any
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from archive_format import write_atomic
 
+from .documents import stored_source
 from .encoding import encode_numbers
+from .indexer import term_keys
+from .livestats import LiveStatistics
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
 SHARD_CHARS = 4_000
 #: Shard-table rows per table file; the manifest lists the table files, so it stays small.
 TABLE_ROWS = 64
+#: A scored posting list longer than this keeps only article numbers in its shard; the
+#: weights and lengths go to blocks of this many postings, fetched when ranking needs them.
+BLOCK_POSTINGS = 128
+#: Articles where a word with a long list scores best (all its fields together): their postings
+#: are kept in the shard entries with their weights and lengths (a one-word query needs no block).
+TOP_POSTINGS = 128
+#: Articles per range of a word's bounds: the best score of a word over all its fields among
+#: the articles of a range (outside its top), which is tighter than its fields' bounds added up.
+WORD_RANGE = 512
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
 FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
 #: Sub-folders the export owns; anything in them not written by this export is removed.
-OWNED_FOLDERS = ("terms", "positions", "tables", "docs", "lexicon")
+OWNED_FOLDERS = ("terms", "positions", "scores", "tables", "docs", "lexicon")
 EPOCH = calendar_date(1970, 1, 1)
 _JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
@@ -89,13 +114,16 @@ class _Writer:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.written: set[Path] = set()
+        #: Paths inside the export folder ("terms/x.json") of the files this export consists of.
+        self.written: set[str] = set()
         self.bytes = 0
+        #: Files of document groups kept whole from the previous export (not in `written`).
+        self.kept_files = 0
 
     def put(self, relpath: str, text: str) -> str:
         path = self.root / relpath
         data = text.encode("utf-8")
-        self.written.add(path)
+        self.written.add(relpath)
         self.bytes += len(data)
         # Content-named files never change once written; an existing one is already right.
         if not (path.exists() and path.stat().st_size == len(data)):
@@ -104,29 +132,95 @@ class _Writer:
 
     def assume(self, relpath: str, text: str) -> str:
         """Count a file as written without touching it: its content-named folder has it."""
-        self.written.add(self.root / relpath)
+        self.written.add(relpath)
         self.bytes += len(text.encode("utf-8"))
         return relpath
 
-    def keep(self, relpath: str) -> None:
-        """Count a file of the previous export as part of this one."""
-        path = self.root / relpath
-        self.written.add(path)
-        self.bytes += path.stat().st_size
+    def keep(self, relpath: str, size: int) -> None:
+        """Count a file of the previous export (of `size` bytes) as part of this one."""
+        if relpath in self.written:
+            return
+        self.written.add(relpath)
+        self.bytes += size
+
+    def keep_folder(self, relpath: str) -> None:
+        """Count every file of a folder of the previous export as part of this one."""
+        for entry in sorted(os.scandir(self.root / relpath), key=lambda entry: entry.name):
+            self.keep(f"{relpath}/{entry.name}", entry.stat().st_size)
 
     def put_named(self, folder: str, text: str) -> str:
         return self.put(f"{folder}/{_digest(text)}.json", text)
 
+    def keep_group(self, files: int, size: int) -> None:
+        """Count a document group of the previous export, kept whole, as part of this one."""
+        self.kept_files += files
+        self.bytes += size
 
-def _document_order(reader: IndexReader) -> tuple[list[int], list[dict[str, Any]], list[datetime], list[str]]:
-    """Return live Whoosh document numbers sorted by date (then number), with records, dates, keys."""
-    stored = []
-    for docnum in reader.all_doc_ids():
+
+@dataclass
+class _Articles:
+    """The live articles in publication order (date, then key: the order of a clean index,
+    whatever order edits left the kept one in): Whoosh numbers, keys, dates, desks."""
+
+    docnums: list[int]
+    keys: list[str]
+    dates: list[datetime]
+    desks: list[str]
+    #: Records read so far (their stored JSON: a tenth of the memory of parsed ones), by Whoosh number.
+    records: dict[int, str]
+
+    def record(self, reader: IndexReader, article: int) -> dict[str, Any]:
+        docnum = self.docnums[article]
+        text = self.records.get(docnum)
+        return json.loads(text if text is not None else reader.stored_fields(docnum)["record"])
+
+
+def _read_articles(reader: IndexReader, docnums: Any) -> list[tuple[datetime, str, int, tuple[str, str]]]:
+    """(date, key, Whoosh number, (record JSON, desk)) of the given live articles, from their
+    stored fields."""
+    found = []
+    for docnum in docnums:
         fields = reader.stored_fields(docnum)
-        stored.append((fields["date"], docnum, fields["record"], fields["key"]))
-    stored.sort(key=lambda item: (item[0], item[1]))
-    return ([item[1] for item in stored], [json.loads(item[2]) for item in stored],
-            [item[0] for item in stored], [item[3] for item in stored])
+        found.append((fields["date"], fields["key"], docnum, (fields["record"], json.loads(fields["record"])["desk"])))
+    return found
+
+
+def _ordered(items: list[tuple[datetime, str, int, tuple[str, str] | None]],
+             records: dict[int, str], desks: dict[int, str]) -> _Articles:
+    items.sort(key=lambda item: (item[0], item[1]))
+    for _, _, docnum, record in items:
+        if record is not None:
+            records[docnum], desks[docnum] = record
+    return _Articles([item[2] for item in items], [item[1] for item in items], [item[0] for item in items],
+                     [desks[item[2]] for item in items], records)
+
+
+def _document_order(reader: IndexReader) -> _Articles:
+    """Every live article in publication order, read from the index."""
+    return _ordered(_read_articles(reader, reader.all_doc_ids()), {}, {})
+
+
+def _segments(reader: IndexReader) -> list[list[Any]]:
+    """[segment id, documents] of each segment: numbers stay valid while these stay in place."""
+    return [[segment.segment().segment_id(), segment.doc_count_all()] for segment, _ in reader.leaf_readers()]
+
+
+def _order_since(reader: IndexReader, state: dict[str, Any], deleted: list[int]) -> _Articles | None:
+    """The live articles in publication order from the previous export's numbering: its
+    articles less those deleted since, plus those added since (the only ones read). None when
+    Whoosh merged segments since (its numbers moved)."""
+    before = state.get("segments")
+    now = _segments(reader)
+    if not before or now[:len(before)] != before:
+        return None
+    gone = set(deleted)
+    kept = [(datetime.fromisoformat(date), key, docnum, None)
+            for docnum, key, date in zip(state["docnums"], state["keys"], state["dates"]) if docnum not in gone]
+    desks = {docnum: desk for docnum, desk in zip(state["docnums"], state["desks"]) if docnum not in gone}
+    first_new = sum(count for _, count in before)
+    added = _read_articles(reader, (docnum for docnum in range(first_new, reader.doc_count_all())
+                                    if docnum not in gone))
+    return _ordered(kept + added, {}, desks)
 
 
 def _runs(whoosh_order: list[int]) -> list[list[int]]:
@@ -144,13 +238,25 @@ def _term_text(termbytes: bytes | str) -> str:
     return termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
 
 
-def _dictionary(reader: IndexReader) -> dict[str, int]:
-    """Return every exported term key with its estimated size.
+def _term_size(key: str, stats: LiveStatistics) -> int:
+    """The estimated exported size of term `key` from its live document frequencies (0: gone)."""
+    field_name, _, value = key.partition(":")
+    if value and field_name in FILTER_FIELDS:
+        frequency = stats.doc_frequency(field_name, value)
+        return len(key) + 4 + frequency * 2 if frequency else 0
+    return sum(len(key) + 4 + frequency * 4 for field in TEXT_FIELDS
+               if (frequency := stats.doc_frequency(field, key)))
 
-    Sizes come from Whoosh's document frequencies, so shard boundaries follow from the index
-    alone and an unchanged stretch of the dictionary keeps its shards from build to build.
+
+def _dictionary(reader: IndexReader, stats: LiveStatistics) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """Return every exported term key with its estimated size, and the text fields of each word.
+
+    Sizes come from the live articles' document frequencies, so shard boundaries follow from
+    the articles alone (a clean index gives the same) and an unchanged stretch of the
+    dictionary keeps its shards from build to build.
     """
     sizes: dict[str, int] = defaultdict(int)
+    fields_of: dict[str, list[str]] = defaultdict(list)
     for field in TEXT_FIELDS + FILTER_FIELDS:
         scored = field in TEXT_FIELDS
         for termbytes, info in reader.iter_field(field):
@@ -158,7 +264,17 @@ def _dictionary(reader: IndexReader) -> dict[str, int]:
             frequency = info.doc_frequency()
             key = term if scored else f"{field}:{term}"
             sizes[key] += len(key) + 4 + frequency * (4 if scored else 2)
-    return sizes
+            if scored:
+                fields_of[key].append(field)
+    # Whoosh's frequencies still count deleted articles: recount the terms they used.
+    deleted_keys: set[str] = set()
+    for docnum in stats.deleted:
+        deleted_keys |= term_keys(reader.schema, stats.analyzer, stored_source(reader.stored_fields(docnum)))
+    for key in deleted_keys:
+        sizes[key] = _term_size(key, stats)
+        if not sizes[key]:
+            del sizes[key]
+    return sizes, fields_of
 
 
 def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
@@ -189,19 +305,90 @@ def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
     return shards
 
 
+def _live_values(reader: IndexReader, field: str, term: str) -> list[tuple[int, bytes]]:
+    """(document number, encoded posting value) of each live article with `term` in `field`.
+
+    Whoosh's matchers hand out one posting per call through two wrappers (segments,
+    deletions); the export reads every posting of the index, so it takes Whoosh's posting
+    blocks whole (the block reader of whoosh 2.7's W3LeafMatcher) and drops deleted articles
+    itself. A matcher without blocks (a term kept inline) is read posting by posting.
+    """
+    items: list[tuple[int, bytes]] = []
+    for segment, offset in reader.leaf_readers():
+        if (field, term) not in segment:
+            continue
+        matcher = segment.postings(field, term)
+        deleted = set(segment.segment().deleted_docs()) if segment.has_deletions() else set()
+        leaf = getattr(matcher, "child", matcher) if deleted else matcher
+        if not hasattr(leaf, "_read_ids"):
+            items += [(offset + docnum, value) for docnum, value in matcher.all_items()]
+            continue
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_values()
+            if deleted:
+                items += [(offset + docnum, value) for docnum, value in zip(leaf._ids, leaf._values)
+                          if docnum not in deleted]
+            else:
+                items += [(offset + docnum, value) for docnum, value in zip(leaf._ids, leaf._values)]
+            leaf._next_block()
+    return items
+
+
+class _LazyLengths(dict):
+    """Length bytes of a field's articles, read from the index as they are asked for."""
+
+    def __init__(self, reader: IndexReader, field: str, whoosh_order: list[int]) -> None:
+        super().__init__()
+        self.reader, self.field, self.whoosh_order = reader, field, whoosh_order
+
+    def __missing__(self, article: int) -> int:
+        value = self[article] = length_to_byte(self.reader.doc_field_length(self.whoosh_order[article], self.field))
+        return value
+
+
+class _BlockScorer:
+    """Whoosh's BM25F score of one posting, to pick each block's best (weight, length).
+
+    The client recomputes the score of the chosen pair itself; this only has to order pairs
+    as Whoosh's formula does (whoosh.scoring.bm25, same operations in the same order).
+    """
+
+    def __init__(self, stats: LiveStatistics) -> None:
+        weighting = BM25F()
+        self.B, self.K1 = weighting.B, weighting.K1
+        self.count = stats.doc_count
+        self.average = {field: stats.field_length(field) / (self.count or 1) or 1 for field in TEXT_FIELDS}
+
+    def score(self, field: str, frequency: int, weight: int, length_byte: int) -> float:
+        idf = math.log(self.count / (frequency + 1)) + 1
+        length = byte_to_length(length_byte)
+        return idf * ((weight * (self.K1 + 1)) / (weight + self.K1 * ((1 - self.B) + self.B * length / self.average[field])))
+
+
 class _ShardBuilder:
     """Encodes the postings and positions of given term keys, in our article numbering."""
 
-    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int]) -> None:
+    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int], out: _Writer,
+                 stats: LiveStatistics, fields_of: dict[str, list[str]] | None = None) -> None:
         self.reader = reader
+        #: The text fields each word is in, when known (saves looking it up in each field).
+        self.fields_of = fields_of
         self.ours = ours
         self.whoosh_order = whoosh_order
-        self._lengths: dict[str, list[int]] = {}
+        self.out = out
+        self._lengths: dict[str, Any] = {}
+        self._scorer = _BlockScorer(stats)
 
-    def lengths(self, field: str) -> list[int]:
+    def lengths(self, field: str) -> Any:
+        """The length byte of each article in `field`, by article number: all of them read at
+        once for a full export, only those asked for when a few terms are re-exported."""
         if field not in self._lengths:
-            self._lengths[field] = [length_to_byte(self.reader.doc_field_length(docnum, field))
-                                    for docnum in self.whoosh_order]
+            if self.fields_of is None:
+                self._lengths[field] = _LazyLengths(self.reader, field, self.whoosh_order)
+            else:
+                self._lengths[field] = [length_to_byte(self.reader.doc_field_length(docnum, field))
+                                        for docnum in self.whoosh_order]
         return self._lengths[field]
 
     def build(self, keys: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -215,22 +402,92 @@ class _ShardBuilder:
                 if encoded is not None:
                     entries[key] = [[index, encoded]]
                 continue
+            present = self.fields_of.get(key, ()) if self.fields_of is not None else TEXT_FIELDS
+            lists = []
             for index, field in enumerate(TEXT_FIELDS):
-                if (field, key) not in self.reader:
+                if field not in present:
                     continue
-                postings, places = self._text_postings(field, key)
-                entries.setdefault(key, []).append([index, postings, self.reader.doc_frequency(field, key)])
+                postings, places, frequency = self._text_postings(field, key)
+                if not frequency:  # only deleted articles have it
+                    continue
+                lists.append((index, field, postings, frequency))
                 positions.setdefault(key, []).append([index, places])
+            totals = self._word_scores(lists)
+            top = set(sorted(totals, key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+            for index, field, postings, frequency in lists:
+                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top)])
+            if totals:
+                entries[key].append(["word", WORD_RANGE, self._word_bounds(totals, top)])
         return entries, positions
 
-    def _text_postings(self, field: str, term: str) -> tuple[str, str]:
+    def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> dict[int, float]:
+        """Each article's score for the word over all its fields (as a query for the word alone
+        scores it, headline boost included), when one of its lists is long enough for blocks;
+        else nothing."""
+        if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
+            return {}
+        totals: dict[int, float] = defaultdict(float)
+        for _, field, numbers, frequency in lists:
+            boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
+            article = 0
+            for at in range(0, len(numbers), 3):
+                article += numbers[at]
+                totals[article] += boost * self._scorer.score(field, frequency, numbers[at + 1], numbers[at + 2])
+        return totals
+
+    @staticmethod
+    def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
+        """Per WORD_RANGE articles, the best score of the word outside its top articles, in
+        thousandths rounded up with one to spare (the client only compares with it)."""
+        bounds = [0] * (max(totals) // WORD_RANGE + 1)
+        for article, total in totals.items():
+            if article not in top:
+                bounds[article // WORD_RANGE] = max(bounds[article // WORD_RANGE], math.ceil(total * 1000) + 1)
+        return encode_numbers(bounds)
+
+    def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
+        """The entry of one field's postings (after the field number): [postings, df] when the
+        list is short; else [article numbers, df, each block's best (weight, length) among the
+        postings not in the top, the blocks' folder, the top postings (gap in list position, weight,
+        length)]. The postings of the word's top articles come with the entry, so a one-word
+        query ranks without fetching a block."""
+        if len(numbers) <= 3 * BLOCK_POSTINGS:
+            return [encode_numbers(numbers), frequency]
+        articles = list(accumulate(numbers[0::3]))
+        pairs = list(zip(numbers[1::3], numbers[2::3]))
+        scores = {pair: self._scorer.score(field, frequency, *pair) for pair in set(pairs)}
+        top = [at for at, article in enumerate(articles) if article in top_articles]
+        in_top = set(top)
+        best: list[int] = []
+        texts: list[str] = []
+        for start in range(0, len(pairs), BLOCK_POSTINGS):
+            block = pairs[start:start + BLOCK_POSTINGS]
+            rest = [pair for at, pair in enumerate(block, start) if at not in in_top]
+            best += max(rest, key=scores.__getitem__) if rest else (0, 0)
+            texts.append(_dumps(encode_numbers(number for pair in block for number in pair)))
+        # One content-named folder per list: the entry names it once, not every block.
+        folder = _digest("\n".join(texts))
+        written = self.out.put if not (self.out.root / "scores" / folder).is_dir() else self.out.assume
+        for number, text in enumerate(texts):
+            written(f"scores/{folder}/{number}.json", text)
+        top_numbers: list[int] = []
+        previous = 0
+        for at in top:
+            top_numbers += (at - previous, *pairs[at])
+            previous = at
+        return [encode_numbers(numbers[0::3]), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
+
+    def _text_postings(self, field: str, term: str) -> tuple[list[int], str, int]:
+        """Postings (article gap, weight, length byte) and encoded positions of `term` in
+        `field`, and its live document frequency."""
         boost = self.reader.schema[field].format.field_boost
         lengths = self.lengths(field)
         ours = self.ours
-        matcher = self.reader.postings(field, term)
         # A Positions posting is the frequency (4 bytes) then a pickle of the position gaps,
         # which is exactly what the export stores: read it without decoding twice.
-        items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in matcher.all_items())
+        items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in _live_values(self.reader, field, term))
+        if not items:
+            return [], "", 0
         numbers: list[int] = []
         places: list[int] = []
         previous = 0
@@ -242,7 +499,7 @@ class _ShardBuilder:
             places.append(len(gaps))
             places += gaps
             previous = article
-        return encode_numbers(numbers), encode_numbers(places)
+        return numbers, encode_numbers(places), len(items)
 
     def _filter_postings(self, field: str, term: str) -> str | None:
         if (field, term) not in self.reader:
@@ -252,6 +509,8 @@ class _ShardBuilder:
         while matcher.is_active():
             pairs.append((self.ours[matcher.id()], matcher.weight()))
             matcher.next()
+        if not pairs:
+            return None
         pairs.sort()
         numbers: list[int] = []
         previous = 0
@@ -263,9 +522,14 @@ class _ShardBuilder:
         return encode_numbers(numbers)
 
 
-def _lexicon(reader: IndexReader, out: _Writer) -> str:
+def _block_folders(entries: dict[str, list[Any]]) -> list[str]:
+    """Folders of the score blocks that the entries of one shard refer to."""
+    return [item[4] for entry in entries.values() for item in entry if len(item) == 6]
+
+
+def _lexicon(stats: LiveStatistics, out: _Writer) -> str:
     """Write the spelling word list in its groups; return the name of the directory file."""
-    groups = spelling_groups(reader)
+    groups = spelling_groups(stats.spelling())
     directory = {key: Path(out.put_named("lexicon", _dumps(group))).stem for key, group in groups.items()}
     return Path(out.put_named("lexicon", _dumps(directory))).stem
 
@@ -276,7 +540,10 @@ class _Previous:
 
     rows: list[list[str]]
     sizes: dict[str, int]
+    blocks: dict[str, list[str]]  # shard name -> the score-block folders its entries name
     target: Path
+    #: Bytes of each shard's terms and positions files.
+    shard_bytes: dict[str, list[int]]
 
     def __post_init__(self) -> None:
         self.firsts = [row[0] for row in self.rows]
@@ -294,36 +561,41 @@ class _Previous:
         return terms.get(key), positions.get(key)
 
 
-def _previous_export(state_path: Path, target: Path, keys: list[str]) -> _Previous | None:
-    """The last export to `target` if it is intact and every article kept its number."""
+_STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segments", "groups", "files",
+               "shards", "shard_bytes", "sizes", "blocks")
+
+
+def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
+    """What the last export to `target` kept about itself, if that export is still in place."""
     try:
         state = json.loads(state_path.read_text(encoding="utf-8"))
         manifest_text = (target / "manifest.json").read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
-    if (state.get("target") != str(target.resolve()) or state.get("manifest") != _digest(manifest_text)
-            or keys[:len(state.get("keys", []))] != state.get("keys")):
+    if (not isinstance(state, dict) or any(key not in state for key in _STATE_KEYS)
+            or state["target"] != str(target.resolve()) or state["manifest"] != _digest(manifest_text)):
         return None
-    rows, sizes = state.get("shards"), state.get("sizes")
-    if rows is None or sizes is None or not all(
-            (target / folder / f"{row[1]}.json").exists() for row in rows for folder in ("terms", "positions")):
-        return None
-    return _Previous(rows, sizes, target)
+    return state
 
 
-def _update_dictionary(reader: IndexReader, previous: _Previous, affected: set[str]) -> dict[str, int]:
+def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str]) -> _Previous | None:
+    """The last export's shards, if every article kept its number."""
+    if state is None or keys[:len(state["keys"])] != state["keys"]:
+        return None
+    rows, sizes = state["shards"], state["sizes"]
+    # One listing per folder rather than a look-up per file.
+    present = [{entry.name for entry in os.scandir(target / folder)} if (target / folder).is_dir() else set()
+               for folder in ("terms", "positions")]
+    if not all(f"{row[1]}.json" in names for row in rows for names in present):
+        return None
+    return _Previous(rows, sizes, state["blocks"], target, state["shard_bytes"])
+
+
+def _update_dictionary(stats: LiveStatistics, previous: _Previous, affected: set[str]) -> dict[str, int]:
     """The previous export's term sizes, recomputed for `affected` keys."""
     sizes = dict(previous.sizes)
     for key in affected:
-        field_name, _, value = key.partition(":")
-        if value and field_name in FILTER_FIELDS:
-            frequency = reader.doc_frequency(field_name, value)
-            sizes[key] = len(key) + 4 + frequency * 2
-            if not frequency:
-                del sizes[key]
-            continue
-        sizes[key] = sum(len(key) + 4 + reader.doc_frequency(field, key) * 4 for field in TEXT_FIELDS
-                         if (field, key) in reader)
+        sizes[key] = _term_size(key, stats)
         if not sizes[key]:
             del sizes[key]
     return sizes
@@ -343,32 +615,46 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
 
     With `affected` (the term keys an update touched, from update_index), shards of other
     terms are kept from the previous export when it is intact; the result is the same as a full
-    export. Statistics are Whoosh's as they stand (deleted documents count until optimized),
-    so the client scores as Whoosh does on this very index. Files no longer referenced are
+    export. Statistics are the live articles' (livestats.py), as the reference searcher
+    (query.py) scores with them. Files no longer referenced are
     removed after the new manifest is in place, so a reader never sees a half-written index.
     """
     state_path = Path(ix.storage.folder) / "export-state.json"
     with ix.reader() as reader:
-        count = reader.doc_count_all()
-        whoosh_order, records, dates, keys = _document_order(reader)
+        stats = LiveStatistics(reader, Path(ix.storage.folder))
+        count = stats.doc_count
+        state = _export_state(state_path, target) if affected is not None else None
+        articles = _order_since(reader, state, stats.deleted) if state is not None else None
+        # Whoosh numbers name the same articles as in the previous export (none merged away).
+        numbers_kept = articles is not None
+        if articles is None:
+            articles = _document_order(reader)
+        whoosh_order, dates, keys = articles.docnums, articles.dates, articles.keys
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target)
-        previous = _previous_export(state_path, target, keys) if affected is not None else None
+        previous = _previous_export(state, target, keys)
+        fields_of = None
         if previous is None:
-            sizes = _dictionary(reader)
+            sizes, fields_of = _dictionary(reader, stats)
         else:
-            sizes = _update_dictionary(reader, previous, affected)
-        builder = _ShardBuilder(reader, ours, whoosh_order)
+            sizes = _update_dictionary(stats, previous, affected)
+        builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
+        shard_bytes: dict[str, list[int]] = {}
+        shard_blocks: dict[str, list[str]] = {}
         for number, terms in enumerate(shards):
             following = shards[number + 1][0] if number + 1 < len(shards) else None
             if previous is not None:
                 old = previous.by_bounds.get((terms[0], following))
                 if old and not affected.intersection(terms):
-                    out.keep(f"terms/{old[1]}.json")
-                    out.keep(f"positions/{old[1]}.json")
+                    out.keep(f"terms/{old[1]}.json", previous.shard_bytes[old[1]][0])
+                    out.keep(f"positions/{old[1]}.json", previous.shard_bytes[old[1]][1])
                     shard_table.append(old)
+                    shard_bytes[old[1]] = previous.shard_bytes[old[1]]
+                    for folder in previous.blocks.get(old[1], []):
+                        out.keep_folder(f"scores/{folder}")
+                    shard_blocks[old[1]] = previous.blocks.get(old[1], [])
                     continue
                 # Unaffected terms keep their exported entries; only touched ones are re-read.
                 entries, positions = builder.build([term for term in terms if term in affected])
@@ -388,22 +674,35 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
             shard_table.append([terms[0], name])
-        lexicon = _lexicon(reader, out)
+            shard_bytes[name] = [len(terms_text.encode("utf-8")), len(positions_text.encode("utf-8"))]
+            shard_blocks[name] = _block_folders(entries)
+            for folder in shard_blocks[name]:
+                out.keep_folder(f"scores/{folder}")  # entries kept from the last export name them
+        lexicon = _lexicon(stats, out)
 
         groups = []
-        for start in range(0, len(records), DOC_GROUP_SIZE):
-            chunk = records[start:start + DOC_GROUP_SIZE]
-            texts = [_dumps(record) for record in chunk]
+        for start in range(0, len(whoosh_order), DOC_GROUP_SIZE):
+            members = whoosh_order[start:start + DOC_GROUP_SIZE]
+            number = start // DOC_GROUP_SIZE
+            if (numbers_kept and number < len(state["groups"])
+                    and state["docnums"][start:start + DOC_GROUP_SIZE] == members
+                    and (target / "docs" / state["groups"][number][0]).is_dir()):
+                # The same articles, none re-indexed (a re-indexed one has a new number): as before.
+                name, size = state["groups"][number]
+                out.keep_group(len(members), size)
+                groups.append([name, size])
+                continue
+            texts = [_dumps(articles.record(reader, article)) for article in range(start, start + len(members))]
             name = _digest("\n".join(texts))
             # A group folder is named by its content: if it exists, its files are right.
             written = out.put if not (target / "docs" / name).is_dir() else out.assume
             for offset, text in enumerate(texts):
                 written(f"docs/{name}/{start + offset}.json", text)
-            groups.append(name)
+            groups.append([name, sum(len(text.encode("utf-8")) for text in texts)])
 
-        desks = sorted({record["desk"] for record in records})
+        desks = sorted(set(articles.desks))
         desk_code = {desk: code for code, desk in enumerate(desks)}
-        desk_text = _dumps(encode_numbers(desk_code[r["desk"]] for r in records))
+        desk_text = _dumps(encode_numbers(desk_code[desk] for desk in articles.desks))
         desk_file = out.put(f"desks-{_digest(desk_text)}.json", desk_text)
         months: list[list[int]] = []
         days: list[int] = []  # (gap in days since 1970-01-01, gap in articles) per day with articles
@@ -423,30 +722,50 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         manifest = {
             "version": FORMAT_VERSION,
             "count": count,
-            "articles": len(records),
+            "articles": len(whoosh_order),
             "bm25": {"B": weighting.B, "K1": weighting.K1},
-            "fields": [{"name": name, "length": reader.field_length(name), "boost": QUERY_FIELD_BOOSTS.get(name, 1.0)}
+            "fields": [{"name": name, "length": stats.field_length(name), "boost": QUERY_FIELD_BOOSTS.get(name, 1.0)}
                        for name in TEXT_FIELDS]
             + [{"name": name} for name in FILTER_FIELDS],
             "shardTables": _table_files(shard_table, out),
-            "docGroups": groups,
+            "docGroups": [group[0] for group in groups],
             "docGroupSize": DOC_GROUP_SIZE,
+            "blockPostings": BLOCK_POSTINGS,
             "desks": desks,
             "deskCodes": desk_file,
             "calendar": calendar_file,
             "months": months,
-            "whooshOrder": _runs(whoosh_order),
+            # Ties fall in publication order, which is the article numbering itself.
+            "whooshOrder": _runs(list(range(len(whoosh_order)))),
             "lexicon": lexicon,
         }
+        segments = _segments(reader)
     manifest_text = _dumps(manifest)
     manifest_path = target / "manifest.json"
     write_atomic(manifest_path, manifest_text)
     written = out.bytes + len(manifest_text.encode("utf-8"))
-    _remove_stale(target, out.written | {manifest_path})
-    state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
-             "shards": shard_table, "sizes": sizes}
-    write_atomic(state_path, json.dumps(state))
-    return ExportReport(articles=len(records), files=len(out.written) + 1, bytes=written, manifest=manifest_path)
+    files = sorted(name for name in out.written if not name.startswith("docs/"))
+    if state is not None:
+        _remove_replaced(target, state, files, [group[0] for group in groups])
+    else:
+        _remove_stale(target, {target / name for name in out.written} | {manifest_path})
+    new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
+                 "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
+                 "segments": segments, "groups": groups, "files": files, "shards": shard_table,
+                 "shard_bytes": shard_bytes, "sizes": sizes,
+                 "blocks": {name: names for name, names in shard_blocks.items() if names}}
+    write_atomic(state_path, json.dumps(new_state))
+    return ExportReport(articles=len(whoosh_order), files=len(out.written) + out.kept_files + 1, bytes=written,
+                        manifest=manifest_path)
+
+
+def _remove_replaced(target: Path, state: dict[str, Any], files: list[str], groups: list[str]) -> None:
+    """Delete the previous export's files and document groups the new manifest no longer
+    refers to (the previous export's own list: no need to walk every article's file)."""
+    for relpath in sorted(set(state["files"]) - set(files)):
+        (target / relpath).unlink(missing_ok=True)
+    for name in sorted({group[0] for group in state["groups"]} - set(groups)):
+        shutil.rmtree(target / "docs" / name, ignore_errors=True)
 
 
 def _remove_stale(target: Path, keep: set[Path]) -> None:

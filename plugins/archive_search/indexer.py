@@ -2,35 +2,48 @@
 
 Only articles whose fingerprint changed are re-indexed; articles no longer in the archive leave
 the index. Whoosh counts deleted documents in its statistics until the index is optimized, and
-optimizing rewrites the whole index (half a minute at 10,000 articles), so it is optimized when
-deleted documents pass OPTIMIZE_DELETED_SHARE of the index or on request; in between the
-export mirrors Whoosh's statistics as they are, so the browser still scores exactly as Whoosh.
+optimizing rewrites the whole index (half a minute at 10,000 articles), so it is optimized only
+when deleted documents pass OPTIMIZE_DELETED_SHARE of the index (they cost disk and reading
+time) or on request. In between, the export and the reference searcher use the statistics of
+the live articles (livestats.py): the same figures as a clean index of the same articles.
+
+Each text is analyzed once (tokens.py) for its stemmed field and the spelling word list; the
+word list and the articles' fingerprints are kept beside the index (kept.py), updated by what
+an update adds and removes, so an update reads back only the articles it replaces or removes.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import zlib
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import FileIndex
+from whoosh.reading import IndexReader
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from whoosh.fields import Schema
 
-from .documents import SearchDocument
+from .documents import SOURCE_FIELDS, SearchDocument, pack_source, stored_source
+from .kept import read_kept, write_kept
+from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
+from .spelling import SPELLING_FILE, article_words, live_counts
+from .tokens import Analyzer, FieldAnalysis
 
 #: Memory Whoosh's writer may use before spilling postings to disk (MB).
 WRITER_LIMIT_MB = 256
 #: Optimize once deleted (replaced or removed) documents are this share of the index.
 OPTIMIZE_DELETED_SHARE = 0.05
-#: Indexed fields whose text is kept (compressed) to know which terms an edit touches.
-SOURCE_FIELDS = ("headline", "summary", "body", "byline", "desk", "tag")
+#: The articles' fingerprints (key → fingerprint), kept beside the index.
+FINGERPRINTS_FILE = "fingerprints.json"
 
 
 class SearchIndexError(Exception):
@@ -47,7 +60,8 @@ class UpdateReport:
     unchanged: int = 0
     #: Term keys (as exported: "word", "desk:slug", "tag:slug") whose postings changed.
     affected: set[str] = field(default_factory=set)
-    #: True when deleted documents were purged (optimized or merged): every statistic changed.
+    #: True when Whoosh purged deleted documents (optimized, or merged segments). The export
+    #: does not depend on it: it uses live statistics and its own numbering either way.
     optimized: bool = False
 
     @property
@@ -58,6 +72,45 @@ class UpdateReport:
     def __str__(self) -> str:
         return (f"{len(self.added)} added, {len(self.updated)} re-indexed, "
                 f"{len(self.removed)} removed, {self.unchanged} unchanged")
+
+
+class _LengthsOnce:
+    """A per-document reader whose field lengths are read once per article and field."""
+
+    def __init__(self, perdoc: Any) -> None:
+        self._perdoc = perdoc
+        self._lengths: dict[tuple[int, str], Any] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> Any:
+        key = (docnum, fieldname)
+        if key not in self._lengths:
+            self._lengths[key] = self._perdoc.doc_field_length(docnum, fieldname, default)
+        return self._lengths[key]
+
+    def close(self) -> None:
+        self._perdoc.close()
+
+
+class ArchiveWriter(SegmentWriter):
+    """Whoosh's segment writer, writing the same index format with two costs taken out.
+
+    Whoosh looks up an article's field length for every posting it writes (for block
+    statistics): here once per article and field. And posting blocks are written without zlib
+    (each block says whether it is compressed, so any Whoosh reader reads them): compressing
+    them took a tenth of the build, to save disk space in a cache folder.
+    """
+
+    def __init__(self, ix: FileIndex, **options: Any) -> None:
+        super().__init__(ix, codec=W3Codec(compression=0), **options)
+
+    def _flush_segment(self) -> None:
+        # SegmentWriter._flush_segment, with the lengths reader wrapped.
+        self.perdocwriter.close()
+        lengths = _LengthsOnce(self.per_document_reader()) if self.codec.length_stats else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if lengths:
+            lengths.close()
 
 
 def open_index(path: Path) -> FileIndex:
@@ -87,7 +140,9 @@ def open_index(path: Path) -> FileIndex:
     return index.create_in(str(path), schema)
 
 
-def _index_fields(document: SearchDocument) -> dict[str, object]:
+def _index_fields(schema: Schema, analyzer: Analyzer, document: SearchDocument) -> tuple[dict[str, object], set[str]]:
+    """Return the fields Whoosh indexes for `document` (text fields already analyzed) and the
+    article's words as written (for the spelling list)."""
     # Whoosh dates are naive: index the archive's local wall-clock time, which is what
     # `date:2023-03` means to a reader of the archive.
     fields: dict[str, object] = {
@@ -100,38 +155,55 @@ def _index_fields(document: SearchDocument) -> dict[str, object]:
         "desk": document.desk,
         "tag": ",".join(document.tags),
         "date": document.date.replace(tzinfo=None),
-        # The words as written, for spelling corrections (the stemmed fields keep only stems).
-        "spelling": "\n".join([document.headline, document.summary, document.body, *document.byline]),
         "record": json.dumps(document.record(), ensure_ascii=False, sort_keys=True),
     }
-    source = {name: fields[name] for name in SOURCE_FIELDS}
-    fields["source"] = zlib.compress(json.dumps(source, ensure_ascii=False).encode("utf-8"))
-    return fields
+    fields["source"] = pack_source(fields)
+    words: set[str] = set()
+    lengths: dict[str, int] = {}
+    for name in TEXT_FIELDS:
+        analysis = analyzer.field(str(fields[name]), schema[name].format.field_boost)
+        words |= analysis.surface
+        lengths[name] = analysis.length
+        fields[name] = analysis
+    fields["lengths"] = lengths
+    return fields, words
 
 
-def term_keys(schema: Schema, fields: dict[str, object]) -> set[str]:
-    """Return the exported term keys of an article's indexed text (Whoosh's own analysis)."""
-    keys: set[str] = set()
+def entry_signatures(schema: Schema, analyzer: Analyzer, fields: dict[str, object]) -> dict[str, tuple[Any, ...]]:
+    """Return, per exported term key ("word", "desk:slug", "tag:slug"), what one article adds
+    to that term's exported postings (`fields`: index field → text or its FieldAnalysis).
+
+    For a word: per text field, the article's length byte there and the word's positions (the
+    export writes both, and the weight is the number of positions); for desk and tag, that the
+    article has it. A key whose signature an edit leaves alone keeps its exported entry.
+    """
+    signatures: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for name in SOURCE_FIELDS:
         value = fields.get(name)
-        if not value:
-            continue
-        terms = schema[name].process_text(str(value), mode="index")
-        keys.update(terms if name in TEXT_FIELDS else (f"{name}:{term}" for term in terms))
-    return keys
+        if name in TEXT_FIELDS:
+            analysis = value if isinstance(value, FieldAnalysis) else analyzer.field(str(value or ""))
+            byte = length_to_byte(analysis.length)
+            for term, places in analysis.positions.items():
+                signatures[term].append((name, byte, tuple(places)))
+        elif value:
+            for term in schema[name].process_text(str(value), mode="index"):
+                signatures[f"{name}:{term}"].append((name,))
+    return {key: tuple(parts) for key, parts in signatures.items()}
 
 
-def _stored_source(stored: dict[str, object]) -> dict[str, object]:
-    blob = stored.get("source")
-    return json.loads(zlib.decompress(blob)) if isinstance(blob, bytes) else {}
+def term_keys(schema: Schema, analyzer: Analyzer, fields: dict[str, object]) -> set[str]:
+    """Return the exported term keys of an article's indexed text (see entry_signatures)."""
+    return set(entry_signatures(schema, analyzer, fields))
 
 
-def _current_fingerprints(ix: FileIndex) -> dict[str, str]:
+def _current_fingerprints(ix: FileIndex) -> tuple[dict[str, str], bool]:
+    """key → fingerprint of the indexed articles: the kept file (True), or read from the index."""
+    folder = Path(ix.storage.folder)
+    kept = read_kept(folder, FINGERPRINTS_FILE, ix.latest_generation())
+    if isinstance(kept, dict):
+        return kept, True
     with ix.reader() as reader:
-        return {
-            stored["key"]: stored["fingerprint"]
-            for stored in reader.all_stored_fields()
-        }
+        return {stored["key"]: stored["fingerprint"] for stored in reader.all_stored_fields()}, False
 
 
 def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool = False,
@@ -144,47 +216,75 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     publication order and ties in scoring fall the same way in the browser.
     """
     ix = open_index(path)
-    known = _current_fingerprints(ix)
+    folder = Path(ix.storage.folder)
+    schema = ix.schema
+    analyzer = Analyzer(schema[TEXT_FIELDS[0]].analyzer)
+    known, fresh = _current_fingerprints(ix)
     report = UpdateReport()
     wanted: dict[str, SearchDocument] = {}
     for document in documents:
         wanted[document.key] = document
+    fingerprints = dict(known)
     to_write: list[SearchDocument] = []
     for key, document in wanted.items():
         old = known.get(key)
+        new = document.fingerprint()
         if old is None:
             report.added.append(key)
             to_write.append(document)
-        elif old != document.fingerprint():
+        elif old != new:
             report.updated.append(key)
             to_write.append(document)
         else:
             report.unchanged += 1
+            continue
+        fingerprints[key] = new
     report.removed = sorted(set(known) - set(wanted))
-    if not report.changed:
-        return report
+    for key in report.removed:
+        del fingerprints[key]
+    with ix.reader() as reader:
+        generation = reader.generation()
+        if not report.changed:
+            # Nothing to write unless a kept file was missing or stale.
+            if not fresh or any(read_kept(folder, name, generation) is None for name in (SPELLING_FILE, LENGTHS_FILE)):
+                _keep(folder, generation, known, live_counts(reader, folder, analyzer), live_lengths(reader, folder))
+            return report
+        words = live_counts(reader, folder, analyzer)
+        lengths = live_lengths(reader, folder)
+        # The old text's words and lengths leave the counts; the export must rewrite the terms
+        # whose postings the old and new text differ on (all of a removed article's).
+        before: dict[str, dict[str, tuple[Any, ...]]] = {}
+        for key in report.removed + report.updated:
+            docnum = _document_number(reader, key)
+            if docnum is None:
+                continue
+            stored = reader.stored_fields(docnum)
+            source = stored_source(stored)
+            words.subtract(article_words(analyzer, source))
+            for name, length in (stored.get("lengths") or {}).items():
+                lengths[name] -= length
+            before[key] = entry_signatures(schema, analyzer, source)
+            if key in report.removed:
+                report.affected |= set(before[key])
+        expected = reader.doc_count_all() + len(to_write)
     to_write.sort(key=lambda doc: (doc.date.replace(tzinfo=None), doc.key))
-    schema = ix.schema
-    if known:  # an edit touches the terms of the old text and of the new
-        with ix.searcher() as searcher:
-            for key in report.removed + report.updated:
-                docnum = searcher.document_number(key=key)
-                if docnum is not None:
-                    report.affected |= term_keys(schema, _stored_source(searcher.stored_fields(docnum)))
-    writer: SegmentWriter = ix.writer(limitmb=WRITER_LIMIT_MB)
+    writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB)
     try:
         for key in report.removed + report.updated:
             writer.delete_by_term("key", key)
         for document in to_write:
-            fields = _index_fields(document)
-            if known:
-                report.affected |= term_keys(schema, fields)
+            fields, surface = _index_fields(schema, analyzer, document)
+            words.update(surface)
+            for name, length in fields["lengths"].items():
+                lengths[name] += length
+            if known:  # a first build exports everything anyway
+                after = entry_signatures(schema, analyzer, fields)
+                old = before.get(document.key, {})
+                report.affected |= {term for term in old.keys() | after.keys() if old.get(term) != after.get(term)}
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()
         raise
-    with ix.reader() as reader:
-        expected = reader.doc_count_all() + len(to_write)
     writer.commit()
     with ix.reader() as reader:
         deleted = reader.doc_count_all() - reader.doc_count()
@@ -193,6 +293,22 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         ix.optimize()
         report.optimized = True
     elif total != expected:
-        # Whoosh merged segments and purged deleted documents: statistics moved everywhere.
+        # Whoosh merged segments and purged deleted documents: numbers moved everywhere.
         report.optimized = True
+    _keep(folder, ix.latest_generation(), fingerprints, words, lengths)
     return report
+
+
+def _document_number(reader: IndexReader, key: str) -> int | None:
+    """Whoosh's number of the live article `key`, or None."""
+    for docnum in reader.postings("key", key).all_ids() if ("key", key) in reader else ():
+        return docnum
+    return None
+
+
+def _keep(folder: Path, generation: int, fingerprints: dict[str, str], words: Counter[str],
+          lengths: dict[str, int]) -> None:
+    """Keep the fingerprints, spelling word counts and field lengths of index `generation`."""
+    write_kept(folder, LENGTHS_FILE, generation, lengths)
+    write_kept(folder, FINGERPRINTS_FILE, generation, dict(sorted(fingerprints.items())))
+    write_kept(folder, SPELLING_FILE, generation, {word: count for word, count in sorted(words.items()) if count > 0})

@@ -57,8 +57,9 @@ class ArchiveSearchPlugin:
         index_path = Path(_setting(settings, "SEARCH_INDEX_PATH", cache))
         target = Path(settings["OUTPUT_PATH"]) / _setting(settings, "SEARCH_OUTPUT_DIR", "search")
         report = update_index(index_path, self.documents)
-        # Only the shards of terms this update touched are rewritten (unless it optimized).
-        exported = export_index(open_index(index_path), target, None if report.optimized else report.affected)
+        # Only the shards of terms this update touched are rewritten; the export's statistics and
+        # numbering are those of the live articles, whether or not Whoosh merged or optimized.
+        exported = export_index(open_index(index_path), target, report.affected)
         logger.info("Search index: %s; exported %d articles (%d files, %.1f MB) to %s",
                     report, exported.articles, exported.files, exported.bytes / 1e6, target)
         self.documents = None

@@ -2,7 +2,9 @@
 any-words strategy that the browser client (theme/static/js/search/engine.js) mirrors.
 
 This module is the reference: the editors' command line uses it, and the parity tests
-require the browser client to return what it returns.
+require the browser client to return what it returns. It scores a kept index as Whoosh scores
+a clean index of the same articles (livestats.LiveBM25F) and lets ties fall in publication
+order, as the export does, so edits between optimizations change nothing a reader sees.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
 from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.searching import Results, Searcher
 
-from .schema import FILTER_FIELDS, QUERY_FIELD_BOOSTS, SPELLING_FIELD, TEXT_FIELDS
+from .livestats import LiveBM25F, LiveStatistics
+from .schema import FILTER_FIELDS, QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import group_name, spelling_groups
 
 #: Limits shared with engine.js (MAX_QUERY_CHARS, MAX_QUERY_WORDS).
@@ -229,12 +232,13 @@ class ArchiveSearcher:
     """Runs reader queries against an open Whoosh searcher, the way the browser client does."""
 
     def __init__(self, searcher: Searcher) -> None:
-        self.searcher = searcher
         self.reader = searcher.reader()
+        self.statistics = LiveStatistics(self.reader)
+        # Whoosh's own searcher on the same reader, scoring with the live articles' statistics.
+        self.searcher = Searcher(self.reader, weighting=LiveBM25F(self.statistics), closereader=False)
         self.all_parser = build_parser(searcher.schema)
         self.any_parser = build_parser(searcher.schema, any_words=True)
         self.analyzer = searcher.schema[TEXT_FIELDS[0]].analyzer
-        self.surface_analyzer = searcher.schema[SPELLING_FIELD].analyzer
         self._lexicon: dict[str, int] | None = None
         self._spelling: dict[str, dict[str, int]] | None = None
         self.notes: dict[str, None] = {}
@@ -245,7 +249,7 @@ class ArchiveSearcher:
 
     def frequency(self, term: str) -> int:
         """Documents containing `term`, summed over the text fields (what the term shards export)."""
-        return sum(self.reader.doc_frequency(name, term) for name in TEXT_FIELDS)
+        return sum(self.statistics.doc_frequency(name, term) for name in TEXT_FIELDS)
 
     def lexicon(self) -> dict[str, int]:
         """Index terms (stems) with their frequencies summed over the text fields."""
@@ -254,18 +258,18 @@ class ArchiveSearcher:
             for name in TEXT_FIELDS:
                 for termbytes in self.reader.lexicon(name):
                     term = termbytes.decode("utf-8")
-                    words[term] += self.reader.doc_frequency(name, term)
-            self._lexicon = dict(words)
+                    words[term] += self.statistics.doc_frequency(name, term)
+            self._lexicon = {term: frequency for term, frequency in words.items() if frequency}
         return self._lexicon
 
     def surface(self, text: str) -> list[str]:
         """Return the words of `text` as the spelling list has them (lowercased, not stemmed)."""
-        return [token.text for token in self.surface_analyzer(text)]
+        return self.statistics.analyzer.words(text)[0]
 
     def spelling(self) -> dict[str, dict[str, int]]:
         """The spelling word list (words as written, articles using each), grouped as exported."""
         if self._spelling is None:
-            self._spelling = spelling_groups(self.reader)
+            self._spelling = spelling_groups(self.statistics.spelling())
         return self._spelling
 
     def candidates(self, word: str, term: str) -> list[str]:
@@ -365,6 +369,24 @@ class ArchiveSearcher:
         """Return Whoosh's results for a parsed query (options go to Searcher.search)."""
         return self.searcher.search(parsed.query, mask=parsed.excluded, **options)
 
+    def publication_ties(self, ranked: list[tuple[Any, int]], newest: bool) -> list[tuple[Any, int]]:
+        """Whoosh's ranked (score or date, document number) list with ties in publication order,
+        (date, key), as in a clean index: oldest first among equal scores, newest first when
+        sorted by date. A kept index numbers a re-indexed article after all others."""
+        ordered: list[tuple[Any, int]] = []
+        start = 0
+        while start < len(ranked):
+            end = start + 1
+            while end < len(ranked) and ranked[end][0] == ranked[start][0]:
+                end += 1
+            tied = ranked[start:end]
+            if len(tied) > 1:
+                keys = self.statistics.publication_keys([docnum for _, docnum in tied])
+                tied = sorted(tied, key=lambda item: keys[item[1]], reverse=newest)
+            ordered += tied
+            start = end
+        return ordered
+
     def count(self, parsed: Parsed | None) -> int:
         return 0 if parsed is None else len(self.run(parsed, limit=1))
 
@@ -401,9 +423,10 @@ class ArchiveSearcher:
             results = self.run(parsed, limit=None)
         result.total = len(results)
         result.message = " ".join(self.notes) or None
-        for hit in results[(page - 1) * page_size: page * page_size]:
-            score = hit.score if sort != "newest" else None
-            result.hits.append((score, hit.docnum, json.loads(hit["record"])))
+        ranked = self.publication_ties(results.top_n, newest=sort == "newest")
+        for score, docnum in ranked[(page - 1) * page_size: page * page_size]:
+            record = json.loads(self.searcher.stored_fields(docnum)["record"])
+            result.hits.append((score if sort != "newest" else None, docnum, record))
         for docnum in results.docs():
             record = json.loads(self.searcher.stored_fields(docnum)["record"])
             desk = result.facets["desk"]

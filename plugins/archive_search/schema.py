@@ -6,8 +6,12 @@ and the browser client mirrors it field for field.
 
 from __future__ import annotations
 
-from whoosh.analysis import IDAnalyzer, StandardAnalyzer, StemmingAnalyzer
+from typing import Any
+
+from whoosh.analysis import IDAnalyzer, StemmingAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from .tokens import postings_of
 
 #: Scored text fields, in the order the query parser searches them by default.
 TEXT_FIELDS: tuple[str, ...] = ("headline", "summary", "body", "byline")
@@ -27,13 +31,18 @@ HEADLINE_BOOST = 5.0
 #: the words comes first; 3 to 20 measure alike on the known-item benchmark.
 QUERY_FIELD_BOOSTS: dict[str, float] = {"headline": 3.0}
 
-#: Unscored field of every text field's words as written (lowercased, stop words removed, not
-#: stemmed): the spelling word list that misspelled words are corrected against, weighted by
-#: how many articles use each word. Readers cannot name it in a query.
-SPELLING_FIELD = "spelling"
-
 #: Fields a reader may name in a query (`desk:sport`), mapped to the index field.
 FILTER_FIELDS: dict[str, str] = {"desk": "desk", "tag": "tag", "byline": "byline", "date": "date"}
+
+
+class AnalyzedText(TEXT):
+    """Whoosh's TEXT field that also takes its text already analyzed (a tokens.FieldAnalysis):
+    the indexer analyzes each text once for the stemmed field and the spelling list. Queries
+    and plain text go through the field's analyzer as usual."""
+
+    def index(self, value: Any, **kwargs: Any) -> Any:
+        postings = postings_of(value)
+        return postings if postings is not None else super().index(value, **kwargs)
 
 
 def build_schema() -> Schema:
@@ -41,22 +50,24 @@ def build_schema() -> Schema:
 
     `key` is the article's site URL (unique), `fingerprint` the hash of what was indexed, so an
     unchanged article is never re-indexed; `record` is the JSON shown on a results page;
-    `source` the compressed indexed text, to tell which terms an edit touches; `spelling` the
-    unstemmed words (StemmingAnalyzer's chain without the stemmer).
+    `source` the compressed indexed text, to tell which terms an edit touches; `lengths` the
+    words in each text field (Whoosh keeps them only rounded to a byte per article), so the
+    statistics of live articles can be told apart from those of deleted ones (livestats.py).
+    The spelling word list is kept beside the index, not in it (spelling.py).
     """
     # An unbounded stem cache: Whoosh's bounded one costs more than the archive's vocabulary.
     analyzer = StemmingAnalyzer(cachesize=-1)
     return Schema(
         key=ID(unique=True, stored=True),
         fingerprint=ID(stored=True),
-        headline=TEXT(analyzer=analyzer, field_boost=HEADLINE_BOOST),
-        summary=TEXT(analyzer=analyzer),
-        body=TEXT(analyzer=analyzer),
-        byline=TEXT(analyzer=analyzer),
-        spelling=TEXT(analyzer=StandardAnalyzer(), phrase=False),
+        headline=AnalyzedText(analyzer=analyzer, field_boost=HEADLINE_BOOST),
+        summary=AnalyzedText(analyzer=analyzer),
+        body=AnalyzedText(analyzer=analyzer),
+        byline=AnalyzedText(analyzer=analyzer),
         desk=ID(analyzer=IDAnalyzer(lowercase=True)),
         tag=KEYWORD(commas=True, lowercase=True),
         date=DATETIME(sortable=True, stored=True),
         record=STORED(),
         source=STORED(),
+        lengths=STORED(),
     )
