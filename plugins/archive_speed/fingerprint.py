@@ -13,7 +13,7 @@ import dataclasses
 import datetime
 import hashlib
 import marshal
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Hashable, Mapping, Sequence, Set
 from typing import Any
 
 from pelican.contents import Content
@@ -58,12 +58,12 @@ class PageFingerprints:
 
     def __init__(self) -> None:
         # Keyed by id() and holding the value, so an id cannot be reused while remembered.
-        self._whole: dict[int, tuple[Any, bytes]] = {}
+        self._whole: dict[Hashable, tuple[Any, bytes]] = {}
         self._stories: dict[int, tuple[Any, bytes]] = {}
         # A story or desk/tag/byline is read the same way on many pages (a story as related on
         # its neighbours' pages, in listings under the same macro): what a read gives depends
         # only on the value and the read's shape, so it is hashed once per (value, shape).
-        self._reads: dict[tuple[int, bytes], tuple[Any, bytes]] = {}
+        self._reads: dict[tuple[Hashable, bytes], tuple[Any, bytes]] = {}
         self._shapes: dict[tuple[int, int, int], tuple[Use, TemplateReads, bytes]] = {}
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any]) -> bytes:
@@ -80,7 +80,7 @@ class PageFingerprints:
             return self.whole(value)
         if not isinstance(value, SHARED):
             return self._compute_read(value, use, reads, depth)
-        key = (id(value), self._shape(use, reads, depth))
+        key = (_identity(value), self._shape(use, reads, depth))
         remembered = self._reads.get(key)
         if remembered is None:
             remembered = self._reads[key] = (value, self._compute_read(value, use, reads, depth))
@@ -140,11 +140,12 @@ class PageFingerprints:
         if callable(value) and hasattr(value, "__self__"):
             # A method only tested (`date.isoformat is defined`); calls read the owner whole.
             return f"method:{getattr(value, '__qualname__', '')}".encode()
-        remembered = self._whole.get(id(value))
+        key = _identity(value)
+        remembered = self._whole.get(key)
         if remembered is not None:
             return remembered[1]
         digest = self._compute_whole(value)
-        self._whole[id(value)] = (value, digest)
+        self._whole[key] = (value, digest)
         return digest
 
     def _compute_whole(self, value: Any) -> bytes:
@@ -215,6 +216,18 @@ def _attribute(value: Any, attr: str) -> Any:
         return UNDEFINED
     except Exception as error:  # a mapping with odd keys: do not guess
         raise Unfingerprintable(f"reading {attr!r}: {error}") from error
+
+
+def _identity(value: Any) -> Hashable:
+    """What a remembered fingerprint of `value` is looked up by: its id, or for a desk, tag or
+    byline its fields. The reader gives every story its own Tag and Author objects; equal
+    fields under the same settings make equal names and addresses, so they share one."""
+    if isinstance(value, URLWrapper):
+        fields = vars(value)
+        if all(isinstance(item, ATOMS) for name, item in fields.items() if name != "settings"):
+            return (type(value), id(fields.get("settings")),
+                    *sorted((name, item) for name, item in fields.items() if name != "settings"))
+    return id(value)
 
 
 # What a template sees for a missing attribute.
