@@ -2,9 +2,10 @@
 
 Layout under the export folder (output/search/ in a site build):
 
-- `manifest.json`   the only fixed name: counts, field statistics, the shard-table files,
-                    document-group names, the month table (year facets), the tie order
-                    (publication order, so one run), names of the desk, calendar and lexicon files.
+- `manifest.json`   the only fixed name: counts, field statistics and query boosts, the
+                    shard-table files, document-group names, the month table (year facets), the
+                    tie order (publication order, so one run), names of the desk, calendar and
+                    lexicon files.
 - `tables/<hash>.json`     the shard table in slices: first term and name of each shard.
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            the document frequency of each among live articles.
@@ -60,7 +61,7 @@ from .documents import stored_source
 from .encoding import encode_articles, encode_numbers
 from .indexer import term_keys
 from .livestats import LiveStatistics
-from .schema import TEXT_FIELDS
+from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
 
 FORMAT_VERSION = 2
@@ -432,15 +433,17 @@ class _ShardBuilder:
 
     def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> dict[int, float]:
         """Each article's score for the word over all its fields (as a query for the word alone
-        scores it), when one of its lists is long enough for blocks; else nothing."""
+        scores it, headline boost included), when one of its lists is long enough for blocks;
+        else nothing."""
         if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
             return {}
         totals: dict[int, float] = defaultdict(float)
         for _, field, numbers, frequency in lists:
+            boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
             article = 0
             for at in range(0, len(numbers), 3):
                 article += numbers[at]
-                totals[article] += self._scorer.score(field, frequency, numbers[at + 1], numbers[at + 2])
+                totals[article] += boost * self._scorer.score(field, frequency, numbers[at + 1], numbers[at + 2])
         return totals
 
     @staticmethod
@@ -457,8 +460,8 @@ class _ShardBuilder:
         """The entry of one field's postings (after the field number): [postings, df] when the
         list is short; else [article numbers (encode_articles), df, each block's best (weight,
         length) among the postings not in the top, the blocks' folder, the top postings (gap in
-        list position, weight, length)]. The postings of the word's top articles come with the entry, so a one-word
-        query ranks without fetching a block."""
+        list position, weight, length)]. The postings of the word's top articles come with the
+        entry, so a one-word query ranks without fetching a block."""
         if len(numbers) <= 3 * BLOCK_POSTINGS:
             return [encode_numbers(numbers), frequency]
         articles = list(accumulate(numbers[0::3]))
@@ -745,7 +748,8 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "count": count,
             "articles": len(whoosh_order),
             "bm25": {"B": weighting.B, "K1": weighting.K1},
-            "fields": [{"name": name, "length": stats.field_length(name)} for name in TEXT_FIELDS]
+            "fields": [{"name": name, "length": stats.field_length(name), "boost": QUERY_FIELD_BOOSTS.get(name, 1.0)}
+                       for name in TEXT_FIELDS]
             + [{"name": name} for name in FILTER_FIELDS],
             "shardTables": _table_files(shard_table, out),
             "docGroups": [group[0] for group in groups],

@@ -50,6 +50,11 @@ def _pinned_urls(generators: list[Any]) -> None:
         pin_urls(generators)
 
 
+def _pinned_urls_of(generator: Any) -> None:
+    """`*_generator_finalized` receiver: pin one generator's URLs before others read them."""
+    _pinned_urls([generator])
+
+
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
     if "render_cache" not in enabled_fixes(pelican.settings):
         return None
@@ -67,6 +72,8 @@ def register() -> None:
     """Connect the fixes to Pelican's signals."""
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
+    signals.article_generator_finalized.connect(_pinned_urls_of)
+    signals.page_generator_finalized.connect(_pinned_urls_of)
     signals.all_generators_finalized.connect(_pinned_urls)
     signals.get_writer.connect(_writer)
     signals.finalized.connect(_finish)

@@ -104,8 +104,9 @@ async function candidates(search, word, term) {
 /**
  * The query with misspelled plain words replaced (null if none was): a word whose term is in
  * fewer than RARE_FREQUENCY articles is corrected as written ("shoppign" to "shopping") and
- * takes the first of its options (itself if known, then its candidates) with which all the
- * words find something, else its first option (as query.py).
+ * takes, of its options (itself if known, then its candidates) with which all the words find
+ * something, the one whose best story scores highest among those as close as the first such
+ * option, else its first option (as query.py).
  */
 export async function correctedQuery(search, query, notes) {
   const spots = [];
@@ -120,19 +121,27 @@ export async function correctedQuery(search, query, notes) {
     const found = await candidates(search, written, terms[0]);
     if (found.length) {
       spots.push([word.start, word.end]);
-      options.push([...(frequency ? [word.text] : []), ...found]);
+      options.push([...(frequency ? [[word.text, 0]] : []),
+        ...found.map((known) => [known, editDistance(written, known, MAX_EDIT_DISTANCE)])]);
     }
   }
   if (!spots.length) return null;
   const original = spots.map(([start, end]) => query.slice(start, end));
-  let choice = options.map((found) => found[0]);
+  let choice = options.map((found) => found[0][0]);
   for (let index = 0; index < options.length; index += 1) {
-    for (const candidate of options[index]) {
+    let best = null; // [top score, edit distance] of the choice
+    for (const [candidate, distance] of options[index]) {
+      if (best && distance > best[1]) break;
       const trial = [...choice.slice(0, index), candidate, ...choice.slice(index + 1)];
       const outcome = await search.run(replaceSpots(query, spots, trial), "and", notes);
       if (outcome && outcome.set.ids.length) {
-        choice = trial;
-        break;
+        // The best story's exact score (scores in long lists may be bounds until loaded).
+        const { set, order } = await search.exactTop(outcome, "relevance", 1, (top) => top);
+        const top = set.scores[order[0]];
+        if (!best || top > best[0]) {
+          best = [top, distance];
+          choice = trial;
+        }
       }
     }
   }

@@ -34,7 +34,7 @@
 import { correctedQuery } from "./corrections.js";
 import { IndexFiles } from "./index_files.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
-import { EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
+import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
 import { bm25, idf, LENGTHS } from "./scoring.js";
 
 export { decodeNumbers } from "./numbers.js";
@@ -204,11 +204,11 @@ class ArchiveSearch {
   async evaluate(node, context) {
     switch (node.kind) {
       case "term":
-        return this.termSet(node.field, node.text, context);
+        return boostSet(await this.termSet(node.field, node.text, context), node.boost);
       case "prefix":
-        return this.prefixSet(node, context);
+        return boostSet(await this.prefixSet(node, context), node.boost);
       case "phrase":
-        return this.phraseSet(node, context);
+        return boostSet(await this.phraseSet(node, context), node.boost);
       case "range": {
         const [lo, hi] = await this.dayRange(node.start, node.end);
         const ids = [];
@@ -235,8 +235,12 @@ class ArchiveSearch {
    */
   async wordBounded(node, set) {
     const [first] = node.items;
-    const oneWord = node.items.every((item) => item.kind === "term" && item.text === first.text &&
-      this.avgLength[this.fieldIndex(item.field)] != null);
+    // The export's bound is for the word as typed without a field: each text field once, with
+    // its query boost (`oil OR headline:oil` counts the headline twice and is not bounded so).
+    const boostOf = (name) => this.manifest.fields.find((f) => f.name === name)?.boost ?? 1;
+    const oneWord = new Set(node.items.map((item) => item.field)).size === node.items.length &&
+      node.items.every((item) => item.kind === "term" && item.text === first.text &&
+        this.avgLength[this.fieldIndex(item.field)] != null && (item.boost ?? 1) === boostOf(item.field));
     if (!oneWord) return set;
     const bounds = await this.files.wordBounds(first.text);
     if (!bounds) return set;

@@ -104,11 +104,16 @@ class QueryBuilder {
     this.notes = notes;
     this.textFields = fields.filter((f) => "length" in f).map((f) => f.name);
     this.known = new Set([...this.textFields, "desk", "tag", "date"]);
+    // Query-time field boosts for words typed without a field (query.py's QUERY_FIELD_BOOSTS).
+    this.boosts = new Map(fields.map((f) => [f.name, f.boost ?? 1]));
     this.group = group; // "and" | "or"
   }
 
-  /** Query node for text in one field, as Whoosh's parser.term_query would build it. */
-  fieldQuery(field, text, kind) {
+  /**
+   * Query node for text in one field, as Whoosh's parser.term_query would build it; `boost`
+   * multiplies the score of its words (term, phrase and prefix nodes carry it).
+   */
+  fieldQuery(field, text, kind, boost = 1) {
     if (field === "desk") {
       const value = text.toLowerCase();
       return value ? { kind: "term", field, text: value } : null;
@@ -123,15 +128,15 @@ class QueryBuilder {
         this.notes.add(`“${prefix}*” is too short to search as a beginning; type at least ${MIN_PREFIX_CHARS} letters.`);
         return null;
       }
-      return { kind: "prefix", field, text: prefix };
+      return boosted({ kind: "prefix", field, text: prefix }, boost);
     }
     const tokens = analyze(text);
     if (kind === "phrase") {
       if (tokens.length === 0) return null;
-      if (tokens.length === 1) return { kind: "term", field, text: tokens[0] };
-      return { kind: "phrase", field, words: tokens };
+      if (tokens.length === 1) return boosted({ kind: "term", field, text: tokens[0] }, boost);
+      return boosted({ kind: "phrase", field, words: tokens }, boost);
     }
-    return this.combine(tokens.map((token) => ({ kind: "term", field, text: token })));
+    return this.combine(tokens.map((token) => boosted({ kind: "term", field, text: token }, boost)));
   }
 
   combine(items) {
@@ -167,7 +172,7 @@ class QueryBuilder {
       return start === undefined ? null : { kind: "range", start, end };
     }
     if (field) return this.fieldQuery(field, value, kind);
-    const perField = this.textFields.map((name) => this.fieldQuery(name, value, kind));
+    const perField = this.textFields.map((name) => this.fieldQuery(name, value, kind, this.boosts.get(name)));
     const live = perField.filter(Boolean);
     if (!live.length) return null;
     return live.length === 1 ? live[0] : { kind: "or", items: live };
@@ -214,6 +219,12 @@ class QueryBuilder {
   }
 }
 
+/** `node` with a score multiplier (Whoosh's query boost), left off when it is 1. */
+function boosted(node, boost) {
+  if (boost !== undefined && boost !== 1) node.boost = boost;
+  return node;
+}
+
 function joinNodes(kind, nodes) {
   const live = nodes.filter(Boolean);
   if (!live.length) return null;
@@ -222,10 +233,12 @@ function joinNodes(kind, nodes) {
 }
 
 function nodeKey(node) {
+  // Whoosh tells queries apart by their boost too: `oil OR headline:oil` keeps both.
+  const boost = node.boost === undefined ? "" : `^${node.boost}`;
   switch (node.kind) {
-    case "term": return `T${node.field}\u0000${node.text}`;
-    case "prefix": return `P${node.field}\u0000${node.text}`;
-    case "phrase": return `Q${node.field}\u0000${node.words.join("\u0000")}`;
+    case "term": return `T${node.field}\u0000${node.text}${boost}`;
+    case "prefix": return `P${node.field}\u0000${node.text}${boost}`;
+    case "phrase": return `Q${node.field}\u0000${node.words.join("\u0000")}${boost}`;
     case "range": return `R${node.start}\u0000${node.end}`;
     case "andnot": return `N(${nodeKey(node.positive)})(${nodeKey(node.negative)})`;
     default: return `${node.kind}(${node.items.map(nodeKey).join(",")})`;
@@ -242,7 +255,7 @@ function normalize(node) {
     return negative ? { kind: "andnot", positive, negative } : positive;
   }
   if (node.kind === "phrase" && node.words.length === 1) {
-    return { kind: "term", field: node.field, text: node.words[0] };
+    return boosted({ kind: "term", field: node.field, text: node.words[0] }, node.boost);
   }
   if (node.kind !== "and" && node.kind !== "or") return node;
   let items = [];

@@ -9,6 +9,12 @@ export function makeSet(ids, scores) {
 
 export const EMPTY = makeSet([], []);
 
+/** `set` with every score multiplied by `boost` (Whoosh's WrappingMatcher). */
+export function boostSet(set, boost) {
+  if (boost === undefined || boost === 1) return set;
+  return makeSet(set.ids, set.scores.map((score) => score * boost));
+}
+
 /** Articles of `a` or `b`; an article in both gets a's score plus b's. */
 function mergeTwo(a, b) {
   const ids = [];
