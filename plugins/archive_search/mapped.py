@@ -10,6 +10,8 @@ copied. `use_mapped_files()` installs it; archive_search calls it on import.
 
 from __future__ import annotations
 
+import io
+import pickle
 from typing import Any
 
 from whoosh.filedb import compound
@@ -28,6 +30,24 @@ class MappedFile(BufferFile):
         self.onclose = None
         self.is_real = False
         self.is_closed = False
+
+    def read_pickle(self) -> Any:
+        """Read a pickle at the current position. (Unpickling from SubFile reads opcode by opcode
+        through Python calls; a small copied window unpickles in C. Whoosh's pickles here are
+        posting-block headers of a few dozen bytes: the window grows if one is longer.)"""
+        start = self.file.tell()
+        window = 256
+        while True:
+            chunk = io.BytesIO(self._buf[start:start + window])
+            try:
+                value = pickle.Unpickler(chunk).load()
+            except (EOFError, pickle.UnpicklingError):
+                if start + window >= len(self._buf):
+                    raise
+                window *= 4
+                continue
+            self.file.seek(start + chunk.tell())
+            return value
 
 
 def _open_file(self: compound.CompoundStorage, name: str, *args: Any, **kwargs: Any) -> Any:
