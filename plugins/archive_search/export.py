@@ -480,14 +480,18 @@ _STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segme
 
 
 def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
-    """What the last export to `target` kept about itself, if that export is still in place."""
+    """What the last export kept about itself, if `target` holds that export.
+
+    The manifest names every other file by its content, so the manifest's digest identifies
+    the export wherever the folder now is (a CI checkout, a copied site), not its path.
+    """
     try:
         state = json.loads(state_path.read_text(encoding="utf-8"))
         manifest_text = (target / "manifest.json").read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
     if (not isinstance(state, dict) or any(key not in state for key in _STATE_KEYS)
-            or state["target"] != str(target.resolve()) or state["manifest"] != _digest(manifest_text)):
+            or state["manifest"] != _digest(manifest_text)):
         return None
     return state
 
