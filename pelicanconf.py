@@ -129,3 +129,6 @@ CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "sha256"
 CONTENT_CACHING_LAYER = "reader"
+# Pelican gzips its content cache at level 9 and writes it again on every build: 2.5 s of a
+# "+1 article" build at 10,000 stories; uncompressed it is written and read in a fraction of that.
+GZIP_CACHE = False

@@ -11,7 +11,7 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.qparser import QueryParser
 
 from archive_search.documents import html_to_text
-from archive_search.encoding import decode_numbers, encode_numbers
+from archive_search.encoding import decode_articles, decode_numbers, encode_articles, encode_numbers
 from archive_search.export import export_index
 from archive_search.indexer import open_index, update_index
 from archive_search.query import ArchiveSearcher
@@ -32,6 +32,15 @@ def test_numbers_survive_the_text_encoding() -> None:
     assert len(encode_numbers([5] * 10)) == 10  # small numbers take one character
     with pytest.raises(ValueError):
         encode_numbers([-1])
+
+
+def test_article_sets_survive_gaps_and_bitmaps() -> None:
+    sparse = [3, 40, 41, 900]
+    dense = [n for n in range(0, 600) if n % 3]
+    assert not encode_articles(sparse).startswith("~") and encode_articles(dense).startswith("~")
+    assert len(encode_articles(dense)) == 1 + 600 // 6  # six articles to a character
+    for articles in ([], [0], sparse, dense, [0, 1, 2, 3, 4, 5, 6]):
+        assert decode_articles(encode_articles(articles)) == articles
 
 
 def test_html_blocks_do_not_run_together() -> None:
@@ -146,12 +155,18 @@ def test_one_analysis_pass_gives_what_whoosh_indexes() -> None:
         assert analyzer.words(text)[0] == [token.text for token in standard(text)], text[:80]
 
 
-def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("score_blocks", [False, True])
+def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: Path, monkeypatch,
+                                                                      score_blocks: bool) -> None:
     """New stories, an old one restored, corrections, a story taken down, an optimization:
     after each, exporting the kept index with what the update touched gives the very files a
     clean index of the same articles gives."""
     monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)  # many shards
     monkeypatch.setattr("archive_search.export.DOC_GROUP_SIZE", 3)  # many document groups
+    if score_blocks:  # most lists in score blocks, kept or rewritten with their shards
+        monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
+        monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
+        monkeypatch.setattr("archive_search.export.WORD_RANGE", 2)
     documents = fixture_documents()
     corrected = dataclasses.replace(documents[2], body=documents[2].body + " Bakers thanked the town.")
     retitled = dataclasses.replace(documents[6], headline="Silent film festival sells out")

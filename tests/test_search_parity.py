@@ -8,10 +8,12 @@ The fictional archive always runs; the BBC corpus (a few hundred queries) runs w
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 
+from archive_search import export
 from archive_search.export import export_index
 from archive_search.indexer import open_index, update_index
 from search_corpus import BBC_ROOT, bbc_documents, fixture_documents
@@ -28,6 +30,10 @@ FIXTURE_QUERIES = [
     "council library desk:news", "what council decide desk:news -bus", "-on* tax", "one*",
     "rovers zelinski date:[2022-01 to 2023-06]", "bakrey crumb", "zelinksi rovers tag:film",
     "lendign library", "shopkeeprs", "floodign", "councillor's", "councilors rovers", "spelling:council", "record:council", "key:council", "source:ferry", "fingerprint:x",
+    # headline words score QUERY_FIELD_BOOSTS times: in phrases, one-word phrases, prefixes
+    # expanding to one word or several, and not when the field is named
+    '"rovers"', '"county cup"', "zelins*", "lark*", "coun*", "larkmere OR headline:larkmere",
+    "headline:council council", "headline:zelinski", '"the rovers" cup',
 ]
 
 
@@ -38,6 +44,26 @@ def test_fixture_queries_match_whoosh(tmp_path: Path) -> None:
     cases = [Case(query, "fixture") for query in FIXTURE_QUERIES]
     cases += [Case(query, "fixture", sort="newest") for query in FIXTURE_QUERIES[:8]]
     cases += generate_cases(fixture_documents(), 60)
+    problems = compare(ix, tmp_path / "search", cases, tmp_path)
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.skipif(not BBC_ROOT.exists(), reason="needs ../shared/corpus/bbc")
+def test_parity_holds_with_long_lists_in_score_blocks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With small score blocks most lists are fetched block by block; the answers must not
+    change (bounds decide only which blocks to fetch, never a score or an order)."""
+    monkeypatch.setattr(export, "BLOCK_POSTINGS", 8)
+    monkeypatch.setattr(export, "TOP_POSTINGS", 4)
+    documents = bbc_documents()
+    update_index(tmp_path / "index", documents)
+    ix = open_index(tmp_path / "index")
+    export_index(ix, tmp_path / "search")
+    blocked = [item for shard in (tmp_path / "search" / "terms").iterdir()
+               for entry in json.loads(shard.read_text(encoding="utf-8")).values() for item in entry if len(item) == 6]
+    assert len(blocked) > 1000
+    cases = generate_cases(documents, 80, seed=11)
+    cases += [dataclasses.replace(case, page=2) for case in cases[:20]]
+    cases += [dataclasses.replace(case, sort="newest") for case in cases[20:40]]
     problems = compare(ix, tmp_path / "search", cases, tmp_path)
     assert not problems, "\n".join(problems[:20])
 
@@ -75,5 +101,10 @@ def test_bbc_queries_match_whoosh(tmp_path: Path) -> None:
     ix = open_index(tmp_path / "index")
     export_index(ix, tmp_path / "search")
     cases = generate_cases(documents, 360)
+    # Common words have long lists, ranked from bounds until their blocks arrive: with the
+    # headline's query boost, named fields, one-word phrases and prefixes.
+    cases += [Case(query, "long lists, boosted") for query in (
+        "said OR headline:said", "headline:government government", '"government"', "govern*",
+        "people OR headline:people", '"said" "year"', "said OR body:said")]
     problems = compare(ix, tmp_path / "search", cases, tmp_path)
     assert not problems, f"{len(problems)} of {len(cases)} differ:\n" + "\n".join(problems[:25])

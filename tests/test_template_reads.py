@@ -12,6 +12,8 @@ from types import SimpleNamespace
 import jinja2
 import pytest
 
+from pelican.contents import Content
+
 from archive_speed.fingerprint import PageFingerprints
 from archive_speed.template_reads import template_reads
 
@@ -24,6 +26,9 @@ TEMPLATES = {
                     "{% block content %}{{ article.title }}{% if article.modified %}updated{% endif %}"
                     "{{ story_list(article.related) }}{% endblock %}",
     "dynamic.html": "{% include article.template_name %}",
+    "desks.html": "{% for desk in front_desks %}{{ desk.title }} ({{ desk.stories|length }}){% endfor %}",
+    "front.html": '{% from "macros.html" import story_list %}{% for desk in front_desks %}'
+                  "{{ story_list(desk.stories[:PER_DESK]) }}{% endfor %}",
 }
 
 
@@ -72,3 +77,58 @@ def test_fingerprint_changes_with_what_the_page_shows_only(environment: jinja2.E
     assert fingerprint(title="Harbour reopens early") != same
     assert fingerprint(related=[story("Tram vote passes", "old summary")]) != same
     assert fingerprint(modified="2024-03-02") != same
+
+
+def test_a_slice_is_read_as_its_list_with_every_item_counted_and_its_bounds(environment: jinja2.Environment) -> None:
+    reads = template_reads(environment, "front.html")
+    stories = reads.uses["desk"].attrs["stories"]
+    assert not stories.whole
+    assert stories.aliases == {"stories"}
+    assert reads.uses["PER_DESK"].whole
+
+    def fingerprint(stories: list[SimpleNamespace], per_desk: int = 1) -> bytes:
+        context = {"front_desks": [SimpleNamespace(stories=stories)], "PER_DESK": per_desk}
+        return PageFingerprints().of("front.html", reads, context)
+
+    same = fingerprint([story("Tram vote", "a"), story("Ferry strike", "b")])
+    # Not read: summaries. Read: titles (even past the slice: more, never less), the bounds, the count.
+    assert fingerprint([story("Tram vote", "x"), story("Ferry strike", "y")]) == same
+    assert fingerprint([story("Tram vote", "a"), story("Ferry strike ends", "b")]) != same
+    assert fingerprint([story("Tram vote", "a"), story("Ferry strike", "b")], per_desk=2) != same
+    assert fingerprint([story("Tram vote", "a"), story("Ferry strike", "b"), story("Tram vote", "a")]) != same
+
+
+def test_a_story_read_on_many_pages_gives_each_page_the_fingerprint_it_has_alone(
+        environment: jinja2.Environment) -> None:
+    """Reads of a shared story are remembered per shape of read: a page's fingerprint must not
+    depend on which pages were fingerprinted before it in the same build."""
+    article_reads = template_reads(environment, "article.html")
+    front_reads = template_reads(environment, "front.html")
+    shared = Content("<p>Harbour reopens.</p>", {"title": "Harbour reopens", "slug": "harbour-reopens"})
+    other = Content("<p>Tram vote.</p>", {"title": "Tram vote", "slug": "tram-vote"})
+    article = SimpleNamespace(title="Ferry strike", modified=None, related=[shared, other])
+    front = {"front_desks": [SimpleNamespace(url="desk/news/", title="News", stories=[other, shared])],
+             "PER_DESK": 1}
+
+    build = PageFingerprints()
+    first = build.of("front.html", front_reads, front)
+    second = build.of("article.html", article_reads, {"article": article, **front})
+    assert first == PageFingerprints().of("front.html", front_reads, front)
+    assert second == PageFingerprints().of("article.html", article_reads, {"article": article, **front})
+    # The next build, the shared story has a new headline: both pages change.
+    shared.title = "Harbour reopens early"
+    assert PageFingerprints().of("front.html", front_reads, front) != first
+    assert PageFingerprints().of("article.html", article_reads, {"article": article, **front}) != second
+
+
+def test_a_length_reads_how_many_items_not_the_items(environment: jinja2.Environment) -> None:
+    reads = template_reads(environment, "desks.html")
+    assert not reads.uses["desk"].attrs["stories"].whole
+
+    def fingerprint(*titles: str) -> bytes:
+        desk = SimpleNamespace(title="News", stories=[story(title, "") for title in titles])
+        return PageFingerprints().of("desks.html", reads, {"front_desks": [desk]})
+
+    same = fingerprint("Tram vote", "Ferry strike")
+    assert fingerprint("Tram vote passes", "Ferry strike") == same
+    assert fingerprint("Tram vote", "Ferry strike", "Harbour reopens") != same

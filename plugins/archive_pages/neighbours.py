@@ -8,6 +8,7 @@ size of the archive.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from typing import Any, Callable, Iterable, Sequence
 
@@ -60,8 +61,12 @@ def attach_neighbours(articles: Sequence[Article], related_count: int, window: i
     """Set `desk_older`, `desk_newer` and `related` (best first) on every article."""
     desks = _group(articles, _desk_of)
     tags = _group(articles, _tags_of)
+    # Read once per story: URL wrappers compute `slug` on every access, and this loop looks
+    # at each story once for every neighbour it is a candidate of.
+    desk_of = {id(article): article.category.slug for article in articles}
     for article in articles:
-        desk = desks[article.category.slug]
+        own_desk = desk_of[id(article)]
+        desk = desks[own_desk]
         article.desk_older, article.desk_newer = desk.before_after(article)
         scores: dict[int, int] = defaultdict(int)
         candidates: dict[int, Article] = {}
@@ -71,11 +76,13 @@ def attach_neighbours(articles: Sequence[Article], related_count: int, window: i
                 candidates[id(other)] = other
         for other in desk.around(article, window):
             candidates[id(other)] = other
-        for key, other in candidates.items():
-            if other.category.slug == article.category.slug:
+        for key in candidates:
+            if desk_of[key] == own_desk:
                 scores[key] += DESK_WEIGHT
-        ranked = sorted(
+        date = article.date
+        # The best few of sorted(...)[:related_count], without sorting every candidate.
+        article.related = heapq.nsmallest(
+            related_count,
             candidates.values(),
-            key=lambda other: (-scores[id(other)], abs((other.date - article.date).total_seconds()), other.slug),
+            key=lambda other: (-scores[id(other)], abs(other.date - date), other.slug),
         )
-        article.related = ranked[:related_count]

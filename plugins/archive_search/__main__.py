@@ -1,9 +1,10 @@
 """Editors' command line: query the archive's Whoosh index directly.
 
-    python -m archive_search [--index cache/search-index] [--sort newest] [--page 2] words to find
+    python -m archive_search [--index cache/search-index] [--sort newest] [--page 2] [--exact] words to find
 
 Prints rank, score, date, headline and URL of each result, with the same all-words /
-corrected / any-words behaviour as the search page.
+corrected / any-words behaviour as the search page (`--exact`: words as typed, never
+respelled, as the page's link to the original spelling).
 """
 
 from __future__ import annotations
@@ -29,20 +30,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
     parser.add_argument("--page", type=int, default=1)
     parser.add_argument("--page-size", type=int, default=10)
+    parser.add_argument("--exact", action="store_true", help="search the words as typed, without respelling them")
     args = parser.parse_args(argv)
     if not index.exists_in(str(args.index)):
         print(f"{args.index}: no search index here; build the site first (make html) "
               f"or point --index at the folder SEARCH_INDEX_PATH names", file=sys.stderr)
         return 2
     with index.open_dir(str(args.index)).searcher() as searcher:
-        result = ArchiveSearcher(searcher).search(" ".join(args.query), sort=args.sort,
-                                                   page=max(1, args.page), page_size=max(1, args.page_size))
+        archive = ArchiveSearcher(searcher)
+        query = " ".join(args.query)
+        result = archive.search(archive.as_typed(query) if args.exact else query, sort=args.sort,
+                                page=max(1, args.page), page_size=max(1, args.page_size))
     if result.message:
         print(result.message)
     if result.corrected:
-        print(f"Showing results for: {result.corrected}")
+        print(f"Showing results for: {result.corrected} (add --exact to search {query!r} as typed)")
     if result.mode == "any":
-        print("No article has all the words; showing articles with any of them.")
+        print("No story has all of the words; showing results for any of the words, best matches first.")
     print(f"{result.total} articles for {result.query!r}")
     first = (max(1, args.page) - 1) * max(1, args.page_size)
     for rank, (score, _, record) in enumerate(result.hits, start=first + 1):

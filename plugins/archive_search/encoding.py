@@ -43,3 +43,30 @@ def decode_numbers(text: str) -> list[int]:
             numbers.append(value)
             value = shift = 0
     return numbers
+
+
+#: Marks an article set written as a bitmap (not a digit of ALPHABET).
+BITMAP_MARK = "~"
+
+
+def encode_articles(articles: list[int]) -> str:
+    """Return the text form of sorted article numbers: their gaps (`encode_numbers`), or, when
+    they cover more than a fifth of their range, "~" and a bitmap of six articles per digit
+    (article n is bit n % 6 of digit n // 6), which is then the smaller once compressed."""
+    if not articles or len(articles) * 5 <= articles[-1]:
+        return encode_numbers(b - a for a, b in zip([0] + articles, articles))
+    digits = [0] * (articles[-1] // 6 + 1)
+    for article in articles:
+        digits[article // 6] |= 1 << (article % 6)
+    return BITMAP_MARK + "".join(ALPHABET[digit] for digit in digits)
+
+
+def decode_articles(text: str) -> list[int]:
+    """Return the sorted article numbers encoded by `encode_articles`."""
+    if not text.startswith(BITMAP_MARK):
+        articles, total = [], 0
+        for gap in decode_numbers(text):
+            total += gap
+            articles.append(total)
+        return articles
+    return [index * 6 + bit for index, char in enumerate(text[1:]) for bit in range(6) if _VALUE[char] >> bit & 1]

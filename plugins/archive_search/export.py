@@ -2,13 +2,22 @@
 
 Layout under the export folder (output/search/ in a site build):
 
-- `manifest.json`   the only fixed name: counts, field statistics, the shard-table files,
-                    document-group names, the month table (year facets), the tie order
-                    (publication order, so one run), names of the desk, calendar and lexicon files.
+- `manifest.json`   the only fixed name: counts, field statistics and query boosts, the
+                    shard-table files, document-group names, the month table (year facets), the
+                    tie order (publication order, so one run), names of the desk, calendar and
+                    lexicon files.
 - `tables/<hash>.json`     the shard table in slices: first term and name of each shard.
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            the document frequency of each among live articles.
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
+- `scores/<hash>/<n>.json` scoring data (weight, length) of block n (BLOCK_POSTINGS postings)
+                           of a long posting list, a folder per list: a term's entry carries
+                           every article number (matches, totals and facets), the postings of
+                           the word's TOP_POSTINGS best articles with their scoring data, and
+                           each block's best (weight, length) of the others; with ["word",
+                           range, bounds], the word's best score over all its fields per range
+                           of articles outside its top. A ranked query fetches only blocks that
+                           can reach its top.
 - `docs/<hash>/<id>.json`  one result record per article, grouped so a group's name changes
                            only when one of its records does.
 - `lexicon/<hash>.json`    the spelling word list (words as written, with the number of articles
@@ -34,6 +43,7 @@ import shutil
 import zlib
 from pickle import loads
 from collections import defaultdict
+from itertools import accumulate
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
@@ -44,18 +54,18 @@ from typing import Any
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader
 from whoosh.scoring import BM25F
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from archive_format import write_atomic
 
 from .documents import stored_source
-from .encoding import encode_numbers
+from .encoding import encode_articles, encode_numbers
 from .indexer import term_keys
 from .livestats import LiveStatistics
-from .schema import TEXT_FIELDS
+from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
 SHARD_CHARS = 4_000
 #: Shard-table rows per table file; the manifest lists the table files, so it stays small.
@@ -63,12 +73,21 @@ TABLE_ROWS = 64
 #: Postings the export reads before letting go of the mapped index pages it read (see
 #: release_mapped_pages): about 50 MB of index file.
 RELEASE_POSTINGS = 1_000_000
+#: A scored posting list longer than three blocks keeps only article numbers in its shard; the
+#: weights and lengths go to blocks of this many postings, fetched when ranking needs them.
+BLOCK_POSTINGS = 128
+#: Articles where a word with a long list scores best (all its fields together): their postings
+#: are kept in the shard entries with their weights and lengths (a one-word query needs no block).
+TOP_POSTINGS = 128
+#: Articles per range of a word's bounds: the best score of a word over all its fields among
+#: the articles of a range (outside its top), which is tighter than its fields' bounds added up.
+WORD_RANGE = 512
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
 FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
 #: Sub-folders the export owns; anything in them not written by this export is removed.
-OWNED_FOLDERS = ("terms", "positions", "tables", "docs", "lexicon")
+OWNED_FOLDERS = ("terms", "positions", "scores", "tables", "docs", "lexicon")
 EPOCH = calendar_date(1970, 1, 1)
 _JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
@@ -124,6 +143,8 @@ class _Writer:
 
     def keep(self, relpath: str, size: int) -> None:
         """Count a file of the previous export (of `size` bytes) as part of this one."""
+        if relpath in self.written:
+            return
         self.written.add(relpath)
         self.bytes += size
 
@@ -344,13 +365,49 @@ class _LazyLengths(dict):
         return value
 
 
+def _reference(stats: LiveStatistics) -> dict[str, Any]:
+    """The statistics the score blocks are laid out with: the article count rounded up to a
+    step of 2 ** (1/16) (4.4 %), each field's average length rounded up to a step of
+    2 ** (1/32) (as the exponent in 32nds). Both are at least the live ones, so a score with
+    them is at least the live score once the client scales it by the ratio of the idfs; they
+    are close enough for that to stay tight, and change rarely (the archive grows by 4.4 %),
+    so an edit leaves the blocks of untouched words as a clean export would write them."""
+    count = stats.doc_count or 1
+    return {"count": math.ceil(2 ** (math.ceil(math.log2(count) * 16) / 16)),
+            "lengthSteps": [math.ceil(math.log2(stats.field_length(field) / count or 1) * 32) for field in TEXT_FIELDS]}
+
+
+class _BlockScorer:
+    """Whoosh's BM25F score of one posting under the reference statistics (_reference), to
+    pick each block's best (weight, length), the word's top articles and its bounds.
+
+    The client recomputes the reference score of a chosen pair itself (whoosh.scoring.bm25,
+    same operations in the same order) and scales it to the live statistics.
+    """
+
+    def __init__(self, reference: dict[str, Any]) -> None:
+        weighting = BM25F()
+        self.B, self.K1 = weighting.B, weighting.K1
+        self.count = reference["count"]
+        self.average = {field: 2 ** (step / 32) for field, step in zip(TEXT_FIELDS, reference["lengthSteps"])}
+
+    def score(self, field: str, frequency: int, weight: int, length_byte: int) -> float:
+        idf = math.log(self.count / (frequency + 1)) + 1
+        length = byte_to_length(length_byte)
+        return idf * ((weight * (self.K1 + 1)) / (weight + self.K1 * ((1 - self.B) + self.B * length / self.average[field])))
+
+
 class _ShardBuilder:
     """Encodes the postings and positions of given term keys, in our article numbering."""
 
-    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int],
-                 fields_of: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int], out: _Writer,
+                 stats: LiveStatistics, fields_of: dict[str, list[str]] | None = None) -> None:
         self.reader = reader
         self._postings_read = 0
+        self.out = out
+        self._scorer = _BlockScorer(_reference(stats))
+        #: Sizes of the blocks of each score folder written by this export.
+        self.score_files: dict[str, list[int]] = {}
         #: The text fields each word is in, when known (saves looking it up in each field).
         self.fields_of = fields_of
         self.ours = ours
@@ -380,18 +437,87 @@ class _ShardBuilder:
                     entries[key] = [[index, encoded]]
                 continue
             present = self.fields_of.get(key, ()) if self.fields_of is not None else TEXT_FIELDS
+            lists = []
             for index, field in enumerate(TEXT_FIELDS):
                 if field not in present:
                     continue
                 postings, places, frequency = self._text_postings(field, key)
                 if not frequency:  # only deleted articles have it
                     continue
-                entries.setdefault(key, []).append([index, postings, frequency])
+                lists.append((index, field, postings, frequency))
                 positions.setdefault(key, []).append([index, places])
+            totals = self._word_scores(lists)
+            top = set(sorted(totals, key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+            for index, field, postings, frequency in lists:
+                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top)])
+            if totals:
+                entries[key].append(["word", WORD_RANGE, self._word_bounds(totals, top)])
         return entries, positions
 
-    def _text_postings(self, field: str, term: str) -> tuple[str, str, int]:
-        """Encoded postings and positions of `term` in `field`, and its live document frequency."""
+    def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> dict[int, float]:
+        """Each article's score for the word over all its fields (as a query for the word alone
+        scores it, headline boost included), when one of its lists is long enough for blocks;
+        else nothing."""
+        if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
+            return {}
+        totals: dict[int, float] = defaultdict(float)
+        for _, field, numbers, frequency in lists:
+            boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
+            article = 0
+            for at in range(0, len(numbers), 3):
+                article += numbers[at]
+                totals[article] += boost * self._scorer.score(field, frequency, numbers[at + 1], numbers[at + 2])
+        return totals
+
+    @staticmethod
+    def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
+        """Per WORD_RANGE articles, the best score of the word outside its top articles, in
+        thousandths rounded up with one to spare (the client only compares with it)."""
+        bounds = [0] * (max(totals) // WORD_RANGE + 1)
+        for article, total in totals.items():
+            if article not in top:
+                bounds[article // WORD_RANGE] = max(bounds[article // WORD_RANGE], math.ceil(total * 1000) + 1)
+        return encode_numbers(bounds)
+
+    def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
+        """The entry of one field's postings (after the field number): [postings, df] when the
+        list is short; else [article numbers (encode_articles), df, each block's best (weight,
+        length) among the postings not in the top, the blocks' folder, the top postings (gap in
+        list position, weight, length)]. The postings of the word's top articles come with the
+        entry, so a one-word query ranks without fetching a block."""
+        if len(numbers) <= 3 * BLOCK_POSTINGS:
+            return [encode_numbers(numbers), frequency]
+        articles = list(accumulate(numbers[0::3]))
+        pairs = list(zip(numbers[1::3], numbers[2::3]))
+        scores = {pair: self._scorer.score(field, frequency, *pair) for pair in set(pairs)}
+        top = [at for at, article in enumerate(articles) if article in top_articles]
+        in_top = set(top)
+        best: list[int] = []
+        texts: list[str] = []
+        for start in range(0, len(pairs), BLOCK_POSTINGS):
+            block = pairs[start:start + BLOCK_POSTINGS]
+            rest = [pair for at, pair in enumerate(block, start) if at not in in_top]
+            best += max(rest, key=scores.__getitem__) if rest else (0, 0)
+            texts.append(_dumps(encode_numbers(number for pair in block for number in pair)))
+        # One content-named folder per list: the entry names it once, not every block.
+        folder = _digest("\n".join(texts))
+        # A folder named by its content is right if all its files are there (an earlier
+        # export may have emptied it).
+        kept = all((self.out.root / "scores" / folder / f"{number}.json").exists() for number in range(len(texts)))
+        written = self.out.assume if kept else self.out.put
+        for number, text in enumerate(texts):
+            written(f"scores/{folder}/{number}.json", text)
+        self.score_files[folder] = [len(text.encode("utf-8")) for text in texts]
+        top_numbers: list[int] = []
+        previous = 0
+        for at in top:
+            top_numbers += (at - previous, *pairs[at])
+            previous = at
+        return [encode_articles(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
+
+    def _text_postings(self, field: str, term: str) -> tuple[list[int], str, int]:
+        """Postings (article gap, weight, length byte) and encoded positions of `term` in
+        `field`, and its live document frequency."""
         boost = self.reader.schema[field].format.field_boost
         lengths = self.lengths(field)
         ours = self.ours
@@ -400,7 +526,7 @@ class _ShardBuilder:
         items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in _live_values(self.reader, field, term))
         self._read(len(items))
         if not items:
-            return "", "", 0
+            return [], "", 0
         numbers: list[int] = []
         places: list[int] = []
         previous = 0
@@ -412,7 +538,7 @@ class _ShardBuilder:
             places.append(len(gaps))
             places += gaps
             previous = article
-        return encode_numbers(numbers), encode_numbers(places), len(items)
+        return numbers, encode_numbers(places), len(items)
 
     def _read(self, postings: int) -> None:
         """Count postings read; every RELEASE_POSTINGS, let go of the mapped index pages read."""
@@ -442,6 +568,11 @@ class _ShardBuilder:
         return encode_numbers(numbers)
 
 
+def _block_folders(entries: dict[str, list[Any]]) -> list[str]:
+    """Folders of the score blocks that the entries of one shard refer to."""
+    return [item[4] for entry in entries.values() for item in entry if len(item) == 6]
+
+
 def _lexicon(stats: LiveStatistics, out: _Writer) -> str:
     """Write the spelling word list in its groups; return the name of the directory file."""
     groups = spelling_groups(stats.spelling())
@@ -458,6 +589,14 @@ class _Previous:
     target: Path
     #: Bytes of each shard's terms and positions files.
     shard_bytes: dict[str, list[int]]
+    #: {"shards": shard name -> its score folders, "files": score folder -> bytes of each block}.
+    blocks: dict[str, dict[str, list[Any]]]
+
+    def keep_blocks(self, folders: list[str], out: _Writer) -> None:
+        """Count the score blocks of the given folders of this export as part of the new one."""
+        for folder in folders:
+            for number, size in enumerate(self.blocks["files"][folder]):
+                out.keep(f"scores/{folder}/{number}.json", size)
 
     def __post_init__(self) -> None:
         self.firsts = [row[0] for row in self.rows]
@@ -476,7 +615,7 @@ class _Previous:
 
 
 _STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segments", "groups", "files",
-               "shards", "shard_bytes", "sizes")
+               "shards", "shard_bytes", "sizes", "blocks")
 
 
 def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
@@ -496,9 +635,12 @@ def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
     return state
 
 
-def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str]) -> _Previous | None:
-    """The last export's shards, if every article kept its number."""
-    if state is None or keys[:len(state["keys"])] != state["keys"]:
+def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str],
+                     reference: dict[str, Any]) -> _Previous | None:
+    """The last export's shards, if every article kept its number and the score blocks were
+    laid out with the same reference statistics."""
+    if (state is None or keys[:len(state["keys"])] != state["keys"]
+            or state["blocks"].get("reference") != reference):
         return None
     rows, sizes = state["shards"], state["sizes"]
     # One listing per folder rather than a look-up per file.
@@ -506,7 +648,7 @@ def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str]
                for folder in ("terms", "positions")]
     if not all(f"{row[1]}.json" in names for row in rows for names in present):
         return None
-    return _Previous(rows, sizes, target, state["shard_bytes"])
+    return _Previous(rows, sizes, target, state["shard_bytes"], state["blocks"])
 
 
 def _update_dictionary(stats: LiveStatistics, previous: _Previous, affected: set[str]) -> dict[str, int]:
@@ -551,16 +693,17 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
         whoosh_order, dates, keys = articles.docnums, articles.dates, articles.keys
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target)
-        previous = _previous_export(state, target, keys)
+        previous = _previous_export(state, target, keys, _reference(stats))
         fields_of = None
         if previous is None:
             sizes, fields_of = _dictionary(reader, stats)
         else:
             sizes = _update_dictionary(stats, previous, affected)
-        builder = _ShardBuilder(reader, ours, whoosh_order, fields_of)
+        builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
         shard_bytes: dict[str, list[int]] = {}
+        shard_folders: dict[str, list[str]] = {}
         for number, terms in enumerate(shards):
             following = shards[number + 1][0] if number + 1 < len(shards) else None
             if previous is not None:
@@ -570,6 +713,8 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
                     out.keep(f"positions/{old[1]}.json", previous.shard_bytes[old[1]][1])
                     shard_table.append(old)
                     shard_bytes[old[1]] = previous.shard_bytes[old[1]]
+                    shard_folders[old[1]] = previous.blocks["shards"].get(old[1], [])
+                    previous.keep_blocks(shard_folders[old[1]], out)
                     continue
                 # Unaffected terms keep their exported entries; only touched ones are re-read.
                 entries, positions = builder.build([term for term in terms if term in affected])
@@ -590,6 +735,9 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             out.put(f"positions/{name}.json", positions_text)
             shard_table.append([terms[0], name])
             shard_bytes[name] = [len(terms_text.encode("utf-8")), len(positions_text.encode("utf-8"))]
+            shard_folders[name] = _block_folders(entries)
+            if previous is not None:  # entries kept from the last export name its folders
+                previous.keep_blocks([f for f in shard_folders[name] if f not in builder.score_files], out)
         release_mapped_pages(reader)
         lexicon = _lexicon(stats, out)
 
@@ -637,11 +785,14 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
             "count": count,
             "articles": len(whoosh_order),
             "bm25": {"B": weighting.B, "K1": weighting.K1},
-            "fields": [{"name": name, "length": stats.field_length(name)} for name in TEXT_FIELDS]
+            "fields": [{"name": name, "length": stats.field_length(name), "boost": QUERY_FIELD_BOOSTS.get(name, 1.0)}
+                       for name in TEXT_FIELDS]
             + [{"name": name} for name in FILTER_FIELDS],
             "shardTables": _table_files(shard_table, out),
             "docGroups": [group[0] for group in groups],
             "docGroupSize": DOC_GROUP_SIZE,
+            "blockPostings": BLOCK_POSTINGS,
+            "blockReference": _reference(stats),
             "desks": desks,
             "deskCodes": desk_file,
             "calendar": calendar_file,
@@ -663,10 +814,22 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
                  "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
                  "segments": segments, "groups": groups, "files": files, "shards": shard_table,
-                 "shard_bytes": shard_bytes, "sizes": sizes}
+                 "shard_bytes": shard_bytes, "sizes": sizes,
+                 "blocks": {**_blocks_state(shard_folders, builder.score_files, previous),
+                            "reference": _reference(stats)}}
     write_atomic(state_path, json.dumps(new_state))
     return ExportReport(articles=len(whoosh_order), files=len(out.written) + out.kept_files + 1, bytes=written,
                         manifest=manifest_path)
+
+
+def _blocks_state(shard_folders: dict[str, list[str]], written: dict[str, list[int]],
+                  previous: _Previous | None) -> dict[str, dict[str, list[Any]]]:
+    """What the next export needs to keep score blocks: each shard's folders, each folder's sizes."""
+    files = {}
+    for folders in shard_folders.values():
+        for folder in folders:
+            files[folder] = written[folder] if folder in written else previous.blocks["files"][folder]
+    return {"shards": {name: folders for name, folders in shard_folders.items() if folders}, "files": files}
 
 
 def _remove_replaced(target: Path, state: dict[str, Any], files: list[str], groups: list[str]) -> None:

@@ -18,11 +18,12 @@ from whoosh.qparser import (
     AndGroup, BoostPlugin, EveryPlugin, GroupPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
     PlusMinusPlugin, PrefixPlugin, SingleQuotePlugin, WildcardPlugin,
 )
-from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Prefix, Query, Term
+from whoosh.matching import Matcher, NullMatcher, WrappingMatcher
+from whoosh.query import And, AndNot, NullQuery, NumericRange, Or, Phrase, Prefix, Query, Term
 from whoosh.searching import Results, Searcher
 
 from .livestats import LiveBM25F, LiveStatistics
-from .schema import FILTER_FIELDS, TEXT_FIELDS
+from .schema import FILTER_FIELDS, QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import group_name, spelling_groups
 
 #: Limits shared with engine.js (MAX_QUERY_CHARS, MAX_QUERY_WORDS).
@@ -53,6 +54,16 @@ class ScoredPrefix(Prefix):
     def __init__(self, fieldname: str, text: str, boost: float = 1.0, constantscore: bool = False) -> None:
         super().__init__(fieldname, text, boost=boost, constantscore=constantscore)
 
+    def matcher(self, searcher: Searcher, context: Any = None) -> Matcher:
+        """The expanded words' summed scores times the boost. (Whoosh's own drops the boost
+        when the prefix expands to a single word, so `head*` in a boosted field would score
+        differently depending on how many words start with it.)"""
+        terms = [Term(self.fieldname, word) for word in self._btexts(searcher.reader()) if word]
+        if not terms:
+            return NullMatcher()
+        matcher = terms[0].matcher(searcher, context) if len(terms) == 1 else Or(terms).matcher(searcher, context)
+        return WrappingMatcher(matcher, boost=self.boost) if self.boost != 1.0 else matcher
+
 
 class ScoredPrefixPlugin(PrefixPlugin):
     """`word*` as a ScoredPrefix."""
@@ -63,10 +74,23 @@ class ScoredPrefixPlugin(PrefixPlugin):
     nodetype = PrefixNode
 
 
+class BoostedPhrase(Phrase):
+    """Whoosh's Phrase, keeping its boost when it holds a single word. (Whoosh's normalize
+    makes a one-word phrase an unboosted Term, so `"oil"` would score below `oil`.)"""
+
+    def normalize(self) -> Query:
+        query = super().normalize()
+        if isinstance(query, Term) and self.boost != 1.0:
+            query = query.with_boost(self.boost)
+        return query
+
+
 def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     """Return Whoosh's parser configured for the archive's query language.
 
-    Words are searched in every text field and all required (any of them with `any_words`);
+    Words are searched in every text field and all required (any of them with `any_words`),
+    scoring QUERY_FIELD_BOOSTS times higher in the boosted fields (a word named with its
+    field, `headline:word`, is not boosted);
     `OR`, `-word`/`NOT word`, "phrases", `prefix*` and `field:` work; boosts, wildcards other
     than a trailing `*`, parentheses and `*:*` are plain text, so a reader's `?` or `(`
     never changes the meaning of a question.
@@ -78,7 +102,8 @@ def build_parser(schema: Any, any_words: bool = False) -> MultifieldParser:
     schema = schema.copy()
     for name in [name for name in schema.names() if name not in searchable]:
         schema.remove(name)
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, group=OrGroup if any_words else AndGroup)
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=QUERY_FIELD_BOOSTS,
+                              group=OrGroup if any_words else AndGroup, phraseclass=BoostedPhrase)
     for plugin in (BoostPlugin, EveryPlugin, SingleQuotePlugin, GroupPlugin, WildcardPlugin):
         parser.remove_plugin_class(plugin)
     parser.add_plugin(ScoredPrefixPlugin())
@@ -269,14 +294,22 @@ class ArchiveSearcher:
                 kept.append(known)
         return kept
 
+    def as_typed(self, query: str) -> str:
+        """`query` with each word a correction could replace put in quotes (url_state.js's
+        uncorrectable): a quoted word is the same query but is never respelled."""
+        spots = [(start, end) for start, end, text in plain_words(query) if len(self.analyze(text)) == 1]
+        return _replace_spots(query, spots, [f'"{query[start:end]}"' for start, end in spots])
+
     def corrected(self, query: str) -> str | None:
         """`query` with misspelled plain words replaced, or None if nothing was replaced.
 
         A word is suspect when the index has its term in fewer than RARE_FREQUENCY articles.
         It is corrected as written ("shoppign" to "shopping", whose term is "shop"): each
-        suspect takes the first of its options (itself if known, then its candidates) with
-        which all the words find something (the others at their current choice); failing
-        that, its first option.
+        suspect takes, of its options (itself if known, then its candidates) with which all
+        the words find something (the others at their current choice), the one whose best
+        story scores highest among those as close as the first such option; failing that,
+        its first option. The words around a misspelling pick its meaning: "strike penson"
+        is "strike pension", not the more common "strike person".
         """
         spots, options = [], []
         for start, end, text in plain_words(query):
@@ -292,17 +325,21 @@ class ArchiveSearcher:
             found = self.candidates(word, terms[0])
             if found:
                 spots.append((start, end))
-                options.append(([text] if frequency else []) + found)
+                options.append(([(text, 0)] if frequency else [])
+                               + [(known, edit_distance(word, known, MAX_EDIT_DISTANCE)) for known in found])
         if not spots:
             return None
         original = [query[start:end] for start, end in spots]
-        choice = [found[0] for found in options]
+        choice = [found[0][0] for found in options]
         for index, found in enumerate(options):
-            for candidate in found:
-                trial = choice[:index] + [candidate] + choice[index + 1:]
-                if self.count(self.parse(_replace_spots(query, spots, trial))):
-                    choice = trial
+            best: tuple[float, int] | None = None  # (top score, edit distance) of the choice
+            for candidate, distance in found:
+                if best is not None and distance > best[1]:
                     break
+                trial = choice[:index] + [candidate] + choice[index + 1:]
+                top = self.top_score(self.parse(_replace_spots(query, spots, trial)))
+                if top is not None and (best is None or top > best[0]):
+                    best, choice = (top, distance), trial
         return None if choice == original else _replace_spots(query, spots, choice)
 
     def _without_short_prefixes(self, node: Query) -> Query:
@@ -352,6 +389,11 @@ class ArchiveSearcher:
 
     def count(self, parsed: Parsed | None) -> int:
         return 0 if parsed is None else len(self.run(parsed, limit=1))
+
+    def top_score(self, parsed: Parsed | None) -> float | None:
+        """The best story's score for `parsed`, or None when it finds nothing."""
+        results = [] if parsed is None else self.run(parsed, limit=1)
+        return results[0].score if len(results) else None
 
     def search(self, query: str, sort: str = "relevance", page: int = 1, page_size: int = 10) -> SearchResult:
         """Search all words; if nothing matches, corrected words; then any of the words."""

@@ -13,7 +13,7 @@ import dataclasses
 import datetime
 import hashlib
 import marshal
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Hashable, Mapping, Sequence, Set
 from typing import Any
 
 from pelican.contents import Content
@@ -27,6 +27,10 @@ CONTENT_PLUMBING = frozenset({"settings", "_context", "metadata", "_content", "_
                               "source_path"})
 # How deep attribute, loop and macro reads may nest before a value is simply hashed whole.
 MAX_READ_DEPTH = 8
+# How a name the templates never read is read: not at all (one object, so its id is stable).
+NO_USE = Use()
+# Values read on many pages, whose reads are remembered (see PageFingerprints._reads).
+SHARED = (Content, URLWrapper)
 ATOMS = (str, bytes, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta,
          datetime.tzinfo)
 
@@ -54,8 +58,13 @@ class PageFingerprints:
 
     def __init__(self) -> None:
         # Keyed by id() and holding the value, so an id cannot be reused while remembered.
-        self._whole: dict[int, tuple[Any, bytes]] = {}
+        self._whole: dict[Hashable, tuple[Any, bytes]] = {}
         self._stories: dict[int, tuple[Any, bytes]] = {}
+        # A story or desk/tag/byline is read the same way on many pages (a story as related on
+        # its neighbours' pages, in listings under the same macro): what a read gives depends
+        # only on the value and the read's shape, so it is hashed once per (value, shape).
+        self._reads: dict[tuple[Hashable, bytes], tuple[Any, bytes]] = {}
+        self._shapes: dict[tuple[int, int, int], tuple[Use, TemplateReads, bytes]] = {}
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any]) -> bytes:
         """The fingerprint of a page rendered from `template_name` with `localcontext`."""
@@ -69,18 +78,53 @@ class PageFingerprints:
         """The fingerprint of what the template reads of `value`, as `use` says."""
         if use.whole or depth > MAX_READ_DEPTH:
             return self.whole(value)
+        if not isinstance(value, SHARED):
+            return self._compute_read(value, use, reads, depth)
+        key = (_identity(value), self._shape(use, reads, depth))
+        remembered = self._reads.get(key)
+        if remembered is None:
+            remembered = self._reads[key] = (value, self._compute_read(value, use, reads, depth))
+        return remembered[1]
+
+    def _shape(self, use: Use, reads: TemplateReads, depth: int) -> bytes:
+        """A digest of everything `_read` does with a value read as `use` at `depth`: the names
+        and nesting of attributes, macro parameters and loops, down to where values are read
+        whole. Reads of the same value with the same shape give the same fingerprint."""
+        key = (id(use), id(reads), depth)
+        remembered = self._shapes.get(key)
+        if remembered is not None:
+            return remembered[2]
+        if use.whole or depth > MAX_READ_DEPTH:
+            shape = b"whole"
+        else:
+            parts = [b"?1" if use.truth else b"?0"]
+            for attr, attr_use in sorted(use.attrs.items()):
+                parts += [b"." + attr.encode(), self._shape(attr_use, reads, depth + 1)]
+            for alias in sorted(use.aliases):
+                parts += [b"=" + alias.encode(), self._shape(reads.uses.get(alias, NO_USE), reads, depth + 1)]
+            for loop_name in sorted(use.loops):
+                parts += [b"[" + loop_name.encode(), self._shape(reads.uses.get(loop_name, NO_USE), reads, depth + 1)]
+            shape = _hash(*parts)
+        # Holding `use` and `reads` keeps their ids from being reused while remembered.
+        self._shapes[key] = (use, reads, shape)
+        return shape
+
+    def _compute_read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
         parts = []
         if use.truth:
             parts.append(b"?1" if value and value is not UNDEFINED else b"?0")
         for attr, attr_use in sorted(use.attrs.items()):
             parts += [b"." + attr.encode(), self._attribute(value, attr, attr_use, reads, depth)]
         for alias in sorted(use.aliases):
-            parts += [b"=" + alias.encode(), self._read(value, reads.uses.get(alias, Use()), reads, depth + 1)]
+            parts += [b"=" + alias.encode(), self._read(value, reads.uses.get(alias, NO_USE), reads, depth + 1)]
         for loop_name in sorted(use.loops):
             if isinstance(value, ATOMS) or not _iterable(value):
                 parts += [b"[]", self.whole(value)]
                 continue
-            item_use = reads.uses.get(loop_name, Use())
+            item_use = reads.uses.get(loop_name, NO_USE)
+            if item_use == NO_USE:  # items only counted (`|length`, a slice's bounds)
+                parts += [b"[" + loop_name.encode() + b"]", b"#%d" % sum(1 for _ in value)]
+                continue
             items = [self._read(item, item_use, reads, depth + 1) for item in value]
             parts += [b"[" + loop_name.encode() + b"]", *items]
         return _hash(*parts)
@@ -96,11 +140,12 @@ class PageFingerprints:
         if callable(value) and hasattr(value, "__self__"):
             # A method only tested (`date.isoformat is defined`); calls read the owner whole.
             return f"method:{getattr(value, '__qualname__', '')}".encode()
-        remembered = self._whole.get(id(value))
+        key = _identity(value)
+        remembered = self._whole.get(key)
         if remembered is not None:
             return remembered[1]
         digest = self._compute_whole(value)
-        self._whole[id(value)] = (value, digest)
+        self._whole[key] = (value, digest)
         return digest
 
     def _compute_whole(self, value: Any) -> bytes:
@@ -171,6 +216,18 @@ def _attribute(value: Any, attr: str) -> Any:
         return UNDEFINED
     except Exception as error:  # a mapping with odd keys: do not guess
         raise Unfingerprintable(f"reading {attr!r}: {error}") from error
+
+
+def _identity(value: Any) -> Hashable:
+    """What a remembered fingerprint of `value` is looked up by: its id, or for a desk, tag or
+    byline its fields. The reader gives every story its own Tag and Author objects; equal
+    fields under the same settings make equal names and addresses, so they share one."""
+    if isinstance(value, URLWrapper):
+        fields = vars(value)
+        if all(isinstance(item, ATOMS) for name, item in fields.items() if name != "settings"):
+            return (type(value), id(fields.get("settings")),
+                    *sorted((name, item) for name, item in fields.items() if name != "settings"))
+    return id(value)
 
 
 # What a template sees for a missing attribute.

@@ -5,9 +5,11 @@ parses a template and every template it extends, includes or imports, and record
 context name a `Use`: the attributes read from it (`article.desk_older.title` reads `title` of
 `desk_older` of `article`), the loop names its items are read under (`{% for desk in
 front_desks %}`), the macro parameters it is passed to (`story_list(article.related)`), whether
-only its truth is tested (`{% if article.modified %}`), or whether it is used whole (printed,
-filtered, assigned). Anything it cannot follow — a template chosen at render time, a custom
-filter that reads the whole context — makes the template `opaque`: its pages always render.
+only its truth is tested (`{% if article.modified %}`), only its items counted (`stories|length`,
+and the items of a slice `desk.stories[:5]`, read as the whole list's), or whether it is used
+whole (printed, filtered, assigned). Anything it cannot follow — a template chosen at render
+time, a custom filter that reads the whole context — makes the template `opaque`: its pages
+always render.
 Names are merged across scopes (a loop variable and a context value of the same name share one
 Use), which can only make a fingerprint cover more, never less.
 """
@@ -19,6 +21,13 @@ from dataclasses import dataclass, field
 
 from jinja2 import Environment, meta, nodes
 from jinja2.utils import _PassArg
+
+
+# The loop name under which every item of a list is counted without being read: the items of a
+# slice (`desk.stories[:5]`), a list whose `length` is shown. No template can name a variable so.
+COUNTED_ITEMS = "(counted items)"
+# Filters that read only how many items a value has.
+COUNTING_FILTERS = frozenset({"length", "count"})
 
 
 @dataclass
@@ -62,9 +71,14 @@ def _is_custom_context_reader(function: object) -> bool:
     return passes_context and not getattr(function, "__module__", "").startswith("jinja2")
 
 
-def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
-    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"]); None for any other expression."""
+def _chain(node: nodes.Node) -> tuple[str, list[str], bool] | None:
+    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"], False); a slice of one,
+    `name.a[:n]`, as ("name", ["a"], True); None for any other expression."""
     attrs: list[str] = []
+    sliced = False
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Slice):
+        sliced = True
+        node = node.node
     while True:
         if isinstance(node, nodes.Getattr):
             attrs.append(node.attr)
@@ -74,7 +88,7 @@ def _chain(node: nodes.Node) -> tuple[str, list[str]] | None:
             attrs.append(node.arg.value)
             node = node.node
         elif isinstance(node, nodes.Name) and node.ctx == "load":
-            return node.name, attrs[::-1]
+            return node.name, attrs[::-1], sliced
         else:
             return None
 
@@ -102,6 +116,9 @@ class _ReadCollector:
         chain = _chain(node)
         if chain is not None:
             self._record(node, chain, parents)
+            if chain[2]:  # the slice's bounds are read too
+                for child in node.arg.iter_child_nodes():
+                    self.visit(child, [*parents, node, node.arg])
             return
         if isinstance(node, nodes.Filter | nodes.Test):
             table = self.environment.filters if isinstance(node, nodes.Filter) else self.environment.tests
@@ -113,20 +130,27 @@ class _ReadCollector:
         for child in node.iter_child_nodes():
             self.visit(child, [*parents, node])
 
-    def _record(self, node: nodes.Node, chain: tuple[str, list[str]], parents: list[nodes.Node]) -> None:
-        name, attrs = chain
+    def _record(self, node: nodes.Node, chain: tuple[str, list[str], bool], parents: list[nodes.Node]) -> None:
+        name, attrs, sliced = chain
         parent = parents[-1] if parents else None
         if isinstance(parent, nodes.Call) and parent.node is node and attrs:
             attrs = attrs[:-1]  # a method call (`date.isoformat()`) reads its owner whole
         use = self.reads.use(name)
         for attr in attrs:
             use = use.attr(attr)
+        if sliced:
+            # A slice is read as the whole list would be (its items as the slice's are, which
+            # covers more, never less), and every item counts: with the bounds, which are read
+            # too, that fixes which items the slice holds and whether it is empty.
+            use.loops.add(COUNTED_ITEMS)
         if isinstance(parent, nodes.For) and parent.iter is node and isinstance(parent.target, nodes.Name):
             use.loops.add(parent.target.name)
         elif isinstance(parent, nodes.Call) and self._parameter(parent, node):
             use.aliases.add(self._parameter(parent, node))
         elif _in_test(node, parents):
             use.truth = True
+        elif isinstance(parent, nodes.Filter) and parent.node is node and parent.name in COUNTING_FILTERS:
+            use.loops.add(COUNTED_ITEMS)
         else:
             use.whole = True
 

@@ -183,6 +183,7 @@ def size_table(n: int, root: Path, runs: int, binary: Path | None, index_alone: 
 
 def quality_table(count: int, root: Path, binary: Path | None) -> Table:
     """Known-item success@1 / success@10 / MRR / empty share, both engines, same pages and queries."""
+    from bench_search import same_stories
     from pagefind_quality import known_item_variants, ours_scores, pagefind_scores, save_queries, write_documents
     from search_corpus import bbc_documents
 
@@ -194,12 +195,13 @@ def quality_table(count: int, root: Path, binary: Path | None) -> Table:
                  log=root / "build.log")
     site = root / "output"
     variants = known_item_variants(root / "cache" / "search-index", documents, count)
-    save_queries(variants, root / "queries.json")
-    mine = ours_scores(site / "search", variants, root)
+    save_queries(variants, root / "known_item_queries.json")  # engine_answers writes queries.json
+    stories = same_stories(documents)
+    mine = ours_scores(site / "search", variants, root, stories)
     theirs = None
     if binary:
         run_pagefind(binary, site, root / "pagefind.log")
-        theirs = pagefind_scores(site, variants)
+        theirs = pagefind_scores(site, variants, stories)
     table = Table(f"Known-item quality, {len(documents):,} BBC stories: success@1 / success@10 / MRR / empty")
     targets = {(2, "right"): ">= 0.99 s@1", (3, "right"): ">= 0.99 s@1",
                (2, "one typo"): ">= 0.85 s@1", (3, "one typo"): ">= 0.95 s@1"}

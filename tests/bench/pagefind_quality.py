@@ -6,7 +6,8 @@ spelled right or with one edit in the longest word (first letter kept) — bench
 `_rare_words` and `_typo`, drawing from the random generator in the same order. The archive is
 the 2,225 BBC stories of `bbc_documents()` built with our pelicanconf.py, so both engines search
 the same article pages: ours through engine.js (in node, on the build's exported index), Pagefind
-through pagefind.js in Chromium on the same build.
+through pagefind.js in Chromium on the same build. Finding either copy of a story the corpus
+carries twice finds it, for both engines (bench_search.same_stories).
 """
 
 from __future__ import annotations
@@ -94,23 +95,25 @@ def known_item_variants(index_dir: Path, documents: list, count: int) -> list[Va
     return variants
 
 
-def rank_of(url: str, urls: list[str]) -> int | None:
-    """1-based rank of `url` among result URLs (compared without leading slashes), or None."""
-    wanted = url.strip("/")
+def rank_of(story: set[str], urls: list[str]) -> int | None:
+    """1-based rank of the first result URL that is one of `story`'s (compared without leading
+    slashes), or None."""
+    wanted = {url.strip("/") for url in story}
     for rank, found in enumerate(urls, start=1):
-        if found.strip("/") == wanted:
+        if found.strip("/") in wanted:
             return rank
     return None
 
 
-def ours_scores(export_dir: Path, variants: list[Variant], work: Path) -> list[Scores]:
-    """engine.js's scores for each variant, on the exported index (one reader session each)."""
+def ours_scores(export_dir: Path, variants: list[Variant], work: Path, stories: dict[str, set[str]]) -> list[Scores]:
+    """engine.js's scores for each variant, on the exported index (one reader session each);
+    `stories` gives each wanted URL the URLs of the same story (bench_search.same_stories)."""
     from search_parity import Case, engine_answers
 
     scores = []
     for variant in variants:
         answers = engine_answers(export_dir, [Case(query, "known item") for query, _ in variant.queries], work)
-        ranks = [rank_of(url, [hit["doc"]["url"] for hit in answer["hits"]])
+        ranks = [rank_of(stories[url], [hit["doc"]["url"] for hit in answer["hits"]])
                  for answer, (_, url) in zip(answers, variant.queries)]
         scores.append(Scores.from_ranks(ranks, [answer["total"] for answer in answers]))
     return scores
@@ -128,8 +131,9 @@ PAGEFIND_BATCH = """async (queries) => {
 }"""
 
 
-def pagefind_scores(site: Path, variants: list[Variant]) -> list[Scores]:
-    """Pagefind's scores for each variant, searching site/pagefind/ through pagefind.js in Chromium."""
+def pagefind_scores(site: Path, variants: list[Variant], stories: dict[str, set[str]]) -> list[Scores]:
+    """Pagefind's scores for each variant, searching site/pagefind/ through pagefind.js in Chromium
+    (a result counts when it is the same story, as in ours_scores)."""
     from playwright.sync_api import sync_playwright
 
     from browser_search_timing import PAGEFIND_PAGE, write_pagefind_page
@@ -146,7 +150,7 @@ def pagefind_scores(site: Path, variants: list[Variant]) -> list[Scores]:
             page.evaluate("async () => { window.pagefindApi = await import('../pagefind/pagefind.js'); }")
             for variant in variants:
                 answers = page.evaluate(PAGEFIND_BATCH, [query for query, _ in variant.queries])
-                ranks = [rank_of(url, answer["urls"]) for answer, (_, url) in zip(answers, variant.queries)]
+                ranks = [rank_of(stories[url], answer["urls"]) for answer, (_, url) in zip(answers, variant.queries)]
                 scores.append(Scores.from_ranks(ranks, [answer["total"] for answer in answers]))
         finally:
             browser.close()
