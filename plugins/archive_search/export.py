@@ -70,6 +70,9 @@ FORMAT_VERSION = 2
 SHARD_CHARS = 4_000
 #: Shard-table rows per table file; the manifest lists the table files, so it stays small.
 TABLE_ROWS = 64
+#: Postings the export reads before letting go of the mapped index pages it read (see
+#: release_mapped_pages): about 50 MB of index file.
+RELEASE_POSTINGS = 1_000_000
 #: A scored posting list longer than three blocks keeps only article numbers in its shard; the
 #: weights and lengths go to blocks of this many postings, fetched when ranking needs them.
 BLOCK_POSTINGS = 128
@@ -79,9 +82,6 @@ TOP_POSTINGS = 128
 #: Articles per range of a word's bounds: the best score of a word over all its fields among
 #: the articles of a range (outside its top), which is tighter than its fields' bounds added up.
 WORD_RANGE = 512
-#: Postings the export reads before letting go of the mapped index pages it read (see
-#: release_mapped_pages): about 50 MB of index file.
-RELEASE_POSTINGS = 1_000_000
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
@@ -403,11 +403,11 @@ class _ShardBuilder:
     def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int], out: _Writer,
                  stats: LiveStatistics, fields_of: dict[str, list[str]] | None = None) -> None:
         self.reader = reader
+        self._postings_read = 0
         self.out = out
         self._scorer = _BlockScorer(_reference(stats))
         #: Sizes of the blocks of each score folder written by this export.
         self.score_files: dict[str, list[int]] = {}
-        self._postings_read = 0
         #: The text fields each word is in, when known (saves looking it up in each field).
         self.fields_of = fields_of
         self.ours = ours
@@ -619,14 +619,18 @@ _STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segme
 
 
 def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
-    """What the last export to `target` kept about itself, if that export is still in place."""
+    """What the last export kept about itself, if `target` holds that export.
+
+    The manifest names every other file by its content, so the manifest's digest identifies
+    the export wherever the folder now is (a CI checkout, a copied site), not its path.
+    """
     try:
         state = json.loads(state_path.read_text(encoding="utf-8"))
         manifest_text = (target / "manifest.json").read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
     if (not isinstance(state, dict) or any(key not in state for key in _STATE_KEYS)
-            or state["target"] != str(target.resolve()) or state["manifest"] != _digest(manifest_text)):
+            or state["manifest"] != _digest(manifest_text)):
         return None
     return state
 
