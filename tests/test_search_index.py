@@ -104,7 +104,7 @@ def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Pat
     assert not report.optimized
     assert {"quarantin", "zebra", "larkmer"} <= report.affected
     ix = open_index(tmp_path / "index")
-    export_index(ix, tmp_path / "out", report.affected)
+    export_index(ix, tmp_path / "out", report)
     export_index(ix, tmp_path / "full")  # no previous export there: everything written
     after = _tree(tmp_path / "out")
     assert after == _tree(tmp_path / "full")
@@ -180,10 +180,29 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
     ]
     for day, (what, current) in enumerate(week):
         report = update_index(tmp_path / "kept", current, optimize=day == len(week) - 1, optimize_share=1.0)
-        export_index(open_index(tmp_path / "kept"), tmp_path / "out", report.affected)
+        export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
         update_index(tmp_path / f"clean{day}", current)
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what
+
+
+def test_an_update_whose_export_never_ran_is_still_exported(tmp_path: Path) -> None:
+    """A build interrupted between indexing and exporting: the next build finds nothing new in
+    the index, yet its export must carry that earlier change, as a clean build's does."""
+    documents = fixture_documents()
+    update_index(tmp_path / "kept", documents)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    # One word respelled: every count and length stays, only that word's postings move.
+    word = next(w for w in documents[1].body.split() if w.isalpha() and len(w) > 5)
+    edited = dataclasses.replace(documents[1], body=documents[1].body.replace(word, "Quokkas", 1))
+    current = [documents[0], edited, *documents[2:]]
+    update_index(tmp_path / "kept", current)  # indexed, but the build stopped here
+    report = update_index(tmp_path / "kept", current)
+    assert not report.changed and not report.affected
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+    update_index(tmp_path / "clean", current)
+    export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
 
 
 @pytest.mark.parametrize("damage", ["cut short", "another generation", "deleted"])
@@ -214,7 +233,7 @@ def test_files_kept_beside_the_index_are_not_trusted_when_damaged(tmp_path: Path
     current = [documents[0], edited] + documents[3:]
     report = update_index(tmp_path / "kept", current)
     assert report.updated == [edited.key] and report.unchanged == len(current) - 1
-    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report.affected)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
     update_index(tmp_path / "clean", current)
     export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
     assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")

@@ -80,7 +80,7 @@ def test_parity_holds_between_optimizations(tmp_path: Path) -> None:
     ix = open_index(tmp_path / "index")
     with ix.reader() as reader:
         assert reader.doc_count_all() > reader.doc_count()  # deleted documents still counted
-    export_index(ix, tmp_path / "search", report.affected)
+    export_index(ix, tmp_path / "search", report)
     cases = [Case(query, "after edit") for query in FIXTURE_QUERIES] + generate_cases(documents, 40, seed=3)
     problems = compare(ix, tmp_path / "search", cases, tmp_path)
     assert not problems, "\n".join(problems[:20])

@@ -60,7 +60,7 @@ from archive_format import write_atomic
 
 from .documents import stored_source
 from .encoding import encode_articles, encode_numbers
-from .indexer import term_keys
+from .indexer import UpdateReport, term_keys
 from .livestats import LiveStatistics
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
@@ -615,7 +615,7 @@ class _Previous:
 
 
 _STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segments", "groups", "files",
-               "shards", "shard_bytes", "sizes", "blocks")
+               "shards", "shard_bytes", "sizes", "blocks", "generation")
 
 
 def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
@@ -670,20 +670,25 @@ def _table_files(shard_table: list[list[str]], out: _Writer) -> list[list[str]]:
     return files
 
 
-def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) -> ExportReport:
+def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = None) -> ExportReport:
     """Write the static search index of `ix` into `target` and return what was written.
 
-    With `affected` (the term keys an update touched, from update_index), shards of other
-    terms are kept from the previous export when it is intact; the result is the same as a full
-    export. Statistics are the live articles' (livestats.py), as the reference searcher
+    With `changes` (what update_index reported), shards of terms it did not touch are kept
+    from the previous export when that export is intact and was made from the index generation
+    the update started from (an update whose export never ran, e.g. an interrupted build,
+    leaves a gap that only a full export closes); the result is the same as a full export. Statistics are the live articles' (livestats.py), as the reference searcher
     (query.py) scores with them. Files no longer referenced are
     removed after the new manifest is in place, so a reader never sees a half-written index.
     """
     state_path = Path(ix.storage.folder) / "export-state.json"
+    affected = changes.affected if changes is not None else None
+    generation = ix.latest_generation()
     with ix.reader() as reader:
         stats = LiveStatistics(reader, Path(ix.storage.folder))
         count = stats.doc_count
-        state = _export_state(state_path, target) if affected is not None else None
+        state = _export_state(state_path, target) if changes is not None else None
+        if state is not None and state["generation"] != changes.since:
+            state = None  # changes made since that export are not all in `affected`
         articles = _order_since(reader, state, stats.deleted) if state is not None else None
         # Whoosh numbers name the same articles as in the previous export (none merged away).
         numbers_kept = articles is not None
@@ -812,6 +817,7 @@ def export_index(ix: FileIndex, target: Path, affected: set[str] | None = None) 
     else:
         _remove_stale(target, {target / name for name in out.written} | {manifest_path})
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
+                 "generation": generation,
                  "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
                  "segments": segments, "groups": groups, "files": files, "shards": shard_table,
                  "shard_bytes": shard_bytes, "sizes": sizes,

@@ -60,6 +60,9 @@ class UpdateReport:
     unchanged: int = 0
     #: Term keys (as exported: "word", "desk:slug", "tag:slug") whose postings changed.
     affected: set[str] = field(default_factory=set)
+    #: The index generation the update started from: `affected` lists what changed since then,
+    #: so an export may rely on it only if it was itself made from that generation.
+    since: int | None = None
     #: True when Whoosh purged deleted documents (optimized, or merged segments). The export
     #: does not depend on it: it uses live statistics and its own numbering either way.
     optimized: bool = False
@@ -220,7 +223,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     schema = ix.schema
     analyzer = Analyzer(schema[TEXT_FIELDS[0]].analyzer)
     known, fresh = _current_fingerprints(ix)
-    report = UpdateReport()
+    report = UpdateReport(since=ix.latest_generation())
     wanted: dict[str, SearchDocument] = {}
     for document in documents:
         wanted[document.key] = document

@@ -59,7 +59,7 @@ class ArchiveSearchPlugin:
         report = update_index(index_path, self.documents)
         # Only the shards of terms this update touched are rewritten; the export's statistics and
         # numbering are those of the live articles, whether or not Whoosh merged or optimized.
-        exported = export_index(open_index(index_path), target, report.affected)
+        exported = export_index(open_index(index_path), target, report)
         logger.info("Search index: %s; exported %d articles (%d files, %.1f MB) to %s",
                     report, exported.articles, exported.files, exported.bytes / 1e6, target)
         self.documents = None

@@ -99,7 +99,7 @@ def build_worker(n: int, folder: Path) -> dict[str, float]:
         changed[target] = replace(changed[target], body=changed[target].body + f" Correction {attempt}.")
         started, cpu = time.perf_counter(), time.process_time()
         report = update_index(folder / "index", changed)
-        export_index(open_index(folder / "index"), folder / "search", None if report.optimized else report.affected)
+        export_index(open_index(folder / "index"), folder / "search", report)
         reindex.append(time.perf_counter() - started)
         reindex_cpu.append(time.process_time() - cpu)
         documents = changed
