@@ -205,6 +205,20 @@ def test_an_update_whose_export_never_ran_is_still_exported(tmp_path: Path) -> N
     assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
 
 
+def test_a_document_group_left_half_written_is_completed(tmp_path: Path) -> None:
+    """A build stopped while writing a group of result records leaves its folder with some
+    records missing; the next export writes them rather than trusting the folder's name."""
+    documents = fixture_documents()
+    update_index(tmp_path / "index", documents)
+    export_index(open_index(tmp_path / "index"), tmp_path / "out")
+    expected = _tree(tmp_path / "out")
+    records = sorted((tmp_path / "out" / "docs").rglob("*.json"))
+    for record in records[len(records) // 2:]:
+        record.unlink()
+    export_index(open_index(tmp_path / "index"), tmp_path / "out")
+    assert _tree(tmp_path / "out") == expected
+
+
 @pytest.mark.parametrize("damage", ["cut short", "another generation", "deleted"])
 def test_files_kept_beside_the_index_are_not_trusted_when_damaged(tmp_path: Path, damage: str) -> None:
     """Fingerprints, spelling counts and field lengths kept beside the index describe one index

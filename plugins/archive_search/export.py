@@ -760,8 +760,10 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                 continue
             texts = [_dumps(articles.record(reader, article)) for article in range(start, start + len(members))]
             name = _digest("\n".join(texts))
-            # A group folder is named by its content: if it exists, its files are right.
-            written = out.put if not (target / "docs" / name).is_dir() else out.assume
+            # A group folder is named by its content, so files in it are right; but a build
+            # stopped while writing it leaves some of them missing.
+            kept = all((target / "docs" / name / f"{start + offset}.json").exists() for offset in range(len(texts)))
+            written = out.assume if kept else out.put
             for offset, text in enumerate(texts):
                 written(f"docs/{name}/{start + offset}.json", text)
             groups.append([name, sum(len(text.encode("utf-8")) for text in texts)])
