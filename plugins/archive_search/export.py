@@ -53,7 +53,7 @@ from typing import Any
 
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader
-from whoosh.scoring import BM25F
+from whoosh.scoring import BM25F, bm25
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from archive_format import write_atomic
@@ -61,7 +61,7 @@ from archive_format import write_atomic
 from .documents import stored_source
 from .encoding import encode_articles, encode_numbers
 from .indexer import UpdateReport, term_keys
-from .livestats import LiveStatistics
+from .livestats import LiveStatistics, whoosh_idf
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
 
@@ -392,9 +392,8 @@ class _BlockScorer:
         self.average = {field: 2 ** (step / 32) for field, step in zip(TEXT_FIELDS, reference["lengthSteps"])}
 
     def score(self, field: str, frequency: int, weight: int, length_byte: int) -> float:
-        idf = math.log(self.count / (frequency + 1)) + 1
-        length = byte_to_length(length_byte)
-        return idf * ((weight * (self.K1 + 1)) / (weight + self.K1 * ((1 - self.B) + self.B * length / self.average[field])))
+        return bm25(whoosh_idf(self.count, frequency), weight, byte_to_length(length_byte), self.average[field],
+                    self.B, self.K1)
 
 
 class _ShardBuilder:

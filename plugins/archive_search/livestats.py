@@ -110,6 +110,11 @@ class LiveStatistics:
         return keys
 
 
+def whoosh_idf(count: int, frequency: int) -> float:
+    """Whoosh's idf (WeightingModel.idf) for `frequency` articles of `count`."""
+    return log(count / (frequency + 1)) + 1
+
+
 class LiveBM25F(BM25F):
     """Whoosh's BM25F scoring with the live statistics (see the module docstring)."""
 
@@ -119,7 +124,7 @@ class LiveBM25F(BM25F):
 
     def idf(self, searcher: Searcher, fieldname: str, text: str) -> float:
         stats = self.statistics
-        return log(stats.doc_count / (stats.doc_frequency(fieldname, text) + 1)) + 1
+        return whoosh_idf(stats.doc_count, stats.doc_frequency(fieldname, text))
 
     def scorer(self, searcher: Searcher, fieldname: str, text: str, qf: int = 1) -> Any:
         if not searcher.schema[fieldname].scorable:
