@@ -223,17 +223,6 @@ def _order_since(reader: IndexReader, state: dict[str, Any], deleted: list[int])
     return _ordered(kept + added, {}, desks)
 
 
-def _runs(whoosh_order: list[int]) -> list[list[int]]:
-    """Return [first article, first Whoosh number, length] runs mapping our numbers to Whoosh's."""
-    runs: list[list[int]] = []
-    for position, docnum in enumerate(whoosh_order):
-        if runs and runs[-1][1] + runs[-1][2] == docnum and runs[-1][0] + runs[-1][2] == position:
-            runs[-1][2] += 1
-        else:
-            runs.append([position, docnum, 1])
-    return runs
-
-
 def _term_text(termbytes: bytes | str) -> str:
     return termbytes.decode("utf-8") if isinstance(termbytes, bytes) else termbytes
 
@@ -803,8 +792,9 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             "deskCodes": desk_file,
             "calendar": calendar_file,
             "months": months,
-            # Ties fall in publication order, which is the article numbering itself.
-            "whooshOrder": _runs(list(range(len(whoosh_order)))),
+            # Ties fall in publication order, which is the article numbering itself: one
+            # [first article, first tie rank, length] run.
+            "whooshOrder": [[0, 0, len(whoosh_order)]] if whoosh_order else [],
             "lexicon": lexicon,
         }
         segments = _segments(reader)
