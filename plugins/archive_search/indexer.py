@@ -60,6 +60,9 @@ class UpdateReport:
     unchanged: int = 0
     #: Term keys (as exported: "word", "desk:slug", "tag:slug") whose postings changed.
     affected: set[str] = field(default_factory=set)
+    #: The affected keys whose postings changed for articles indexed before (re-indexed or
+    #: removed ones); the others only gained postings of added articles.
+    rewritten: set[str] = field(default_factory=set)
     #: The index generation the update started from: `affected` lists what changed since then,
     #: so an export may rely on it only if it was itself made from that generation.
     since: int | None = None
@@ -269,6 +272,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             before[key] = entry_signatures(schema, analyzer, source)
             if key in report.removed:
                 report.affected |= set(before[key])
+                report.rewritten |= set(before[key])
         expected = reader.doc_count_all() + len(to_write)
     to_write.sort(key=lambda doc: (doc.date.replace(tzinfo=None), doc.key))
     writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB)
@@ -283,7 +287,10 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             if known:  # a first build exports everything anyway
                 after = entry_signatures(schema, analyzer, fields)
                 old = before.get(document.key, {})
-                report.affected |= {term for term in old.keys() | after.keys() if old.get(term) != after.get(term)}
+                differing = {term for term in old.keys() | after.keys() if old.get(term) != after.get(term)}
+                report.affected |= differing
+                if document.key in before:
+                    report.rewritten |= differing
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()
