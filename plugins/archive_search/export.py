@@ -156,28 +156,6 @@ class _Writer:
         self.written.add(relpath)
         self.bytes += size
 
-    def link(self, relpath: str, source: Path) -> int:
-        """Make `relpath` the file `source` of an earlier export (same content) and return its
-        size: a hard link where the file system allows one, else a copy."""
-        path = self.root / relpath
-        size = source.stat().st_size
-        self.written.add(relpath)
-        self.bytes += size
-        if not (path.exists() and path.stat().st_size == size):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(source, path)
-            except OSError:
-                write_atomic(path, source.read_bytes())
-        return size
-
-    def keep_size(self, relpath: str) -> int:
-        """Count `relpath`, already in place, as written; return its size."""
-        size = (self.root / relpath).stat().st_size
-        self.written.add(relpath)
-        self.bytes += size
-        return size
-
     def put_named(self, folder: str, text: str) -> str:
         return self.put(f"{folder}/{_digest(text)}.json", text)
 
@@ -555,28 +533,39 @@ class _ShardBuilder:
             previous = at
         return [encode_articles(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
 
-    def _write_blocks(self, texts: list[str | None], digests: list[str], previous: str | None = None) -> str:
-        """Write the score blocks of one list (a text of None: the block as in folder `previous`,
-        linked from there) and return their folder's name.
+    def _write_blocks(self, texts: list[str | None], digests: list[str], previous: str | None = None,
+                      previous_sizes: list[int] | None = None) -> str:
+        """Write the score blocks of one list and return their folder's name. A text of None
+        is the block of that number in folder `previous` (of `previous_sizes` bytes), linked.
 
         One content-named folder per list, named by its blocks' digests, so the entry names it
         once, not every block, and a list that grows keeps the digests of its unchanged blocks.
         """
         folder = _digest("".join(digests))
         self.score_digests[folder] = "".join(digests)
-        sizes: list[int] = []
-        base = self.out.root / "scores"
+        directory = self.out.root / "scores" / folder
         # A folder named by its content is right if all its files are there (an earlier
         # export may have emptied it).
-        kept = all((base / folder / f"{number}.json").exists() for number in range(len(texts)))
+        fresh = not directory.is_dir()
+        kept = not fresh and all((directory / f"{number}.json").exists() for number in range(len(texts)))
+        if fresh:
+            directory.mkdir(parents=True)
+        sizes: list[int] = []
         for number, text in enumerate(texts):
             relpath = f"scores/{folder}/{number}.json"
-            if text is None:
-                source = base / str(previous) / f"{number}.json"
-                sizes.append(self.out.keep_size(relpath) if kept else self.out.link(relpath, source))
+            if text is not None:
+                (self.out.assume if kept else self.out.put)(relpath, text)
+                sizes.append(len(text.encode("utf-8")))
                 continue
-            (self.out.assume if kept else self.out.put)(relpath, text)
-            sizes.append(len(text.encode("utf-8")))
+            size = previous_sizes[number]
+            if not kept:
+                source = self.out.root / "scores" / str(previous) / f"{number}.json"
+                try:
+                    os.link(source, directory / f"{number}.json")
+                except OSError:  # no hard links here, or a leftover file in the way
+                    write_atomic(directory / f"{number}.json", source.read_bytes())
+            self.out.keep(relpath, size)
+            sizes.append(size)
         self.score_files[folder] = sizes
         return folder
 
@@ -830,7 +819,7 @@ class _Appender:
                 else:
                     texts.append(text)
                     digest_list.append(_digest(text))
-        new_folder = self.builder._write_blocks(texts, digest_list, folder)
+        new_folder = self.builder._write_blocks(texts, digest_list, folder, self.previous.blocks["files"][folder])
         chosen = sorted([(top_at[article], pairs[article]) for article in top if article in top_at]
                         + [(old_count + at, pair) for at, (article, pair) in enumerate(zip(every[old_count:], new_pairs))
                            if article in top])
