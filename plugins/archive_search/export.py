@@ -439,6 +439,8 @@ class _ShardBuilder:
         self.fields_of = fields_of
         self.ours = ours
         self.whoosh_order = whoosh_order
+        #: True when Whoosh numbers the articles in publication order (a clean index).
+        self.in_order = all(docnum == article for article, docnum in enumerate(whoosh_order))
         self._lengths: dict[str, Any] = {}
 
     def lengths(self, field: str) -> Any:
@@ -577,22 +579,26 @@ class _ShardBuilder:
         ours = self.ours
         # A Positions posting is the frequency (4 bytes) then a pickle of the position gaps,
         # which is exactly what the export stores: read it without decoding twice.
-        items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in _live_values(self.reader, field, term))
-        self._read(len(items))
-        if not items:
+        values = _live_values(self.reader, field, term)
+        self._read(len(values))
+        if not values:
             return [], "", 0
-        numbers: list[int] = []
-        places: list[int] = []
-        previous = 0
-        for article, gaps in items:
-            weight = len(gaps) * boost
-            if weight != int(weight):
-                raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-            numbers += (article - previous, int(weight), lengths[article])
-            places.append(len(gaps))
-            places += gaps
-            previous = article
-        return numbers, encode_numbers(places), len(items)
+        if self.in_order:  # Whoosh numbers are ours: no mapping, already sorted
+            articles = [docnum for docnum, _ in values]
+            lists = [loads(value[4:]) for _, value in values]
+        else:
+            items = sorted((ours[docnum], loads(value[4:])) for docnum, value in values)
+            articles = [article for article, _ in items]
+            lists = [gaps for _, gaps in items]
+        counts = [len(gaps) for gaps in lists]
+        weights = counts if boost == 1 else [count * boost for count in counts]
+        if any(weight != int(weight) for weight in weights):
+            raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+        numbers = [number for triple in zip([b - a for a, b in zip([0] + articles, articles)],
+                                            map(int, weights), [lengths[article] for article in articles])
+                   for number in triple]
+        places = [number for count, gaps in zip(counts, lists) for number in (count, *gaps)]
+        return numbers, encode_numbers(places), len(values)
 
     def _read(self, postings: int) -> None:
         """Count postings read; every RELEASE_POSTINGS, let go of the mapped index pages read."""
@@ -967,6 +973,8 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     removed after the new manifest is in place, so a reader never sees a half-written index.
     """
     state_path = Path(ix.storage.folder) / "export-state.json"
+    # Nothing of an earlier export to clean up afterwards (a clean build's output).
+    fresh = not any((target / folder).exists() for folder in OWNED_FOLDERS) and not any(target.glob("*.json"))
     affected = changes.affected if changes is not None else None
     generation = ix.latest_generation()
     with ix.reader() as reader:
@@ -1110,7 +1118,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     files = sorted(name for name in out.written if not name.startswith("docs/"))
     if state is not None:
         _remove_replaced(target, state, files, [group[0] for group in groups])
-    else:
+    elif not fresh:
         _remove_stale(target, {target / name for name in out.written} | {manifest_path})
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
                  "generation": generation,
