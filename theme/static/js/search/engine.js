@@ -45,6 +45,8 @@ const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 32;
+// Articles whose blocks are fetched ahead, per round, besides those of the page's own articles.
+const CONTENDERS = 20;
 
 class ArchiveSearch {
   constructor(files) {
@@ -93,14 +95,18 @@ class ArchiveSearch {
     context.lists.add(postings);
     // A list's scores change only when blocks of it arrive: computed once per arrival.
     const version = postings.blocks ? postings.blocks.version : 0;
-    if (postings.scored?.version !== version) {
-      postings.scored = { version, set: makeSet(postings.ids, this.scores(postings, fieldIndex)) };
+    const kind = context.lower ? "lowerScored" : "scored";
+    if (postings[kind]?.version !== version) {
+      postings[kind] = { version, set: makeSet(postings.ids, this.scores(postings, fieldIndex, context.lower)) };
     }
-    return postings.scored.set;
+    return postings[kind].set;
   }
 
-  /** Score of each posting of a scored list (a bound where its data is not in hand yet). */
-  scores(postings, fieldIndex) {
+  /**
+   * Score of each posting of a scored list; where its data is not in hand yet, a bound from
+   * above (its block's best), or from below (0) when `lower`.
+   */
+  scores(postings, fieldIndex, lower = false) {
     const avgfl = this.avgLength[fieldIndex];
     const termIdf = idf(this.count, postings.df);
     const score = (weight, length) => bm25(termIdf, weight, LENGTHS[length], avgfl, this.B, this.K1);
@@ -108,7 +114,7 @@ class ArchiveSearch {
     const { best, known } = postings.blocks;
     const size = this.manifest.blockPostings;
     const reference = this.referenceScorer(fieldIndex, postings.df);
-    const bounds = best.map(([weight, length]) => reference.score(weight, length) * reference.scale);
+    const bounds = best.map(([weight, length]) => (lower ? 0 : reference.score(weight, length) * reference.scale));
     const scores = new Array(postings.ids.length);
     for (let i = 0; i < scores.length; i += 1) {
       scores[i] = known[i] ? score(postings.weights[i], postings.lengths[i]) : bounds[Math.floor(i / size)];
@@ -140,11 +146,8 @@ class ArchiveSearch {
     }
     node.expanded = words;
     const fieldIndex = this.fieldIndex(node.field);
-    const inField = [];
-    for (const word of words) {
-      const postings = await this.files.postings(word, fieldIndex);
-      if (postings) inField.push([word, postings]);
-    }
+    const found = await Promise.all(words.map((word) => this.files.postings(word, fieldIndex)));
+    const inField = words.map((word, i) => [word, found[i]]).filter(([, postings]) => postings);
     if (inField.length === 0) return EMPTY;
     // query.py's ScoredPrefix: every expanded word adds its BM25F score.
     return unionSets(await Promise.all(inField.map(([word]) => this.termSet(node.field, word, context))));
@@ -152,10 +155,11 @@ class ArchiveSearch {
 
   async phraseSet(node, context) {
     const fieldIndex = this.fieldIndex(node.field);
-    for (const word of node.words) {
-      // Whoosh gives up on a phrase as soon as one of its words is not in the field.
-      if (!(await this.files.postings(word, fieldIndex))) return EMPTY;
-    }
+    // The positions files share the terms files' names: both come in the same round trip.
+    for (const word of node.words) this.files.positionsShard(word).catch(() => {});
+    const found = await Promise.all(node.words.map((word) => this.files.postings(word, fieldIndex)));
+    // Whoosh gives up on a phrase as soon as one of its words is not in the field.
+    if (found.some((postings) => !postings)) return EMPTY;
     const sets = await Promise.all(node.words.map((word) => this.termSet(node.field, word, context)));
     const candidates = intersectSets(sets);
     if (!candidates.ids.length) return EMPTY;
@@ -223,7 +227,7 @@ class ArchiveSearch {
       case "and":
         return intersectSets(await Promise.all(node.items.map((item) => this.evaluate(item, context))));
       default:
-        return this.wordBounded(node, unionSets(await Promise.all(node.items.map((item) => this.evaluate(item, context)))));
+        return this.wordBounded(node, unionSets(await Promise.all(node.items.map((item) => this.evaluate(item, context)))), context);
     }
   }
 
@@ -233,7 +237,8 @@ class ArchiveSearch {
    * for the word than the export's bound for its range of articles (its fields' bounds added
    * up are looser). Exact scores are left as they are.
    */
-  async wordBounded(node, set) {
+  async wordBounded(node, set, context) {
+    if (context.lower) return set; // a lower bound stays what it is
     const [first] = node.items;
     // The export's bound is for the word as typed without a field: each text field once, with
     // its query boost (`oil OR headline:oil` counts the headline twice and is not bounded so).
@@ -313,13 +318,35 @@ class ArchiveSearch {
    */
   async exactTop(outcome, sort, count, wanted) {
     let { set } = outcome;
+    const { lists } = outcome.context;
     for (;;) {
       const order = this.rank(set, sort, count);
-      const missing = this.files.missingBlocks(outcome.context.lists, wanted(order).map((i) => set.ids[i]));
-      if (!missing.length) return { set, order };
-      await this.files.loadBlocks(missing);
+      const shown = wanted(order).map((i) => set.ids[i]);
+      if (!this.files.missingBlocks(lists, shown).length) return { set, order };
+      // Blocks the next rounds would ask for come in this one (a round trip each saved).
+      const ahead = sort === "newest" ? [] :
+        this.contenders(set, await this.evaluate(outcome.node, { ...outcome.context, lower: true }), count);
+      await this.files.loadBlocks(this.files.missingBlocks(lists, [...shown, ...ahead]));
       set = await this.evaluate(outcome.node, outcome.context);
     }
+  }
+
+  /**
+   * Articles that could still reach the first `count` of `set` (scores: bounds from above
+   * where data is missing) given `lower` (the same articles, bounds from below): those whose
+   * bound from above is at least the `count`-th best bound from below. The highest bounds
+   * first, at most CONTENDERS of them (a loose bound is not worth its blocks before the
+   * others are in).
+   */
+  contenders(set, lower, count) {
+    if (set.ids.length <= count) return set.ids;
+    const floor = Float64Array.from(lower.scores).sort().reverse()[count - 1];
+    const open = [];
+    for (let i = 0; i < set.ids.length; i += 1) {
+      if (set.scores[i] >= floor && set.scores[i] !== lower.scores[i]) open.push(i);
+    }
+    open.sort((a, b) => set.scores[b] - set.scores[a]);
+    return open.slice(0, CONTENDERS).map((i) => set.ids[i]);
   }
 
   /**
