@@ -298,6 +298,31 @@ class ArchiveSearch {
     return { node, set, context };
   }
 
+  /**
+   * Start fetching, without waiting, what `query` needs first: the shard of each of its words
+   * (a phrase's positions too). The page calls it as the reader types and the corrector for
+   * its candidates, so the search that follows finds them in hand. A word being typed (the
+   * last one, when `typing` and no space follows it) gets only its shard table.
+   */
+  prefetch(query, { typing = false } = {}) {
+    let text = limitQuery(String(query ?? "")).query;
+    const partial = typing && /\S$/.test(text) ? /\S+$/.exec(text)[0] : null;
+    if (partial) text = text.slice(0, -partial.length);
+    const quiet = (pending) => pending.catch(() => {});
+    const visit = (node) => {
+      if (!node) return;
+      if (node.kind === "term" && node.field !== "desk") quiet(this.files.entry(this.termKey(node.field, node.text)));
+      if (node.kind === "phrase") {
+        for (const word of node.words) quiet(Promise.all([this.files.entry(word), this.files.positionsShard(word)]));
+      }
+      if (node.kind === "andnot") [node.positive, node.negative].forEach(visit);
+      node.items?.forEach(visit);
+    };
+    visit(parseQuery(this.manifest.fields, text, "and", new Set()));
+    const last = partial && parseQuery(this.manifest.fields, partial, "and", new Set());
+    if (last?.kind === "term") quiet(this.files.shardOf(last.text));
+  }
+
   /** Frequency of `term` summed over the scored text fields (0 when unknown). */
   async frequency(term) {
     const entry = await this.files.entry(term);

@@ -107,6 +107,8 @@ class SearchPage {
     });
     // While typing, results follow the box (last word as a prefix); Enter makes it a URL.
     input.addEventListener("input", () => {
+      // The words typed so far are fetched now, so the pause below costs no round trip.
+      this.engine.prefetch(input.value, { typing: true });
       window.clearTimeout(this.typingTimer);
       this.typingTimer = window.setTimeout(() => this.preview(), TYPING_PAUSE_MS);
     });
