@@ -46,7 +46,7 @@ const NOTHING_TO_SEARCH =
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 32;
 // Articles whose blocks are fetched ahead, per round, besides those of the page's own articles.
-const CONTENDERS = 20;
+const CONTENDERS = 5;
 
 class ArchiveSearch {
   constructor(files) {
@@ -350,25 +350,26 @@ class ArchiveSearch {
       if (!this.files.missingBlocks(lists, shown).length) return { set, order };
       // Blocks the next rounds would ask for come in this one (a round trip each saved).
       const ahead = sort === "newest" ? [] :
-        this.contenders(set, await this.evaluate(outcome.node, { ...outcome.context, lower: true }), count);
+        this.contenders(set, await this.evaluate(outcome.node, { ...outcome.context, lower: true }), count, shown);
       await this.files.loadBlocks(this.files.missingBlocks(lists, [...shown, ...ahead]));
       set = await this.evaluate(outcome.node, outcome.context);
     }
   }
 
   /**
-   * Articles that could still reach the first `count` of `set` (scores: bounds from above
-   * where data is missing) given `lower` (the same articles, bounds from below): those whose
-   * bound from above is at least the `count`-th best bound from below. The highest bounds
-   * first, at most CONTENDERS of them (a loose bound is not worth its blocks before the
-   * others are in).
+   * Articles besides `shown` that could still reach the first `count` of `set` (scores:
+   * bounds from above where data is missing) given `lower` (the same articles, bounds from
+   * below): those whose bound from above is at least the `count`-th best bound from below.
+   * The highest bounds first, at most CONTENDERS of them (a loose bound is not worth its
+   * blocks before the others are in).
    */
-  contenders(set, lower, count) {
-    if (set.ids.length <= count) return set.ids;
+  contenders(set, lower, count, shown) {
+    if (set.ids.length <= count) return [];
     const floor = Float64Array.from(lower.scores).sort().reverse()[count - 1];
+    const skip = new Set(shown);
     const open = [];
     for (let i = 0; i < set.ids.length; i += 1) {
-      if (set.scores[i] >= floor && set.scores[i] !== lower.scores[i]) open.push(i);
+      if (set.scores[i] >= floor && set.scores[i] !== lower.scores[i] && !skip.has(set.ids[i])) open.push(i);
     }
     open.sort((a, b) => set.scores[b] - set.scores[a]);
     return open.slice(0, CONTENDERS).map((i) => set.ids[i]);
