@@ -96,23 +96,36 @@ class ArchiveSearch {
     // A list's scores change only when blocks of it arrive: computed once per arrival.
     const version = postings.blocks ? postings.blocks.version : 0;
     const kind = context.lower ? "lowerScored" : "scored";
-    if (postings[kind]?.version !== version) {
-      postings[kind] = { version, set: makeSet(postings.ids, this.scores(postings, fieldIndex, context.lower)) };
+    const before = postings[kind];
+    if (before?.version !== version) {
+      const loaded = postings.blocks ? postings.blocks.loaded.slice() : null;
+      postings[kind] = { version, loaded, set: makeSet(postings.ids, this.scores(postings, fieldIndex, context.lower, before)) };
     }
     return postings[kind].set;
   }
 
   /**
    * Score of each posting of a scored list; where its data is not in hand yet, a bound from
-   * above (its block's best), or from below (0) when `lower`.
+   * above (its block's best), or from below (0) when `lower`. With `before` (the list's
+   * scores when fewer of its blocks were in: {loaded, set}), only the blocks loaded since are
+   * scored again.
    */
-  scores(postings, fieldIndex, lower = false) {
+  scores(postings, fieldIndex, lower = false, before = undefined) {
     const avgfl = this.avgLength[fieldIndex];
     const termIdf = idf(this.count, postings.df);
     const score = (weight, length) => bm25(termIdf, weight, LENGTHS[length], avgfl, this.B, this.K1);
     if (!postings.blocks) return postings.ids.map((_, i) => score(postings.weights[i], postings.lengths[i]));
-    const { best, known } = postings.blocks;
+    const { best, known, loaded } = postings.blocks;
     const size = this.manifest.blockPostings;
+    if (before) {
+      const scores = before.set.scores.slice();
+      loaded.forEach((isLoaded, block) => {
+        if (!isLoaded || before.loaded[block]) return;
+        const end = Math.min(scores.length, (block + 1) * size);
+        for (let i = block * size; i < end; i += 1) scores[i] = score(postings.weights[i], postings.lengths[i]);
+      });
+      return scores;
+    }
     const reference = this.referenceScorer(fieldIndex, postings.df);
     const bounds = best.map(([weight, length]) => (lower ? 0 : reference.score(weight, length) * reference.scale));
     const scores = new Array(postings.ids.length);
@@ -349,7 +362,7 @@ class ArchiveSearch {
       const shown = wanted(order).map((i) => set.ids[i]);
       if (!this.files.missingBlocks(lists, shown).length) return { set, order };
       // Blocks the next rounds would ask for come in this one (a round trip each saved).
-      const ahead = sort === "newest" ? [] :
+      const ahead = sort === "newest" || set.ids.length <= count ? [] :
         this.contenders(set, await this.evaluate(outcome.node, { ...outcome.context, lower: true }), count, shown);
       await this.files.loadBlocks(this.files.missingBlocks(lists, [...shown, ...ahead]));
       set = await this.evaluate(outcome.node, outcome.context);
@@ -364,7 +377,6 @@ class ArchiveSearch {
    * blocks before the others are in).
    */
   contenders(set, lower, count, shown) {
-    if (set.ids.length <= count) return [];
     const floor = Float64Array.from(lower.scores).sort().reverse()[count - 1];
     const skip = new Set(shown);
     const open = [];
