@@ -38,15 +38,18 @@ class Case:
         return {"query": self.query, "sort": self.sort, "page": self.page, "pageSize": 10}
 
 
-def engine_answers(export_dir: Path, cases: list[Case], tmp: Path, cold: bool = False) -> list[dict[str, Any]]:
+def engine_answers(export_dir: Path, cases: list[Case], tmp: Path, cold: bool = False,
+                   latency_ms: int = 0) -> list[dict[str, Any]]:
     """Return engine.js's answers to `cases`, run in node against the exported files.
 
-    One engine answers all cases in turn, or (`cold`) a fresh engine answers each.
+    One engine answers all cases in turn, or (`cold`) a fresh engine answers each. With
+    `latency_ms`, files arrive that much later and each answer counts its `roundTrips`.
     """
     queries = tmp / "queries.json"
     queries.write_text(json.dumps([case.options() for case in cases]), encoding="utf-8")
     completed = subprocess.run(
-        [NODE, "--no-warnings", str(RUNNER), str(export_dir), str(queries)] + (["--cold"] if cold else []),
+        [NODE, "--no-warnings", str(RUNNER), str(export_dir), str(queries)] + (["--cold"] if cold else [])
+        + (["--latency", str(latency_ms)] if latency_ms else []),
         capture_output=True, text=True, check=False, timeout=600,
     )
     if completed.returncode != 0:

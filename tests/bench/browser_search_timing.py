@@ -339,22 +339,12 @@ class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Vary", "Accept-Encoding")
         self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return _Body(body)
-
-
-class _Body:
-    """The compressed bytes as the file object SimpleHTTPRequestHandler copies out and closes."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def read(self, size: int = -1) -> bytes:
-        data, self.data = self.data, b""
-        return data
-
-    def close(self) -> None:
-        pass
+        self.send_header("Cache-Control", "max-age=600")
+        # Headers and body in one write, as a web server sends a small file (do_GET then has
+        # nothing left to copy).
+        self.wfile.write(b"".join(self._headers_buffer) + b"\r\n" + (body if self.command != "HEAD" else b""))
+        self._headers_buffer = []
+        return None
 
 
 @contextmanager
@@ -377,10 +367,9 @@ def serve_like_pages(directory: Path) -> Iterator[str]:
         server.server_close()
 
 
-def timing_site(export: Path, page_site: Path, scripts: Path | None, folder: Path) -> Path:
-    """A site in `folder` made of `page_site`'s search page and theme (its scripts replaced by
+def timing_site(export: Path, page_site: Path, scripts: Path | None, site: Path) -> Path:
+    """A site in `site` made of `page_site`'s search page and theme (its scripts replaced by
     `scripts` when given) with `export` linked in as its search index; returns the site."""
-    site = folder / "site"
     (site / "search").mkdir(parents=True)
     shutil.copytree(page_site / "theme", site / "theme")
     if scripts is not None:
@@ -393,27 +382,80 @@ def timing_site(export: Path, page_site: Path, scripts: Path | None, folder: Pat
     return site
 
 
+def merge_figures(into: EngineFigures | None, more: EngineFigures) -> EngineFigures:
+    """`into` with the measurements of `more` (same queries) added to its lists."""
+    if into is None:
+        return more
+    for query, figures in more.queries.items():
+        target = into.queries[query]
+        for name in ("cold_ms", "warm_ms", "first_index_kb", "load_index_kb", "first_code_kb", "further_kb",
+                     "repeat_ms"):
+            getattr(target, name).extend(getattr(figures, name))
+    return into
+
+
+def print_figures(label: str, ours: EngineFigures, baseline: EngineFigures | None = None) -> None:
+    """Per-query medians and the medians of all queries; with `baseline`, the ratios to it."""
+    print(label)
+    for query, figures in ours.queries.items():
+        ratio = ""
+        if baseline is not None:
+            other = baseline.queries[query]
+            ratio = (f"  (x{statistics.median(figures.cold_ms) / statistics.median(other.cold_ms):.2f} cold, "
+                     f"x{statistics.median(figures.warm_ms) / statistics.median(other.warm_ms):.2f} warm)")
+        print(f"  {query[:48]:48s} cold {statistics.median(figures.cold_ms):6.1f}  warm "
+              f"{statistics.median(figures.warm_ms):6.1f}  again {statistics.median(figures.repeat_ms):5.1f} ms  "
+              f"first {statistics.median(figures.first_index_kb):6.1f} KB  further "
+              f"{statistics.median(figures.further_kb):6.1f} KB  ({figures.results} results){ratio}")
+    ratio = ""
+    if baseline is not None:
+        ratio = (f"  (x{ours.median('cold_ms') / baseline.median('cold_ms'):.2f} cold, "
+                 f"x{ours.median('warm_ms') / baseline.median('warm_ms'):.2f} warm)")
+    print(f"  median of all: cold {ours.median('cold_ms'):.1f} ms, warm {ours.median('warm_ms'):.1f} ms, "
+          f"again {ours.median('repeat_ms'):.1f} ms; slowest query (median): cold "
+          f"{ours.worst_median('cold_ms'):.1f}, warm {ours.worst_median('warm_ms'):.1f} ms{ratio}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Time our search page in Chromium on an exported index.")
     parser.add_argument("--export", type=Path, required=True, help="the exported index (a site's search/ folder)")
     parser.add_argument("--page", type=Path, required=True, help="a built site whose search page and theme to use")
     parser.add_argument("--scripts", type=Path, help="search scripts to use instead of the page site's")
+    parser.add_argument("--baseline-scripts", type=Path,
+                        help="other search scripts to time in turn with the same server and browser (ratios)")
+    parser.add_argument("--baseline-export", type=Path, help="the baseline's export (default: --export)")
     parser.add_argument("--runs", type=int, default=1, help="visits per query as the first one")
     parser.add_argument("--server", choices=("pages", "simple"), default="pages")
     parser.add_argument("--queries", nargs="*", default=DEFAULT_QUERIES)
     args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
     with tempfile.TemporaryDirectory() as folder:
-        site = timing_site(args.export, args.page, args.scripts, Path(folder))
-        ours = measure_in_browser(site, args.queries, args.runs, ("ours",), progress=lambda line: None,
-                                  server=args.server)["ours"]
-    for query, figures in ours.queries.items():
-        print(f"  {query[:48]:48s} cold {statistics.median(figures.cold_ms):6.1f}  warm "
-              f"{statistics.median(figures.warm_ms):6.1f}  again {statistics.median(figures.repeat_ms):5.1f} ms  "
-              f"first {statistics.median(figures.first_index_kb):6.1f} KB  further "
-              f"{statistics.median(figures.further_kb):6.1f} KB  ({figures.results} results)")
-    print(f"  median of all: cold {ours.median('cold_ms'):.1f} ms, warm {ours.median('warm_ms'):.1f} ms, "
-          f"again {ours.median('repeat_ms'):.1f} ms; slowest query (median): cold "
-          f"{ours.worst_median('cold_ms'):.1f}, warm {ours.worst_median('warm_ms'):.1f} ms")
+        root = Path(folder)
+        timing_site(args.export, args.page, args.scripts, root / "ours")
+        sites = ["ours"]
+        if args.baseline_scripts or args.baseline_export:
+            timing_site(args.baseline_export or args.export, args.page, args.baseline_scripts, root / "baseline")
+            sites.append("baseline")
+        figures: dict[str, EngineFigures | None] = dict.fromkeys(sites)
+        serve = serve_directory if args.server == "simple" else serve_like_pages
+        with serve(root) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
+            try:
+                # One run of every rotation for each in turn: load on the machine falls on both alike.
+                for _ in range(args.runs):
+                    for name in sites:
+                        sizes = TransferSizes(root / name)
+                        measured = measure_engine(browser, f"{base}{name}/", "ours", args.queries, 1, sizes,
+                                                  lambda line: None)
+                        figures[name] = merge_figures(figures[name], measured)
+            finally:
+                browser.close()
+    page_scripts = f"{args.page / OURS_CODE}"
+    print_figures(f"ours (scripts {args.scripts or page_scripts}, server {args.server})", figures["ours"],
+                  figures.get("baseline"))
+    if figures.get("baseline"):
+        print_figures(f"baseline (scripts {args.baseline_scripts or args.scripts or page_scripts})", figures["baseline"])
 
 
 if __name__ == "__main__":
