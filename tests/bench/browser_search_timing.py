@@ -65,9 +65,10 @@ OURS_INDEX, OURS_CODE = "search/", "theme/js/search/"
 PAGEFIND_PAGE = "pagefind-bench/"
 RESULTS_SHOWN = 10
 #: Queries timed by the command line when none are given: a rare word, common words, two words,
-#: a misspelling and a long question of common words.
+#: a misspelling, a long question of common words, a phrase and a prefix.
 DEFAULT_QUERIES = ["schwarzenegger", "government", "oil prices", "mourinio", "said",
-                   "what did the chancellor say about interest rates"]
+                   "what did the chancellor say about interest rates", '"prime minister"', "champion*",
+                   "film awards"]
 #: Files the keep-alive server compresses, as GitHub Pages does.
 COMPRESSED_SUFFIXES = (".json", ".js", ".html", ".css", ".svg", ".xml", ".txt")
 
@@ -106,9 +107,19 @@ window.benchReady = true;
 """
 
 # Our search page: submit the form as a reader would and wait for ui.js to finish rendering.
-OURS_SUBMIT = """async (query) => {
+# With `typeMs`, the query is first typed into the box a character every typeMs milliseconds
+# (input events, as a keyboard gives), and the time counts from the submit after the last one.
+OURS_SUBMIT = """async (query, typeMs = 0) => {
   const results = document.querySelector("#search-results");
   const input = document.querySelector("#search-query");
+  if (typeMs) {
+    input.value = "";
+    for (const char of query) {
+      input.value += char;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, typeMs));
+    }
+  }
   return await new Promise((resolve) => {
     let started = 0;
     const done = () => {
@@ -203,9 +214,9 @@ def write_pagefind_page(site: Path) -> None:
 class Session:
     """One fresh browser context on one engine's page, recording what it fetches per phase."""
 
-    def __init__(self, browser, base: str, engine: str, sizes: TransferSizes) -> None:
+    def __init__(self, browser, base: str, engine: str, sizes: TransferSizes, type_ms: int = 0) -> None:
         self.context = browser.new_context()
-        self.base, self.engine, self.sizes = base, engine, sizes
+        self.base, self.engine, self.sizes, self.type_ms = base, engine, sizes, type_ms
         self.requests: list = []
         # Requests of workers (Pagefind searches in one) are reported on the context too.
         self.context.on("requestfinished", lambda request: self.requests.append(request))
@@ -226,7 +237,7 @@ class Session:
     def query(self, text: str) -> dict:
         """Submit `text`; returns {"ms", ...} as measured in the page."""
         if self.engine == "ours":
-            answer = self.page.evaluate(OURS_SUBMIT, text)
+            answer = self.page.evaluate(f"(query) => ({OURS_SUBMIT})(query, {self.type_ms})", text)
         else:
             answer = self.page.evaluate("(q) => window.benchSearch(q)", text)
         # Let the last network events of the query arrive before its bytes are read.
@@ -250,13 +261,14 @@ class Session:
 
 
 def measure_engine(browser, base: str, engine: str, queries: list[str], runs: int,
-                   sizes: TransferSizes, progress: Callable[[str], None]) -> EngineFigures:
-    """Cold and warm figures of one engine for every query (see the module docstring)."""
+                   sizes: TransferSizes, progress: Callable[[str], None], type_ms: int = 0) -> EngineFigures:
+    """Cold and warm figures of one engine for every query (see the module docstring); with
+    `type_ms` (ours only), each query is typed before it is submitted."""
     figures = {query: QueryFigures() for query in queries}
     for rotation in range(len(queries)):
         order = queries[rotation:] + queries[:rotation]
         for _ in range(runs):
-            session = Session(browser, base, engine, sizes)
+            session = Session(browser, base, engine, sizes, type_ms)
             try:
                 session.open()
                 loaded = session.take_bytes()
@@ -427,6 +439,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1, help="visits per query as the first one")
     parser.add_argument("--server", choices=("pages", "simple"), default="pages")
     parser.add_argument("--queries", nargs="*", default=DEFAULT_QUERIES)
+    parser.add_argument("--type-ms", type=int, default=0,
+                        help="type each query a character every TYPE_MS ms before submitting it (0: set at once)")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -442,12 +456,17 @@ def main() -> None:
         with serve(root) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
             try:
-                # One run of every rotation for each in turn: load on the machine falls on both alike.
-                for _ in range(args.runs):
-                    for name in sites:
+                # Chromium's first pages are slower (its own start-up): one visit each, not counted.
+                for name in sites:
+                    measure_engine(browser, f"{base}{name}/", "ours", args.queries[:2], 1, TransferSizes(root / name),
+                                   lambda line: None, args.type_ms)
+                # One run of every rotation for each in turn, in alternating order: load on the
+                # machine falls on both alike.
+                for run in range(args.runs):
+                    for name in (sites if run % 2 == 0 else sites[::-1]):
                         sizes = TransferSizes(root / name)
                         measured = measure_engine(browser, f"{base}{name}/", "ours", args.queries, 1, sizes,
-                                                  lambda line: None)
+                                                  lambda line: None, args.type_ms)
                         figures[name] = merge_figures(figures[name], measured)
             finally:
                 browser.close()

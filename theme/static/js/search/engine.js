@@ -45,7 +45,8 @@ const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 32;
-// Articles whose blocks are fetched ahead, per round, besides those of the page's own articles.
+// Articles whose blocks are fetched ahead in the first round, besides those of the page's own
+// articles (twice as many in each further round).
 const CONTENDERS = 5;
 
 class ArchiveSearch {
@@ -357,13 +358,15 @@ class ArchiveSearch {
   async exactTop(outcome, sort, count, wanted) {
     let { set } = outcome;
     const { lists } = outcome.context;
-    for (;;) {
+    for (let round = 0; ; round += 1) {
       const order = this.rank(set, sort, count);
       const shown = wanted(order).map((i) => set.ids[i]);
       if (!this.files.missingBlocks(lists, shown).length) return { set, order };
-      // Blocks the next rounds would ask for come in this one (a round trip each saved).
+      // Blocks the next rounds would ask for come in this one (a round trip each saved); a
+      // query that needs another round has loose bounds, so each round looks further ahead.
       const ahead = sort === "newest" || set.ids.length <= count ? [] :
-        this.contenders(set, await this.evaluate(outcome.node, { ...outcome.context, lower: true }), count, shown);
+        this.contenders(set, await this.evaluate(outcome.node, { ...outcome.context, lower: true }), count, shown,
+          CONTENDERS * 2 ** round);
       await this.files.loadBlocks(this.files.missingBlocks(lists, [...shown, ...ahead]));
       set = await this.evaluate(outcome.node, outcome.context);
     }
@@ -373,10 +376,10 @@ class ArchiveSearch {
    * Articles besides `shown` that could still reach the first `count` of `set` (scores:
    * bounds from above where data is missing) given `lower` (the same articles, bounds from
    * below): those whose bound from above is at least the `count`-th best bound from below.
-   * The highest bounds first, at most CONTENDERS of them (a loose bound is not worth its
-   * blocks before the others are in).
+   * The highest bounds first, at most `most` of them (a loose bound is not worth its blocks
+   * before the others are in).
    */
-  contenders(set, lower, count, shown) {
+  contenders(set, lower, count, shown, most) {
     const floor = Float64Array.from(lower.scores).sort().reverse()[count - 1];
     const skip = new Set(shown);
     const open = [];
@@ -384,7 +387,7 @@ class ArchiveSearch {
       if (set.scores[i] >= floor && set.scores[i] !== lower.scores[i] && !skip.has(set.ids[i])) open.push(i);
     }
     open.sort((a, b) => set.scores[b] - set.scores[a]);
-    return open.slice(0, CONTENDERS).map((i) => set.ids[i]);
+    return open.slice(0, most).map((i) => set.ids[i]);
   }
 
   /**
