@@ -62,7 +62,7 @@ def whoosh_answer(searcher: ArchiveSearcher, case: Case) -> dict[str, Any]:
     result = searcher.search(case.query, sort=case.sort, page=case.page)
     return {
         "query": result.query, "mode": result.mode, "corrected": result.corrected,
-        "total": result.total, "facets": result.facets, "message": result.message,
+        "total": result.total, "allTotal": result.all_total, "facets": result.facets, "message": result.message,
         "urls": [record["url"] for _, _, record in result.hits],
         "scores": [score for score, _, _ in result.hits],
     }
@@ -71,7 +71,7 @@ def whoosh_answer(searcher: ArchiveSearcher, case: Case) -> dict[str, Any]:
 def differences(case: Case, whoosh: dict[str, Any], engine: dict[str, Any]) -> list[str]:
     """Return how the engine's answer differs from Whoosh's (empty when they agree)."""
     problems = []
-    for key in ("query", "mode", "corrected", "total", "facets", "message"):
+    for key in ("query", "mode", "corrected", "total", "allTotal", "facets", "message"):
         if whoosh[key] != engine[key]:
             problems.append(f"{key}: whoosh {whoosh[key]!r} != engine {engine[key]!r}")
     urls = [hit["doc"]["url"] for hit in engine["hits"]]

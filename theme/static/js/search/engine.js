@@ -7,7 +7,7 @@
 //   const s = await openArchiveSearch(baseUrl);      // folder holding manifest.json;
 //                                                     // relative to the page is fine
 //   const r = await s.search(query, {sort: "relevance" | "newest", page: 1, pageSize: 10});
-//   r = {query, mode: "all" | "any", corrected: null | string, total,
+//   r = {query, mode: "all" | "any", corrected: null | string, total, allTotal,
 //        hits: [{score, doc: {headline, url, date, desk, byline, tags, summary, excerpt}}],
 //        facets: {desk: {slug: n}, year: {"2023": n}},
 //        highlight: [analyzed terms], suggestion: null | string, message: null | string}
@@ -15,7 +15,8 @@
 // search() never throws for anything a reader types: an unusable query comes back with
 // total 0 and a `message`. It throws only when the index itself cannot be fetched.
 // `doc.url` is site-relative as exported; `doc.date` is ISO 8601 with offset; `doc.tags` are
-// tag names; `doc.desk` is the desk slug. `mode` "any" means no article had all the words and
+// tag names; `doc.desk` is the desk slug. `mode` "any" means no article had all the words (or,
+// for a question of four words or more, fewer than three did: `allTotal` says how many) and
 // results are for any of them (desk:, tag: and date: still required); `corrected` is the query
 // actually searched after misspelled words were replaced (the page offers the original
 // spelling as a link); `message` explains a cut query, a refused prefix (under three letters)
@@ -31,7 +32,7 @@
 // (fetching and decoding the export), scoring.js (Whoosh's BM25F), result_sets.js (combining
 // matches), corrections.js ("did you mean"). This module evaluates a query tree and answers.
 
-import { correctedQuery } from "./corrections.js";
+import { correctedQuery, plainWords } from "./corrections.js";
 import { IndexFiles } from "./index_files.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
 import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
@@ -43,6 +44,10 @@ export { limitQuery, MAX_QUERY_CHARS, MAX_QUERY_WORDS } from "./query_parser.js"
 
 const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
+// Same as query.py: a query of QUESTION_WORDS plain words or more is a question, and when
+// fewer than FEW_RESULTS stories have all its words, any of the words are searched instead.
+const QUESTION_WORDS = 4;
+const FEW_RESULTS = 3;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 32;
 // Articles whose blocks are fetched ahead in the first round, besides those of the page's own
@@ -428,7 +433,7 @@ class ArchiveSearch {
     const notes = new Set();
     if (limitMessage) notes.add(limitMessage);
     const empty = (message) => ({
-      query, mode: "all", corrected: null, total: 0, hits: [], facets: { desk: {}, year: {} },
+      query, mode: "all", corrected: null, total: 0, allTotal: 0, hits: [], facets: { desk: {}, year: {} },
       highlight: [], suggestion: null, message,
     });
     if (!query.trim()) return empty("Type a word to search for.");
@@ -439,13 +444,15 @@ class ArchiveSearch {
     if (!outcome) {
       return empty([...notes, NOTHING_TO_SEARCH].join(" "));
     }
-    if (!outcome.set.ids.length) {
+    let allTotal = outcome.set.ids.length;
+    if (!allTotal) {
       const fixed = await correctedQuery(this, query, notes);
       if (fixed) {
         const retry = await this.run(fixed, "and", notes);
         if (retry && retry.set.ids.length) {
           outcome = retry;
           corrected = fixed;
+          allTotal = retry.set.ids.length;
         }
       }
       if (!outcome.set.ids.length) {
@@ -455,6 +462,13 @@ class ArchiveSearch {
           mode = "any";
           corrected = fixed;
         }
+      }
+    } else if (allTotal < FEW_RESULTS && plainWords(query).length >= QUESTION_WORDS) {
+      // A question few stories answer with all its words: any of the words, if that finds more.
+      const anyOutcome = await this.run(query, "or", notes);
+      if (anyOutcome && anyOutcome.set.ids.length > allTotal) {
+        outcome = anyOutcome;
+        mode = "any";
       }
     }
     const { node } = outcome;
@@ -472,6 +486,7 @@ class ArchiveSearch {
       mode,
       corrected,
       total: set.ids.length,
+      allTotal,
       hits: shown.map((i, k) => ({ score: set.scores[i], doc: records[k] })),
       facets,
       highlight: [...positiveTerms(node)],

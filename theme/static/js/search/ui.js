@@ -252,7 +252,11 @@ class SearchPage {
       );
     }
     if (answer.mode === "any" && total > 0) {
-      notice("No story has all of the words; showing results for any of the words, best matches first.");
+      const few = answer.allTotal || 0;
+      notice(few
+        ? `Only ${numberFormat.format(few)} ${few === 1 ? "story has" : "stories have"} all of the words; ` +
+          "showing results for any of the words, best matches first."
+        : "No story has all of the words; showing results for any of the words, best matches first.");
     }
     if (total === 0 && (state.desk || state.year)) {
       notice(
