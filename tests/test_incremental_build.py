@@ -174,13 +174,16 @@ def test_a_template_change_reaches_every_page_using_it(archive: Path, tmp_path: 
 
 
 def test_a_setting_change_reaches_every_page_showing_it(archive: Path, tmp_path: Path) -> None:
+    """Tags move to other addresses: no story changed, yet every link to a tag must follow."""
     output = tmp_path / "site"
     build(archive, output)
-    settings = {**SETTINGS, "SITENAME": "Harbour City Ledger back issues"}
+    settings = {**SETTINGS, "TAG_URL": "topic/{slug}/"}
     incremental = run_build(archive, output, settings=settings)
     clean = run_build(archive, tmp_path / "clean", settings=settings)
     assert incremental.returncode == clean.returncode == 0, incremental.log + clean.log
     assert_same_site(incremental, clean)
+    story_page = next(incremental.output.glob("2024/*/*/harbour-city-tram-fares-1/index.html"))
+    assert b'topic/tram-fares/' in story_page.read_bytes()
 
 
 @pytest.mark.parametrize("damage", ["reader cache cut short", "page manifest garbled", "page edited by hand",
