@@ -26,6 +26,9 @@ from jinja2.utils import _PassArg
 # The loop name under which every item of a list is counted without being read: the items of a
 # slice (`desk.stories[:5]`), a list whose `length` is shown. No template can name a variable so.
 COUNTED_ITEMS = "(counted items)"
+# The loop name under which the items of a list indexed by a number (`stories[-1].date`) are
+# read: every item as any indexed item is, which covers the one indexed and where it sits.
+INDEXED_ITEMS = "(indexed items)"
 # Filters that read only how many items a value has.
 COUNTING_FILTERS = frozenset({"length", "count"})
 
@@ -71,10 +74,18 @@ def _is_custom_context_reader(function: object) -> bool:
     return passes_context and not getattr(function, "__module__", "").startswith("jinja2")
 
 
-def _chain(node: nodes.Node) -> tuple[str, list[str], bool] | None:
-    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"], False); a slice of one,
-    `name.a[:n]`, as ("name", ["a"], True); None for any other expression."""
-    attrs: list[str] = []
+def _index(node: nodes.Node) -> bool:
+    """Whether `node` is a whole number written in the template (`0`, `-1`)."""
+    if isinstance(node, nodes.Neg):
+        node = node.node
+    return isinstance(node, nodes.Const) and type(node.value) is int
+
+
+def _chain(node: nodes.Node) -> tuple[str, list[str | None], bool] | None:
+    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"], False), with None for an item taken
+    by number (`name.a[-1].b`: ["a", None, "b"]); a slice of one, `name.a[:n]`, as ("name",
+    ["a"], True); None for any other expression."""
+    attrs: list[str | None] = []
     sliced = False
     if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Slice):
         sliced = True
@@ -86,6 +97,9 @@ def _chain(node: nodes.Node) -> tuple[str, list[str], bool] | None:
         elif (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
               and isinstance(node.arg.value, str)):
             attrs.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and _index(node.arg):
+            attrs.append(None)
             node = node.node
         elif isinstance(node, nodes.Name) and node.ctx == "load":
             return node.name, attrs[::-1], sliced
@@ -130,14 +144,18 @@ class _ReadCollector:
         for child in node.iter_child_nodes():
             self.visit(child, [*parents, node])
 
-    def _record(self, node: nodes.Node, chain: tuple[str, list[str], bool], parents: list[nodes.Node]) -> None:
+    def _record(self, node: nodes.Node, chain: tuple[str, list[str | None], bool], parents: list[nodes.Node]) -> None:
         name, attrs, sliced = chain
         parent = parents[-1] if parents else None
         if isinstance(parent, nodes.Call) and parent.node is node and attrs:
             attrs = attrs[:-1]  # a method call (`date.isoformat()`) reads its owner whole
         use = self.reads.use(name)
         for attr in attrs:
-            use = use.attr(attr)
+            if attr is None:
+                use.loops.add(INDEXED_ITEMS)
+                use = self.reads.use(INDEXED_ITEMS)
+            else:
+                use = use.attr(attr)
         if sliced:
             # A slice is read as the whole list would be (its items as the slice's are, which
             # covers more, never less), and every item counts: with the bounds, which are read
@@ -146,7 +164,11 @@ class _ReadCollector:
         if isinstance(parent, nodes.For) and parent.iter is node and isinstance(parent.target, nodes.Name):
             use.loops.add(parent.target.name)
         elif isinstance(parent, nodes.Call) and self._parameter(parent, node):
-            use.aliases.add(self._parameter(parent, node))
+            parameter = self._parameter(parent, node)
+            if not (parameter == name and not attrs):
+                # A value passed to a parameter of its own name is read there under the same
+                # Use (names merge across scopes): no alias, which would only read it again.
+                use.aliases.add(parameter)
         elif _in_test(node, parents):
             use.truth = True
         elif isinstance(parent, nodes.Filter) and parent.node is node and parent.name in COUNTING_FILTERS:
