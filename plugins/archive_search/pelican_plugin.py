@@ -1,5 +1,11 @@
-"""Pelican hooks: after the articles are read, bring the search index up to date; after the
-site is written, export it next to the search page (output/search/ by default).
+"""Pelican hooks: once the articles are read and checked, and before any page is written, bring
+the search index up to date and export it next to the search page (output/search/ by default).
+
+Indexing before the pages are written keeps the two memory peaks apart: rendering pages adds to
+what the site holds, and indexing after it stacked the index's memory on top (a 50,000-article
+build peaked at 1.4 GB). Pelican has no signal of its own for "about to write"; `get_writer` is
+sent exactly then (after every generator has finished and the reader has refused invalid
+articles, so a build that stops there writes nothing), and the receiver returns no writer.
 
 Settings (all optional):
 - SEARCH_INDEX_PATH: where the Whoosh index is kept between builds; by default the folder
@@ -76,9 +82,9 @@ class ArchiveSearchPlugin:
                                            for article in generator.articles])
 
     def index_and_export(self, pelican: Any) -> None:
-        """finalized: update the kept index with this build's articles, export it to the output."""
+        """get_writer: update the kept index with this build's articles, export it to the output."""
         if self.documents is None:
-            return
+            return None
         settings = pelican.settings
         cache = str(Path(_setting(settings, "CACHE_PATH", "cache")) / INDEX_FOLDER)
         index_path = Path(_setting(settings, "SEARCH_INDEX_PATH", cache))
@@ -90,6 +96,7 @@ class ArchiveSearchPlugin:
         logger.info("Search index: %s; exported %d articles (%d files, %.1f MB) to %s",
                     report, exported.articles, exported.files, exported.bytes / 1e6, target)
         self.documents = None
+        return None
 
 
 def register() -> None:
@@ -97,4 +104,4 @@ def register() -> None:
     plugin = ArchiveSearchPlugin()
     # Bound methods are held strongly: nothing else keeps the plugin object alive.
     signals.all_generators_finalized.connect(plugin.collect, weak=False)
-    signals.finalized.connect(plugin.index_and_export, weak=False)
+    signals.get_writer.connect(plugin.index_and_export, weak=False)
