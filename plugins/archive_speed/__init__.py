@@ -6,6 +6,7 @@
   (cache_guard.py)
 - render_cache: a page is re-rendered only when what it shows has changed (render_cache.py,
   page_keys.py, fingerprint.py, template_reads.py)
+- page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
 - collector: Python's cycle collector run less often while the archive is in memory
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
@@ -43,6 +44,7 @@ from pelican.generators import ArticlesGenerator
 
 from archive_speed.cache_guard import CacheGuard
 from archive_speed.listings import use_listing_generator
+from archive_speed.page_text import release_page_text
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
 from archive_speed.urls import pin_urls
@@ -93,6 +95,12 @@ def _writer(pelican: Any) -> type[IncrementalWriter] | None:
     return IncrementalWriter.bound_to(getattr(pelican, GUARD))
 
 
+def _page_written(path: str, context: dict[str, Any]) -> None:
+    # A page's context is a copy of the build's, settings included.
+    if "page_text" in enabled_fixes(context):
+        release_page_text(path, context)
+
+
 def _finish(pelican: Any) -> None:
     """Record the caches of a successful build (the incremental writer does it when in use)."""
     fixes = enabled_fixes(pelican.settings)
@@ -108,4 +116,5 @@ def register() -> None:
     signals.page_generator_finalized.connect(_pinned_urls_of)
     signals.all_generators_finalized.connect(_pinned_urls)
     signals.get_writer.connect(_writer)
+    signals.content_written.connect(_page_written)
     signals.finalized.connect(_finish)

@@ -36,7 +36,7 @@ import { correctedQuery, plainWords } from "./corrections.js";
 import { IndexFiles } from "./index_files.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
 import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
-import { bm25, idf, LENGTHS } from "./scoring.js";
+import { bm25, idf, LENGTHS, referenceFrequency } from "./scoring.js";
 
 export { decodeNumbers } from "./numbers.js";
 export { editDistance, plainWords } from "./corrections.js";
@@ -143,15 +143,16 @@ class ArchiveSearch {
 
   /**
    * The export lays score blocks out with reference statistics (manifest.blockReference: an
-   * article count and average field lengths at least the live ones). `score` is a posting's
+   * article count and average field lengths at least the live ones, document frequencies
+   * rounded up to `frequencyBits` binary digits and a multiple of `frequencyStep`). `score` is a posting's
    * score with them, `scale` turns such a score into a bound of its live score: the ratio of
    * the idfs (a longer average only lowers a live score), with a hair of headroom for the last
    * bit of a logarithm or a power computed in Python.
    */
   referenceScorer(fieldIndex, df) {
-    const { count, lengthSteps } = this.manifest.blockReference;
+    const { count, lengthSteps, frequencyBits, frequencyStep } = this.manifest.blockReference;
     const average = 2 ** (lengthSteps[fieldIndex] / 32);
-    const referenceIdf = idf(count, df);
+    const referenceIdf = idf(count, referenceFrequency(df, frequencyBits, frequencyStep));
     const liveIdf = idf(this.count, df);
     const scale = (liveIdf / referenceIdf) * Math.max(1, this.avgLength[fieldIndex] / average) * (1 + 1e-9);
     return { scale, score: (weight, length) => bm25(referenceIdf, weight, LENGTHS[length], average, this.B, this.K1) };
