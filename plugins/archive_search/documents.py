@@ -127,6 +127,17 @@ def html_to_text(html: str) -> str:
     return "\n".join(" ".join(line.split()) for line in lines if line.strip())
 
 
+def _body_html(article: Any) -> str:
+    """The article's HTML as read, before Pelican resolves its links for a page.
+
+    `article.content` would be the same text (links are resolved inside tags only), but
+    Pelican keeps every `content` it makes, per page depth, for the rest of the build: read
+    for every article, that is one more copy of the archive's HTML in memory.
+    """
+    html = getattr(article, "_content", None)
+    return html if isinstance(html, str) else (article.content or "")
+
+
 def from_article(article: Any) -> SearchDocument:
     """Return the search document of a Pelican article (title, content, summary, authors, ...).
 
@@ -144,7 +155,7 @@ def from_article(article: Any) -> SearchDocument:
         headline=str(article.title),  # plain text as typed (the reader does not render it)
         date=article.date,
         desk=getattr(category, "slug", "") or "",
-        body=html_to_text(article.content),
+        body=html_to_text(_body_html(article)),
         summary=html_to_text(str(summary)) if summary else "",
         byline=tuple(str(author) for author in authors),
         tags=tuple(tag.slug for tag in tags),

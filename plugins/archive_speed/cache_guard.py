@@ -75,8 +75,11 @@ def environment_key(settings: Mapping[str, Any]) -> str:
 
 
 def _file_sha256(path: Path) -> str | None:
+    # Read in chunks: Pelican's content cache is 155 MB at 50,000 stories, and the guard
+    # records it at the end of the build, when the site is in memory too.
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
 

@@ -131,6 +131,9 @@ class PageFingerprints:
                 parts += [b"=" + alias.encode(), self._shape(reads.uses.get(alias, NO_USE), reads, depth + 1)]
             for loop_name in sorted(use.loops):
                 parts += [b"[" + loop_name.encode(), self._shape(reads.uses.get(loop_name, NO_USE), reads, depth + 1)]
+            for names in sorted(use.unpacks):
+                parts.append(b"(" + ",".join(names).encode())
+                parts += [self._shape(reads.uses.get(name, NO_USE), reads, depth + 1) for name in names]
             shape = hash_parts(*parts)
         # Holding `use` and `reads` keeps their ids from being reused while remembered.
         self._shapes[key] = (use, reads, shape)
@@ -159,6 +162,17 @@ class PageFingerprints:
                 continue
             items = [self._read(item, item_use, reads, depth + 1) for item in value]
             parts += [b"[" + loop_name.encode() + b"]", *items]
+        for names in sorted(use.unpacks):
+            parts.append(b"(" + ",".join(names).encode() + b")")
+            if isinstance(value, ATOMS) or not _iterable(value):
+                parts.append(self.whole(value))
+                continue
+            for item in value:
+                if isinstance(item, Sequence) and not isinstance(item, str) and len(item) == len(names):
+                    parts += [self._read(part, reads.uses.get(name, NO_USE), reads, depth + 1)
+                              for part, name in zip(item, names)]
+                else:  # not unpacked as the template expects: Jinja would fail or differ
+                    parts.append(self.whole(item))
         return hash_parts(*parts)
 
     def whole(self, value: Any) -> bytes:

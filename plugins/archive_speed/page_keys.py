@@ -28,6 +28,7 @@ import pickle
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
@@ -98,14 +99,23 @@ class _TokenPickler(pickle.Pickler):
         # from its file and the same story from Pelican's cache share values differently.
         self.fast = True
         # Looked up by exact class, in C: every kind of story and of desk, tag or byline.
-        self.dispatch_table = {**dict.fromkeys(_kinds(Content), _reduce_story),
-                               **dict.fromkeys(_kinds(URLWrapper), self._reduce_wrapper)}
-        self._wrappers: dict[int, tuple[URLWrapper, tuple[Any, ...]]] = {}
+        self.dispatch_table = {**dict.fromkeys(_kinds(Content), self._reduce_story),
+                               **dict.fromkeys(_kinds(URLWrapper), self._reduce_wrapper),
+                               # pickle's own way names a method it must look for in every module
+                               ZoneInfo: _reduce_zone}
+        self._reduced: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+
+    def _reduce_story(self, story: Content) -> tuple[Any, ...]:
+        """Another story as its identity."""
+        remembered = self._reduced.get(id(story))
+        if remembered is None:
+            remembered = self._reduced[id(story)] = (story, (_story, (_reference(story),)))
+        return remembered[1]
 
     def _reduce_wrapper(self, wrapper: URLWrapper) -> tuple[Any, ...]:
         """A desk, tag or byline as its fields, worked out once per build (a story's tags
         appear among its attributes and again in its metadata)."""
-        remembered = self._wrappers.get(id(wrapper))
+        remembered = self._reduced.get(id(wrapper))
         if remembered is None:
             # Pelican's as_dict() copies the name and slug into the object once its address was
             # formatted, and a slug is made from the name when first read: neither is state.
@@ -113,7 +123,7 @@ class _TokenPickler(pickle.Pickler):
             if fields.get("_slug_from_name"):
                 fields.pop("_slug", None)
             reduced = (_wrapper, (type(wrapper).__qualname__, sorted(fields.items())))
-            remembered = self._wrappers[id(wrapper)] = (wrapper, reduced)
+            remembered = self._reduced[id(wrapper)] = (wrapper, reduced)
         return remembered[1]
 
     def digest(self, value: Any) -> bytes:
@@ -135,13 +145,18 @@ def _kinds(base: type) -> set[type]:
     return kinds
 
 
-def _reduce_story(story: Content) -> tuple[Any, ...]:
-    return _story, (_reference(story),)
+def _reduce_zone(zone: ZoneInfo) -> tuple[Any, ...]:
+    return _zone, (zone.key,)
 
 
 def _story(reference: bytes) -> bytes:
     """Stands for another story in a token (pickled by name, never called)."""
     return reference
+
+
+def _zone(key: str) -> str:
+    """Stands for a time zone in a token (pickled by name, never called)."""
+    return key
 
 
 def _wrapper(kind: str, fields: list[tuple[str, Any]]) -> tuple[str, list[tuple[str, Any]]]:
