@@ -396,7 +396,12 @@ class ArchiveSearcher:
         return ordered
 
     def count(self, parsed: Parsed | None) -> int:
-        return 0 if parsed is None else len(self.run(parsed, limit=1))
+        """Stories `parsed` finds, exactly (exclusions and date ranges applied).
+
+        Not `len()` of a limited search: Whoosh then counts the query's documents again
+        without the mask, and a date range's only approximately (56 for 4,062 at 10,000).
+        """
+        return 0 if parsed is None else len(self.run(parsed, limit=None, scored=False))
 
     def top_score(self, parsed: Parsed | None) -> float | None:
         """The best story's score for `parsed`, or None when it finds nothing."""

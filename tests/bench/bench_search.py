@@ -285,6 +285,7 @@ def main() -> None:
             cases = generate_cases(documents, args.parity, seed=n)
             problems = compare(open_index(folder / "index"), export_dir, cases, folder)
             rows.append((label, f"parity with Whoosh ({len(cases)} queries)", f"{len(cases) - len({p.split(' (')[0] for p in problems})} agree"))
+            rows += [(label, "  differs:", problem[:300]) for problem in problems]
         print_rows(rows[first_row:])
     if args.quality:
         folder = work / "quality"
