@@ -59,6 +59,11 @@ class PageFingerprints:
     def __init__(self) -> None:
         # Keyed by id() and holding the value, so an id cannot be reused while remembered.
         self._whole: dict[Hashable, tuple[Any, bytes]] = {}
+        # The same for values made for one page (its listing page, periods, lists a template
+        # builds), for that page only: remembered for the whole build, they were all kept alive
+        # with it (about 4.5 KB per story). What a story or name holds lives as long as the
+        # story, so it is remembered in `_whole` (`lasting`).
+        self._page_whole: dict[Hashable, tuple[Any, bytes]] = {}
         self._stories: dict[int, tuple[Any, bytes]] = {}
         # A story or desk/tag/byline is read the same way on many pages (a story as related on
         # its neighbours' pages, in listings under the same macro): what a read gives depends
@@ -69,15 +74,17 @@ class PageFingerprints:
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any]) -> bytes:
         """The fingerprint of a page rendered from `template_name` with `localcontext`."""
         parts = [template_name.encode(), reads.source_digest]
+        self._page_whole = {}
         for name in sorted(reads.names()):
             if name in localcontext:
                 parts += [name.encode(), self._read(localcontext[name], reads.uses[name], reads, 0)]
         return _hash(*parts)
 
-    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
-        """The fingerprint of what the template reads of `value`, as `use` says."""
+    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int, lasting: bool = False) -> bytes:
+        """The fingerprint of what the template reads of `value`, as `use` says (`lasting`: a
+        story or name holds the value)."""
         if use.whole or depth > MAX_READ_DEPTH:
-            return self.whole(value)
+            return self.whole(value, lasting)
         if not isinstance(value, SHARED):
             return self._compute_read(value, use, reads, depth)
         key = (_identity(value), self._shape(use, reads, depth))
@@ -129,8 +136,9 @@ class PageFingerprints:
             parts += [b"[" + loop_name.encode() + b"]", *items]
         return _hash(*parts)
 
-    def whole(self, value: Any) -> bytes:
-        """The fingerprint of all of `value` that a template could show."""
+    def whole(self, value: Any, lasting: bool = False) -> bytes:
+        """The fingerprint of all of `value` that a template could show (`lasting`: a story or
+        name holds the value, so it is remembered for the build, not only for the page)."""
         if value is UNDEFINED:
             return b"undefined"
         if isinstance(value, str):
@@ -141,11 +149,12 @@ class PageFingerprints:
             # A method only tested (`date.isoformat is defined`); calls read the owner whole.
             return f"method:{getattr(value, '__qualname__', '')}".encode()
         key = _identity(value)
-        remembered = self._whole.get(key)
+        remembered_values = self._whole if lasting or isinstance(value, SHARED) else self._page_whole
+        remembered = remembered_values.get(key)
         if remembered is not None:
             return remembered[1]
         digest = self._compute_whole(value)
-        self._whole[key] = (value, digest)
+        remembered_values[key] = (value, digest)
         return digest
 
     def _compute_whole(self, value: Any) -> bytes:
@@ -193,7 +202,7 @@ class PageFingerprints:
         if isinstance(value, Content) and (attr == "content" or (attr == "summary" and "summary" not in value.metadata)):
             # The story's text after link resolution, which `story` covers.
             return self.story(value)
-        return self._read(_attribute(value, attr), use, reads, depth + 1)
+        return self._read(_attribute(value, attr), use, reads, depth + 1, isinstance(value, SHARED))
 
     def _shallow(self, value: Any) -> bytes:
         """A value attached to a story, with other stories reduced to what they show of themselves."""
@@ -201,7 +210,7 @@ class PageFingerprints:
             return self.story(value)
         if isinstance(value, list | tuple) and any(isinstance(item, Content) for item in value):
             return _hash(b"seq", *(self._shallow(item) for item in value))
-        return self.whole(value)
+        return self.whole(value, lasting=True)
 
 
 def _attribute(value: Any, attr: str) -> Any:
