@@ -38,15 +38,18 @@ class Case:
         return {"query": self.query, "sort": self.sort, "page": self.page, "pageSize": 10}
 
 
-def engine_answers(export_dir: Path, cases: list[Case], tmp: Path, cold: bool = False) -> list[dict[str, Any]]:
+def engine_answers(export_dir: Path, cases: list[Case], tmp: Path, cold: bool = False,
+                   latency_ms: int = 0) -> list[dict[str, Any]]:
     """Return engine.js's answers to `cases`, run in node against the exported files.
 
-    One engine answers all cases in turn, or (`cold`) a fresh engine answers each.
+    One engine answers all cases in turn, or (`cold`) a fresh engine answers each. With
+    `latency_ms`, files arrive that much later and each answer counts its `roundTrips`.
     """
     queries = tmp / "queries.json"
     queries.write_text(json.dumps([case.options() for case in cases]), encoding="utf-8")
     completed = subprocess.run(
-        [NODE, "--no-warnings", str(RUNNER), str(export_dir), str(queries)] + (["--cold"] if cold else []),
+        [NODE, "--no-warnings", str(RUNNER), str(export_dir), str(queries)] + (["--cold"] if cold else [])
+        + (["--latency", str(latency_ms)] if latency_ms else []),
         capture_output=True, text=True, check=False, timeout=600,
     )
     if completed.returncode != 0:
@@ -59,7 +62,7 @@ def whoosh_answer(searcher: ArchiveSearcher, case: Case) -> dict[str, Any]:
     result = searcher.search(case.query, sort=case.sort, page=case.page)
     return {
         "query": result.query, "mode": result.mode, "corrected": result.corrected,
-        "total": result.total, "facets": result.facets, "message": result.message,
+        "total": result.total, "allTotal": result.all_total, "facets": result.facets, "message": result.message,
         "urls": [record["url"] for _, _, record in result.hits],
         "scores": [score for score, _, _ in result.hits],
     }
@@ -68,7 +71,7 @@ def whoosh_answer(searcher: ArchiveSearcher, case: Case) -> dict[str, Any]:
 def differences(case: Case, whoosh: dict[str, Any], engine: dict[str, Any]) -> list[str]:
     """Return how the engine's answer differs from Whoosh's (empty when they agree)."""
     problems = []
-    for key in ("query", "mode", "corrected", "total", "facets", "message"):
+    for key in ("query", "mode", "corrected", "total", "allTotal", "facets", "message"):
         if whoosh[key] != engine[key]:
             problems.append(f"{key}: whoosh {whoosh[key]!r} != engine {engine[key]!r}")
     urls = [hit["doc"]["url"] for hit in engine["hits"]]

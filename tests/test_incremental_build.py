@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from archive_format import article_relpath, render_article
-from conftest import FIXTURES, Build, run_build
+from conftest import FIXTURES, REPO, Build, run_build
 
 KYIV = ZoneInfo("Europe/Kyiv")
 DESKS = ["news", "business", "culture", "sport"]
@@ -25,6 +25,7 @@ TOPICS = ["harbour", "tram fares", "council budget", "ferry", "library"]
 # Small pages, so the archive has numbered listing pages that must keep their bytes.
 SETTINGS = {"DEFAULT_PAGINATION": 3}
 SEARCH_EXPORT = "search/"  # archive_search's exported index (SEARCH_OUTPUT_DIR)
+START = datetime(2024, 3, 1, 9, 30, tzinfo=KYIV)  # the first generated story
 
 
 def story(number: int, when: datetime, desk: str = "", topic: str = "") -> tuple[str, str]:
@@ -56,9 +57,8 @@ def archive(tmp_path: Path) -> Path:
     """The fixture archive plus 30 generated stories, one every 40 hours from March 2024."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "archive", content)
-    start = datetime(2024, 3, 1, 9, 30, tzinfo=KYIV)
     for number in range(30):
-        write_story(content, number, start + timedelta(hours=40 * number))
+        write_story(content, number, START + timedelta(hours=40 * number))
     return content
 
 
@@ -95,10 +95,10 @@ def newsroom_day(content: Path) -> None:
     neighbours and related stories: their pages must be kept as they are.
     """
     write_story(content, 30, datetime(2024, 6, 1, 12, 0, tzinfo=KYIV), desk="culture", topic="lighthouse")
-    corrected = content / story(7, datetime(2024, 3, 1, 9, 30, tzinfo=KYIV) + timedelta(hours=280))[0]
+    corrected = content / story(7, START + timedelta(hours=280))[0]
     corrected.write_text(corrected.read_text(encoding="utf-8") + "\nCorrection: the committee met on a Tuesday.\n",
                          encoding="utf-8")
-    (content / story(12, datetime(2024, 3, 1, 9, 30, tzinfo=KYIV) + timedelta(hours=480))[0]).unlink()
+    (content / story(12, START + timedelta(hours=480))[0]).unlink()
 
 
 def test_incremental_build_equals_clean_build(archive: Path, tmp_path: Path) -> None:
@@ -134,7 +134,60 @@ def test_a_rebuild_with_no_change_writes_no_page(archive: Path, tmp_path: Path) 
     assert rewritten == []
 
 
-@pytest.mark.parametrize("damage", ["reader cache cut short", "page manifest garbled", "page edited by hand"])
+def retitle(content: Path, number: int, headline: str) -> None:
+    """Give generated story `number` a new headline (its file keeps its name)."""
+    path = content / story(number, START + timedelta(hours=40 * number))[0]
+    text = path.read_text(encoding="utf-8")
+    old = f"Harbour City {TOPICS[number % len(TOPICS)]} update number {number}"
+    assert old in text
+    path.write_text(text.replace(old, headline), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["a neighbour's new headline", "a new story under an old topic"])
+def test_stories_shown_on_other_pages_reach_those_pages(archive: Path, tmp_path: Path, change: str) -> None:
+    """A page keeps its file only when nothing it shows changed, including other stories: the
+    headline of a related or previous/next story, a related list that a new story joins."""
+    output = tmp_path / "site"
+    build(archive, output)
+    if change == "a neighbour's new headline":
+        retitle(archive, 11, "Harbour City ferry timetable rewritten")
+    else:
+        write_story(archive, 31, START + timedelta(hours=40 * 10 + 1), topic=TOPICS[10 % len(TOPICS)])
+    incremental = build(archive, output)
+    assert_same_site(incremental, build(archive, tmp_path / "clean"))
+
+
+def test_a_template_change_reaches_every_page_using_it(archive: Path, tmp_path: Path) -> None:
+    theme = tmp_path / "theme"
+    shutil.copytree(REPO / "theme", theme)
+    settings = {**SETTINGS, "THEME": str(theme)}
+    output = tmp_path / "site"
+    assert run_build(archive, output, settings=settings).returncode == 0
+    macros = theme / "templates" / "macros.html"
+    macros.write_text(macros.read_text(encoding="utf-8").replace('<ol class="stories">', '<ol class="stories list">'),
+                      encoding="utf-8")
+    incremental = run_build(archive, output, settings=settings)
+    clean = run_build(archive, tmp_path / "clean", settings=settings)
+    assert incremental.returncode == clean.returncode == 0, incremental.log + clean.log
+    assert_same_site(incremental, clean)
+    assert b'class="stories list"' in (incremental.output / "desk" / "news" / "index.html").read_bytes()
+
+
+def test_a_setting_change_reaches_every_page_showing_it(archive: Path, tmp_path: Path) -> None:
+    """Tags move to other addresses: no story changed, yet every link to a tag must follow."""
+    output = tmp_path / "site"
+    build(archive, output)
+    settings = {**SETTINGS, "TAG_URL": "topic/{slug}/"}
+    incremental = run_build(archive, output, settings=settings)
+    clean = run_build(archive, tmp_path / "clean", settings=settings)
+    assert incremental.returncode == clean.returncode == 0, incremental.log + clean.log
+    assert_same_site(incremental, clean)
+    story_page = next(incremental.output.glob("2024/*/*/harbour-city-tram-fares-1/index.html"))
+    assert b'topic/tram-fares/' in story_page.read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["reader cache cut short", "page manifest garbled", "page edited by hand",
+                                    "page edited by hand, same size"])
 def test_damaged_caches_and_pages_are_not_trusted(archive: Path, tmp_path: Path, damage: str) -> None:
     output = tmp_path / "site"
     build(archive, output)
@@ -146,7 +199,9 @@ def test_damaged_caches_and_pages_are_not_trusted(archive: Path, tmp_path: Path,
         (cache / "archive_speed" / "pages.json").write_text('{"key": "x", "pages": [', encoding="utf-8")
     else:
         page = output / "2024" / "03" / "01" / "harbour-city-harbour-0" / "index.html"
-        page.write_text(page.read_text(encoding="utf-8").replace("Harbour", "Harbor"), encoding="utf-8")
+        # The same size: only the file's time tells that it is no longer what the build wrote.
+        edit = "Harbxur" if damage.endswith("same size") else "Harbor"
+        page.write_text(page.read_text(encoding="utf-8").replace("Harbour", edit), encoding="utf-8")
 
     newsroom_day(archive)
     incremental = build(archive, output)

@@ -293,6 +293,17 @@ def test_long_question_returns_ranked_results_for_any_word(page: Page, site: str
     expect(page.locator(".search-notice", has_text="any of the words")).to_have_count(1)
 
 
+def test_question_few_stories_answer_widens_to_any_word(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    # Few stories have all these words; a question gets the others too, and is told why.
+    question = "ferry strike ends after pay deal"
+    expected = whoosh.search(question)
+    assert expected.mode == "any" and 0 < expected.all_total < expected.total
+    page.goto(search_url(site, q=question))
+    expect_results(page, site, expected)
+    few = f"Only {expected.all_total} {'story has' if expected.all_total == 1 else 'stories have'} all of the words"
+    expect(page.locator(".search-notice", has_text=few)).to_have_count(1)
+
+
 @pytest.mark.parametrize("query", [
     "harbour " * 1250,
     ".*+?^$()[]{}|\\ (((( ]]]] ferry",

@@ -37,3 +37,15 @@ def test_cli_says_when_it_respelled_or_searched_any_word(tmp_path: Path) -> None
     lines = question.stdout.splitlines()
     assert lines[0].startswith("No story has all of the words; showing results for any of the words")
     assert "Larkmere council approves bus lanes on Elm Street" in lines[2]
+
+    # A question only one story answers with all its words is widened to any of the words;
+    # three words stay all-words (the reader named what they want).
+    few = _cli(tmp_path / "index", "council", "bus", "lanes", "elm", "street")
+    assert few.returncode == 0, few.stderr
+    lines = few.stdout.splitlines()
+    assert lines[0] == "Only 1 story has all of the words; showing results for any of the words, best matches first."
+    assert "Larkmere council approves bus lanes on Elm Street" in lines[2]
+    assert int(lines[1].split()[0]) > 1
+    short = _cli(tmp_path / "index", "council", "bus", "lanes")
+    assert short.returncode == 0, short.stderr
+    assert short.stdout.splitlines()[0].startswith("1 articles for")

@@ -186,6 +186,40 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what
 
 
+@pytest.mark.parametrize("top", [1, 3])
+def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_them(
+        tmp_path: Path, monkeypatch, top: int) -> None:
+    """Stories newer than all others extend the previous export's entries (new postings
+    appended, top postings, block bests and word bounds updated, blocks linked) rather than
+    re-reading whole lists; the files are those of a clean export, day after day."""
+    monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)
+    monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 2)
+    monkeypatch.setattr("archive_search.export.TOP_POSTINGS", top)
+    monkeypatch.setattr("archive_search.export.WORD_RANGE", 4)
+    # The reference statistics stay put while an archive of thousands gains a day's stories;
+    # in fifty articles they move with every story, so here they are held at those of the last
+    # day (at least the live ones, as the export requires).
+    reference = {"count": 64, "lengthSteps": [82, 40, 140, 40], "frequencyBits": 4, "frequencyStep": 16}
+    monkeypatch.setattr("archive_search.export._reference", lambda stats: reference)
+    # Five fictional runs of the fixture's stories, three years apart, each run repeating its
+    # headlines in the text once more: newer stories push older ones out of their words' tops.
+    documents = [dataclasses.replace(document, key=f"{year}/{document.key}", url=f"{year}/{document.url}",
+                                     date=document.date.replace(year=document.date.year + 3 * year),
+                                     body=document.body + f" {document.headline}." * year)
+                 for year in range(5) for document in fixture_documents()]
+    documents.sort(key=lambda document: document.date)
+    extended = 0
+    for day, count in enumerate((40, 41, 43, 44, 50)):
+        current = documents[:count]
+        report = update_index(tmp_path / "kept", current)
+        exported = export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+        extended += exported.extended
+        update_index(tmp_path / f"clean{day}", current)
+        export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
+        assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), f"{count} stories"
+    assert extended > 20, "words were extended, not rebuilt"
+
+
 def test_an_update_whose_export_never_ran_is_still_exported(tmp_path: Path) -> None:
     """A build interrupted between indexing and exporting: the next build finds nothing new in
     the index, yet its export must carry that earlier change, as a clean build's does."""

@@ -34,6 +34,9 @@ FIXTURE_QUERIES = [
     # expanding to one word or several, and not when the field is named
     '"rovers"', '"county cup"', "zelins*", "lark*", "coun*", "larkmere OR headline:larkmere",
     "headline:council council", "headline:zelinski", '"the rovers" cup',
+    # questions few stories answer with all their words are widened to any of the words
+    "council bus lanes elm street", "rovers county cup final", "council library lending century",
+    "council bus lanes elm street desk:news", "larkmere council bus lanes -tram",
 ]
 
 

@@ -132,3 +132,32 @@ def test_a_length_reads_how_many_items_not_the_items(environment: jinja2.Environ
     same = fingerprint("Tram vote", "Ferry strike")
     assert fingerprint("Tram vote passes", "Ferry strike") == same
     assert fingerprint("Tram vote", "Ferry strike", "Harbour reopens") != same
+
+
+def test_a_sorted_loop_unpacking_pairs_reads_each_part_and_what_it_is_sorted_by() -> None:
+    """The tags page: `for tag, stories in tags|sort(attribute='0.name')` reads each tag and how
+    many stories it has — not every story whole — and the names that set the order."""
+    environment = jinja2.Environment(loader=jinja2.DictLoader({
+        "tags.html": "{% for tag, stories in tags|sort(attribute='0.name') %}{{ tag.url }}"
+                     "({{ stories|length }}){% endfor %}",
+        "days.html": "{% for day in periods|reverse %}{{ day.url }}{% endfor %}",
+    }))
+    reads = template_reads(environment, "tags.html")
+    assert not reads.uses["tags"].whole and reads.uses["tags"].unpacks == {("tag", "stories")}
+    assert reads.uses["tag"].attrs["name"].whole
+    assert not reads.uses["stories"].whole
+
+    def fingerprint(*tags: tuple[str, str, list[str]]) -> bytes:
+        pairs = [(SimpleNamespace(name=name, url=url), [story(title, "") for title in titles])
+                 for name, url, titles in tags]
+        return PageFingerprints().of("tags.html", reads, {"tags": pairs})
+
+    same = fingerprint(("Ferry", "tag/ferry/", ["Ferry strike"]), ("Tram", "tag/tram/", ["Tram vote"]))
+    # Not shown: a story's headline. Shown: how many stories, a tag's address, the order.
+    assert fingerprint(("Ferry", "tag/ferry/", ["Ferry strike ends"]), ("Tram", "tag/tram/", ["Tram vote"])) == same
+    assert fingerprint(("Ferry", "tag/ferry/", ["a", "b"]), ("Tram", "tag/tram/", ["Tram vote"])) != same
+    assert fingerprint(("Ferry", "tag/ferries/", ["a"]), ("Tram", "tag/tram/", ["Tram vote"])) != same
+    assert fingerprint(("Zebra crossing", "tag/ferry/", ["a"]), ("Tram", "tag/tram/", ["Tram vote"])) != same
+
+    days = template_reads(environment, "days.html")
+    assert not days.uses["periods"].whole and days.uses["periods"].loops == {"day"}

@@ -36,11 +36,32 @@ class FieldProblem:
         return f"{where}: {self.field}: {self.message}"
 
 
+def _inline_definitions(node: Any, definitions: Mapping[str, Any]) -> Any:
+    """`node` with every `{"$ref": "#/$defs/x", ...}` replaced by definition x and its siblings.
+
+    Keywords beside a reference apply together with the definition, so they are merged into it
+    (or kept side by side in an `allOf` when both name the same keyword): same meaning, but the
+    validator no longer resolves a reference per field of every story (half its time).
+    """
+    if isinstance(node, list):
+        return [_inline_definitions(item, definitions) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _inline_definitions(value, definitions) for key, value in node.items() if key != "$defs"}
+    reference = node.pop("$ref", None)
+    if reference is None:
+        return node
+    target = _inline_definitions(definitions[reference.removeprefix("#/$defs/")], definitions)
+    # Annotations ("description") are not checked: the field's own wins over the definition's.
+    clash = (set(target) & set(node)) - {"description", "title"}
+    return {"allOf": [target, node]} if clash else {**target, **node}
+
+
 @cache
 def _validator() -> Draft202012Validator:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
+    return Draft202012Validator(_inline_definitions(schema, schema.get("$defs", {})))
 
 
 def _field_name(error: ValidationError) -> str:

@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     if result.corrected:
         print(f"Showing results for: {result.corrected} (add --exact to search {query!r} as typed)")
     if result.mode == "any":
-        print("No story has all of the words; showing results for any of the words, best matches first.")
+        few = (f"Only {result.all_total} {'story has' if result.all_total == 1 else 'stories have'}"
+               if result.all_total else "No story has")
+        print(f"{few} all of the words; showing results for any of the words, best matches first.")
     print(f"{result.total} articles for {result.query!r}")
     first = (max(1, args.page) - 1) * max(1, args.page_size)
     for rank, (score, _, record) in enumerate(result.hits, start=first + 1):

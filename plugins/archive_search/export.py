@@ -59,7 +59,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 from archive_format import write_atomic
 
 from .documents import stored_source
-from .encoding import encode_articles, encode_numbers
+from .encoding import decode_articles, decode_numbers, encode_articles, encode_numbers, extend_articles
 from .indexer import UpdateReport, term_keys
 from .livestats import LiveStatistics, whoosh_idf
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
@@ -82,6 +82,12 @@ TOP_POSTINGS = 128
 #: Articles per range of a word's bounds: the best score of a word over all its fields among
 #: the articles of a range (outside its top), which is tighter than its fields' bounds added up.
 WORD_RANGE = 512
+#: Score blocks, top postings and word bounds are chosen with each document frequency rounded
+#: up to this many binary digits (reference_frequency): a list that grows by a day's stories
+#: keeps those choices, so its entry is extended rather than rebuilt (_Appender).
+FREQUENCY_BITS = 4
+#: ... and to a multiple of this (a power of two): a headline's few articles grow in big steps.
+FREQUENCY_STEP = 16
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Fields the client filters on, after the scored text fields, in this order.
@@ -104,6 +110,8 @@ class ExportReport:
     files: int
     bytes: int
     manifest: Path
+    #: Words whose entries were extended from the previous export rather than rebuilt.
+    extended: int = 0
 
 
 def _dumps(value: Any) -> str:
@@ -294,8 +302,9 @@ def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
     return shards
 
 
-def _live_values(reader: IndexReader, field: str, term: str) -> list[tuple[int, bytes]]:
-    """(document number, encoded posting value) of each live article with `term` in `field`.
+def _live_values(reader: IndexReader, field: str, term: str, first_segment: int = 0) -> list[tuple[int, bytes]]:
+    """(document number, encoded posting value) of each live article with `term` in `field`
+    (in the segments from `first_segment` on).
 
     Whoosh's matchers hand out one posting per call through two wrappers (segments,
     deletions); the export reads every posting of the index, so it takes Whoosh's posting
@@ -303,7 +312,7 @@ def _live_values(reader: IndexReader, field: str, term: str) -> list[tuple[int, 
     itself. A matcher without blocks (a term kept inline) is read posting by posting.
     """
     items: list[tuple[int, bytes]] = []
-    for segment, offset in reader.leaf_readers():
+    for segment, offset in list(reader.leaf_readers())[first_segment:]:
         if (field, term) not in segment:
             continue
         matcher = segment.postings(field, term)
@@ -354,6 +363,13 @@ class _LazyLengths(dict):
         return value
 
 
+def reference_frequency(frequency: int) -> int:
+    """`frequency` rounded up to its first FREQUENCY_BITS binary digits and to a multiple of
+    FREQUENCY_STEP (scoring.js referenceFrequency): 5 → 16, 1,000 → 1,024, 1,100 → 1,152."""
+    shift = max(FREQUENCY_STEP.bit_length() - 1, frequency.bit_length() - FREQUENCY_BITS)
+    return -(-frequency >> shift) << shift
+
+
 def _reference(stats: LiveStatistics) -> dict[str, Any]:
     """The statistics the score blocks are laid out with: the article count rounded up to a
     step of 2 ** (1/16) (4.4 %), each field's average length rounded up to a step of
@@ -363,7 +379,8 @@ def _reference(stats: LiveStatistics) -> dict[str, Any]:
     so an edit leaves the blocks of untouched words as a clean export would write them."""
     count = stats.doc_count or 1
     return {"count": math.ceil(2 ** (math.ceil(math.log2(count) * 16) / 16)),
-            "lengthSteps": [math.ceil(math.log2(stats.field_length(field) / count or 1) * 32) for field in TEXT_FIELDS]}
+            "lengthSteps": [math.ceil(math.log2(stats.field_length(field) / count or 1) * 32) for field in TEXT_FIELDS],
+            "frequencyBits": FREQUENCY_BITS, "frequencyStep": FREQUENCY_STEP}
 
 
 class _BlockScorer:
@@ -379,10 +396,30 @@ class _BlockScorer:
         self.B, self.K1 = weighting.B, weighting.K1
         self.count = reference["count"]
         self.average = {field: 2 ** (step / 32) for field, step in zip(TEXT_FIELDS, reference["lengthSteps"])}
+        self._scores: dict[tuple[str, int], dict[tuple[int, int], float]] = {}
+
+    def scores(self, field: str, frequency: int) -> dict[tuple[int, int], float]:
+        """Score by (weight, length byte) of a term with live `frequency` in `field`, filled
+        as pairs are asked for (a list has few distinct pairs)."""
+        key = (field, reference_frequency(frequency))
+        if key not in self._scores:
+            self._scores[key] = _PairScores(whoosh_idf(self.count, key[1]), self.average[field], self.B, self.K1)
+        return self._scores[key]
 
     def score(self, field: str, frequency: int, weight: int, length_byte: int) -> float:
-        return bm25(whoosh_idf(self.count, frequency), weight, byte_to_length(length_byte), self.average[field],
-                    self.B, self.K1)
+        return self.scores(field, frequency)[weight, length_byte]
+
+
+class _PairScores(dict):
+    """Whoosh's bm25 of (weight, length byte) pairs for one idf and average length, computed once each."""
+
+    def __init__(self, idf: float, average: float, B: float, K1: float) -> None:
+        super().__init__()
+        self.idf, self.average, self.B, self.K1 = idf, average, B, K1
+
+    def __missing__(self, pair: tuple[int, int]) -> float:
+        value = self[pair] = bm25(self.idf, pair[0], byte_to_length(pair[1]), self.average, self.B, self.K1)
+        return value
 
 
 class _ShardBuilder:
@@ -396,10 +433,14 @@ class _ShardBuilder:
         self._scorer = _BlockScorer(_reference(stats))
         #: Sizes of the blocks of each score folder written by this export.
         self.score_files: dict[str, list[int]] = {}
+        #: The blocks' digests of each score folder written by this export (12 characters each).
+        self.score_digests: dict[str, str] = {}
         #: The text fields each word is in, when known (saves looking it up in each field).
         self.fields_of = fields_of
         self.ours = ours
         self.whoosh_order = whoosh_order
+        #: True when Whoosh numbers the articles in publication order (a clean index).
+        self.in_order = all(docnum == article for article, docnum in enumerate(whoosh_order))
         self._lengths: dict[str, Any] = {}
 
     def lengths(self, field: str) -> Any:
@@ -451,10 +492,9 @@ class _ShardBuilder:
         totals: dict[int, float] = defaultdict(float)
         for _, field, numbers, frequency in lists:
             boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
-            article = 0
-            for at in range(0, len(numbers), 3):
-                article += numbers[at]
-                totals[article] += boost * self._scorer.score(field, frequency, numbers[at + 1], numbers[at + 2])
+            scores = self._scorer.scores(field, frequency)
+            for article, weight, length in zip(accumulate(numbers[0::3]), numbers[1::3], numbers[2::3]):
+                totals[article] += boost * scores[weight, length]
         return totals
 
     @staticmethod
@@ -477,7 +517,7 @@ class _ShardBuilder:
             return [encode_numbers(numbers), frequency]
         articles = list(accumulate(numbers[0::3]))
         pairs = list(zip(numbers[1::3], numbers[2::3]))
-        scores = {pair: self._scorer.score(field, frequency, *pair) for pair in set(pairs)}
+        scores = self._scorer.scores(field, frequency)
         top = [at for at, article in enumerate(articles) if article in top_articles]
         in_top = set(top)
         best: list[int] = []
@@ -486,22 +526,50 @@ class _ShardBuilder:
             block = pairs[start:start + BLOCK_POSTINGS]
             rest = [pair for at, pair in enumerate(block, start) if at not in in_top]
             best += max(rest, key=scores.__getitem__) if rest else (0, 0)
-            texts.append(_dumps(encode_numbers(number for pair in block for number in pair)))
-        # One content-named folder per list: the entry names it once, not every block.
-        folder = _digest("\n".join(texts))
-        # A folder named by its content is right if all its files are there (an earlier
-        # export may have emptied it).
-        kept = all((self.out.root / "scores" / folder / f"{number}.json").exists() for number in range(len(texts)))
-        written = self.out.assume if kept else self.out.put
-        for number, text in enumerate(texts):
-            written(f"scores/{folder}/{number}.json", text)
-        self.score_files[folder] = [len(text.encode("utf-8")) for text in texts]
+            texts.append(_dumps(encode_numbers([number for pair in block for number in pair])))
+        folder = self._write_blocks(texts, [_digest(text) for text in texts])
         top_numbers: list[int] = []
         previous = 0
         for at in top:
             top_numbers += (at - previous, *pairs[at])
             previous = at
         return [encode_articles(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
+
+    def _write_blocks(self, texts: list[str | None], digests: list[str], previous: str | None = None,
+                      previous_sizes: list[int] | None = None) -> str:
+        """Write the score blocks of one list and return their folder's name. A text of None
+        is the block of that number in folder `previous` (of `previous_sizes` bytes), linked.
+
+        One content-named folder per list, named by its blocks' digests, so the entry names it
+        once, not every block, and a list that grows keeps the digests of its unchanged blocks.
+        """
+        folder = _digest("".join(digests))
+        self.score_digests[folder] = "".join(digests)
+        directory = self.out.root / "scores" / folder
+        # A folder named by its content is right if all its files are there (an earlier
+        # export may have emptied it).
+        fresh = not directory.is_dir()
+        kept = not fresh and all((directory / f"{number}.json").exists() for number in range(len(texts)))
+        if fresh:
+            directory.mkdir(parents=True)
+        sizes: list[int] = []
+        for number, text in enumerate(texts):
+            relpath = f"scores/{folder}/{number}.json"
+            if text is not None:
+                (self.out.assume if kept else self.out.put)(relpath, text)
+                sizes.append(len(text.encode("utf-8")))
+                continue
+            size = previous_sizes[number]
+            if not kept:
+                source = self.out.root / "scores" / str(previous) / f"{number}.json"
+                try:
+                    os.link(source, directory / f"{number}.json")
+                except OSError:  # no hard links here, or a leftover file in the way
+                    write_atomic(directory / f"{number}.json", source.read_bytes())
+            self.out.keep(relpath, size)
+            sizes.append(size)
+        self.score_files[folder] = sizes
+        return folder
 
     def _text_postings(self, field: str, term: str) -> tuple[list[int], str, int]:
         """Postings (article gap, weight, length byte) and encoded positions of `term` in
@@ -511,22 +579,26 @@ class _ShardBuilder:
         ours = self.ours
         # A Positions posting is the frequency (4 bytes) then a pickle of the position gaps,
         # which is exactly what the export stores: read it without decoding twice.
-        items = sorted((ours[docnum], loads(value[4:] + b".")) for docnum, value in _live_values(self.reader, field, term))
-        self._read(len(items))
-        if not items:
+        values = _live_values(self.reader, field, term)
+        self._read(len(values))
+        if not values:
             return [], "", 0
-        numbers: list[int] = []
-        places: list[int] = []
-        previous = 0
-        for article, gaps in items:
-            weight = len(gaps) * boost
-            if weight != int(weight):
-                raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-            numbers += (article - previous, int(weight), lengths[article])
-            places.append(len(gaps))
-            places += gaps
-            previous = article
-        return numbers, encode_numbers(places), len(items)
+        if self.in_order:  # Whoosh numbers are ours: no mapping, already sorted
+            articles = [docnum for docnum, _ in values]
+            lists = [loads(value[4:]) for _, value in values]
+        else:
+            items = sorted((ours[docnum], loads(value[4:])) for docnum, value in values)
+            articles = [article for article, _ in items]
+            lists = [gaps for _, gaps in items]
+        counts = [len(gaps) for gaps in lists]
+        weights = counts if boost == 1 else [count * boost for count in counts]
+        if any(weight != int(weight) for weight in weights):
+            raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+        numbers = [number for triple in zip([b - a for a, b in zip([0] + articles, articles)],
+                                            map(int, weights), [lengths[article] for article in articles])
+                   for number in triple]
+        places = [number for count, gaps in zip(counts, lists) for number in (count, *gaps)]
+        return numbers, encode_numbers(places), len(values)
 
     def _read(self, postings: int) -> None:
         """Count postings read; every RELEASE_POSTINGS, let go of the mapped index pages read."""
@@ -554,6 +626,216 @@ class _ShardBuilder:
             numbers += (article - previous, int(weight))
             previous = article
         return encode_numbers(numbers)
+
+
+class _Appender:
+    """Extends the previous export's entry of a word whose postings only grew by articles newer
+    than all it had (a day's new stories), instead of re-reading and re-encoding its whole list.
+
+    The result is the entry a full export writes (tests/test_search_index.py compares them):
+    an old article keeps its number, postings and score, because the blocks, top postings and
+    word bounds are chosen with reference statistics, and reference frequencies that the
+    new postings leave unchanged (else the word is rebuilt: `extend` answers None). So the
+    word's top articles are the best of its old top and its new articles; an old top article
+    pushed out returns to its block's best and its range's bound; only the blocks holding new
+    postings or pushed-out ones are read back, and the others are linked from the old folder.
+    """
+
+    def __init__(self, builder: _ShardBuilder, previous: _Previous, first_new: int, first_segment: int) -> None:
+        self.builder = builder
+        self.previous = previous
+        self.first_new = first_new
+        self.first_segment = first_segment
+
+    def _new_postings(self, field: str, key: str) -> list[tuple[int, int, int, list[int]]]:
+        """(article, weight, length byte, positions) of the articles added since the previous export."""
+        builder = self.builder
+        boost = builder.reader.schema[field].format.field_boost
+        ours, first_new = builder.ours, self.first_new
+        items = sorted((ours[docnum], loads(value[4:] + b"."))
+                       for docnum, value in _live_values(builder.reader, field, key, self.first_segment))
+        lengths = builder.lengths(field)
+        postings = []
+        for article, gaps in items:
+            if article < first_new:  # a re-indexed article whose postings of this word are unchanged
+                continue
+            weight = len(gaps) * boost
+            if weight != int(weight):
+                raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+            postings.append((article, int(weight), lengths[article], gaps))
+        return postings
+
+    def extend(self, key: str, entry: list[Any], places: list[Any] | None) -> tuple[list[Any], list[Any]] | None:
+        """The new entry and positions of word `key` from its previous ones, or None when the
+        word must be rebuilt from the index."""
+        old = {item[0]: item for item in entry}
+        old_places = {item[0]: item[1] for item in places or []}
+        new = {index: self._new_postings(field, key) for index, field in enumerate(TEXT_FIELDS)}
+        indexes = sorted(set(new) & ({i for i, postings in new.items() if postings} | {i for i in old if i != "word"}))
+        if not any(new.values()):
+            return None
+        frequency = {i: (old[i][2] if i in old else 0) + len(new[i]) for i in indexes}
+        long_lists = {i for i in indexes if frequency[i] > BLOCK_POSTINGS}
+        for i in indexes:
+            was_long = i in old and len(old[i]) == 6
+            if was_long != (i in long_lists) or (i not in old and i in long_lists):
+                return None
+            if long_lists and i in old and reference_frequency(old[i][2]) != reference_frequency(frequency[i]):
+                return None
+        if bool(long_lists) != ("word" in old):
+            return None
+        new_places = [[i, old_places.get(i, "") + encode_numbers(
+            [n for posting in new[i] for n in (len(posting[3]), *posting[3])])] for i in indexes]
+        if not long_lists:
+            return [self._short(i, old.get(i), new[i], frequency[i]) for i in indexes], new_places
+        extended = self._word(key, old, new, indexes, frequency)
+        if extended is None:
+            return None
+        return extended, new_places
+
+    @staticmethod
+    def _short(index: int, item: list[Any] | None, postings: list[tuple[int, int, int, list[int]]],
+               frequency: int) -> list[Any]:
+        """A short list's entry with the new postings (article gap, weight, length) appended."""
+        text = item[1] if item else ""
+        last = sum(decode_numbers(text)[0::3])
+        numbers: list[int] = []
+        for article, weight, length, _ in postings:
+            numbers += (article - last, weight, length)
+            last = article
+        return [index, text + encode_numbers(numbers), frequency]
+
+    def _word(self, key: str, old: dict[Any, list[Any]], new: dict[int, list[Any]], indexes: list[int],
+              frequency: dict[int, int]) -> list[Any] | None:
+        scorer = self.builder._scorer
+        fields = {i: TEXT_FIELDS[i] for i in indexes}
+        scores = {i: scorer.scores(fields[i], frequency[i]) for i in indexes}
+        boosts = {i: QUERY_FIELD_BOOSTS.get(fields[i], 1.0) for i in indexes}
+        # The old postings in hand: all of a short list's; a long list's articles, and the
+        # (position, weight, length) of its top articles.
+        pairs: dict[int, dict[int, tuple[int, int]]] = {}
+        articles: dict[int, list[int]] = {}
+        top_at: dict[int, dict[int, int]] = {}
+        for i in indexes:
+            item = old.get(i)
+            if item is None:
+                pairs[i], articles[i] = {}, []
+            elif len(item) == 3:
+                numbers = decode_numbers(item[1])
+                articles[i] = list(accumulate(numbers[0::3]))
+                pairs[i] = dict(zip(articles[i], zip(numbers[1::3], numbers[2::3])))
+            else:
+                articles[i] = decode_articles(item[1])
+                numbers = decode_numbers(item[5])
+                positions = list(accumulate(numbers[0::3]))
+                top_at[i] = {articles[i][at]: at for at in positions}
+                pairs[i] = {articles[i][at]: pair for at, pair in zip(positions, zip(numbers[1::3], numbers[2::3]))}
+
+        def total(article: int, postings: dict[int, dict[int, tuple[int, int]]]) -> float:
+            value = 0.0
+            for i in indexes:  # field order, as _word_scores adds them up
+                pair = postings[i].get(article)
+                if pair is not None:
+                    value += boosts[i] * scores[i][pair]
+            return value
+
+        in_long = {i: set(articles[i]) for i in top_at}
+        top_long = {article for i in top_at for article in top_at[i]}
+        for article in top_long:  # a top article's postings in every long list are top postings
+            if any(article in in_long[i] and article not in top_at[i] for i in top_at):
+                return None
+        totals = {article: total(article, pairs) for article in top_long}
+        short_only = {article for i in indexes if i not in top_at for article in articles[i]
+                      if article not in top_long and not any(article in in_long[i] for i in top_at)}
+        ranked = sorted(short_only, key=lambda article: (-total(article, pairs), article))
+        if len(top_long) > TOP_POSTINGS:
+            return None
+        old_top = top_long | set(ranked[:TOP_POSTINGS - len(top_long)])
+        for article in old_top - top_long:
+            totals[article] = total(article, pairs)
+        new_pairs = {i: {article: (weight, length) for article, weight, length, _ in new[i]} for i in indexes}
+        added = sorted({article for i in indexes for article in new_pairs[i]})
+        for article in added:
+            totals[article] = total(article, new_pairs)
+        top = set(sorted(old_top | set(added), key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+        pushed_out = old_top - top
+        item_of: dict[int, list[Any]] = {}
+        for i in indexes:
+            if i not in top_at:
+                item_of[i] = self._short(i, old.get(i), new[i], frequency[i])
+                continue
+            item = self._long(i, old[i], articles[i], pairs[i], top_at[i], new[i], top, pushed_out, frequency[i])
+            if item is None:
+                return None
+            item_of[i] = item
+        bounds = decode_numbers(old["word"][2])
+        last = max(articles[i][-1] if articles[i] else 0 for i in indexes)
+        last = max([last, *added])
+        bounds += [0] * (last // WORD_RANGE + 1 - len(bounds))
+        for article in sorted(pushed_out | (set(added) - top)):
+            at = article // WORD_RANGE
+            bounds[at] = max(bounds[at], math.ceil(totals[article] * 1000) + 1)
+        return [item_of[i] for i in indexes] + [["word", WORD_RANGE, encode_numbers(bounds)]]
+
+    def _long(self, index: int, item: list[Any], articles: list[int], pairs: dict[int, tuple[int, int]],
+              top_at: dict[int, int], postings: list[tuple[int, int, int, list[int]]], top: set[int],
+              pushed_out: set[int], frequency: int) -> list[Any] | None:
+        """A long list's entry with the new postings: blocks holding new postings or articles
+        pushed out of the top are read back and rewritten, the others linked."""
+        field = TEXT_FIELDS[index]
+        scores = self.builder._scorer.scores(field, frequency)
+        folder = item[4]
+        digests = self.previous.blocks["digests"].get(folder)
+        old_count = len(articles)
+        old_blocks = -(-old_count // BLOCK_POSTINGS)
+        if digests is None or len(digests) != 12 * old_blocks:
+            return None
+        every = articles + [posting[0] for posting in postings]
+        new_pairs = [(posting[1], posting[2]) for posting in postings]
+        best = decode_numbers(item[3])
+        changed = {top_at[article] // BLOCK_POSTINGS for article in pushed_out if article in top_at}
+        changed |= set(range(old_count // BLOCK_POSTINGS, -(-len(every) // BLOCK_POSTINGS)))
+        texts: list[str | None] = [None] * old_blocks
+        digest_list = [digests[at:at + 12] for at in range(0, len(digests), 12)]
+        base = self.builder.out.root / "scores" / folder
+        for block in sorted(changed):
+            start = block * BLOCK_POSTINGS
+            if block < old_blocks:
+                try:
+                    block_pairs = decode_numbers(json.loads((base / f"{block}.json").read_text(encoding="utf-8")))
+                except (OSError, ValueError):
+                    return None
+                block_pairs = list(zip(block_pairs[0::2], block_pairs[1::2]))
+                if len(block_pairs) != min(BLOCK_POSTINGS, old_count - start):
+                    return None
+            else:
+                block_pairs = []
+            grown = start + len(block_pairs) < min(len(every), start + BLOCK_POSTINGS)
+            block_pairs += new_pairs[start + len(block_pairs) - old_count:start + BLOCK_POSTINGS - old_count]
+            rest = [pair for at, pair in enumerate(block_pairs, start) if every[at] not in top]
+            choice = max(rest, key=scores.__getitem__) if rest else (0, 0)
+            if block < len(best) // 2:
+                best[2 * block:2 * block + 2] = choice
+            else:
+                best += choice
+            if grown or block >= old_blocks:
+                text = _dumps(encode_numbers([number for pair in block_pairs for number in pair]))
+                if block < old_blocks:
+                    texts[block], digest_list[block] = text, _digest(text)
+                else:
+                    texts.append(text)
+                    digest_list.append(_digest(text))
+        new_folder = self.builder._write_blocks(texts, digest_list, folder, self.previous.blocks["files"][folder])
+        chosen = sorted([(top_at[article], pairs[article]) for article in top if article in top_at]
+                        + [(old_count + at, pair) for at, (article, pair) in enumerate(zip(every[old_count:], new_pairs))
+                           if article in top])
+        top_numbers: list[int] = []
+        previous = 0
+        for at, pair in chosen:
+            top_numbers += (at - previous, *pair)
+            previous = at
+        return [index, extend_articles(item[1], articles, every[old_count:]), frequency, encode_numbers(best), new_folder,
+                encode_numbers(top_numbers)]
 
 
 def _block_folders(entries: dict[str, list[Any]]) -> list[str]:
@@ -628,7 +910,7 @@ def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str]
     """The last export's shards, if every article kept its number and the score blocks were
     laid out with the same reference statistics."""
     if (state is None or keys[:len(state["keys"])] != state["keys"]
-            or state["blocks"].get("reference") != reference):
+            or state["blocks"].get("reference") != reference or "digests" not in state["blocks"]):
         return None
     rows, sizes = state["shards"], state["sizes"]
     # One listing per folder rather than a look-up per file.
@@ -639,14 +921,36 @@ def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str]
     return _Previous(rows, sizes, target, state["shard_bytes"], state["blocks"])
 
 
-def _update_dictionary(stats: LiveStatistics, previous: _Previous, affected: set[str]) -> dict[str, int]:
-    """The previous export's term sizes, recomputed for `affected` keys."""
+def _update_dictionary(stats: LiveStatistics, previous: _Previous, affected: set[str],
+                       extended: dict[str, tuple[list[Any], list[Any]]]) -> dict[str, int]:
+    """The previous export's term sizes, recomputed for `affected` keys (from their new
+    entries' document frequencies for the `extended` ones, as _term_size counts them)."""
     sizes = dict(previous.sizes)
     for key in affected:
+        if key in extended:
+            sizes[key] = sum(len(key) + 4 + item[2] * 4 for item in extended[key][0] if item[0] != "word")
+            continue
         sizes[key] = _term_size(key, stats)
         if not sizes[key]:
             del sizes[key]
     return sizes
+
+
+def _extend_words(appender: _Appender, candidates: set[str]) -> dict[str, tuple[list[Any], list[Any]]]:
+    """New entries and positions of the `candidates` (words that only gained new articles) that
+    the appender can extend from the previous export; the others are rebuilt from the index."""
+    extended = {}
+    for key in sorted(candidates):
+        field_name, _, value = key.partition(":")
+        if value and field_name in FILTER_FIELDS:
+            continue
+        entry, places = appender.previous.entry(key)
+        if entry is None:
+            continue
+        result = appender.extend(key, entry, places)
+        if result is not None:
+            extended[key] = result
+    return extended
 
 
 def _table_files(shard_table: list[list[str]], out: _Writer) -> list[list[str]]:
@@ -669,6 +973,8 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     removed after the new manifest is in place, so a reader never sees a half-written index.
     """
     state_path = Path(ix.storage.folder) / "export-state.json"
+    # Nothing of an earlier export to clean up afterwards (a clean build's output).
+    fresh = not any((target / folder).exists() for folder in OWNED_FOLDERS) and not any(target.glob("*.json"))
     affected = changes.affected if changes is not None else None
     generation = ix.latest_generation()
     with ix.reader() as reader:
@@ -690,9 +996,14 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
         fields_of = None
         if previous is None:
             sizes, fields_of = _dictionary(reader, stats)
-        else:
-            sizes = _update_dictionary(stats, previous, affected)
         builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of)
+        #: Entries and positions of words extended from the previous export (_Appender).
+        extended: dict[str, tuple[list[Any], list[Any]]] = {}
+        if previous is not None:
+            if numbers_kept:
+                extended = _extend_words(_Appender(builder, previous, len(state["keys"]), len(state["segments"])),
+                                         affected - changes.rewritten)
+            sizes = _update_dictionary(stats, previous, affected, extended)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []
         shard_bytes: dict[str, list[int]] = {}
@@ -710,9 +1021,11 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                     previous.keep_blocks(shard_folders[old[1]], out)
                     continue
                 # Unaffected terms keep their exported entries; only touched ones are re-read.
-                entries, positions = builder.build([term for term in terms if term in affected])
+                entries, positions = builder.build([term for term in terms if term in affected and term not in extended])
                 for term in terms:
-                    if term not in affected:
+                    if term in extended:
+                        entries[term], positions[term] = extended[term]
+                    elif term not in affected:
                         entry, places = previous.entry(term)
                         entries[term] = entry
                         if places is not None:
@@ -805,28 +1118,33 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     files = sorted(name for name in out.written if not name.startswith("docs/"))
     if state is not None:
         _remove_replaced(target, state, files, [group[0] for group in groups])
-    else:
+    elif not fresh:
         _remove_stale(target, {target / name for name in out.written} | {manifest_path})
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
                  "generation": generation,
                  "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
                  "segments": segments, "groups": groups, "files": files, "shards": shard_table,
                  "shard_bytes": shard_bytes, "sizes": sizes,
-                 "blocks": {**_blocks_state(shard_folders, builder.score_files, previous),
+                 "blocks": {**_blocks_state(shard_folders, builder, previous),
                             "reference": _reference(stats)}}
     write_atomic(state_path, json.dumps(new_state))
     return ExportReport(articles=len(whoosh_order), files=len(out.written) + out.kept_files + 1, bytes=written,
-                        manifest=manifest_path)
+                        manifest=manifest_path, extended=len(extended))
 
 
-def _blocks_state(shard_folders: dict[str, list[str]], written: dict[str, list[int]],
-                  previous: _Previous | None) -> dict[str, dict[str, list[Any]]]:
-    """What the next export needs to keep score blocks: each shard's folders, each folder's sizes."""
-    files = {}
+def _blocks_state(shard_folders: dict[str, list[str]], builder: _ShardBuilder,
+                  previous: _Previous | None) -> dict[str, dict[str, Any]]:
+    """What the next export needs to keep or extend score blocks: each shard's folders, each
+    folder's block sizes and block digests."""
+    files, digests = {}, {}
     for folders in shard_folders.values():
         for folder in folders:
-            files[folder] = written[folder] if folder in written else previous.blocks["files"][folder]
-    return {"shards": {name: folders for name, folders in shard_folders.items() if folders}, "files": files}
+            if folder in builder.score_files:
+                files[folder], digests[folder] = builder.score_files[folder], builder.score_digests[folder]
+            else:
+                files[folder], digests[folder] = previous.blocks["files"][folder], previous.blocks["digests"][folder]
+    return {"shards": {name: folders for name, folders in shard_folders.items() if folders}, "files": files,
+            "digests": digests}
 
 
 def _remove_replaced(target: Path, state: dict[str, Any], files: list[str], groups: list[str]) -> None:

@@ -36,6 +36,7 @@ from .documents import SOURCE_FIELDS, SearchDocument, pack_source, stored_source
 from .kept import read_kept, write_kept
 from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
+from .postings import GroupingPool, write_postings
 from .spelling import SPELLING_FILE, article_words, live_counts
 from .tokens import Analyzer, FieldAnalysis
 
@@ -64,6 +65,9 @@ class UpdateReport:
     unchanged: int = 0
     #: Term keys (as exported: "word", "desk:slug", "tag:slug") whose postings changed.
     affected: set[str] = field(default_factory=set)
+    #: The affected keys whose postings changed for articles indexed before (re-indexed or
+    #: removed ones); the others only gained postings of added articles.
+    rewritten: set[str] = field(default_factory=set)
     #: The index generation the update started from: `affected` lists what changed since then,
     #: so an export may rely on it only if it was itself made from that generation.
     since: int | None = None
@@ -81,40 +85,24 @@ class UpdateReport:
                 f"{len(self.removed)} removed, {self.unchanged} unchanged")
 
 
-class _LengthsOnce:
-    """A per-document reader whose field lengths are read once per article and field."""
-
-    def __init__(self, perdoc: Any) -> None:
-        self._perdoc = perdoc
-        self._lengths: dict[tuple[int, str], Any] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> Any:
-        key = (docnum, fieldname)
-        if key not in self._lengths:
-            self._lengths[key] = self._perdoc.doc_field_length(docnum, fieldname, default)
-        return self._lengths[key]
-
-    def close(self) -> None:
-        self._perdoc.close()
-
-
 class ArchiveWriter(SegmentWriter):
     """Whoosh's segment writer, writing the same index format with two costs taken out.
 
-    Whoosh looks up an article's field length for every posting it writes (for block
-    statistics): here once per article and field. And posting blocks are written without zlib
+    Postings are pooled and written a term at a time (postings.py), not a posting at a time
+    through Whoosh's sorting pool and codec calls. And posting blocks are written without zlib
     (each block says whether it is compressed, so any Whoosh reader reads them): compressing
     them took a tenth of the build, to save disk space in a cache folder.
     """
 
-    def __init__(self, ix: FileIndex, **options: Any) -> None:
-        super().__init__(ix, codec=W3Codec(compression=0), **options)
+    def __init__(self, ix: FileIndex, limitmb: int = 128, **options: Any) -> None:
+        super().__init__(ix, codec=W3Codec(compression=0), limitmb=limitmb, **options)
+        self.pool = GroupingPool(self._tempstorage, limitmb=limitmb)
 
     def _flush_segment(self) -> None:
-        # SegmentWriter._flush_segment, with the lengths reader wrapped.
+        # SegmentWriter._flush_segment, writing the pool's postings term by term.
         self.perdocwriter.close()
-        lengths = _LengthsOnce(self.per_document_reader()) if self.codec.length_stats else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_groups(), self.docnum)
         self.fieldwriter.close()
         if lengths:
             lengths.close()
@@ -277,6 +265,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             before[key] = entry_signatures(schema, analyzer, source)
             if key in report.removed:
                 report.affected |= set(before[key])
+                report.rewritten |= set(before[key])
         expected = reader.doc_count_all() + len(to_write)
     to_write.sort()
     writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB)
@@ -292,7 +281,10 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             if known:  # a first build exports everything anyway
                 after = entry_signatures(schema, analyzer, fields)
                 old = before.get(document.key, {})
-                report.affected |= {term for term in old.keys() | after.keys() if old.get(term) != after.get(term)}
+                differing = {term for term in old.keys() | after.keys() if old.get(term) != after.get(term)}
+                report.affected |= differing
+                if document.key in before:
+                    report.rewritten |= differing
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()
@@ -302,7 +294,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         deleted = reader.doc_count_all() - reader.doc_count()
         total = reader.doc_count_all()
     if optimize or (deleted and deleted >= optimize_share * total):
-        ix.optimize()
+        ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB).commit(optimize=True)
         report.optimized = True
     elif total != expected:
         # Whoosh merged segments and purged deleted documents: numbers moved everywhere.

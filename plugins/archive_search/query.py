@@ -29,6 +29,11 @@ from .spelling import group_name, spelling_groups
 #: Limits shared with engine.js (MAX_QUERY_CHARS, MAX_QUERY_WORDS).
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 32
+#: A query of at least this many plain words (as typed, see plain_words) is a question: when
+#: fewer than FEW_RESULTS stories have all of its words, any of the words are searched instead.
+#: Shorter queries keep all-words precision: a reader's two or three words name what they want.
+QUESTION_WORDS = 4
+FEW_RESULTS = 3
 #: Shorter words are never corrected: too many real words lie within two edits of them.
 MIN_CORRECTED_LENGTH = 4
 MAX_EDIT_DISTANCE = 2
@@ -217,12 +222,15 @@ class SearchResult:
     """One page of results, the same shape as engine.js's search() answer.
 
     hits: (score, Whoosh document number, record) for the page; facets count all matches.
+    all_total: the stories that have all the words (in "any" mode none, or too few for a
+    question); equal to total in "all" mode.
     """
 
     query: str
     mode: str = "all"
     corrected: str | None = None
     total: int = 0
+    all_total: int = 0
     hits: list[tuple[float | None, int, dict[str, Any]]] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=lambda: {"desk": {}, "year": {}})
     message: str | None = None
@@ -396,7 +404,11 @@ class ArchiveSearcher:
         return results[0].score if len(results) else None
 
     def search(self, query: str, sort: str = "relevance", page: int = 1, page_size: int = 10) -> SearchResult:
-        """Search all words; if nothing matches, corrected words; then any of the words."""
+        """Search all words; if nothing matches, corrected words; then any of the words.
+
+        A question (QUESTION_WORDS or more words) that finds fewer than FEW_RESULTS stories
+        with all its words is searched for any of them too, when that finds more.
+        """
         query, message = limit_query(query)
         result = SearchResult(query=query)
         if not query.strip():
@@ -408,15 +420,22 @@ class ArchiveSearcher:
         if parsed is None:
             result.message = " ".join([*self.notes, NOTHING_TO_SEARCH])
             return result
-        if not self.count(parsed):
+        all_total = self.count(parsed)
+        if not all_total:
             fixed = self.corrected(query)
             retry = self.parse(fixed) if fixed else None
-            if retry is not None and self.count(retry):
+            all_total = self.count(retry)
+            if all_total:
                 parsed, result.corrected = retry, fixed
             else:
                 any_parsed = self.parse(fixed or query, any_words=True)
                 if any_parsed is not None and self.count(any_parsed):
                     parsed, result.mode, result.corrected = any_parsed, "any", fixed
+        elif all_total < FEW_RESULTS and len(plain_words(query)) >= QUESTION_WORDS:
+            any_parsed = self.parse(query, any_words=True)
+            if any_parsed is not None and self.count(any_parsed) > all_total:
+                parsed, result.mode = any_parsed, "any"
+        result.all_total = all_total
         if sort == "newest":
             results = self.run(parsed, limit=None, sortedby="date", reverse=True)
         else:

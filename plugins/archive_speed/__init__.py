@@ -29,6 +29,7 @@ done about it (process-time of the build's parts, and cProfile, on the BBC-deriv
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from pelican import signals
@@ -44,6 +45,8 @@ from archive_speed.urls import pin_urls
 
 # The attribute of the Pelican instance holding the build's CacheGuard.
 GUARD = "archive_speed_guard"
+# New container objects between two runs of the cycle collector (Python's default is 700).
+COLLECTOR_THRESHOLD = 100_000
 
 
 def _start(pelican: Any) -> None:
@@ -56,6 +59,12 @@ def _start(pelican: Any) -> None:
     setattr(pelican, GUARD, guard)
     if "cache_guard" in fixes:
         guard.check()
+    if "collector" in fixes:
+        # Every collection of the oldest generation walks every object of the archive held in
+        # memory (stories, their metadata, the page manifest): 15 % of a "+1" at 2,000 stories.
+        # Collected 140 times less often, the cyclic garbage a build makes is still freed.
+        young, middle, old = gc.get_threshold()
+        gc.set_threshold(max(young, COLLECTOR_THRESHOLD), middle, old)
 
 
 def _listings(generator: ArticlesGenerator) -> None:

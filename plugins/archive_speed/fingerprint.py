@@ -4,7 +4,9 @@
 template reads (template_reads.py), only the parts it reads: the attributes named, the items of
 what it loops over, or the whole value. Two builds that give a page the same fingerprint render
 it to the same bytes, so the second can keep the first's file. A value of a kind this module does
-not know raises `Unfingerprintable`, and the page is rendered as usual.
+not know raises `Unfingerprintable`, and the page is rendered as usual. Given a set, `of` also
+adds to it the `source_identity` of every story (article or page) the page read anything of:
+what page_keys.py checks, on the next build, before fingerprinting the page again.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ import dataclasses
 import datetime
 import hashlib
 import marshal
-from collections.abc import Hashable, Mapping, Sequence, Set
+from collections.abc import Callable, Hashable, Mapping, Sequence, Set
 from typing import Any
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-from archive_speed.template_reads import TemplateReads, Use
+from archive_speed.template_reads import INDEXED_ITEMS, TemplateReads, Use
 
 # Content attributes that are the build's plumbing, not what the story shows (the absolute
 # source path changes with the checkout's folder; `story` uses the path inside content/).
@@ -39,7 +41,15 @@ class Unfingerprintable(Exception):
     """A value the page reads has no stable fingerprint; the page must be rendered."""
 
 
-def _hash(*parts: bytes) -> bytes:
+def source_identity(content: Content) -> str:
+    """A story's name across builds: its class and its path inside content/ ("" when it has none,
+    e.g. a story a plugin made up)."""
+    path = vars(content).get("relative_source_path")
+    return f"{type(content).__name__}:{path}" if path else ""
+
+
+def hash_parts(*parts: Any) -> bytes:
+    """A 16-byte digest of the parts in order (bytes, or plain str, int, float, bool, None)."""
     # marshal frames each part with its length, so ("ab", "c") and ("a", "bc") differ.
     return hashlib.blake2b(marshal.dumps(parts), digest_size=16).digest()
 
@@ -57,28 +67,48 @@ class PageFingerprints:
     """Fingerprints for the pages of one build; remembers what every shared value hashed to."""
 
     def __init__(self) -> None:
-        # Keyed by id() and holding the value, so an id cannot be reused while remembered.
-        self._whole: dict[Hashable, tuple[Any, bytes]] = {}
+        # Keyed by id() and holding the value, so an id cannot be reused while remembered; with
+        # each digest, the identities of the stories it was read from.
+        self._whole: dict[Hashable, tuple[Any, bytes, frozenset[str]]] = {}
         # The same for values made for one page (its listing page, periods, lists a template
         # builds), for that page only: remembered for the whole build, they were all kept alive
-        # with it (about 4.5 KB per story). What a story or name holds lives as long as the
+        # with it (about 3 KB per story). What a story or name holds lives as long as the
         # story, so it is remembered in `_whole` (`lasting`).
-        self._page_whole: dict[Hashable, tuple[Any, bytes]] = {}
+        self._page_whole: dict[Hashable, tuple[Any, bytes, frozenset[str]]] = {}
         self._stories: dict[int, tuple[Any, bytes]] = {}
         # A story or desk/tag/byline is read the same way on many pages (a story as related on
         # its neighbours' pages, in listings under the same macro): what a read gives depends
         # only on the value and the read's shape, so it is hashed once per (value, shape).
-        self._reads: dict[tuple[Hashable, bytes], tuple[Any, bytes]] = {}
+        self._reads: dict[tuple[Hashable, bytes], tuple[Any, bytes, frozenset[str]]] = {}
         self._shapes: dict[tuple[int, int, int], tuple[Use, TemplateReads, bytes]] = {}
+        # Where the stories read by the page being fingerprinted are noted.
+        self._sources: set[str] = set()
 
-    def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any]) -> bytes:
-        """The fingerprint of a page rendered from `template_name` with `localcontext`."""
+    def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
+           sources: set[str] | None = None) -> bytes:
+        """The fingerprint of a page rendered from `template_name` with `localcontext`; the
+        stories it reads are added to `sources` (by `source_identity`) when one is given."""
+        self._sources = set() if sources is None else sources
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
         for name in sorted(reads.names()):
             if name in localcontext:
                 parts += [name.encode(), self._read(localcontext[name], reads.uses[name], reads, 0)]
-        return _hash(*parts)
+        return hash_parts(*parts)
+
+    def _remember(self, memory: dict[Any, tuple[Any, bytes, frozenset[str]]], key: Hashable, value: Any,
+                  compute: Callable[[], bytes]) -> bytes:
+        """`compute()`, once per build for `key`; the stories it read count for every page using it."""
+        remembered = memory.get(key)
+        if remembered is None:
+            outer, self._sources = self._sources, set()
+            try:
+                digest = compute()
+            finally:
+                inner, self._sources = self._sources, outer
+            remembered = memory[key] = (value, digest, frozenset(inner))
+        self._sources |= remembered[2]
+        return remembered[1]
 
     def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int, lasting: bool = False) -> bytes:
         """The fingerprint of what the template reads of `value`, as `use` says (`lasting`: a
@@ -87,11 +117,8 @@ class PageFingerprints:
             return self.whole(value, lasting)
         if not isinstance(value, SHARED):
             return self._compute_read(value, use, reads, depth)
-        key = (_identity(value), self._shape(use, reads, depth))
-        remembered = self._reads.get(key)
-        if remembered is None:
-            remembered = self._reads[key] = (value, self._compute_read(value, use, reads, depth))
-        return remembered[1]
+        return self._remember(self._reads, (_identity(value), self._shape(use, reads, depth)), value,
+                              lambda: self._compute_read(value, use, reads, depth))
 
     def _shape(self, use: Use, reads: TemplateReads, depth: int) -> bytes:
         """A digest of everything `_read` does with a value read as `use` at `depth`: the names
@@ -111,12 +138,17 @@ class PageFingerprints:
                 parts += [b"=" + alias.encode(), self._shape(reads.uses.get(alias, NO_USE), reads, depth + 1)]
             for loop_name in sorted(use.loops):
                 parts += [b"[" + loop_name.encode(), self._shape(reads.uses.get(loop_name, NO_USE), reads, depth + 1)]
-            shape = _hash(*parts)
+            for names in sorted(use.unpacks):
+                parts.append(b"(" + ",".join(names).encode())
+                parts += [self._shape(reads.uses.get(name, NO_USE), reads, depth + 1) for name in names]
+            shape = hash_parts(*parts)
         # Holding `use` and `reads` keeps their ids from being reused while remembered.
         self._shapes[key] = (use, reads, shape)
         return shape
 
     def _compute_read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
+        if isinstance(value, Content):
+            self._sources.add(source_identity(value))
         parts = []
         if use.truth:
             parts.append(b"?1" if value and value is not UNDEFINED else b"?0")
@@ -128,13 +160,27 @@ class PageFingerprints:
             if isinstance(value, ATOMS) or not _iterable(value):
                 parts += [b"[]", self.whole(value)]
                 continue
+            if loop_name == INDEXED_ITEMS and isinstance(value, Mapping):
+                parts += [b"[]", self.whole(value)]  # `mapping[0]` is a value, not a key
+                continue
             item_use = reads.uses.get(loop_name, NO_USE)
             if item_use == NO_USE:  # items only counted (`|length`, a slice's bounds)
                 parts += [b"[" + loop_name.encode() + b"]", b"#%d" % sum(1 for _ in value)]
                 continue
             items = [self._read(item, item_use, reads, depth + 1) for item in value]
             parts += [b"[" + loop_name.encode() + b"]", *items]
-        return _hash(*parts)
+        for names in sorted(use.unpacks):
+            parts.append(b"(" + ",".join(names).encode() + b")")
+            if isinstance(value, ATOMS) or not _iterable(value):
+                parts.append(self.whole(value))
+                continue
+            for item in value:
+                if isinstance(item, Sequence) and not isinstance(item, str) and len(item) == len(names):
+                    parts += [self._read(part, reads.uses.get(name, NO_USE), reads, depth + 1)
+                              for part, name in zip(item, names)]
+                else:  # not unpacked as the template expects: Jinja would fail or differ
+                    parts.append(self.whole(item))
+        return hash_parts(*parts)
 
     def whole(self, value: Any, lasting: bool = False) -> bytes:
         """The fingerprint of all of `value` that a template could show (`lasting`: a story or
@@ -148,14 +194,8 @@ class PageFingerprints:
         if callable(value) and hasattr(value, "__self__"):
             # A method only tested (`date.isoformat is defined`); calls read the owner whole.
             return f"method:{getattr(value, '__qualname__', '')}".encode()
-        key = _identity(value)
-        remembered_values = self._whole if lasting or isinstance(value, SHARED) else self._page_whole
-        remembered = remembered_values.get(key)
-        if remembered is not None:
-            return remembered[1]
-        digest = self._compute_whole(value)
-        remembered_values[key] = (value, digest)
-        return digest
+        memory = self._whole if lasting or isinstance(value, SHARED) else self._page_whole
+        return self._remember(memory, _identity(value), value, lambda: self._compute_whole(value))
 
     def _compute_whole(self, value: Any) -> bytes:
         if isinstance(value, Content):
@@ -163,25 +203,26 @@ class PageFingerprints:
             for attr in sorted(vars(value)):
                 if attr not in CONTENT_PLUMBING and not attr.startswith("_"):
                     extras += [attr.encode(), self._shallow(getattr(value, attr))]
-            return _hash(b"content", self.story(value), *extras)
+            return hash_parts(b"content", self.story(value), *extras)
         if isinstance(value, URLWrapper):
-            return _hash(b"wrapper", type(value).__name__.encode(), str(value.name).encode(),
+            return hash_parts(b"wrapper", type(value).__name__.encode(), str(value.name).encode(),
                          str(value.slug).encode(), str(value.url).encode(), str(value.save_as).encode())
         if isinstance(value, Mapping):
             items = sorted((self.whole(key), self.whole(item)) for key, item in value.items())
-            return _hash(b"map", *(part for pair in items for part in pair))
+            return hash_parts(b"map", *(part for pair in items for part in pair))
         if isinstance(value, Set):
-            return _hash(b"set", *sorted(self.whole(item) for item in value))
+            return hash_parts(b"set", *sorted(self.whole(item) for item in value))
         if isinstance(value, Sequence):
-            return _hash(b"seq", *(self.whole(item) for item in value))
+            return hash_parts(b"seq", *(self.whole(item) for item in value))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = [f.name for f in dataclasses.fields(value)]
-            return _hash(b"data", type(value).__qualname__.encode(),
+            return hash_parts(b"data", type(value).__qualname__.encode(),
                          *(self.whole(getattr(value, name)) for name in fields))
         raise Unfingerprintable(f"no fingerprint for {type(value).__module__}.{type(value).__qualname__}")
 
     def story(self, content: Content) -> bytes:
         """What a story shows of itself: text, metadata and address (not its neighbours)."""
+        self._sources.add(source_identity(content))
         remembered = self._stories.get(id(content))
         if remembered is not None:
             return remembered[1]
@@ -191,7 +232,7 @@ class PageFingerprints:
             # them resolved (the page's own depth is part of every page fingerprint).
             text = content.get_content("")
         metadata = sorted((key, self._shallow(item)) for key, item in content.metadata.items())
-        digest = _hash(b"story", str(content.relative_source_path).encode(), text.encode(),
+        digest = hash_parts(b"story", str(content.relative_source_path).encode(), text.encode(),
                        str(content.url).encode(),
                        *(part for key, item in metadata for part in (key.encode(), item)))
         self._stories[id(content)] = (content, digest)
@@ -209,7 +250,7 @@ class PageFingerprints:
         if isinstance(value, Content):
             return self.story(value)
         if isinstance(value, list | tuple) and any(isinstance(item, Content) for item in value):
-            return _hash(b"seq", *(self._shallow(item) for item in value))
+            return hash_parts(b"seq", *(self._shallow(item) for item in value))
         return self.whole(value, lasting=True)
 
 

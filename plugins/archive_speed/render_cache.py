@@ -1,12 +1,16 @@
 """Pages re-rendered only when what they show has changed.
 
-`IncrementalWriter` is Pelican's Writer with one difference: before rendering a page it takes
-the page's fingerprint (fingerprint.py: the values its template reads) and, when the last build
-wrote that page from the same fingerprint and the file still holds exactly those bytes, keeps
-the file instead of rendering it again. A new story then re-renders its own page, its neighbours,
-the listing pages it appears on and the front pages — not the archive. Pages written by the last
-build and by no generator this time (a story deleted) are removed, so the output is what a clean
-build writes. The manifest lives in CACHE_PATH/archive_speed/pages.json, next to the guard's state.
+`IncrementalWriter` is Pelican's Writer with one difference: before rendering a page it checks
+whether the last build wrote that page from what this build would show on it, and if so keeps the
+file. The check has two steps: the page key (page_keys.py), cheap, built from the identities of
+the stories the page read last time and a token of each; only when it differs, the page's full
+fingerprint (fingerprint.py: the values its template reads). A new story then fingerprints and
+re-renders its own page, its neighbours, the listing pages it appears on and the front pages —
+not the archive. A kept file must still hold the bytes the manifest records: its size and
+modification time say so when they are what the build left, otherwise its SHA-256 is checked.
+Pages written by the last build and by no generator this time (a story deleted) are removed, so
+the output is what a clean build writes. The manifest lives in CACHE_PATH/archive_speed/pages.json,
+next to the guard's state.
 """
 
 from __future__ import annotations
@@ -17,16 +21,18 @@ import logging
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pelican import signals
+from pelican.contents import Content
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from archive_format import write_atomic
 
 from archive_speed.cache_guard import STATE_DIR, CacheGuard
-from archive_speed.fingerprint import PageFingerprints, Unfingerprintable
+from archive_speed.fingerprint import PageFingerprints, Unfingerprintable, source_identity
+from archive_speed.page_keys import PageKeys
 from archive_speed.template_reads import TemplateReads, template_reads
 
 logger = logging.getLogger(__name__)
@@ -34,10 +40,21 @@ logger = logging.getLogger(__name__)
 MANIFEST_FILE = "pages.json"
 
 
-class PageManifest:
-    """Which fingerprint each page was rendered from, and the SHA-256 of the bytes written."""
+class PageRecord(NamedTuple):
+    """What the manifest knows of one written page."""
 
-    def __init__(self, path: Path, key: str, pages: dict[str, list[str]]) -> None:
+    fingerprint: str  # "" when the page had none (it is then never kept)
+    sha256: str  # of the bytes written
+    size: int  # the file's size and modification time when the build last wrote or checked it
+    mtime_ns: int
+    key: str  # the page key ("" when it had none)
+    sources: tuple[str, ...]  # identities of the stories its fingerprint read
+
+
+class PageManifest:
+    """The record of every page the build wrote, stored with the environment key it holds for."""
+
+    def __init__(self, path: Path, key: str, pages: dict[str, PageRecord]) -> None:
         self.path = path
         self.key = key
         self.pages = pages
@@ -48,15 +65,23 @@ class PageManifest:
         path = Path(cache_path) / STATE_DIR / MANIFEST_FILE
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("key") == key and isinstance(data.get("pages"), dict):
-                return cls(path, key, data["pages"])
-        except (OSError, ValueError):
+            if data.get("key") == key:
+                sources = data["sources"]
+                pages = {name: PageRecord(str(fingerprint), str(sha256), int(size), int(mtime_ns), str(page_key),
+                                          tuple(str(sources[index]) for index in indices))
+                         for name, (fingerprint, sha256, size, mtime_ns, page_key, indices) in data["pages"].items()}
+                return cls(path, key, pages)
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             pass
         return cls(path, key, {})
 
     def save(self) -> None:
-        """Write the manifest atomically."""
-        write_atomic(self.path, json.dumps({"key": self.key, "pages": self.pages}, sort_keys=True))
+        """Write the manifest atomically (each story's identity once, pages by index)."""
+        index: dict[str, int] = {}
+        pages = {name: [*record[:5], [index.setdefault(source, len(index)) for source in record.sources]]
+                 for name, record in self.pages.items()}
+        write_atomic(self.path, json.dumps({"key": self.key, "sources": list(index), "pages": pages},
+                                           sort_keys=True, separators=(",", ":")))
 
 
 def _sha256_of_file(path: str) -> str | None:
@@ -65,6 +90,28 @@ def _sha256_of_file(path: str) -> str | None:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
+
+
+def _stat(path: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _checked(path: str, recorded: PageRecord) -> PageRecord | None:
+    """The record, with the file's current size and time, when the file holds the bytes it
+    records; None otherwise. A file with the size and modification time the build left is
+    taken at its word (any write changes them); any other is hashed."""
+    stat = _stat(path)
+    if stat is None:
+        return None
+    if stat == (recorded.size, recorded.mtime_ns):
+        return recorded
+    if _sha256_of_file(path) != recorded.sha256:
+        return None
+    return recorded._replace(size=stat[0], mtime_ns=stat[1])
 
 
 class IncrementalWriter(Writer):
@@ -86,6 +133,7 @@ class IncrementalWriter(Writer):
         self.previous = PageManifest.load(settings["CACHE_PATH"], self.guard.key)
         self.current = PageManifest(self.previous.path, self.guard.key, {})
         self.fingerprints = PageFingerprints()
+        self.keys: PageKeys | None = None
         self.reads: dict[str, TemplateReads] = {}
         self.counts: Counter[str] = Counter()
         signals.finalized.connect(self.finish)
@@ -101,11 +149,32 @@ class IncrementalWriter(Writer):
             return
         localcontext = self._local_context(context, name, kwargs, relative_urls)
         path = sanitised_join(self.output_path, name)
-        fingerprint = self._fingerprint(template, localcontext)
-        if fingerprint is not None and self._unchanged(name, fingerprint, path):
-            self._keep(path, name, override_output, context, localcontext)
+        reads = self._reads_of(template)
+        if reads is None:
+            self.counts["rendered: template reads cannot be followed"] += 1
+            self._render(template, localcontext, context, path, name, None, override_output)
             return
-        self._render(template, localcontext, context, path, name, fingerprint, override_output)
+        keys = self._keys(context)
+        recorded = self.previous.pages.get(name)
+        if recorded is not None and recorded.key:
+            key = keys.of(template.name, reads, localcontext, recorded.sources)
+            if key == recorded.key and (kept := _checked(path, recorded)) is not None:
+                self.counts["kept: page key unchanged"] += 1
+                self._keep(path, name, override_output, context, localcontext, kept)
+                return
+        sources: set[str] = set()
+        fingerprint = self._fingerprint(template.name, reads, localcontext, sources)
+        record = None
+        if fingerprint is not None:
+            key = keys.of(template.name, reads, localcontext, sources)
+            record = PageRecord(fingerprint, "", 0, 0, key or "", tuple(sorted(sources)))
+            if (recorded is not None and recorded.fingerprint == fingerprint
+                    and (kept := _checked(path, recorded)) is not None):
+                self.counts["kept: fingerprint unchanged"] += 1
+                self._keep(path, name, override_output, context, localcontext,
+                           record._replace(sha256=kept.sha256, size=kept.size, mtime_ns=kept.mtime_ns))
+                return
+        self._render(template, localcontext, context, path, name, record, override_output)
 
     def _paginates(self, paginated: dict[str, Any] | None, template_name: str | None,
                    kwargs: dict[str, Any]) -> bool:
@@ -127,26 +196,35 @@ class IncrementalWriter(Writer):
         localcontext.update(kwargs)
         return localcontext
 
-    def _fingerprint(self, template: Any, localcontext: dict[str, Any]) -> str | None:
+    def _reads_of(self, template: Any) -> TemplateReads | None:
+        """What the template reads, or None when that cannot be followed."""
         name = template.name
         if name not in self.reads:
             self.reads[name] = template_reads(template.environment, name)
         reads = self.reads[name]
-        if reads.opaque:
-            self.counts["rendered: template reads cannot be followed"] += 1
-            return None
+        return None if reads.opaque else reads
+
+    def _keys(self, context: dict[str, Any]) -> PageKeys:
+        """This build's page keys, over every story the generators made (known once they all ran)."""
+        if self.keys is None:
+            stories: dict[str, Content | None] = {}
+            for story in (context.get("generated_content") or {}).values():
+                if isinstance(story, Content) and (identity := source_identity(story)):
+                    # Two stories under one name could not be told apart: neither gets a token.
+                    stories[identity] = None if identity in stories else story
+            self.keys = PageKeys({identity: story for identity, story in stories.items() if story is not None})
+        return self.keys
+
+    def _fingerprint(self, template_name: str, reads: TemplateReads, localcontext: dict[str, Any],
+                     sources: set[str]) -> str | None:
         try:
             # Links inside a story depend on the page's depth: make that part of what it shows.
-            return self.fingerprints.of(name, reads, localcontext).hex() + ":" + str(localcontext["localsiteurl"])
+            digest = self.fingerprints.of(template_name, reads, localcontext, sources)
+            return digest.hex() + ":" + str(localcontext["localsiteurl"])
         except Unfingerprintable as reason:
             logger.debug("Rendering %s every time: %s", localcontext["output_file"], reason)
             self.counts["rendered: a value has no fingerprint"] += 1
             return None
-
-    def _unchanged(self, name: str, fingerprint: str, path: str) -> bool:
-        recorded = self.previous.pages.get(name)
-        return (recorded is not None and recorded[0] == fingerprint != ""
-                and _sha256_of_file(path) == recorded[1])
 
     def _claim(self, path: str, override: bool) -> bool:
         """Pelican's bookkeeping of written files (see Writer._open_w); False: skip this page."""
@@ -161,18 +239,18 @@ class IncrementalWriter(Writer):
         return True
 
     def _keep(self, path: str, name: str, override: bool, context: dict[str, Any],
-              localcontext: dict[str, Any]) -> None:
+              localcontext: dict[str, Any], record: PageRecord) -> None:
         if not self._claim(path, override):
             return
         if localcontext["localsiteurl"]:
             context["localsiteurl"] = localcontext["localsiteurl"]
-        self.current.pages[name] = self.previous.pages[name]
-        self.counts["kept"] += 1
+        self.current.pages[name] = record
         signals.content_written.send(path, context=localcontext)
 
     def _render(self, template: Any, localcontext: dict[str, Any], context: dict[str, Any], path: str,
-                name: str, fingerprint: str | None, override: bool) -> None:
-        """Render and write the page as Pelican's Writer does, recording its fingerprint."""
+                name: str, record: PageRecord | None, override: bool) -> None:
+        """Render and write the page as Pelican's Writer does; `record` (fingerprint, key and
+        sources; None when the page has no fingerprint) is completed with what was written."""
         if localcontext["localsiteurl"]:
             context["localsiteurl"] = localcontext["localsiteurl"]
         output = template.render(localcontext)
@@ -181,10 +259,13 @@ class IncrementalWriter(Writer):
             handle.write(output)
             written_to_page = handle.name == path
         logger.info('Writing "%s"', path)
-        if written_to_page:
+        stat = _stat(path) if written_to_page else None
+        if stat is not None:
             # A page without fingerprint is never kept, but listed so that it is removed once
             # no generator writes it any more.
-            self.current.pages[name] = [fingerprint or "", hashlib.sha256(output.encode("utf-8")).hexdigest()]
+            record = record or PageRecord("", "", 0, 0, "", ())
+            self.current.pages[name] = record._replace(
+                sha256=hashlib.sha256(output.encode("utf-8")).hexdigest(), size=stat[0], mtime_ns=stat[1])
         self.counts["rendered"] += 1
         signals.content_written.send(path, context=localcontext)
 
@@ -192,11 +273,11 @@ class IncrementalWriter(Writer):
         """`finalized` receiver: remove pages no longer written, save the manifest, and let
         the guard record the caches (the manifest is one of them)."""
         signals.finalized.disconnect(self.finish)
-        for name, (_, digest) in self.previous.pages.items():
+        for name, record in self.previous.pages.items():
             if name in self.current.pages:
                 continue
             path = sanitised_join(self.output_path, name)
-            if path not in self._written_files and _sha256_of_file(path) == digest:
+            if path not in self._written_files and _sha256_of_file(path) == record.sha256:
                 os.remove(path)
                 _remove_empty_folders(os.path.dirname(path), self.output_path)
                 self.counts["removed"] += 1

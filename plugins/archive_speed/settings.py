@@ -15,6 +15,7 @@ FIXES = {
     "pinned_urls": "article and page URLs computed once per build",
     "cache_guard": "content caches checked against code, settings and their own bytes",
     "render_cache": "pages re-rendered only when what they show has changed",
+    "collector": "Python's cycle collector run less often while the archive is in memory",
     "page_text": "a story's text resolved for its own page let go once the page is written",
 }
 

@@ -26,8 +26,14 @@ from jinja2.utils import _PassArg
 # The loop name under which every item of a list is counted without being read: the items of a
 # slice (`desk.stories[:5]`), a list whose `length` is shown. No template can name a variable so.
 COUNTED_ITEMS = "(counted items)"
+# The loop name under which the items of a list indexed by a number (`stories[-1].date`) are
+# read: every item as any indexed item is, which covers the one indexed and where it sits.
+INDEXED_ITEMS = "(indexed items)"
 # Filters that read only how many items a value has.
 COUNTING_FILTERS = frozenset({"length", "count"})
+# Filters that give the same items in another order: iterated, they read what a loop reads
+# (and `sort` the attribute it sorts by).
+ORDERING_FILTERS = frozenset({"sort", "reverse", "list"})
 
 
 @dataclass
@@ -38,6 +44,7 @@ class Use:
     truth: bool = False
     attrs: dict[str, Use] = field(default_factory=dict)
     loops: set[str] = field(default_factory=set)  # its items are read as these loop names
+    unpacks: set[tuple[str, ...]] = field(default_factory=set)  # its items unpacked into these names
     aliases: set[str] = field(default_factory=set)  # it is read as these macro parameters
 
     def attr(self, name: str) -> Use:
@@ -71,10 +78,18 @@ def _is_custom_context_reader(function: object) -> bool:
     return passes_context and not getattr(function, "__module__", "").startswith("jinja2")
 
 
-def _chain(node: nodes.Node) -> tuple[str, list[str], bool] | None:
-    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"], False); a slice of one,
-    `name.a[:n]`, as ("name", ["a"], True); None for any other expression."""
-    attrs: list[str] = []
+def _index(node: nodes.Node) -> bool:
+    """Whether `node` is a whole number written in the template (`0`, `-1`)."""
+    if isinstance(node, nodes.Neg):
+        node = node.node
+    return isinstance(node, nodes.Const) and type(node.value) is int
+
+
+def _chain(node: nodes.Node) -> tuple[str, list[str | None], bool] | None:
+    """`name.a.b` (or `name['a']`) as ("name", ["a", "b"], False), with None for an item taken
+    by number (`name.a[-1].b`: ["a", None, "b"]); a slice of one, `name.a[:n]`, as ("name",
+    ["a"], True); None for any other expression."""
+    attrs: list[str | None] = []
     sliced = False
     if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Slice):
         sliced = True
@@ -86,6 +101,9 @@ def _chain(node: nodes.Node) -> tuple[str, list[str], bool] | None:
         elif (isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
               and isinstance(node.arg.value, str)):
             attrs.append(node.arg.value)
+            node = node.node
+        elif isinstance(node, nodes.Getitem) and _index(node.arg):
+            attrs.append(None)
             node = node.node
         elif isinstance(node, nodes.Name) and node.ctx == "load":
             return node.name, attrs[::-1], sliced
@@ -130,29 +148,76 @@ class _ReadCollector:
         for child in node.iter_child_nodes():
             self.visit(child, [*parents, node])
 
-    def _record(self, node: nodes.Node, chain: tuple[str, list[str], bool], parents: list[nodes.Node]) -> None:
+    def _record(self, node: nodes.Node, chain: tuple[str, list[str | None], bool], parents: list[nodes.Node]) -> None:
         name, attrs, sliced = chain
         parent = parents[-1] if parents else None
         if isinstance(parent, nodes.Call) and parent.node is node and attrs:
             attrs = attrs[:-1]  # a method call (`date.isoformat()`) reads its owner whole
         use = self.reads.use(name)
         for attr in attrs:
-            use = use.attr(attr)
+            if attr is None:
+                use.loops.add(INDEXED_ITEMS)
+                use = self.reads.use(INDEXED_ITEMS)
+            else:
+                use = use.attr(attr)
         if sliced:
             # A slice is read as the whole list would be (its items as the slice's are, which
             # covers more, never less), and every item counts: with the bounds, which are read
             # too, that fixes which items the slice holds and whether it is empty.
             use.loops.add(COUNTED_ITEMS)
-        if isinstance(parent, nodes.For) and parent.iter is node and isinstance(parent.target, nodes.Name):
-            use.loops.add(parent.target.name)
+        if self._iterated(node, parents, use):
+            pass
         elif isinstance(parent, nodes.Call) and self._parameter(parent, node):
-            use.aliases.add(self._parameter(parent, node))
+            parameter = self._parameter(parent, node)
+            if not (parameter == name and not attrs):
+                # A value passed to a parameter of its own name is read there under the same
+                # Use (names merge across scopes): no alias, which would only read it again.
+                use.aliases.add(parameter)
         elif _in_test(node, parents):
             use.truth = True
         elif isinstance(parent, nodes.Filter) and parent.node is node and parent.name in COUNTING_FILTERS:
             use.loops.add(COUNTED_ITEMS)
         else:
             use.whole = True
+
+    def _iterated(self, node: nodes.Node, parents: list[nodes.Node], use: Use) -> bool:
+        """Record `node` as a loop's items when a `for` iterates it, directly or through an
+        ordering filter, into a name or a tuple of names; False when it is not so read."""
+        parent = parents[-1] if parents else None
+        sort_path: list[str | int] = []
+        if (isinstance(parent, nodes.Filter) and parent.node is node and parent.name in ORDERING_FILTERS
+                and len(parents) > 1):
+            sort_path = _sort_path(parent) if parent.name == "sort" else []
+            if sort_path is None:
+                return False
+            node, parent = parent, parents[-2]
+        if not (isinstance(parent, nodes.For) and parent.iter is node):
+            return False
+        sorted_by_items = isinstance(node, nodes.Filter) and node.name == "sort"
+        target = parent.target
+        if isinstance(target, nodes.Name):
+            item = self.reads.use(target.name)
+            use.loops.add(target.name)
+        elif isinstance(target, nodes.Tuple) and all(isinstance(name, nodes.Name) for name in target.items):
+            names = tuple(name.name for name in target.items)
+            if sorted_by_items and not sort_path:
+                return False  # tuples compared whole: read whole
+            if sort_path:  # sorted by a part of each tuple: `sort(attribute='0.name')`
+                if not (isinstance(sort_path[0], int) and 0 <= sort_path[0] < len(names)):
+                    return False
+                item, sort_path = self.reads.use(names[sort_path[0]]), sort_path[1:]
+            use.unpacks.add(names)
+        else:
+            return False
+        if sorted_by_items:
+            for step in sort_path:
+                if isinstance(step, int):
+                    item.loops.add(INDEXED_ITEMS)
+                    item = self.reads.use(INDEXED_ITEMS)
+                else:
+                    item = item.attr(step)
+            item.whole = True  # what the items are ordered by
+        return True
 
     def _parameter(self, call: nodes.Call, argument: nodes.Node) -> str:
         """The macro parameter `argument` is passed to in `call`, or "" when not a known macro."""
@@ -166,6 +231,21 @@ class _ReadCollector:
             if keyword.value is argument and keyword.key in parameters:
                 return keyword.key
         return ""
+
+
+def _sort_path(sort: nodes.Filter) -> list[str | int] | None:
+    """What a `sort` filter orders items by, as Jinja reads `attribute='0.name'` (numbers index
+    an item); [] for the items themselves; None when that is not written in the template."""
+    if sort.args or sort.dyn_args or sort.dyn_kwargs:
+        return None
+    path: list[str | int] = []
+    for keyword in sort.kwargs:
+        if keyword.key != "attribute":
+            continue
+        if not (isinstance(keyword.value, nodes.Const) and isinstance(keyword.value.value, str)):
+            return None
+        path = [int(part) if part.isdigit() else part for part in keyword.value.value.split(".")]
+    return path
 
 
 def _macros(trees: list[nodes.Template]) -> dict[str, list[str]]:

@@ -68,8 +68,14 @@ def gzip_size(path: Path, cache: dict[Path, int]) -> int:
     return cache[path]
 
 
+#: Simulated network delay of each file for counting round trips (longer than any computing).
+ROUND_TRIP_MS = 40
+
+
 def transfer(export_dir: Path, queries: list[str], work: Path) -> dict[str, list[float]]:
-    """Compressed KB fetched per query: first query of a visit (cold) and later ones (warm)."""
+    """Compressed KB fetched per query: first query of a visit (cold) and later ones (warm);
+    and ("first trips", "further trips") how many requests each made one after another (each
+    costs a network round trip), with files delayed by ROUND_TRIP_MS."""
     cases = [Case(query, "transfer") for query in queries]
     sizes: dict[Path, int] = {}
     result: dict[str, list[float]] = {}
@@ -78,6 +84,8 @@ def transfer(export_dir: Path, queries: list[str], work: Path) -> dict[str, list
         kb = [sum(gzip_size(export_dir / name, sizes) for name in answer["fetched"]) / 1024 for answer in answers]
         result[label] = kb if cold else kb[1:]  # the session's first query is a cold one
         result[f"{label} ms"] = [answer["ms"] for answer in answers]
+        trips = [answer["roundTrips"] for answer in engine_answers(export_dir, cases, work, cold, ROUND_TRIP_MS)]
+        result[f"{label} trips"] = trips if cold else trips[1:]
     return result
 
 
@@ -261,6 +269,7 @@ def main() -> None:
         export_dir = folder / "search"
         kb = transfer(export_dir, TRANSFER_QUERIES, folder)
         label = f"{n:,}"
+        first_row = len(rows)
         rows += [
             (label, "index build + export s (wall / CPU)", f"{built['build+export s']:.1f} / {built['build+export cpu s']:.1f}  (index alone {built['index s']:.1f})"),
             (label, "peak memory MB", f"{built['peak rss MB']:.0f}"),
@@ -269,13 +278,14 @@ def main() -> None:
             (label, "first query KB gz (median / max of 20)", f"{statistics.median(kb['first']):.1f} / {max(kb['first']):.1f}"),
             (label, "further query KB gz (median / max of 19)", f"{statistics.median(kb['further']):.1f} / {max(kb['further']):.1f}"),
             (label, "node ms per query, cold / warm (median)", f"{statistics.median(kb['first ms']):.0f} / {statistics.median(kb['further ms'][1:]):.0f}"),
+            (label, "round trips per query, first / further (median / max)", f"{statistics.median(kb['first trips']):.0f} / {max(kb['first trips'])}, {statistics.median(kb['further trips']):.0f} / {max(kb['further trips'])}"),
         ]
         if args.parity:
             documents = bbc_documents(copies=math.ceil(n / 2225))[:n]
             cases = generate_cases(documents, args.parity, seed=n)
             problems = compare(open_index(folder / "index"), export_dir, cases, folder)
             rows.append((label, f"parity with Whoosh ({len(cases)} queries)", f"{len(cases) - len({p.split(' (')[0] for p in problems})} agree"))
-        print_rows(rows[-8:])
+        print_rows(rows[first_row:])
     if args.quality:
         folder = work / "quality"
         if not args.work:

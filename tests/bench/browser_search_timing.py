@@ -16,20 +16,47 @@ Bytes are the files the browser actually fetched (requests answered from its cac
 count), each counted as gzip would send it: the smaller of its gzip -6 size and its raw size
 (Pagefind's chunks are already compressed). A page's own HTML and CSS are left out; the search
 code (our scripts; Pagefind's script, worker and WebAssembly) is counted apart from the index.
+
+The site is served as GitHub Pages serves it, as far as a local server can: HTTP/1.1 with
+keep-alive (Chromium then keeps up to six connections open per host and sends each request
+on an idle one, where Pages multiplexes them over one HTTP/2 connection), text files gzip -6
+compressed (`Content-Encoding: gzip`, compressed once per file), `Cache-Control:
+max-age=600`. `--server simple` serves with the test suite's server instead (HTTP/1.0, a new
+connection per file, uncompressed), as the figures before 28 Nov afternoon were measured.
+Localhost has no network latency: a round trip costs what the server and browser spend on it.
+
+    PYTHONPATH=plugins python tests/bench/browser_search_timing.py --export OUT/search --page SITE [--runs 3]
+
+times our search page of the built site SITE (its search page and scripts; scripts from
+--scripts when given) on the export OUT/search, for the queries given (--queries) or a
+standard set of six.
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
+import http.server
 import re
+import shutil
 import statistics
-from collections.abc import Callable
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from conftest import CHROMIUM_FLAGS, chromium_executable, serve_directory
-from pagefind_tool import BUNDLE, is_code
+BENCH_DIR = Path(__file__).resolve().parent
+for _folder in (BENCH_DIR, BENCH_DIR.parent):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
+
+from conftest import CHROMIUM_FLAGS, chromium_executable, serve_directory  # noqa: E402
+from pagefind_tool import BUNDLE, is_code  # noqa: E402
 
 #: Our search page and the folders whose files count as index and as code.
 OURS_PAGE = "search/"
@@ -37,6 +64,13 @@ OURS_INDEX, OURS_CODE = "search/", "theme/js/search/"
 #: The page this module writes into the site to drive Pagefind through its JavaScript API.
 PAGEFIND_PAGE = "pagefind-bench/"
 RESULTS_SHOWN = 10
+#: Queries timed by the command line when none are given: a rare word, common words, two words,
+#: a misspelling, a long question of common words, a phrase and a prefix.
+DEFAULT_QUERIES = ["schwarzenegger", "government", "oil prices", "mourinio", "said",
+                   "what did the chancellor say about interest rates", '"prime minister"', "champion*",
+                   "film awards"]
+#: Files the keep-alive server compresses, as GitHub Pages does.
+COMPRESSED_SUFFIXES = (".json", ".js", ".html", ".css", ".svg", ".xml", ".txt")
 
 # Pagefind's search as a page would use it: load the library when the page opens, then per
 # query search, load the shown results' data and put them in the document as text.
@@ -73,9 +107,19 @@ window.benchReady = true;
 """
 
 # Our search page: submit the form as a reader would and wait for ui.js to finish rendering.
-OURS_SUBMIT = """async (query) => {
+# With `typeMs`, the query is first typed into the box a character every typeMs milliseconds
+# (input events, as a keyboard gives), and the time counts from the submit after the last one.
+OURS_SUBMIT = """async (query, typeMs = 0) => {
   const results = document.querySelector("#search-results");
   const input = document.querySelector("#search-query");
+  if (typeMs) {
+    input.value = "";
+    for (const char of query) {
+      input.value += char;
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, typeMs));
+    }
+  }
   return await new Promise((resolve) => {
     let started = 0;
     const done = () => {
@@ -170,9 +214,9 @@ def write_pagefind_page(site: Path) -> None:
 class Session:
     """One fresh browser context on one engine's page, recording what it fetches per phase."""
 
-    def __init__(self, browser, base: str, engine: str, sizes: TransferSizes) -> None:
+    def __init__(self, browser, base: str, engine: str, sizes: TransferSizes, type_ms: int = 0) -> None:
         self.context = browser.new_context()
-        self.base, self.engine, self.sizes = base, engine, sizes
+        self.base, self.engine, self.sizes, self.type_ms = base, engine, sizes, type_ms
         self.requests: list = []
         # Requests of workers (Pagefind searches in one) are reported on the context too.
         self.context.on("requestfinished", lambda request: self.requests.append(request))
@@ -193,7 +237,7 @@ class Session:
     def query(self, text: str) -> dict:
         """Submit `text`; returns {"ms", ...} as measured in the page."""
         if self.engine == "ours":
-            answer = self.page.evaluate(OURS_SUBMIT, text)
+            answer = self.page.evaluate(f"(query) => ({OURS_SUBMIT})(query, {self.type_ms})", text)
         else:
             answer = self.page.evaluate("(q) => window.benchSearch(q)", text)
         # Let the last network events of the query arrive before its bytes are read.
@@ -217,13 +261,14 @@ class Session:
 
 
 def measure_engine(browser, base: str, engine: str, queries: list[str], runs: int,
-                   sizes: TransferSizes, progress: Callable[[str], None]) -> EngineFigures:
-    """Cold and warm figures of one engine for every query (see the module docstring)."""
+                   sizes: TransferSizes, progress: Callable[[str], None], type_ms: int = 0) -> EngineFigures:
+    """Cold and warm figures of one engine for every query (see the module docstring); with
+    `type_ms` (ours only), each query is typed before it is submitted."""
     figures = {query: QueryFigures() for query in queries}
     for rotation in range(len(queries)):
         order = queries[rotation:] + queries[:rotation]
         for _ in range(runs):
-            session = Session(browser, base, engine, sizes)
+            session = Session(browser, base, engine, sizes, type_ms)
             try:
                 session.open()
                 loaded = session.take_bytes()
@@ -249,15 +294,17 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
 
 
 def measure_in_browser(site: Path, queries: list[str], runs: int, engines: tuple[str, ...],
-                       progress: Callable[[str], None] = print) -> dict[str, EngineFigures]:
-    """Figures of each engine in `engines` ("ours", "pagefind") on the built `site`."""
+                       progress: Callable[[str], None] = print, server: str = "pages") -> dict[str, EngineFigures]:
+    """Figures of each engine in `engines` ("ours", "pagefind") on the built `site`, served
+    like GitHub Pages ("pages", serve_like_pages) or by the test suite's server ("simple")."""
     from playwright.sync_api import sync_playwright
 
     if "pagefind" in engines:
         write_pagefind_page(site)
     sizes = TransferSizes(site)
     result = {}
-    with serve_directory(site) as base, sync_playwright() as playwright:
+    serve = serve_directory if server == "simple" else serve_like_pages
+    with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
         try:
             for engine in engines:
@@ -265,3 +312,170 @@ def measure_in_browser(site: Path, queries: list[str], runs: int, engines: tuple
         finally:
             browser.close()
     return result
+
+
+class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files over HTTP/1.1 keep-alive, text gzip-compressed, cacheable for ten minutes."""
+
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle's algorithm on a kept-alive
+    # connection the body waits for the delayed ACK of the headers (40 ms on Linux).
+    disable_nagle_algorithm = True
+    #: path -> gzip -6 bytes, shared by the server's threads (a file is compressed once).
+    compressed: dict[str, bytes] = {}
+    lock = threading.Lock()
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def send_head(self):  # noqa: ANN201 - stdlib signature
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants_gzip and path.suffix in COMPRESSED_SUFFIXES and path.is_file()):
+            return super().send_head()
+        key = str(path)
+        with self.lock:
+            body = self.compressed.get(key)
+        if body is None:
+            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            with self.lock:
+                self.compressed[key] = body
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        # Headers and body in one write, as a web server sends a small file (do_GET then has
+        # nothing left to copy).
+        self.wfile.write(b"".join(self._headers_buffer) + b"\r\n" + (body if self.command != "HEAD" else b""))
+        self._headers_buffer = []
+        return None
+
+
+@contextmanager
+def serve_like_pages(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 at a free port the way GitHub Pages serves a site (see
+    the module docstring); yield the base URL (ending in "/")."""
+    handler = type("Handler", (_PagesLikeHandler,), {"compressed": {}})
+
+    def make(*args: Any) -> _PagesLikeHandler:
+        return handler(*args, directory=str(directory))
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def timing_site(export: Path, page_site: Path, scripts: Path | None, site: Path) -> Path:
+    """A site in `site` made of `page_site`'s search page and theme (its scripts replaced by
+    `scripts` when given) with `export` linked in as its search index; returns the site."""
+    (site / "search").mkdir(parents=True)
+    shutil.copytree(page_site / "theme", site / "theme")
+    if scripts is not None:
+        shutil.rmtree(site / OURS_CODE)
+        shutil.copytree(scripts, site / OURS_CODE)
+    shutil.copy(page_site / OURS_PAGE / "index.html", site / OURS_PAGE / "index.html")
+    for item in export.iterdir():
+        if item.name != "index.html":
+            (site / OURS_INDEX / item.name).symlink_to(item.resolve())
+    return site
+
+
+def merge_figures(into: EngineFigures | None, more: EngineFigures) -> EngineFigures:
+    """`into` with the measurements of `more` (same queries) added to its lists."""
+    if into is None:
+        return more
+    for query, figures in more.queries.items():
+        target = into.queries[query]
+        for name in ("cold_ms", "warm_ms", "first_index_kb", "load_index_kb", "first_code_kb", "further_kb",
+                     "repeat_ms"):
+            getattr(target, name).extend(getattr(figures, name))
+    return into
+
+
+def print_figures(label: str, ours: EngineFigures, baseline: EngineFigures | None = None) -> None:
+    """Per-query medians and the medians of all queries; with `baseline`, the ratios to it."""
+    print(label)
+    for query, figures in ours.queries.items():
+        ratio = ""
+        if baseline is not None:
+            other = baseline.queries[query]
+            ratio = (f"  (x{statistics.median(figures.cold_ms) / statistics.median(other.cold_ms):.2f} cold, "
+                     f"x{statistics.median(figures.warm_ms) / statistics.median(other.warm_ms):.2f} warm)")
+        print(f"  {query[:48]:48s} cold {statistics.median(figures.cold_ms):6.1f}  warm "
+              f"{statistics.median(figures.warm_ms):6.1f}  again {statistics.median(figures.repeat_ms):5.1f} ms  "
+              f"first {statistics.median(figures.first_index_kb):6.1f} KB  further "
+              f"{statistics.median(figures.further_kb):6.1f} KB  ({figures.results} results){ratio}")
+    ratio = ""
+    if baseline is not None:
+        ratio = (f"  (x{ours.median('cold_ms') / baseline.median('cold_ms'):.2f} cold, "
+                 f"x{ours.median('warm_ms') / baseline.median('warm_ms'):.2f} warm)")
+    print(f"  median of all: cold {ours.median('cold_ms'):.1f} ms, warm {ours.median('warm_ms'):.1f} ms, "
+          f"again {ours.median('repeat_ms'):.1f} ms; slowest query (median): cold "
+          f"{ours.worst_median('cold_ms'):.1f}, warm {ours.worst_median('warm_ms'):.1f} ms{ratio}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Time our search page in Chromium on an exported index.")
+    parser.add_argument("--export", type=Path, required=True, help="the exported index (a site's search/ folder)")
+    parser.add_argument("--page", type=Path, required=True, help="a built site whose search page and theme to use")
+    parser.add_argument("--scripts", type=Path, help="search scripts to use instead of the page site's")
+    parser.add_argument("--baseline-scripts", type=Path,
+                        help="other search scripts to time in turn with the same server and browser (ratios)")
+    parser.add_argument("--baseline-export", type=Path, help="the baseline's export (default: --export)")
+    parser.add_argument("--runs", type=int, default=1, help="visits per query as the first one")
+    parser.add_argument("--server", choices=("pages", "simple"), default="pages")
+    parser.add_argument("--queries", nargs="*", default=DEFAULT_QUERIES)
+    parser.add_argument("--type-ms", type=int, default=0,
+                        help="type each query a character every TYPE_MS ms before submitting it (0: set at once)")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        timing_site(args.export, args.page, args.scripts, root / "ours")
+        sites = ["ours"]
+        if args.baseline_scripts or args.baseline_export:
+            timing_site(args.baseline_export or args.export, args.page, args.baseline_scripts, root / "baseline")
+            sites.append("baseline")
+        figures: dict[str, EngineFigures | None] = dict.fromkeys(sites)
+        serve = serve_directory if args.server == "simple" else serve_like_pages
+        with serve(root) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
+            try:
+                # Chromium's first pages are slower (its own start-up): one visit each, not counted.
+                for name in sites:
+                    measure_engine(browser, f"{base}{name}/", "ours", args.queries[:2], 1, TransferSizes(root / name),
+                                   lambda line: None, args.type_ms)
+                # One run of every rotation for each in turn, in alternating order: load on the
+                # machine falls on both alike.
+                for run in range(args.runs):
+                    for name in (sites if run % 2 == 0 else sites[::-1]):
+                        sizes = TransferSizes(root / name)
+                        measured = measure_engine(browser, f"{base}{name}/", "ours", args.queries, 1, sizes,
+                                                  lambda line: None, args.type_ms)
+                        figures[name] = merge_figures(figures[name], measured)
+            finally:
+                browser.close()
+    page_scripts = f"{args.page / OURS_CODE}"
+    print_figures(f"ours (scripts {args.scripts or page_scripts}, server {args.server})", figures["ours"],
+                  figures.get("baseline"))
+    if figures.get("baseline"):
+        print_figures(f"baseline (scripts {args.baseline_scripts or args.scripts or page_scripts})", figures["baseline"])
+
+
+if __name__ == "__main__":
+    main()

@@ -111,21 +111,24 @@ async function candidates(search, word, term) {
 export async function correctedQuery(search, query, notes) {
   const spots = [];
   const options = [];
-  for (const word of plainWords(query)) {
+  // Every suspect word is looked up at once (one round trip for all their word lists).
+  const looked = await Promise.all(plainWords(query).map(async (word) => {
     const terms = analyze(word.text);
-    if (terms.length !== 1) continue;
+    if (terms.length !== 1) return null;
     const [written] = surfaceWords(word.text);
-    if (Array.from(written).length < MIN_CORRECTED_LENGTH) continue;
+    if (Array.from(written).length < MIN_CORRECTED_LENGTH) return null;
     const frequency = await search.frequency(terms[0]);
-    if (frequency >= RARE_FREQUENCY) continue;
-    const found = await candidates(search, written, terms[0]);
-    if (found.length) {
-      spots.push([word.start, word.end]);
-      options.push([...(frequency ? [[word.text, 0]] : []),
-        ...found.map((known) => [known, editDistance(written, known, MAX_EDIT_DISTANCE)])]);
-    }
+    if (frequency >= RARE_FREQUENCY) return null;
+    return [word, written, frequency, await candidates(search, written, terms[0])];
+  }));
+  for (const [word, written, frequency, found] of looked.filter((item) => item && item[3].length)) {
+    spots.push([word.start, word.end]);
+    options.push([...(frequency ? [[word.text, 0]] : []),
+      ...found.map((known) => [known, editDistance(written, known, MAX_EDIT_DISTANCE)])]);
   }
   if (!spots.length) return null;
+  // The candidates' shards all at once: each trial below then finds its words in hand.
+  for (const [candidate] of options.flat()) search.prefetch(candidate);
   const original = spots.map(([start, end]) => query.slice(start, end));
   let choice = options.map((found) => found[0][0]);
   for (let index = 0; index < options.length; index += 1) {

@@ -7,7 +7,7 @@
 //   const s = await openArchiveSearch(baseUrl);      // folder holding manifest.json;
 //                                                     // relative to the page is fine
 //   const r = await s.search(query, {sort: "relevance" | "newest", page: 1, pageSize: 10});
-//   r = {query, mode: "all" | "any", corrected: null | string, total,
+//   r = {query, mode: "all" | "any", corrected: null | string, total, allTotal,
 //        hits: [{score, doc: {headline, url, date, desk, byline, tags, summary, excerpt}}],
 //        facets: {desk: {slug: n}, year: {"2023": n}},
 //        highlight: [analyzed terms], suggestion: null | string, message: null | string}
@@ -15,7 +15,8 @@
 // search() never throws for anything a reader types: an unusable query comes back with
 // total 0 and a `message`. It throws only when the index itself cannot be fetched.
 // `doc.url` is site-relative as exported; `doc.date` is ISO 8601 with offset; `doc.tags` are
-// tag names; `doc.desk` is the desk slug. `mode` "any" means no article had all the words and
+// tag names; `doc.desk` is the desk slug. `mode` "any" means no article had all the words (or,
+// for a question of four words or more, fewer than three did: `allTotal` says how many) and
 // results are for any of them (desk:, tag: and date: still required); `corrected` is the query
 // actually searched after misspelled words were replaced (the page offers the original
 // spelling as a link); `message` explains a cut query, a refused prefix (under three letters)
@@ -31,11 +32,11 @@
 // (fetching and decoding the export), scoring.js (Whoosh's BM25F), result_sets.js (combining
 // matches), corrections.js ("did you mean"). This module evaluates a query tree and answers.
 
-import { correctedQuery } from "./corrections.js";
+import { correctedQuery, plainWords } from "./corrections.js";
 import { IndexFiles } from "./index_files.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
 import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
-import { bm25, idf, LENGTHS } from "./scoring.js";
+import { bm25, idf, LENGTHS, referenceFrequency } from "./scoring.js";
 
 export { decodeNumbers } from "./numbers.js";
 export { editDistance, plainWords } from "./corrections.js";
@@ -43,8 +44,15 @@ export { limitQuery, MAX_QUERY_CHARS, MAX_QUERY_WORDS } from "./query_parser.js"
 
 const NOTHING_TO_SEARCH =
   "Nothing to search for: add a specific word (very common words, and excluded words alone, find nothing).";
+// Same as query.py: a query of QUESTION_WORDS plain words or more is a question, and when
+// fewer than FEW_RESULTS stories have all its words, any of the words are searched instead.
+const QUESTION_WORDS = 4;
+const FEW_RESULTS = 3;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 32;
+// Articles whose blocks are fetched ahead in the first round, besides those of the page's own
+// articles (twice as many in each further round).
+const CONTENDERS = 5;
 
 class ArchiveSearch {
   constructor(files) {
@@ -93,22 +101,39 @@ class ArchiveSearch {
     context.lists.add(postings);
     // A list's scores change only when blocks of it arrive: computed once per arrival.
     const version = postings.blocks ? postings.blocks.version : 0;
-    if (postings.scored?.version !== version) {
-      postings.scored = { version, set: makeSet(postings.ids, this.scores(postings, fieldIndex)) };
+    const kind = context.lower ? "lowerScored" : "scored";
+    const before = postings[kind];
+    if (before?.version !== version) {
+      const loaded = postings.blocks ? postings.blocks.loaded.slice() : null;
+      postings[kind] = { version, loaded, set: makeSet(postings.ids, this.scores(postings, fieldIndex, context.lower, before)) };
     }
-    return postings.scored.set;
+    return postings[kind].set;
   }
 
-  /** Score of each posting of a scored list (a bound where its data is not in hand yet). */
-  scores(postings, fieldIndex) {
+  /**
+   * Score of each posting of a scored list; where its data is not in hand yet, a bound from
+   * above (its block's best), or from below (0) when `lower`. With `before` (the list's
+   * scores when fewer of its blocks were in: {loaded, set}), only the blocks loaded since are
+   * scored again.
+   */
+  scores(postings, fieldIndex, lower = false, before = undefined) {
     const avgfl = this.avgLength[fieldIndex];
     const termIdf = idf(this.count, postings.df);
     const score = (weight, length) => bm25(termIdf, weight, LENGTHS[length], avgfl, this.B, this.K1);
     if (!postings.blocks) return postings.ids.map((_, i) => score(postings.weights[i], postings.lengths[i]));
-    const { best, known } = postings.blocks;
+    const { best, known, loaded } = postings.blocks;
     const size = this.manifest.blockPostings;
+    if (before) {
+      const scores = before.set.scores.slice();
+      loaded.forEach((isLoaded, block) => {
+        if (!isLoaded || before.loaded[block]) return;
+        const end = Math.min(scores.length, (block + 1) * size);
+        for (let i = block * size; i < end; i += 1) scores[i] = score(postings.weights[i], postings.lengths[i]);
+      });
+      return scores;
+    }
     const reference = this.referenceScorer(fieldIndex, postings.df);
-    const bounds = best.map(([weight, length]) => reference.score(weight, length) * reference.scale);
+    const bounds = best.map(([weight, length]) => (lower ? 0 : reference.score(weight, length) * reference.scale));
     const scores = new Array(postings.ids.length);
     for (let i = 0; i < scores.length; i += 1) {
       scores[i] = known[i] ? score(postings.weights[i], postings.lengths[i]) : bounds[Math.floor(i / size)];
@@ -118,15 +143,16 @@ class ArchiveSearch {
 
   /**
    * The export lays score blocks out with reference statistics (manifest.blockReference: an
-   * article count and average field lengths at least the live ones). `score` is a posting's
+   * article count and average field lengths at least the live ones, document frequencies
+   * rounded up to `frequencyBits` binary digits and a multiple of `frequencyStep`). `score` is a posting's
    * score with them, `scale` turns such a score into a bound of its live score: the ratio of
    * the idfs (a longer average only lowers a live score), with a hair of headroom for the last
    * bit of a logarithm or a power computed in Python.
    */
   referenceScorer(fieldIndex, df) {
-    const { count, lengthSteps } = this.manifest.blockReference;
+    const { count, lengthSteps, frequencyBits, frequencyStep } = this.manifest.blockReference;
     const average = 2 ** (lengthSteps[fieldIndex] / 32);
-    const referenceIdf = idf(count, df);
+    const referenceIdf = idf(count, referenceFrequency(df, frequencyBits, frequencyStep));
     const liveIdf = idf(this.count, df);
     const scale = (liveIdf / referenceIdf) * Math.max(1, this.avgLength[fieldIndex] / average) * (1 + 1e-9);
     return { scale, score: (weight, length) => bm25(referenceIdf, weight, LENGTHS[length], average, this.B, this.K1) };
@@ -140,11 +166,8 @@ class ArchiveSearch {
     }
     node.expanded = words;
     const fieldIndex = this.fieldIndex(node.field);
-    const inField = [];
-    for (const word of words) {
-      const postings = await this.files.postings(word, fieldIndex);
-      if (postings) inField.push([word, postings]);
-    }
+    const found = await Promise.all(words.map((word) => this.files.postings(word, fieldIndex)));
+    const inField = words.map((word, i) => [word, found[i]]).filter(([, postings]) => postings);
     if (inField.length === 0) return EMPTY;
     // query.py's ScoredPrefix: every expanded word adds its BM25F score.
     return unionSets(await Promise.all(inField.map(([word]) => this.termSet(node.field, word, context))));
@@ -152,10 +175,11 @@ class ArchiveSearch {
 
   async phraseSet(node, context) {
     const fieldIndex = this.fieldIndex(node.field);
-    for (const word of node.words) {
-      // Whoosh gives up on a phrase as soon as one of its words is not in the field.
-      if (!(await this.files.postings(word, fieldIndex))) return EMPTY;
-    }
+    // The positions files share the terms files' names: both come in the same round trip.
+    for (const word of node.words) this.files.positionsShard(word).catch(() => {});
+    const found = await Promise.all(node.words.map((word) => this.files.postings(word, fieldIndex)));
+    // Whoosh gives up on a phrase as soon as one of its words is not in the field.
+    if (found.some((postings) => !postings)) return EMPTY;
     const sets = await Promise.all(node.words.map((word) => this.termSet(node.field, word, context)));
     const candidates = intersectSets(sets);
     if (!candidates.ids.length) return EMPTY;
@@ -223,7 +247,7 @@ class ArchiveSearch {
       case "and":
         return intersectSets(await Promise.all(node.items.map((item) => this.evaluate(item, context))));
       default:
-        return this.wordBounded(node, unionSets(await Promise.all(node.items.map((item) => this.evaluate(item, context)))));
+        return this.wordBounded(node, unionSets(await Promise.all(node.items.map((item) => this.evaluate(item, context)))), context);
     }
   }
 
@@ -233,7 +257,8 @@ class ArchiveSearch {
    * for the word than the export's bound for its range of articles (its fields' bounds added
    * up are looser). Exact scores are left as they are.
    */
-  async wordBounded(node, set) {
+  async wordBounded(node, set, context) {
+    if (context.lower) return set; // a lower bound stays what it is
     const [first] = node.items;
     // The export's bound is for the word as typed without a field: each text field once, with
     // its query boost (`oil OR headline:oil` counts the headline twice and is not bounded so).
@@ -293,6 +318,31 @@ class ArchiveSearch {
     return { node, set, context };
   }
 
+  /**
+   * Start fetching, without waiting, what `query` needs first: the shard of each of its words
+   * (a phrase's positions too). The page calls it as the reader types and the corrector for
+   * its candidates, so the search that follows finds them in hand. A word being typed (the
+   * last one, when `typing` and no space follows it) gets only its shard table.
+   */
+  prefetch(query, { typing = false } = {}) {
+    let text = limitQuery(String(query ?? "")).query;
+    const partial = typing && /\S$/.test(text) ? /\S+$/.exec(text)[0] : null;
+    if (partial) text = text.slice(0, -partial.length);
+    const quiet = (pending) => pending.catch(() => {});
+    const visit = (node) => {
+      if (!node) return;
+      if (node.kind === "term" && node.field !== "desk") quiet(this.files.entry(this.termKey(node.field, node.text)));
+      if (node.kind === "phrase") {
+        for (const word of node.words) quiet(Promise.all([this.files.entry(word), this.files.positionsShard(word)]));
+      }
+      if (node.kind === "andnot") [node.positive, node.negative].forEach(visit);
+      node.items?.forEach(visit);
+    };
+    visit(parseQuery(this.manifest.fields, text, "and", new Set()));
+    const last = partial && parseQuery(this.manifest.fields, partial, "and", new Set());
+    if (last?.kind === "term") quiet(this.files.shardOf(last.text));
+  }
+
   /** Frequency of `term` summed over the scored text fields (0 when unknown). */
   async frequency(term) {
     const entry = await this.files.entry(term);
@@ -313,13 +363,37 @@ class ArchiveSearch {
    */
   async exactTop(outcome, sort, count, wanted) {
     let { set } = outcome;
-    for (;;) {
+    const { lists } = outcome.context;
+    for (let round = 0; ; round += 1) {
       const order = this.rank(set, sort, count);
-      const missing = this.files.missingBlocks(outcome.context.lists, wanted(order).map((i) => set.ids[i]));
-      if (!missing.length) return { set, order };
-      await this.files.loadBlocks(missing);
+      const shown = wanted(order).map((i) => set.ids[i]);
+      if (!this.files.missingBlocks(lists, shown).length) return { set, order };
+      // Blocks the next rounds would ask for come in this one (a round trip each saved); a
+      // query that needs another round has loose bounds, so each round looks further ahead.
+      const ahead = sort === "newest" || set.ids.length <= count ? [] :
+        this.contenders(set, await this.evaluate(outcome.node, { ...outcome.context, lower: true }), count, shown,
+          CONTENDERS * 2 ** round);
+      await this.files.loadBlocks(this.files.missingBlocks(lists, [...shown, ...ahead]));
       set = await this.evaluate(outcome.node, outcome.context);
     }
+  }
+
+  /**
+   * Articles besides `shown` that could still reach the first `count` of `set` (scores:
+   * bounds from above where data is missing) given `lower` (the same articles, bounds from
+   * below): those whose bound from above is at least the `count`-th best bound from below.
+   * The highest bounds first, at most `most` of them (a loose bound is not worth its blocks
+   * before the others are in).
+   */
+  contenders(set, lower, count, shown, most) {
+    const floor = Float64Array.from(lower.scores).sort().reverse()[count - 1];
+    const skip = new Set(shown);
+    const open = [];
+    for (let i = 0; i < set.ids.length; i += 1) {
+      if (set.scores[i] >= floor && set.scores[i] !== lower.scores[i] && !skip.has(set.ids[i])) open.push(i);
+    }
+    open.sort((a, b) => set.scores[b] - set.scores[a]);
+    return open.slice(0, most).map((i) => set.ids[i]);
   }
 
   /**
@@ -360,7 +434,7 @@ class ArchiveSearch {
     const notes = new Set();
     if (limitMessage) notes.add(limitMessage);
     const empty = (message) => ({
-      query, mode: "all", corrected: null, total: 0, hits: [], facets: { desk: {}, year: {} },
+      query, mode: "all", corrected: null, total: 0, allTotal: 0, hits: [], facets: { desk: {}, year: {} },
       highlight: [], suggestion: null, message,
     });
     if (!query.trim()) return empty("Type a word to search for.");
@@ -371,13 +445,15 @@ class ArchiveSearch {
     if (!outcome) {
       return empty([...notes, NOTHING_TO_SEARCH].join(" "));
     }
-    if (!outcome.set.ids.length) {
+    let allTotal = outcome.set.ids.length;
+    if (!allTotal) {
       const fixed = await correctedQuery(this, query, notes);
       if (fixed) {
         const retry = await this.run(fixed, "and", notes);
         if (retry && retry.set.ids.length) {
           outcome = retry;
           corrected = fixed;
+          allTotal = retry.set.ids.length;
         }
       }
       if (!outcome.set.ids.length) {
@@ -387,6 +463,13 @@ class ArchiveSearch {
           mode = "any";
           corrected = fixed;
         }
+      }
+    } else if (allTotal < FEW_RESULTS && plainWords(query).length >= QUESTION_WORDS) {
+      // A question few stories answer with all its words: any of the words, if that finds more.
+      const anyOutcome = await this.run(query, "or", notes);
+      if (anyOutcome && anyOutcome.set.ids.length > allTotal) {
+        outcome = anyOutcome;
+        mode = "any";
       }
     }
     const { node } = outcome;
@@ -404,6 +487,7 @@ class ArchiveSearch {
       mode,
       corrected,
       total: set.ids.length,
+      allTotal,
       hits: shown.map((i, k) => ({ score: set.scores[i], doc: records[k] })),
       facets,
       highlight: [...positiveTerms(node)],

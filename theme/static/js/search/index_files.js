@@ -204,10 +204,8 @@ export class IndexFiles {
   async positions(word, fieldIndex) {
     const cacheKey = `pos\u0000${fieldIndex}\u0000${word}`;
     if (this.decoded.has(cacheKey)) return this.decoded.get(cacheKey);
-    const place = await this.shardOf(word);
-    const shard = await this.json(`positions/${place[2][1]}.json`);
+    const [shard, postings] = await Promise.all([this.positionsShard(word), this.postings(word, fieldIndex)]);
     const item = (shard[word] || []).find((part) => part[0] === fieldIndex);
-    const postings = await this.postings(word, fieldIndex);
     const numbers = decodeNumbers(item[1]);
     const map = new Map();
     let cursor = 0;
@@ -228,6 +226,15 @@ export class IndexFiles {
   }
 
   /**
+   * The positions file of the shard holding `word` (parsed JSON; {} when no shard would hold
+   * it). It has the terms file's name, so it can be fetched alongside the terms file.
+   */
+  async positionsShard(word) {
+    const place = await this.shardOf(word);
+    return place ? this.json(`positions/${place[2][1]}.json`) : {};
+  }
+
+  /**
    * Dictionary terms (text fields only) starting with `prefix`, sorted; null when they span
    * more than `maxShards` shards (the prefix is too broad to fetch).
    */
@@ -235,6 +242,10 @@ export class IndexFiles {
     const place = (await this.shardOf(prefix)) ?? [0, -1, null];
     let [tableIndex, rowIndex] = place;
     const names = place[2] ? [place[2][1]] : [];
+    // Tables starting with the prefix hold more of its shards: fetched with this one.
+    for (let t = tableIndex + 1; t < this.tableFirsts.length && this.tableFirsts[t].startsWith(prefix); t += 1) {
+      this.table(t).catch(() => {});
+    }
     let rows = await this.table(tableIndex);
     // Following shards belong to the prefix while their first term starts with it.
     for (;;) {
@@ -250,8 +261,8 @@ export class IndexFiles {
       if (names.length > maxShards) return null;
     }
     const words = [];
-    for (const name of names) {
-      const shard = await this.json(`terms/${name}.json`);
+    // All the prefix's shards at once: one round trip, not one per shard.
+    for (const shard of await Promise.all(names.map((name) => this.json(`terms/${name}.json`)))) {
       for (const key of Object.keys(shard)) {
         if (key.startsWith(prefix) && !key.includes(":")) words.push(key);
       }

@@ -2,7 +2,10 @@
 // five bits, least significant first; a digit of 32 or more says another digit follows.
 
 const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-const DIGIT_VALUE = new Map([...DIGITS].map((char, value) => [char, value]));
+// Digit value by character code: a typed-array look-up is several times faster than a Map's
+// for the hundreds of thousands of digits a query on a large archive decodes.
+const DIGIT_VALUE = new Uint8Array(128);
+[...DIGITS].forEach((char, value) => { DIGIT_VALUE[char.charCodeAt(0)] = value; });
 
 /** Decode the exported integer text (plugins/archive_search/encoding.py). */
 export function decodeNumbers(text) {
@@ -10,7 +13,7 @@ export function decodeNumbers(text) {
   let value = 0;
   let shift = 0;
   for (let i = 0; i < text.length; i += 1) {
-    const digit = DIGIT_VALUE.get(text[i]);
+    const digit = DIGIT_VALUE[text.charCodeAt(i)];
     value += (digit & 31) * 2 ** shift;
     if (digit & 32) {
       shift += 5;
@@ -35,7 +38,7 @@ export function decodeArticles(text) {
     return articles;
   }
   for (let i = 1; i < text.length; i += 1) {
-    const digit = DIGIT_VALUE.get(text[i]);
+    const digit = DIGIT_VALUE[text.charCodeAt(i)];
     for (let bit = 0; bit < 6; bit += 1) {
       if (digit & (1 << bit)) articles.push((i - 1) * 6 + bit);
     }

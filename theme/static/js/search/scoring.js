@@ -29,3 +29,13 @@ export function bm25(idf, tf, fl, avgfl, B, K1) {
 export function idf(count, df) {
   return Math.log(count / (df + 1)) + 1;
 }
+
+/**
+ * A document frequency rounded up to its first `bits` binary digits and to a multiple of
+ * `step` (a power of two; export.py reference_frequency): score blocks are laid out with it,
+ * so a list that grows by a few articles keeps its blocks' choices.
+ */
+export function referenceFrequency(df, bits, step) {
+  const shift = Math.max(31 - Math.clz32(step), 32 - Math.clz32(df) - bits);
+  return Math.ceil(df / 2 ** shift) * 2 ** shift;
+}

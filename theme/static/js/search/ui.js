@@ -107,6 +107,8 @@ class SearchPage {
     });
     // While typing, results follow the box (last word as a prefix); Enter makes it a URL.
     input.addEventListener("input", () => {
+      // The words typed so far are fetched now, so the pause below costs no round trip.
+      this.engine.prefetch(input.value, { typing: true });
       window.clearTimeout(this.typingTimer);
       this.typingTimer = window.setTimeout(() => this.preview(), TYPING_PAUSE_MS);
     });
@@ -250,7 +252,11 @@ class SearchPage {
       );
     }
     if (answer.mode === "any" && total > 0) {
-      notice("No story has all of the words; showing results for any of the words, best matches first.");
+      const few = answer.allTotal || 0;
+      notice(few
+        ? `Only ${numberFormat.format(few)} ${few === 1 ? "story has" : "stories have"} all of the words; ` +
+          "showing results for any of the words, best matches first."
+        : "No story has all of the words; showing results for any of the words, best matches first.");
     }
     if (total === 0 && (state.desk || state.year)) {
       notice(

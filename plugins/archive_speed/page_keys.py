@@ -1,0 +1,226 @@
+"""Page keys: a cheap check, before a page is fingerprinted, that nothing it shows has changed.
+
+Fingerprinting a page (fingerprint.py) reads every value its template reads, down into each
+story it shows, so fingerprinting all pages costs a walk over the whole archive on every build.
+A page key avoids that walk for pages nothing touched. It hashes:
+
+- the template's name and the source of every template involved, and the page's depth;
+- what the template reads of its context with every story cut short to its identity (its class
+  and path inside content/): the desks, pages and numbers read, and which stories sit where;
+- a token for each story the page's last fingerprint read (recorded with it in the manifest):
+  every attribute of the story, other stories again by identity only.
+
+If the key equals the one recorded with the page, its fingerprint is unchanged: the fingerprint
+walk reaches stories only through values the key covers, each story it reached last time has
+the same attributes (so the same stories behind it, by identity), and those stories were
+reached — and so are tokened — last time too; by induction every value the walk reads is the
+same. Settings and code are not in the key: a change to them changes the manifest's key and
+no page is kept (cache_guard.py). A story whose text links to other stories ({filename}…)
+shows their addresses, which its attributes do not hold: it has no token, and every page that
+reads it is fingerprinted on every build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import pickle
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+from archive_speed.fingerprint import (ATOMS, MAX_READ_DEPTH, PageFingerprints, Unfingerprintable, _identity, hash_parts,
+                                       source_identity)
+from archive_speed.template_reads import TemplateReads, Use
+
+# Attributes that are the build's plumbing, not what a story is (the settings are in the
+# manifest's key; the absolute source path changes with the checkout's folder).
+TOKEN_PLUMBING = frozenset({"settings", "_context", "source_path"})
+# What a desk, tag or byline holds besides its state (see _TokenPickler.reducer_override).
+WRAPPER_COPIES = frozenset({"settings", "name", "slug"})
+
+
+class _StoryReferences(PageFingerprints):
+    """Fingerprints in which every story counts by its identity only, not by what it holds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._names: dict[int, tuple[TemplateReads, list[str]]] = {}
+        self._values: dict[tuple[int, str, int], tuple[Any, bytes]] = {}
+
+    def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
+           sources: set[str] | None = None) -> bytes:
+        """PageFingerprints.of, with each context value's read remembered: most pages of a
+        template read the same settings and desk lists."""
+        remembered = self._names.get(id(reads))
+        if remembered is None:
+            remembered = self._names[id(reads)] = (reads, sorted(reads.names()))
+        parts = [template_name.encode(), reads.source_digest]
+        self._page_whole = {}
+        for name in remembered[1]:
+            if name in localcontext:
+                value = localcontext[name]
+                key = (id(reads), name, id(value))
+                read = self._values.get(key)
+                if read is None:
+                    read = self._values[key] = (value, self._read(value, reads.uses[name], reads, 0))
+                parts += [name.encode(), read[1]]
+        return hash_parts(*parts)
+
+    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int, lasting: bool = False) -> bytes:
+        if isinstance(value, Content):
+            return _reference(value)
+        if use.whole or depth > MAX_READ_DEPTH or isinstance(value, ATOMS):
+            return super()._read(value, use, reads, depth, lasting)
+        # Without stories to walk into, what a page reads of a desk list, a listing or a page of
+        # one is read once per build: those are made before the first page is written and no
+        # page changes them.
+        return self._remember(self._reads, (_identity(value), self._shape(use, reads, depth)), value,
+                              lambda: self._compute_read(value, use, reads, depth))
+
+    def whole(self, value: Any, lasting: bool = False) -> bytes:
+        if isinstance(value, Content):
+            return _reference(value)
+        return super().whole(value, lasting)
+
+
+class _TokenPickler(pickle.Pickler):
+    """Writes stories' attributes for their tokens: pickle walks the values in C, and pickled
+    state is all of a value's state. Other stories are written as their identity, desks, tags
+    and bylines as their name (their addresses follow from it and the settings)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        super().__init__(self.buffer, protocol=5)
+        # Without pickle's memo a value shared by two attributes is written twice: a story read
+        # from its file and the same story from Pelican's cache share values differently.
+        self.fast = True
+        # Looked up by exact class, in C: every kind of story and of desk, tag or byline.
+        self.dispatch_table = {**dict.fromkeys(_kinds(Content), self._reduce_story),
+                               **dict.fromkeys(_kinds(URLWrapper), self._reduce_wrapper),
+                               # pickle's own way names a method it must look for in every module
+                               ZoneInfo: _reduce_zone}
+        self._reduced: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+
+    def _reduce_story(self, story: Content) -> tuple[Any, ...]:
+        """Another story as its identity."""
+        remembered = self._reduced.get(id(story))
+        if remembered is None:
+            remembered = self._reduced[id(story)] = (story, (_story, (_reference(story),)))
+        return remembered[1]
+
+    def _reduce_wrapper(self, wrapper: URLWrapper) -> tuple[Any, ...]:
+        """A desk, tag or byline as its fields, worked out once per build (a story's tags
+        appear among its attributes and again in its metadata)."""
+        remembered = self._reduced.get(id(wrapper))
+        if remembered is None:
+            # Pelican's as_dict() copies the name and slug into the object once its address was
+            # formatted, and a slug is made from the name when first read: neither is state.
+            fields = {name: item for name, item in vars(wrapper).items() if name not in WRAPPER_COPIES}
+            if fields.get("_slug_from_name"):
+                fields.pop("_slug", None)
+            reduced = (_wrapper, (type(wrapper).__qualname__, sorted(fields.items())))
+            remembered = self._reduced[id(wrapper)] = (wrapper, reduced)
+        return remembered[1]
+
+    def digest(self, value: Any) -> bytes:
+        """The digest of `value` pickled."""
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.dump(value)
+        return hashlib.blake2b(self.buffer.getbuffer(), digest_size=16).digest()
+
+
+def _kinds(base: type) -> set[type]:
+    """`base` and every class derived from it."""
+    kinds, pending = {base}, [base]
+    while pending:
+        for kind in pending.pop().__subclasses__():
+            if kind not in kinds:
+                kinds.add(kind)
+                pending.append(kind)
+    return kinds
+
+
+def _reduce_zone(zone: ZoneInfo) -> tuple[Any, ...]:
+    return _zone, (zone.key,)
+
+
+def _story(reference: bytes) -> bytes:
+    """Stands for another story in a token (pickled by name, never called)."""
+    return reference
+
+
+def _zone(key: str) -> str:
+    """Stands for a time zone in a token (pickled by name, never called)."""
+    return key
+
+
+def _wrapper(kind: str, fields: list[tuple[str, Any]]) -> tuple[str, list[tuple[str, Any]]]:
+    """Stands for a desk, tag or byline in a token (pickled by name, never called)."""
+    return kind, fields
+
+
+def _reference(content: Content) -> bytes:
+    identity = source_identity(content)
+    if not identity:
+        raise Unfingerprintable("a story without a source path")
+    return b"story:" + identity.encode()
+
+
+class PageKeys:
+    """The page keys of one build; `stories` maps `source_identity` to the build's stories."""
+
+    def __init__(self, stories: Mapping[str, Content]) -> None:
+        self._stories = stories
+        self._references = _StoryReferences()
+        self._tokens: dict[str, bytes | None] = {}
+        self._link_patterns: dict[str, re.Pattern[str]] = {}
+        self._pickler = _TokenPickler()
+
+    def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
+           sources: Iterable[str]) -> str | None:
+        """The key of a page whose last fingerprint read the stories `sources`; None when some
+        value or story has no key (the page is then fingerprinted every time)."""
+        try:
+            parts = [self._references.of(template_name, reads, localcontext),
+                     str(localcontext["localsiteurl"]).encode()]
+        except Unfingerprintable:
+            return None
+        for identity in sorted(sources):
+            token = self.token(identity)
+            if token is None:
+                return None
+            parts += [identity.encode(), token]
+        return hash_parts(*parts).hex()
+
+    def token(self, identity: str) -> bytes | None:
+        """Every attribute of the story named `identity`, hashed; None when it is not in this
+        build or cannot be tokened."""
+        if identity not in self._tokens:
+            story = self._stories.get(identity)
+            self._tokens[identity] = None if story is None else self._token(story)
+        return self._tokens[identity]
+
+    def _token(self, story: Content) -> bytes | None:
+        links = self._links_of(story)
+        texts = (story._content, vars(story).get("_summary"), story.metadata.get("summary"))
+        if any(isinstance(text, str) and links.search(text) for text in texts):
+            return None  # shows other stories' addresses (see the module's docstring)
+        attributes = sorted((name, value) for name, value in vars(story).items() if name not in TOKEN_PLUMBING)
+        try:
+            return self._pickler.digest((type(story).__qualname__, attributes))
+        except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+            return None  # a value pickle cannot write (a lambda, an open file): no token
+
+    def _links_of(self, story: Content) -> re.Pattern[str]:
+        """The story's pattern of intra-site links, made once per build for its settings."""
+        setting = story.settings["INTRASITE_LINK_REGEX"]
+        pattern = self._link_patterns.get(setting)
+        if pattern is None:
+            pattern = self._link_patterns[setting] = story._get_intrasite_link_regex()
+        return pattern
