@@ -544,7 +544,6 @@ class _ShardBuilder:
         once, not every block, and a list that grows keeps the digests of its unchanged blocks.
         """
         folder = _digest("".join(digests))
-        self.score_digests[folder] = "".join(digests)
         directory = self.out.root / "scores" / folder
         # A folder named by its content is right if all its files are there (an earlier
         # export may have emptied it).
@@ -569,6 +568,7 @@ class _ShardBuilder:
             self.out.keep(relpath, size)
             sizes.append(size)
         self.score_files[folder] = sizes
+        self.score_digests[folder] = "".join(digests)
         return folder
 
     def _text_postings(self, field: str, term: str) -> tuple[list[int], str, int]:
@@ -825,7 +825,10 @@ class _Appender:
                 else:
                     texts.append(text)
                     digest_list.append(_digest(text))
-        new_folder = self.builder._write_blocks(texts, digest_list, folder, self.previous.blocks["files"][folder])
+        try:
+            new_folder = self.builder._write_blocks(texts, digest_list, folder, self.previous.blocks["files"][folder])
+        except OSError:  # a block of the previous export is gone: the word is rebuilt
+            return None
         chosen = sorted([(top_at[article], pairs[article]) for article in top if article in top_at]
                         + [(old_count + at, pair) for at, (article, pair) in enumerate(zip(every[old_count:], new_pairs))
                            if article in top])
