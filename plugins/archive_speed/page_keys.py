@@ -60,6 +60,7 @@ class _StoryReferences(PageFingerprints):
         if remembered is None:
             remembered = self._names[id(reads)] = (reads, sorted(reads.names()))
         parts = [template_name.encode(), reads.source_digest]
+        self._page_whole = {}
         for name in remembered[1]:
             if name in localcontext:
                 value = localcontext[name]
@@ -70,21 +71,21 @@ class _StoryReferences(PageFingerprints):
                 parts += [name.encode(), read[1]]
         return hash_parts(*parts)
 
-    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
+    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int, lasting: bool = False) -> bytes:
         if isinstance(value, Content):
             return _reference(value)
         if use.whole or depth > MAX_READ_DEPTH or isinstance(value, ATOMS):
-            return super()._read(value, use, reads, depth)
+            return super()._read(value, use, reads, depth, lasting)
         # Without stories to walk into, what a page reads of a desk list, a listing or a page of
         # one is read once per build: those are made before the first page is written and no
         # page changes them.
         return self._remember(self._reads, (_identity(value), self._shape(use, reads, depth)), value,
                               lambda: self._compute_read(value, use, reads, depth))
 
-    def whole(self, value: Any) -> bytes:
+    def whole(self, value: Any, lasting: bool = False) -> bytes:
         if isinstance(value, Content):
             return _reference(value)
-        return super().whole(value)
+        return super().whole(value, lasting)
 
 
 class _TokenPickler(pickle.Pickler):
