@@ -51,6 +51,9 @@ class _StoryReferences(PageFingerprints):
         super().__init__()
         self._names: dict[int, tuple[TemplateReads, list[str]]] = {}
         self._values: dict[tuple[int, str, int], tuple[Any, bytes]] = {}
+        # Keys the previous page read: a value is remembered (and so kept alive for the build)
+        # only when a second page reads it, so each page's own values are let go with it.
+        self._last_page: set[tuple[int, str, int]] = set()
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
            sources: set[str] | None = None) -> bytes:
@@ -61,14 +64,19 @@ class _StoryReferences(PageFingerprints):
             remembered = self._names[id(reads)] = (reads, sorted(reads.names()))
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
+        page: set[tuple[int, str, int]] = set()
         for name in remembered[1]:
             if name in localcontext:
                 value = localcontext[name]
                 key = (id(reads), name, id(value))
+                page.add(key)
                 read = self._values.get(key)
                 if read is None:
-                    read = self._values[key] = (value, self._read(value, reads.uses[name], reads, 0))
+                    read = (value, self._read(value, reads.uses[name], reads, 0))
+                    if key in self._last_page:  # an id seen last page may be reused: harmless here
+                        self._values[key] = read
                 parts += [name.encode(), read[1]]
+        self._last_page = page
         return hash_parts(*parts)
 
     def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int, lasting: bool = False) -> bytes:
