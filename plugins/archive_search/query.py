@@ -405,8 +405,11 @@ class ArchiveSearcher:
 
     def top_score(self, parsed: Parsed | None) -> float | None:
         """The best story's score for `parsed`, or None when it finds nothing."""
-        results = [] if parsed is None else self.run(parsed, limit=1)
-        return results[0].score if len(results) else None
+        if parsed is None:
+            return None
+        # scored_length(), not len(): see count() for what len() of a limited search counts.
+        results = self.run(parsed, limit=1)
+        return results[0].score if results.scored_length() else None
 
     def search(self, query: str, sort: str = "relevance", page: int = 1, page_size: int = 10) -> SearchResult:
         """Search all words; if nothing matches, corrected words; then any of the words.
