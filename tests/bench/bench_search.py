@@ -3,6 +3,7 @@ corpus (../shared/corpus/bbc) repeated to size.
 
     python tests/bench/bench_search.py [--n 10000 50000] [--quality 300] [--parity 100]
     python tests/bench/bench_search.py --n --work /tmp/bench   # quality figures only (2,225 stories)
+    python tests/bench/bench_search.py --n --work /tmp/bench --seed 1 --misses   # another split, misses named
 
 Prints figures, asserts nothing. Sizes above 2,225 articles repeat the BBC stories with
 "(copy N)" headlines, new URLs and later dates. Transfer is measured as gzip would send the
@@ -220,7 +221,8 @@ def written_words(text: str) -> set[str]:
 
 def miss_row(query: str, wanted: Any, first: Any, written: bool, shared: bool) -> tuple[str, str]:
     """A row naming a spelled-right known-item miss: the story wanted, the one ranked first, and
-    whether the query's words are in the first one's headline as written or only stemmed."""
+    whether another story's headline has the query's words as `written`, or only in another
+    form (`shared`: the same index terms)."""
     if written:
         kind = "another headline has the words as written"
     elif shared:
