@@ -30,6 +30,8 @@ Bytes are the files the browser actually fetched (requests answered from its cac
 count), each counted as gzip would send it: the smaller of its gzip -6 size and its raw size
 (Pagefind's chunks are already compressed). A page's own HTML and CSS are left out; the search
 code (our scripts; Pagefind's script, worker and WebAssembly) is counted apart from the index.
+"requests" counts the index files a query fetched (cold / warm): each costs the browser its
+own work whatever the server, so the count says what the times cannot on a loaded machine.
 
 Servers (`--server`): GitHub Pages answers over HTTP/2 from a CDN, every request of a page
 multiplexed over one connection, text gzip-compressed, `Cache-Control: max-age=600`.
@@ -173,6 +175,10 @@ class QueryFigures:
     # A second visit (new page, same browser context): the query's files in the HTTP cache.
     revisit_ms: list[float] = field(default_factory=list)
     revisit_kb: list[float] = field(default_factory=list)  # what that visit still fetched (should be 0)
+    # Files the query fetched over the network (each costs the browser a request whatever the
+    # server): as the first query of a visit, and later on the page.
+    cold_requests: list[int] = field(default_factory=list)
+    warm_requests: list[int] = field(default_factory=list)
     results: int = 0  # how many results the engine reported (sanity)
 
 
@@ -277,15 +283,18 @@ class Session:
         return answer
 
     def take_bytes(self) -> dict[str, int]:
-        """Bytes fetched since the last call, by kind ("index", "code", "page")."""
-        totals = {"index": 0, "code": 0, "page": 0}
+        """Bytes fetched since the last call, by kind ("index", "code", "page"), and under
+        "requests" how many files of the index that was."""
+        totals = {"index": 0, "code": 0, "page": 0, "requests": 0}
         finished, self.requests[:] = list(self.requests), []
         for request in finished:
             response = request.response()
             if response is None or response.status != 200 or request.sizes()["responseBodySize"] <= 0:
                 continue  # answered from the browser's cache: nothing crossed the wire
             relative = unquote(urlsplit(request.url).path)[len(urlsplit(self.base).path):]
-            totals[classify(self.engine, relative)] += self.sizes.wire_bytes(relative)
+            kind = classify(self.engine, relative)
+            totals[kind] += self.sizes.wire_bytes(relative)
+            totals["requests"] += kind == "index"
         return totals
 
     def close(self) -> None:
@@ -311,11 +320,13 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
                     target.results = answer["total"] if "total" in answer else announced_count(answer["status"])
                     if position == 0:
                         target.cold_ms.append(answer["ms"])
+                        target.cold_requests.append(fetched["requests"])
                         target.first_index_kb.append((loaded["index"] + fetched["index"]) / 1024)
                         target.load_index_kb.append(loaded["index"] / 1024)
                         target.first_code_kb.append((loaded["code"] + fetched["code"]) / 1024)
                     else:
                         target.warm_ms.append(answer["ms"])
+                        target.warm_requests.append(fetched["requests"])
                         target.further_kb.append((fetched["index"] + fetched["code"]) / 1024)
                 # The first query once more on the same page: what is left is computing and rendering.
                 figures[order[0]].repeat_ms.append(session.query(order[0])["ms"])
@@ -491,7 +502,7 @@ def merge_figures(into: EngineFigures | None, more: EngineFigures) -> EngineFigu
     for query, figures in more.queries.items():
         target = into.queries[query]
         for name in ("cold_ms", "warm_ms", "first_index_kb", "load_index_kb", "first_code_kb", "further_kb",
-                     "repeat_ms", "revisit_ms", "revisit_kb"):
+                     "repeat_ms", "revisit_ms", "revisit_kb", "cold_requests", "warm_requests"):
             getattr(target, name).extend(getattr(figures, name))
     return into
 
@@ -509,14 +520,16 @@ def print_figures(label: str, ours: EngineFigures, baseline: EngineFigures | Non
               f"{statistics.median(figures.warm_ms):6.1f}  again {statistics.median(figures.repeat_ms):5.1f}  "
               f"revisit {statistics.median(figures.revisit_ms):6.1f} ms  "
               f"first {statistics.median(figures.first_index_kb):6.1f} KB  further "
-              f"{statistics.median(figures.further_kb):6.1f} KB  ({figures.results} results){ratio}")
+              f"{statistics.median(figures.further_kb):6.1f} KB  requests {statistics.median(figures.cold_requests):3.0f} / "
+              f"{statistics.median(figures.warm_requests):3.0f}  ({figures.results} results){ratio}")
     ratio = ""
     if baseline is not None:
         ratio = (f"  (x{ours.median('cold_ms') / baseline.median('cold_ms'):.2f} cold, "
                  f"x{ours.median('warm_ms') / baseline.median('warm_ms'):.2f} warm)")
     print(f"  median of all: cold {ours.median('cold_ms'):.1f} ms, warm {ours.median('warm_ms'):.1f} ms, "
           f"again {ours.median('repeat_ms'):.1f} ms, revisit {ours.median('revisit_ms'):.1f} ms "
-          f"(fetched {max(v for f in ours.queries.values() for v in f.revisit_kb):.1f} KB at most); "
+          f"(fetched {max(v for f in ours.queries.values() for v in f.revisit_kb):.1f} KB at most), "
+          f"requests cold / warm {ours.median('cold_requests'):.0f} / {ours.median('warm_requests'):.0f}; "
           f"slowest query (median): cold "
           f"{ours.worst_median('cold_ms'):.1f}, warm {ours.worst_median('warm_ms'):.1f} ms{ratio}")
 
