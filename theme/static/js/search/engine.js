@@ -344,10 +344,13 @@ class ArchiveSearch {
     };
     visit(parseQuery(this.manifest.fields, text, "and", new Set()));
     const last = partial && parseQuery(this.manifest.fields, partial, "and", new Set());
-    if (last?.kind !== "term") return;
+    // A plain word is searched in every text field: an "or" of one term per field.
+    const word = last?.kind === "or" && last.items.every((item) => item.kind === "term") ? last.items[0] : last;
+    if (word?.kind !== "term" || word.field === "desk") return;
     // Once the word being typed has a few letters, the shard that would hold it as typed so
     // far: the words sort together, so the finished word is mostly in the same shard.
-    quiet(last.text.length >= TYPED_SHARD_LETTERS ? this.files.entry(last.text) : this.files.shardOf(last.text));
+    const key = this.termKey(word.field, word.text);
+    quiet(word.text.length >= TYPED_SHARD_LETTERS ? this.files.entry(key) : this.files.shardOf(key));
   }
 
   /** Frequency of `term` summed over the scored text fields (0 when unknown). */
