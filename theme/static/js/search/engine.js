@@ -369,7 +369,9 @@ class ArchiveSearch {
    * first `count` of the ranked order, and that order: blocks of long lists that those articles need are loaded
    * and the query re-evaluated until none is missing. An article ranked after them then has
    * an exact score at most its bound, which is at most theirs; at equal scores Whoosh's
-   * number decides, as it did for the bound, so it cannot move ahead of them.
+   * number decides, as it did for the bound, so it cannot move ahead of them. With `pageFrom`
+   * (the first position of the page shown), the records of the page's articles whose place
+   * is already certain are fetched in the same round trip as the blocks.
    */
   async exactTop(outcome, sort, count, wanted, pageFrom = null) {
     let { set } = outcome;
