@@ -7,6 +7,7 @@
 - render_cache: a page is re-rendered only when what it shows has changed (render_cache.py,
   page_keys.py, fingerprint.py, template_reads.py)
 - page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
+- reader_cache: Pelican's reader cache is let go once it is saved (reader_cache.py)
 - collector: Python's cycle collector run less often while the archive is in memory
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
@@ -45,6 +46,7 @@ from pelican.generators import ArticlesGenerator
 from archive_speed.cache_guard import CacheGuard
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
+from archive_speed.reader_cache import release_reader_cache
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
 from archive_speed.urls import pin_urls
@@ -89,6 +91,11 @@ def _pinned_urls_of(generator: Any) -> None:
     _pinned_urls([generator])
 
 
+def _reader_cache(generator: Any) -> None:
+    if "reader_cache" in enabled_fixes(generator.settings):
+        release_reader_cache(generator)
+
+
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
     if "render_cache" not in enabled_fixes(pelican.settings):
         return None
@@ -114,6 +121,8 @@ def register() -> None:
     signals.article_generator_init.connect(_listings)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
+    signals.article_generator_finalized.connect(_reader_cache)
+    signals.page_generator_finalized.connect(_reader_cache)
     signals.all_generators_finalized.connect(_pinned_urls)
     signals.get_writer.connect(_writer)
     signals.content_written.connect(_page_written)
