@@ -18,6 +18,7 @@ FIXES = {
     "collector": "Python's cycle collector run less often while the archive is in memory",
     "page_text": "a story's text resolved for its own page let go once the page is written",
     "reader_cache": "Pelican's reader cache let go once it is saved",
+    "shared_names": "one desk, tag or byline object per name, shared by its stories",
 }
 
 
