@@ -7,6 +7,8 @@
 - render_cache: a page is re-rendered only when what it shows has changed (render_cache.py,
   page_keys.py, fingerprint.py, template_reads.py)
 - page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
+- reader_cache: Pelican's reader cache is let go once it is saved (reader_cache.py)
+- shared_names: stories share one desk, tag or byline object per name (shared_names.py)
 - collector: Python's cycle collector run less often while the archive is in memory
 - dates: each date a template formats with `strftime` is formatted once per build (dates.py)
 
@@ -47,8 +49,10 @@ from archive_speed.cache_guard import CacheGuard
 from archive_speed.dates import remember_dates
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
+from archive_speed.reader_cache import release_reader_cache
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
+from archive_speed.shared_names import share_names
 from archive_speed.urls import pin_urls
 
 
@@ -96,6 +100,18 @@ def _pinned_urls_of(generator: Any) -> None:
     _pinned_urls([generator])
 
 
+def _reader_cache(generator: Any) -> None:
+    if "reader_cache" in enabled_fixes(generator.settings):
+        release_reader_cache(generator)
+
+
+def _shared_names(generator: ArticlesGenerator) -> None:
+    if "shared_names" in enabled_fixes(generator.settings):
+        share_names(story for kind in ("articles", "translations", "drafts", "drafts_translations",
+                                       "hidden_articles", "hidden_translations")
+                    for story in getattr(generator, kind, None) or [])
+
+
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
     if "render_cache" not in enabled_fixes(pelican.settings):
         return None
@@ -122,6 +138,9 @@ def register() -> None:
     signals.generator_init.connect(_dates)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
+    signals.article_generator_finalized.connect(_reader_cache)
+    signals.article_generator_finalized.connect(_shared_names)
+    signals.page_generator_finalized.connect(_reader_cache)
     signals.all_generators_finalized.connect(_pinned_urls)
     signals.get_writer.connect(_writer)
     signals.content_written.connect(_page_written)
