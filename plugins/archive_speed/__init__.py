@@ -1,6 +1,7 @@
 """archive_speed: where Pelican itself is slow at archive scale, small fixes wired by signals.
 
 - listings: tag, desk and byline pages without Pelican's quadratic filter (listings.py)
+- translations: stories grouped by slug without Pelican's quadratic scan (translations.py)
 - pinned_urls: article and page URLs computed once per build (urls.py)
 - cache_guard: caches keyed by content hashes, dropped when code, settings or bytes change
   (cache_guard.py)
@@ -47,6 +48,7 @@ from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
+from archive_speed.translations import linear_translations
 from archive_speed.urls import pin_urls
 
 
@@ -77,6 +79,20 @@ def _start(pelican: Any) -> None:
 def _listings(generator: ArticlesGenerator) -> None:
     if "listings" in enabled_fixes(generator.settings):
         use_listing_generator(generator)
+
+
+def _translations(generator: ArticlesGenerator) -> None:
+    """`article_generator_init` receiver: this generator's stories are grouped by slug in
+    linear time (its own generate_context, wrapped on the instance)."""
+    if "translations" not in enabled_fixes(generator.settings):
+        return
+    generate_context = generator.generate_context
+
+    def grouped_linearly() -> None:
+        with linear_translations():
+            generate_context()
+
+    generator.generate_context = grouped_linearly
 
 
 def _pinned_urls(generators: list[Any]) -> None:
@@ -112,6 +128,7 @@ def register() -> None:
     """Connect the fixes to Pelican's signals."""
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
+    signals.article_generator_init.connect(_translations)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
     signals.all_generators_finalized.connect(_pinned_urls)
