@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import process_translations as pelican_process_translations
 
+from archive_pages.sitemaps import SitemapEntry, _urlset, _urlset_xml
 from archive_search.documents import SearchDocument, from_article
 from archive_search.known_documents import KNOWN_FILE, KnownDocument, KnownDocuments
 from archive_speed.translations import process_translations
@@ -115,3 +117,14 @@ def test_known_search_documents_of_other_code_are_not_used(tmp_path: Path) -> No
     kept = json.loads((tmp_path / KNOWN_FILE).read_text(encoding="utf-8"))
     (tmp_path / KNOWN_FILE).write_text(json.dumps({**kept, "code": "other"}), encoding="utf-8")
     assert not isinstance(KnownDocuments(tmp_path).document(_desked(_article("harbour"))), KnownDocument)
+
+
+@pytest.mark.parametrize("entries", [
+    [],
+    [SitemapEntry("")],
+    [SitemapEntry("https://example.org/news/", datetime(2024, 3, 1, 9, 30, tzinfo=KYIV)),
+     SitemapEntry("2024/03/01/a&b<c>d\"e'f-é/"), SitemapEntry("tag/x/", datetime(2019, 8, 2, 4, 39))],
+], ids=["empty", "empty address", "escaped"])
+def test_sitemap_text_is_what_elementtree_writes(entries: list[SitemapEntry]) -> None:
+    tree = ET.tostring(_urlset(entries), encoding="utf-8", xml_declaration=True)
+    assert _urlset_xml(entries) == tree
