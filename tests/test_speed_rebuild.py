@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from pelican.contents import Article
+from pelican.contents import Article, Content
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import process_translations as pelican_process_translations
@@ -22,6 +23,7 @@ from pelican.utils import process_translations as pelican_process_translations
 from archive_pages.sitemaps import SitemapEntry, _urlset, _urlset_xml
 from archive_search.documents import SearchDocument, from_article
 from archive_search.known_documents import KNOWN_FILE, KnownDocument, KnownDocuments
+from archive_speed.source_paths import remembered_source_paths
 from archive_speed.translations import process_translations
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -128,3 +130,33 @@ def test_known_search_documents_of_other_code_are_not_used(tmp_path: Path) -> No
 def test_sitemap_text_is_what_elementtree_writes(entries: list[SitemapEntry]) -> None:
     tree = ET.tostring(_urlset(entries), encoding="utf-8", xml_declaration=True)
     assert _urlset_xml(entries) == tree
+
+
+def test_remembered_source_paths_answer_as_pelican_does(tmp_path: Path) -> None:
+    """Same answers inside as outside, for each story, each content folder and each folder
+    the build runs in; Pelican's own method is back afterwards."""
+    pelicans = Content.get_relative_source_path
+    stories = []
+    for content in (tmp_path / "content", tmp_path / "content" / "news", Path("content")):
+        for source in (content / "news" / "2024" / "a.md", tmp_path / "elsewhere" / "b.md", Path("c.md")):
+            story = _article(source.stem)
+            story.settings["PATH"] = str(content)
+            story.source_path = str(source)
+            stories.append(story)
+    asked = [(story, None) for story in stories] + [(story, "pages/about.md") for story in stories]
+    working_folder = os.getcwd()
+    try:
+        answers = {}
+        for folder in (tmp_path, tmp_path / "elsewhere"):
+            folder.mkdir(exist_ok=True)
+            os.chdir(folder)
+            answers[folder] = [story.get_relative_source_path(path) for story, path in asked]
+        with remembered_source_paths():
+            assert Content.get_relative_source_path is not pelicans
+            for folder in (tmp_path, tmp_path / "elsewhere", tmp_path):
+                os.chdir(folder)
+                assert [story.get_relative_source_path(path) for story, path in asked] == answers[folder]
+    finally:
+        os.chdir(working_folder)
+    assert Content.get_relative_source_path is pelicans
+    assert len({answer for answers_of in answers.values() for answer in answers_of}) > 6

@@ -2,6 +2,7 @@
 
 - listings: tag, desk and byline pages without Pelican's quadratic filter (listings.py)
 - translations: stories grouped by slug without Pelican's quadratic scan (translations.py)
+- source_paths: a story's path inside content/ worked out once per build (source_paths.py)
 - pinned_urls: article and page URLs computed once per build (urls.py)
 - cache_guard: caches keyed by content hashes, dropped when code, settings or bytes change
   (cache_guard.py)
@@ -38,6 +39,7 @@ done about it (process-time of the build's parts, and cProfile, on the BBC-deriv
 from __future__ import annotations
 
 import gc
+from contextlib import ExitStack
 from typing import Any
 
 from pelican import signals
@@ -48,12 +50,15 @@ from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
+from archive_speed.source_paths import remembered_source_paths
 from archive_speed.translations import linear_translations
 from archive_speed.urls import pin_urls
 
 
 # The attribute of the Pelican instance holding the build's CacheGuard.
 GUARD = "archive_speed_guard"
+# The attribute of the Pelican instance holding what the build undoes when it finishes.
+UNDO = "archive_speed_undo"
 # New container objects between two runs of the cycle collector (Python's default is 700).
 COLLECTOR_THRESHOLD = 100_000
 
@@ -74,6 +79,10 @@ def _start(pelican: Any) -> None:
         # Collected 140 times less often, the cyclic garbage a build makes is still freed.
         young, middle, old = gc.get_threshold()
         gc.set_threshold(max(young, COLLECTOR_THRESHOLD), middle, old)
+    undo = ExitStack()
+    setattr(pelican, UNDO, undo)
+    if "source_paths" in fixes:
+        undo.enter_context(remembered_source_paths())
 
 
 def _listings(generator: ArticlesGenerator) -> None:
@@ -122,6 +131,7 @@ def _finish(pelican: Any) -> None:
     fixes = enabled_fixes(pelican.settings)
     if "cache_guard" in fixes and "render_cache" not in fixes:
         getattr(pelican, GUARD).record()
+    getattr(pelican, UNDO).close()
 
 
 def register() -> None:
