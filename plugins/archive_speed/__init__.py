@@ -10,6 +10,7 @@
   page_keys.py, fingerprint.py, template_reads.py)
 - page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
 - collector: Python's cycle collector run less often while the archive is in memory
+- dates: each date a template formats with `strftime` is formatted once per build (dates.py)
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
 "Benchmarks" section gives each one's measured effect.
@@ -46,6 +47,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from archive_speed.cache_guard import CacheGuard
+from archive_speed.dates import remember_dates
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
 from archive_speed.render_cache import IncrementalWriter
@@ -104,6 +106,11 @@ def _translations(generator: ArticlesGenerator) -> None:
     generator.generate_context = grouped_linearly
 
 
+def _dates(generator: Any) -> None:
+    if "dates" in enabled_fixes(generator.settings):
+        remember_dates(generator)
+
+
 def _pinned_urls(generators: list[Any]) -> None:
     if generators and "pinned_urls" in enabled_fixes(generators[0].settings):
         pin_urls(generators)
@@ -139,6 +146,7 @@ def register() -> None:
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
     signals.article_generator_init.connect(_translations)
+    signals.generator_init.connect(_dates)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
     signals.all_generators_finalized.connect(_pinned_urls)

@@ -19,6 +19,7 @@ FIXES = {
     "render_cache": "pages re-rendered only when what they show has changed",
     "collector": "Python's cycle collector run less often while the archive is in memory",
     "page_text": "a story's text resolved for its own page let go once the page is written",
+    "dates": "each date a template formats with strftime formatted once per build",
 }
 
 
