@@ -1,6 +1,8 @@
 """archive_speed: where Pelican itself is slow at archive scale, small fixes wired by signals.
 
 - listings: tag, desk and byline pages without Pelican's quadratic filter (listings.py)
+- translations: stories grouped by slug without Pelican's quadratic scan (translations.py)
+- source_paths: a story's path inside content/ worked out once per build (source_paths.py)
 - pinned_urls: article and page URLs computed once per build (urls.py)
 - cache_guard: caches keyed by content hashes, dropped when code, settings or bytes change
   (cache_guard.py)
@@ -40,6 +42,7 @@ done about it (process-time of the build's parts, and cProfile, on the BBC-deriv
 from __future__ import annotations
 
 import gc
+from contextlib import ExitStack
 from typing import Any
 
 from pelican import signals
@@ -53,11 +56,15 @@ from archive_speed.reader_cache import release_reader_cache
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
 from archive_speed.shared_names import share_names
+from archive_speed.source_paths import remembered_source_paths
+from archive_speed.translations import linear_translations
 from archive_speed.urls import pin_urls
 
 
 # The attribute of the Pelican instance holding the build's CacheGuard.
 GUARD = "archive_speed_guard"
+# The attribute of the Pelican instance holding what the build undoes when it finishes.
+UNDO = "archive_speed_undo"
 # New container objects between two runs of the cycle collector (Python's default is 700).
 COLLECTOR_THRESHOLD = 100_000
 
@@ -78,11 +85,29 @@ def _start(pelican: Any) -> None:
         # Collected 140 times less often, the cyclic garbage a build makes is still freed.
         young, middle, old = gc.get_threshold()
         gc.set_threshold(max(young, COLLECTOR_THRESHOLD), middle, old)
+    undo = ExitStack()
+    setattr(pelican, UNDO, undo)
+    if "source_paths" in fixes:
+        undo.enter_context(remembered_source_paths())
 
 
 def _listings(generator: ArticlesGenerator) -> None:
     if "listings" in enabled_fixes(generator.settings):
         use_listing_generator(generator)
+
+
+def _translations(generator: ArticlesGenerator) -> None:
+    """`article_generator_init` receiver: this generator's stories are grouped by slug in
+    linear time (its own generate_context, wrapped on the instance)."""
+    if "translations" not in enabled_fixes(generator.settings):
+        return
+    generate_context = generator.generate_context
+
+    def grouped_linearly() -> None:
+        with linear_translations():
+            generate_context()
+
+    generator.generate_context = grouped_linearly
 
 
 def _dates(generator: Any) -> None:
@@ -129,12 +154,14 @@ def _finish(pelican: Any) -> None:
     fixes = enabled_fixes(pelican.settings)
     if "cache_guard" in fixes and "render_cache" not in fixes:
         getattr(pelican, GUARD).record()
+    getattr(pelican, UNDO).close()
 
 
 def register() -> None:
     """Connect the fixes to Pelican's signals."""
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
+    signals.article_generator_init.connect(_translations)
     signals.generator_init.connect(_dates)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
