@@ -21,15 +21,19 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 DROPPED_WITH_CONTENT = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "template"})
 
 
+# Built once: nh3.clean builds its sanitizer from the options on every call, which costs more
+# than cleaning a summary and half as much as cleaning a story.
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes=ALLOWED_ATTRIBUTES,
+    filter_style_properties={"text-align"},
+    url_schemes={"http", "https", "mailto", "tel"},
+    link_rel=None,
+)
+
+
 def sanitize_html(html: str) -> str:
     """Return ``html`` keeping only allowed tags and attributes; scripts, iframes, styles,
     event handlers and javascript: URLs are removed. Table cell alignment survives."""
-    return nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes=ALLOWED_ATTRIBUTES,
-        filter_style_properties={"text-align"},
-        url_schemes={"http", "https", "mailto", "tel"},
-        link_rel=None,
-    )
+    return _CLEANER.clean(html)

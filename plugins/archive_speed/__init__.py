@@ -8,6 +8,7 @@
   page_keys.py, fingerprint.py, template_reads.py)
 - page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
 - collector: Python's cycle collector run less often while the archive is in memory
+- template_work: dates formatted once per build, templates not re-checked on disk (jinja_calls.py)
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
 "Benchmarks" section gives each one's measured effect.
@@ -43,6 +44,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from archive_speed.cache_guard import CacheGuard
+from archive_speed.jinja_calls import remember_template_work
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
 from archive_speed.render_cache import IncrementalWriter
@@ -89,6 +91,11 @@ def _pinned_urls_of(generator: Any) -> None:
     _pinned_urls([generator])
 
 
+def _template_work(generator: Any) -> None:
+    if "template_work" in enabled_fixes(generator.settings):
+        remember_template_work(generator)
+
+
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
     if "render_cache" not in enabled_fixes(pelican.settings):
         return None
@@ -112,6 +119,7 @@ def register() -> None:
     """Connect the fixes to Pelican's signals."""
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
+    signals.generator_init.connect(_template_work)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
     signals.all_generators_finalized.connect(_pinned_urls)

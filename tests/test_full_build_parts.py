@@ -1,0 +1,68 @@
+"""Parts of a full build made cheaper without changing a byte: markdown-it's line index made
+line by line, and Pelican's date filter remembering what it formatted."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from markdown_it.rules_block.state_block import StateBlock
+from pelican.utils import DateFormatter
+
+from archive_reader.block_state import LineIndexedStateBlock
+from archive_reader.markdown import archive_markdown
+from archive_speed.jinja_calls import RememberedDateFormats
+
+LINE_INDEX = ("bMarks", "eMarks", "tShift", "sCount", "bsCount", "lineMax", "src", "line", "level")
+# Texts where the line index has edge cases: no final newline, a last line of spaces or tabs,
+# tabs inside the indentation (expanded to the next multiple of four), blank lines.
+EDGE_TEXTS = ["", "\n", " ", "\t", "a", "a\n", "a\n  ", "a\n\t", " \n ", "\t \tb\n", "  \t x\n\n\ty",
+              "---\nheadline: x\n---\n\n    code\n\n> quote\n- item\n\t- nested", "x  ", "\n\n\n"]
+
+
+def _random_texts(count: int) -> list[str]:
+    pieces = ["a", " ", "\t", "\n", "- ", "# ", "> ", "1. ", "`", "| b |", "\n\n", "    ", "*"]
+    rng = random.Random(7)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+
+
+@pytest.mark.parametrize("texts", [EDGE_TEXTS, _random_texts(3000)], ids=["edges", "random"])
+def test_line_index_is_markdown_its_own(texts: list[str]) -> None:
+    md = archive_markdown()
+    for text in texts:
+        theirs, ours = StateBlock(text, md, {}, []), LineIndexedStateBlock(text, md, {}, [])
+        for field in LINE_INDEX:
+            assert getattr(ours, field) == getattr(theirs, field), (text, field)
+
+
+def test_archive_markdown_parses_with_the_line_index() -> None:
+    md = archive_markdown()
+    text = "---\nheadline: Tabs\n---\n\n\tindented code\n\n- one\n  - two\n\n| a | b |\n|---|--:|\n| 1 | 2 |"
+    html = md.render(text)
+    assert "<pre><code>indented code" in html and "<ul>" in html and '<td style="text-align:right">2' in html
+
+
+def test_remembered_dates_read_as_pelicans_filter() -> None:
+    pelican_filter = DateFormatter()
+    remembered = RememberedDateFormats(pelican_filter)
+    kyiv = ZoneInfo("Europe/Kyiv")
+    # The same instant in two zones, and the two wall times a DST change repeats.
+    dates = [datetime(2023, 3, 16, 9, 5, tzinfo=kyiv), datetime(2023, 3, 16, 7, 5, tzinfo=timezone.utc),
+             datetime(2023, 10, 29, 3, 30, tzinfo=kyiv), datetime(2023, 10, 29, 3, 30, fold=1, tzinfo=kyiv),
+             datetime(2023, 3, 16).date()]
+    for _ in range(2):
+        for date in dates:
+            for date_format in ("%-d %B %Y, %H:%M", "%Y-%m-%d", "%H:%M %Z %z"):
+                assert remembered(date, date_format) == pelican_filter(date, date_format)
+    assert remembered(dates[2], "%Z") != remembered(dates[3], "%Z")
+
+
+def test_remembered_dates_start_again_past_the_limit() -> None:
+    remembered = RememberedDateFormats(DateFormatter())
+    remembered.LIMIT = 10
+    start = datetime(2020, 1, 1, tzinfo=ZoneInfo("Europe/Kyiv"))
+    days = [start + timedelta(days=n) for n in range(25)]
+    assert [remembered(day, "%-d %b") for day in days] == [f"{day.day} {day:%b}" for day in days]
+    assert len(remembered._formatted) <= 10
