@@ -1,19 +1,25 @@
 """Parts of a full build made cheaper without changing a byte: markdown-it's line index made
-line by line, and Pelican's date filter remembering what it formatted."""
+line by line, Pelican's date filter remembering what it formatted, and page fingerprints
+reading a context value every page shows once."""
 
 from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import jinja2
 import pytest
 from markdown_it.rules_block.state_block import StateBlock
+from pelican.contents import Content
 from pelican.utils import DateFormatter
 
 from archive_reader.block_state import LineIndexedStateBlock
 from archive_reader.markdown import archive_markdown
+from archive_speed.fingerprint import PageFingerprints
 from archive_speed.jinja_calls import RememberedDateFormats
+from archive_speed.template_reads import template_reads
 
 LINE_INDEX = ("bMarks", "eMarks", "tShift", "sCount", "bsCount", "lineMax", "src", "line", "level")
 # Texts where the line index has edge cases: no final newline, a last line of spaces or tabs,
@@ -66,3 +72,30 @@ def test_remembered_dates_start_again_past_the_limit() -> None:
     days = [start + timedelta(days=n) for n in range(25)]
     assert [remembered(day, "%-d %b") for day in days] == [f"{day.day} {day:%b}" for day in days]
     assert len(remembered._formatted) <= 10
+
+
+def test_a_context_value_read_page_after_page_gives_each_page_its_own_fingerprint() -> None:
+    """The front page's desks are read by every page's navigation and remembered from the
+    second page on: each page still gets the fingerprint it has alone, and the stories read
+    through the remembered value still count among the page's sources."""
+    environment = jinja2.Environment(loader=jinja2.DictLoader({
+        "page.html": "{% for desk in front_desks %}{{ desk.title }}{% for s in desk.stories %}{{ s.title }}"
+                     "{% endfor %}{% endfor %}{{ page_title }}"}))
+    reads = template_reads(environment, "page.html")
+    lead = Content("<p>Harbour reopens.</p>", {"title": "Harbour reopens", "slug": "harbour-reopens"},
+                   source_path="/site/content/news/harbour.md")
+    lead.relative_source_path = "news/harbour.md"
+    desks = [SimpleNamespace(title="News", stories=[lead])]
+    build = PageFingerprints()
+    pages = []
+    for title in ("One", "Two", "Three"):
+        sources: set[str] = set()
+        context = {"front_desks": desks, "page_title": title}
+        pages.append(build.of("page.html", reads, context, sources))
+        alone: set[str] = set()
+        assert pages[-1] == PageFingerprints().of("page.html", reads, context, alone)
+        assert sources == alone == {"Content:news/harbour.md"}
+    assert len(set(pages)) == 3
+    # Another desk list (a new object) is read again, not taken from memory.
+    other = [SimpleNamespace(title="Sport", stories=[lead])]
+    assert build.of("page.html", reads, {"front_desks": other, "page_title": "One"}) != pages[0]
