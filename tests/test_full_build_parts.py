@@ -1,24 +1,21 @@
 """Parts of a full build made cheaper without changing a byte: markdown-it's line index made
-line by line, Pelican's date filter remembering what it formatted, and page fingerprints
-reading a context value every page shows once."""
+line by line, page fingerprints reading a context value every page shows once, templates
+loaded once per build."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 import jinja2
 import pytest
 from markdown_it.rules_block.state_block import StateBlock
 from pelican.contents import Content
-from pelican.utils import DateFormatter
 
 from archive_reader.block_state import LineIndexedStateBlock
 from archive_reader.markdown import archive_markdown
 from archive_speed.fingerprint import PageFingerprints
-from archive_speed.jinja_calls import RememberedDateFormats
+from archive_speed.template_checks import load_templates_once
 from archive_speed.template_reads import template_reads
 
 LINE_INDEX = ("bMarks", "eMarks", "tShift", "sCount", "bsCount", "lineMax", "src", "line", "level")
@@ -50,30 +47,6 @@ def test_archive_markdown_parses_with_the_line_index() -> None:
     assert "<pre><code>indented code" in html and "<ul>" in html and '<td style="text-align:right">2' in html
 
 
-def test_remembered_dates_read_as_pelicans_filter() -> None:
-    pelican_filter = DateFormatter()
-    remembered = RememberedDateFormats(pelican_filter)
-    kyiv = ZoneInfo("Europe/Kyiv")
-    # The same instant in two zones, and the two wall times a DST change repeats.
-    dates = [datetime(2023, 3, 16, 9, 5, tzinfo=kyiv), datetime(2023, 3, 16, 7, 5, tzinfo=timezone.utc),
-             datetime(2023, 10, 29, 3, 30, tzinfo=kyiv), datetime(2023, 10, 29, 3, 30, fold=1, tzinfo=kyiv),
-             datetime(2023, 3, 16).date()]
-    for _ in range(2):
-        for date in dates:
-            for date_format in ("%-d %B %Y, %H:%M", "%Y-%m-%d", "%H:%M %Z %z"):
-                assert remembered(date, date_format) == pelican_filter(date, date_format)
-    assert remembered(dates[2], "%Z") != remembered(dates[3], "%Z")
-
-
-def test_remembered_dates_start_again_past_the_limit() -> None:
-    remembered = RememberedDateFormats(DateFormatter())
-    remembered.LIMIT = 10
-    start = datetime(2020, 1, 1, tzinfo=ZoneInfo("Europe/Kyiv"))
-    days = [start + timedelta(days=n) for n in range(25)]
-    assert [remembered(day, "%-d %b") for day in days] == [f"{day.day} {day:%b}" for day in days]
-    assert len(remembered._formatted) <= 10
-
-
 def test_a_context_value_read_page_after_page_gives_each_page_its_own_fingerprint() -> None:
     """The front page's desks are read by every page's navigation and remembered from the
     second page on: each page still gets the fingerprint it has alone, and the stories read
@@ -99,3 +72,12 @@ def test_a_context_value_read_page_after_page_gives_each_page_its_own_fingerprin
     # Another desk list (a new object) is read again, not taken from memory.
     other = [SimpleNamespace(title="Sport", stories=[lead])]
     assert build.of("page.html", reads, {"front_desks": other, "page_title": "One"}) != pages[0]
+
+
+def test_templates_loaded_once_are_not_checked_again() -> None:
+    sources = {"page.html": "first"}
+    environment = jinja2.Environment(loader=jinja2.DictLoader(sources))
+    load_templates_once(SimpleNamespace(env=environment))
+    assert environment.get_template("page.html").render() == "first"
+    sources["page.html"] = "second"  # an environment checking its templates would reload it
+    assert environment.get_template("page.html").render() == "first"

@@ -8,7 +8,8 @@
   page_keys.py, fingerprint.py, template_reads.py)
 - page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
 - collector: Python's cycle collector run less often while the archive is in memory
-- template_work: dates formatted once per build, templates not re-checked on disk (jinja_calls.py)
+- dates: each date a template formats with `strftime` is formatted once per build (dates.py)
+- template_checks: templates not checked on disk at every render (template_checks.py)
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
 "Benchmarks" section gives each one's measured effect.
@@ -44,11 +45,12 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from archive_speed.cache_guard import CacheGuard
-from archive_speed.jinja_calls import remember_template_work
+from archive_speed.dates import remember_dates
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
+from archive_speed.template_checks import load_templates_once
 from archive_speed.urls import pin_urls
 
 
@@ -81,6 +83,16 @@ def _listings(generator: ArticlesGenerator) -> None:
         use_listing_generator(generator)
 
 
+def _dates(generator: Any) -> None:
+    if "dates" in enabled_fixes(generator.settings):
+        remember_dates(generator)
+
+
+def _template_checks(generator: Any) -> None:
+    if "template_checks" in enabled_fixes(generator.settings):
+        load_templates_once(generator)
+
+
 def _pinned_urls(generators: list[Any]) -> None:
     if generators and "pinned_urls" in enabled_fixes(generators[0].settings):
         pin_urls(generators)
@@ -89,11 +101,6 @@ def _pinned_urls(generators: list[Any]) -> None:
 def _pinned_urls_of(generator: Any) -> None:
     """`*_generator_finalized` receiver: pin one generator's URLs before others read them."""
     _pinned_urls([generator])
-
-
-def _template_work(generator: Any) -> None:
-    if "template_work" in enabled_fixes(generator.settings):
-        remember_template_work(generator)
 
 
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
@@ -119,7 +126,8 @@ def register() -> None:
     """Connect the fixes to Pelican's signals."""
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
-    signals.generator_init.connect(_template_work)
+    signals.generator_init.connect(_dates)
+    signals.generator_init.connect(_template_checks)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
     signals.all_generators_finalized.connect(_pinned_urls)

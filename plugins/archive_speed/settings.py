@@ -17,7 +17,8 @@ FIXES = {
     "render_cache": "pages re-rendered only when what they show has changed",
     "collector": "Python's cycle collector run less often while the archive is in memory",
     "page_text": "a story's text resolved for its own page let go once the page is written",
-    "template_work": "dates formatted once per build, templates not checked on disk at every render",
+    "dates": "each date a template formats with strftime formatted once per build",
+    "template_checks": "templates not checked on disk at every render",
 }
 
 
