@@ -13,6 +13,7 @@
 - shared_names: stories share one desk, tag or byline object per name (shared_names.py)
 - collector: Python's cycle collector run less often while the archive is in memory
 - dates: each date a template formats with `strftime` is formatted once per build (dates.py)
+- template_checks: templates not checked on disk at every render (template_checks.py)
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
 "Benchmarks" section gives each one's measured effect.
@@ -58,6 +59,7 @@ from archive_speed.settings import check_settings, enabled_fixes
 from archive_speed.shared_names import share_names
 from archive_speed.source_paths import remembered_source_paths
 from archive_speed.translations import linear_translations
+from archive_speed.template_checks import load_templates_once
 from archive_speed.urls import pin_urls
 
 
@@ -115,6 +117,11 @@ def _dates(generator: Any) -> None:
         remember_dates(generator)
 
 
+def _template_checks(generator: Any) -> None:
+    if "template_checks" in enabled_fixes(generator.settings):
+        load_templates_once(generator)
+
+
 def _pinned_urls(generators: list[Any]) -> None:
     if generators and "pinned_urls" in enabled_fixes(generators[0].settings):
         pin_urls(generators)
@@ -163,6 +170,7 @@ def register() -> None:
     signals.article_generator_init.connect(_listings)
     signals.article_generator_init.connect(_translations)
     signals.generator_init.connect(_dates)
+    signals.generator_init.connect(_template_checks)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
     signals.article_generator_finalized.connect(_reader_cache)

@@ -22,6 +22,7 @@ FIXES = {
     "dates": "each date a template formats with strftime formatted once per build",
     "reader_cache": "Pelican's reader cache let go once it is saved",
     "shared_names": "one desk, tag or byline object per name, shared by its stories",
+    "template_checks": "templates not checked on disk at every render",
 }
 
 
