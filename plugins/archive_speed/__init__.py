@@ -9,8 +9,11 @@
 - render_cache: a page is re-rendered only when what it shows has changed (render_cache.py,
   page_keys.py, fingerprint.py, template_reads.py)
 - page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
+- reader_cache: Pelican's reader cache is let go once it is saved (reader_cache.py)
+- shared_names: stories share one desk, tag or byline object per name (shared_names.py)
 - collector: Python's cycle collector run less often while the archive is in memory
 - dates: each date a template formats with `strftime` is formatted once per build (dates.py)
+- template_checks: templates not checked on disk at every render (template_checks.py)
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
 "Benchmarks" section gives each one's measured effect.
@@ -54,10 +57,13 @@ from archive_speed.cache_guard import CacheGuard
 from archive_speed.dates import remember_dates
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
+from archive_speed.reader_cache import release_reader_cache
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
+from archive_speed.shared_names import share_names
 from archive_speed.source_paths import remembered_source_paths
 from archive_speed.translations import linear_translations
+from archive_speed.template_checks import load_templates_once
 from archive_speed.urls import pin_urls
 
 
@@ -115,6 +121,11 @@ def _dates(generator: Any) -> None:
         remember_dates(generator)
 
 
+def _template_checks(generator: Any) -> None:
+    if "template_checks" in enabled_fixes(generator.settings):
+        load_templates_once(generator)
+
+
 def _pinned_urls(generators: list[Any]) -> None:
     if generators and "pinned_urls" in enabled_fixes(generators[0].settings):
         pin_urls(generators)
@@ -123,6 +134,18 @@ def _pinned_urls(generators: list[Any]) -> None:
 def _pinned_urls_of(generator: Any) -> None:
     """`*_generator_finalized` receiver: pin one generator's URLs before others read them."""
     _pinned_urls([generator])
+
+
+def _reader_cache(generator: Any) -> None:
+    if "reader_cache" in enabled_fixes(generator.settings):
+        release_reader_cache(generator)
+
+
+def _shared_names(generator: ArticlesGenerator) -> None:
+    if "shared_names" in enabled_fixes(generator.settings):
+        share_names(story for kind in ("articles", "translations", "drafts", "drafts_translations",
+                                       "hidden_articles", "hidden_translations")
+                    for story in getattr(generator, kind, None) or [])
 
 
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
@@ -151,8 +174,12 @@ def register() -> None:
     signals.article_generator_init.connect(_listings)
     signals.article_generator_init.connect(_translations)
     signals.generator_init.connect(_dates)
+    signals.generator_init.connect(_template_checks)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
+    signals.article_generator_finalized.connect(_reader_cache)
+    signals.article_generator_finalized.connect(_shared_names)
+    signals.page_generator_finalized.connect(_reader_cache)
     signals.all_generators_finalized.connect(_pinned_urls)
     signals.get_writer.connect(_writer)
     signals.content_written.connect(_page_written)

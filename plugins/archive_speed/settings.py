@@ -20,6 +20,9 @@ FIXES = {
     "collector": "Python's cycle collector run less often while the archive is in memory",
     "page_text": "a story's text resolved for its own page let go once the page is written",
     "dates": "each date a template formats with strftime formatted once per build",
+    "reader_cache": "Pelican's reader cache let go once it is saved",
+    "shared_names": "one desk, tag or byline object per name, shared by its stories",
+    "template_checks": "templates not checked on disk at every render",
 }
 
 
