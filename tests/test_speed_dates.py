@@ -13,7 +13,7 @@ KYIV = ZoneInfo("Europe/Kyiv")
 
 def test_each_date_prints_as_pelicans_filter_prints_it() -> None:
     """Equal instants in other zones, the two sides of an autumn hour that happens twice
-    (equal under one zone, apart from their fold), plain dates and other values all print
+    (equal under one zone, apart from their fold) and plain dates all print
     as Pelican's filter prints them, however often and in whatever order they are asked."""
     pelican = DateFormatter()
     remembered = RememberedDates(pelican)
