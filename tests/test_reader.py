@@ -89,20 +89,3 @@ def test_byte_order_mark_is_accepted(reader: ArchiveReader, tmp_path: Path) -> N
     path = write(tmp_path, "\ufeff---\nheadline: x\ndate: 2023-03-16\ndesk: news\n---\nBody\n")
     _, meta = reader.read(path)
     assert meta["title"] == "x"
-
-
-LINE_CASES = ["a", "a\n", "a\n ", "a\n \t", " a", "\ta\n\t\tb", "a\n\n", "\n\n \t x \t", " \n", "\t", "  \t  ",
-              "---\nheadline: x\n---\n\n    code\n\t> quote\n  - item\n\n \t\n", "é\n \té \n"]
-
-
-@pytest.mark.parametrize("text", LINE_CASES + [path.read_text(encoding="utf-8-sig")
-                                               for path in sorted((REPO / "content").rglob("*.md"))[:20]])
-def test_line_tables_are_markdown_its_own(text: str) -> None:
-    """The reader's line tables (begin, end, indent, columns) are those markdown-it's
-    StateBlock makes by scanning every character, including tabs and a last blank line."""
-    from markdown_it.rules_block import StateBlock
-
-    from archive_reader.markdown import archive_markdown, line_marks
-
-    state = StateBlock(text, archive_markdown(), {}, [])
-    assert line_marks(text) == (state.bMarks, state.eMarks, state.tShift, state.sCount, state.bsCount)

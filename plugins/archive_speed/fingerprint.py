@@ -15,6 +15,7 @@ import dataclasses
 import datetime
 import hashlib
 import marshal
+import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence, Set
 from typing import Any
 
@@ -45,7 +46,8 @@ def source_identity(content: Content) -> str:
     """A story's name across builds: its class and its path inside content/ ("" when it has none,
     e.g. a story a plugin made up)."""
     path = vars(content).get("relative_source_path")
-    return f"{type(content).__name__}:{path}" if path else ""
+    # Interned: a story's name is held by every remembered read and page record naming it.
+    return sys.intern(f"{type(content).__name__}:{path}") if path else ""
 
 
 def hash_parts(*parts: Any) -> bytes:
@@ -69,20 +71,27 @@ class PageFingerprints:
     def __init__(self) -> None:
         # Keyed by id() and holding the value, so an id cannot be reused while remembered; with
         # each digest, the identities of the stories it was read from.
-        self._whole: dict[Hashable, tuple[Any, bytes, frozenset[str]]] = {}
+        self._whole: dict[Hashable, tuple[Any, bytes, tuple[str, ...]]] = {}
         # The same for values made for one page (its listing page, periods, lists a template
         # builds), for that page only: remembered for the whole build, they were all kept alive
         # with it (about 3 KB per story). What a story or name holds lives as long as the
         # story, so it is remembered in `_whole` (`lasting`).
-        self._page_whole: dict[Hashable, tuple[Any, bytes, frozenset[str]]] = {}
+        self._page_whole: dict[Hashable, tuple[Any, bytes, tuple[str, ...]]] = {}
         self._stories: dict[int, tuple[Any, bytes]] = {}
         # A story or desk/tag/byline is read the same way on many pages (a story as related on
         # its neighbours' pages, in listings under the same macro): what a read gives depends
         # only on the value and the read's shape, so it is hashed once per (value, shape).
-        self._reads: dict[tuple[Hashable, bytes], tuple[Any, bytes, frozenset[str]]] = {}
+        self._reads: dict[tuple[Hashable, bytes], tuple[Any, bytes, tuple[str, ...]]] = {}
         self._shapes: dict[tuple[int, int, int], tuple[Use, TemplateReads, bytes]] = {}
         # Where the stories read by the page being fingerprinted are noted.
         self._sources: set[str] = set()
+        # What a template reads of a context value that one page after another is given (the
+        # front page's desks in every page's navigation, the site's pages): read once per build.
+        # A value is remembered (and held) from the second page in a row that reads it, so each
+        # page's own values are let go with it; made before the first page is written, these
+        # values do not change while pages are written, like the stories `_reads` remembers.
+        self._context_reads: dict[tuple[int, str, int], tuple[Any, bytes, frozenset[str]]] = {}
+        self._last_page: set[tuple[int, str, int]] = set()
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
            sources: set[str] | None = None) -> bytes:
@@ -91,12 +100,22 @@ class PageFingerprints:
         self._sources = set() if sources is None else sources
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
+        page: set[tuple[int, str, int]] = set()
         for name in sorted(reads.names()):
             if name in localcontext:
-                parts += [name.encode(), self._read(localcontext[name], reads.uses[name], reads, 0)]
+                value, use = localcontext[name], reads.uses[name]
+                key = (id(reads), name, id(value))
+                page.add(key)
+                if key in self._context_reads or key in self._last_page:
+                    read = self._remember(self._context_reads, key, value,
+                                          lambda value=value, use=use: self._read(value, use, reads, 0))
+                else:
+                    read = self._read(value, use, reads, 0)
+                parts += [name.encode(), read]
+        self._last_page = page
         return hash_parts(*parts)
 
-    def _remember(self, memory: dict[Any, tuple[Any, bytes, frozenset[str]]], key: Hashable, value: Any,
+    def _remember(self, memory: dict[Any, tuple[Any, bytes, tuple[str, ...]]], key: Hashable, value: Any,
                   compute: Callable[[], bytes]) -> bytes:
         """`compute()`, once per build for `key`; the stories it read count for every page using it."""
         remembered = memory.get(key)
@@ -106,8 +125,10 @@ class PageFingerprints:
                 digest = compute()
             finally:
                 inner, self._sources = self._sources, outer
-            remembered = memory[key] = (value, digest, frozenset(inner))
-        self._sources |= remembered[2]
+            # A tuple, not a frozenset: most reads name no story or one, and an empty tuple is
+            # shared where each empty frozenset is 216 bytes (about 4 KB per story in all).
+            remembered = memory[key] = (value, digest, tuple(inner))
+        self._sources.update(remembered[2])
         return remembered[1]
 
     def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int, lasting: bool = False) -> bytes:
