@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.index import FileIndex
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.scoring import BM25F, bm25
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -316,9 +316,10 @@ def _live_values(reader: IndexReader, field: str, term: str, first_segment: int 
     """
     items: list[tuple[int, bytes]] = []
     for segment, offset in list(reader.leaf_readers())[first_segment:]:
-        if (field, term) not in segment:
+        try:  # one look-up of the term, not a membership test and then another
+            matcher = segment.postings(field, term)
+        except TermNotFound:
             continue
-        matcher = segment.postings(field, term)
         deleted = set(segment.segment().deleted_docs()) if segment.has_deletions() else set()
         leaf = getattr(matcher, "child", matcher) if deleted else matcher
         if not hasattr(leaf, "_read_ids"):
