@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh.index import FileIndex
-from whoosh.reading import IndexReader
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.scoring import BM25F, bm25
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -78,7 +78,10 @@ RELEASE_POSTINGS = 1_000_000
 BLOCK_POSTINGS = 128
 #: Articles where a word with a long list scores best (all its fields together): their postings
 #: are kept in the shard entries with their weights and lengths (a one-word query needs no block).
-TOP_POSTINGS = 128
+#: 512 rather than 128: the best results of two common words together are mostly among each
+#: word's best 512, so they need no score block either (50,000 articles: `film awards` fetches
+#: 14 files instead of 97, 23.8 KB instead of 35.5), for 1-2 KB more in a common word's shard.
+TOP_POSTINGS = 512
 #: Articles per range of a word's bounds: the best score of a word over all its fields among
 #: the articles of a range (outside its top), which is tighter than its fields' bounds added up.
 WORD_RANGE = 512
@@ -313,9 +316,10 @@ def _live_values(reader: IndexReader, field: str, term: str, first_segment: int 
     """
     items: list[tuple[int, bytes]] = []
     for segment, offset in list(reader.leaf_readers())[first_segment:]:
-        if (field, term) not in segment:
+        try:  # one look-up of the term, not a membership test and then another
+            matcher = segment.postings(field, term)
+        except TermNotFound:
             continue
-        matcher = segment.postings(field, term)
         deleted = set(segment.segment().deleted_docs()) if segment.has_deletions() else set()
         leaf = getattr(matcher, "child", matcher) if deleted else matcher
         if not hasattr(leaf, "_read_ids"):
