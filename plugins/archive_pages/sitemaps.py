@@ -1,5 +1,7 @@
 """sitemap.xml (an index of numbered sitemaps past the protocol's URL limit) and the
-Google News sitemap of the last days' stories, written with ElementTree."""
+Google News sitemap of the last days' stories, written with ElementTree; the list of every
+page's address, rewritten on every build, is written as ElementTree writes it but as text
+(`_urlset_xml`: ElementTree took half a CPU second per build at 10,000 stories)."""
 
 from __future__ import annotations
 
@@ -38,12 +40,40 @@ class NewsEntry:
     language: str
 
 
-def _write(tree_root: ET.Element, path: str) -> None:
+def _write(tree_root: ET.Element | bytes, path: str) -> None:
     """Write XML atomically, so a failed build never leaves half a sitemap."""
-    write_atomic(path, ET.tostring(tree_root, encoding="utf-8", xml_declaration=True))
+    xml = tree_root if isinstance(tree_root, bytes) else ET.tostring(tree_root, encoding="utf-8", xml_declaration=True)
+    write_atomic(path, xml)
+
+
+def _text(text: str) -> str:
+    """Element text escaped as ElementTree escapes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _urlset_xml(entries: Sequence[SitemapEntry]) -> bytes:
+    """The bytes ElementTree writes for `_urlset(entries)` (declaration included)."""
+    head = "<?xml version='1.0' encoding='utf-8'?>\n" f'<urlset xmlns="{SITEMAP_NS}"'
+    if not entries:
+        return (head + " />").encode("utf-8")
+    parts = [head, ">"]
+    for entry in entries:
+        parts.append(f"<url><loc>{_text(entry.loc)}</loc>" if entry.loc else "<url><loc />")
+        if entry.lastmod:
+            parts.append(f"<lastmod>{_text(entry.lastmod.isoformat())}</lastmod>")
+        parts.append("</url>")
+    parts.append("</urlset>")
+    return "".join(parts).encode("utf-8")
 
 
 def _urlset(entries: Iterable[SitemapEntry]) -> ET.Element:
+    """The sitemap as an ElementTree: what `_urlset_xml` writes as text (tests compare them)."""
     urlset = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     for entry in entries:
         url = ET.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
@@ -58,13 +88,13 @@ def write_sitemaps(
 ) -> list[str]:
     """Write sitemap.xml, as an index of sitemap-N.xml files past `max_urls`; return the files."""
     if len(entries) <= max_urls:
-        _write(_urlset(entries), os.path.join(output_path, "sitemap.xml"))
+        _write(_urlset_xml(entries), os.path.join(output_path, "sitemap.xml"))
         return ["sitemap.xml"]
     index = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
     written = ["sitemap.xml"]
     for number, start in enumerate(range(0, len(entries), max_urls), start=1):
         name = f"sitemap-{number}.xml"
-        _write(_urlset(entries[start : start + max_urls]), os.path.join(output_path, name))
+        _write(_urlset_xml(entries[start : start + max_urls]), os.path.join(output_path, name))
         sitemap = ET.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
         ET.SubElement(sitemap, f"{{{SITEMAP_NS}}}loc").text = f"{site_url}/{name}"
         written.append(name)

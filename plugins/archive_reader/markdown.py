@@ -8,6 +8,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from archive_reader.block_state import LineIndexedParserBlock
+
 # Pelican resolves links written as {filename}/path, {static}/path, |filename|path, ...;
 # markdown-it would percent-encode the braces, and Pelican would no longer see them.
 _PELICAN_LINK = re.compile(r"^(\{\w+\}|\|\w+\|)(.*)$", re.S)
@@ -24,4 +26,5 @@ def archive_markdown() -> MarkdownIt:
     """Return a markdown-it parser for article files; raw HTML is parsed (and sanitized later)."""
     md = MarkdownIt("commonmark", {"html": True}).use(front_matter_plugin).enable(["table", "strikethrough"])
     md.normalizeLink = _normalize_link  # type: ignore[method-assign]
+    md.block = LineIndexedParserBlock(md.block)  # same tokens, line index made faster
     return md

@@ -422,6 +422,21 @@ class _PairScores(dict):
         return value
 
 
+class _DecodedPositions(dict):
+    """Position gaps of encoded Positions values (the frequency, then the pickled gaps), each
+    short value decoded once: most postings are a word's one or two places in a field, and
+    the same few thousand values recur across the archive."""
+
+    #: Values up to this many bytes are remembered (one or two small gaps; a bounded set).
+    REMEMBERED_BYTES = 16
+
+    def __missing__(self, value: bytes) -> list[int]:
+        gaps = loads(value[4:])
+        if len(value) <= self.REMEMBERED_BYTES:
+            self[value] = gaps
+        return gaps
+
+
 class _ShardBuilder:
     """Encodes the postings and positions of given term keys, in our article numbering."""
 
@@ -442,6 +457,7 @@ class _ShardBuilder:
         #: True when Whoosh numbers the articles in publication order (a clean index).
         self.in_order = all(docnum == article for article, docnum in enumerate(whoosh_order))
         self._lengths: dict[str, Any] = {}
+        self._gaps = _DecodedPositions()
 
     def lengths(self, field: str) -> Any:
         """The length byte of each article in `field`, by article number: all of them read at
@@ -583,11 +599,12 @@ class _ShardBuilder:
         self._read(len(values))
         if not values:
             return [], "", 0
+        gaps = self._gaps
         if self.in_order:  # Whoosh numbers are ours: no mapping, already sorted
             articles = [docnum for docnum, _ in values]
-            lists = [loads(value[4:]) for _, value in values]
+            lists = [gaps[value] for _, value in values]
         else:
-            items = sorted((ours[docnum], loads(value[4:])) for docnum, value in values)
+            items = sorted((ours[docnum], gaps[value]) for docnum, value in values)
             articles = [article for article, _ in items]
             lists = [gaps for _, gaps in items]
         counts = [len(gaps) for gaps in lists]

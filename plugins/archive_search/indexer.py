@@ -98,6 +98,46 @@ class ArchiveWriter(SegmentWriter):
         super().__init__(ix, codec=W3Codec(compression=0), limitmb=limitmb, **options)
         self.pool = GroupingPool(self._tempstorage, limitmb=limitmb)
 
+    def add_document(self, **fields: Any) -> None:
+        """SegmentWriter.add_document, adding an analyzed text field's postings to the pool a
+        field at a time (tokens.FieldAnalysis) instead of one posting per call. Documents with
+        what this does not cover (boost or stored-value keywords, term vectors, spelling
+        fields) go through Whoosh's own method."""
+        schema = self.schema
+        names = sorted(fields)
+        if any(name.startswith("_") or name not in schema or schema[name].vector
+               or schema[name].separate_spelling() for name in names):
+            super().add_document(**fields)
+            return
+        self._check_state()
+        perdocwriter, pool, docnum = self.perdocwriter, self.pool, self.docnum
+        perdocwriter.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    if isinstance(value, FieldAnalysis):
+                        pool.add_analysis(name, docnum, value)
+                        length = value.length if field.scorable else 0
+                    else:
+                        for btext, frequency, weight, encoded in field.index(value):
+                            if field.scorable:
+                                length += frequency
+                            pool.add((name, btext, docnum, weight * 1.0, encoded))
+                perdocwriter.add_field(name, field, value if field.stored else None, length)
+                if field.column_type:
+                    perdocwriter.add_column_value(name, field.column_type, field.to_column_value(value))
+        except Exception:
+            perdocwriter.cancel_doc()
+            raise
+        perdocwriter.finish_doc()
+        self._added = True
+        self.docnum += 1
+
     def _flush_segment(self) -> None:
         # SegmentWriter._flush_segment, writing the pool's postings term by term.
         self.perdocwriter.close()

@@ -26,6 +26,7 @@ from pelican.generators import ArticlesGenerator
 from .documents import SearchDocument, from_article
 from .export import export_index
 from .indexer import open_index, update_index
+from .known_documents import KnownDocument, KnownDocuments
 
 logger = logging.getLogger(__name__)
 
@@ -51,22 +52,29 @@ class ArticleDocuments(Sequence[SearchDocument]):
     at 50,000 articles that copy alone was about 200 MB of the build's peak.
     """
 
-    def __init__(self, articles: list[Any]) -> None:
+    def __init__(self, articles: list[Any], known: KnownDocuments | None = None) -> None:
         self._articles = articles
+        # Articles unchanged since the last build are fingerprinted without their documents.
+        self._known = known
+
+    def knowing(self, known: KnownDocuments) -> ArticleDocuments:
+        """The same articles, fingerprinted from `known` where they did not change."""
+        return ArticleDocuments(self._articles, known)
 
     def __len__(self) -> int:
         return len(self._articles)
 
     @overload
-    def __getitem__(self, position: int) -> SearchDocument: ...
+    def __getitem__(self, position: int) -> SearchDocument | KnownDocument: ...
 
     @overload
-    def __getitem__(self, position: slice) -> list[SearchDocument]: ...
+    def __getitem__(self, position: slice) -> list[SearchDocument | KnownDocument]: ...
 
-    def __getitem__(self, position: int | slice) -> SearchDocument | list[SearchDocument]:
+    def __getitem__(self, position: int | slice) -> SearchDocument | KnownDocument | list[SearchDocument | KnownDocument]:
+        make = from_article if self._known is None else self._known.document
         if isinstance(position, slice):
-            return [from_article(article) for article in self._articles[position]]
-        return from_article(self._articles[position])
+            return [make(article) for article in self._articles[position]]
+        return make(self._articles[position])
 
 
 class ArchiveSearchPlugin:
@@ -89,7 +97,9 @@ class ArchiveSearchPlugin:
         cache = str(Path(_setting(settings, "CACHE_PATH", "cache")) / INDEX_FOLDER)
         index_path = Path(_setting(settings, "SEARCH_INDEX_PATH", cache))
         target = Path(settings["OUTPUT_PATH"]) / _setting(settings, "SEARCH_OUTPUT_DIR", "search")
-        report = update_index(index_path, self.documents)
+        known = KnownDocuments(index_path)
+        report = update_index(index_path, self.documents.knowing(known))
+        known.save()
         # Only the shards of terms this update touched are rewritten; the export's statistics and
         # numbering are those of the live articles, whether or not Whoosh merged or optimized.
         exported = export_index(open_index(index_path), target, report)

@@ -11,13 +11,21 @@ analyzer on every text of an archive.
 
 from __future__ import annotations
 
+import re
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cache
 from pickle import dumps
 from typing import Any
 
 from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.system import pack_uint
+
+#: Whoosh's default token expression, and the same expression without its capturing group, so
+#: `findall` returns the tokens themselves (in C) instead of a match object per token.
+WHOOSH_TOKENS = r"[\w\*]+(\.?[\w\*]+)*"
+WHOOSH_TOKENS_UNGROUPED = r"[\w\*]+(?:\.?[\w\*]+)*"
 
 
 class Analyzer:
@@ -28,10 +36,15 @@ class Analyzer:
         kinds = [type(step) for step in steps]
         if kinds != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter] or steps[0].gaps:
             raise TypeError(f"expected Whoosh's StemmingAnalyzer chain, not {kinds}")
-        self._finditer = steps[0].expression.finditer
+        expression = steps[0].expression
+        if expression.pattern == WHOOSH_TOKENS:
+            self._tokens = re.compile(WHOOSH_TOKENS_UNGROUPED, expression.flags).findall
+        else:
+            finditer = expression.finditer
+            self._tokens = lambda text: [match.group(0) for match in finditer(text)]
         self._stops = steps[2].stops
         self._min = steps[2].min
-        self._max = steps[2].max
+        self._max = sys.maxsize if steps[2].max is None else steps[2].max
         if not steps[2].renumber:
             raise TypeError("the stop filter must renumber positions, as StemmingAnalyzer's does")
         stem_filter = steps[3]
@@ -52,23 +65,23 @@ class Analyzer:
         first: Whoosh's stop filter keeps the first kept word's position and numbers the
         following ones consecutively."""
         stops, low, high = self._stops, self._min, self._max
-        kept: list[str] = []
-        first = 0
-        for position, match in enumerate(self._finditer(text)):
-            word = match.group(0).lower()
-            if len(word) >= low and (high is None or len(word) <= high) and word not in stops:
-                if not kept:
-                    first = position
-                kept.append(word)
+        tokens = list(map(str.lower, self._tokens(text)))
+        kept = [word for word in tokens if low <= len(word) <= high and word not in stops]
+        if not kept:
+            return kept, 0
+        first = next(position for position, word in enumerate(tokens)
+                     if low <= len(word) <= high and word not in stops)
         return kept, first
 
     def field(self, text: str, boost: float = 1.0) -> FieldAnalysis:
         """Return the analysis of one field's text (`boost`: the field's boost in the schema)."""
         words, first = self.words(text)
-        stem = self.stem
+        stems = self._stems
+        for word in set(words).difference(stems):
+            self.stem(word)
         positions: dict[str, list[int]] = defaultdict(list)
-        for offset, word in enumerate(words):
-            positions[stem(word)].append(first + offset)
+        for offset, term in enumerate(map(stems.__getitem__, words), first):
+            positions[term].append(offset)
         return FieldAnalysis(positions, len(words), frozenset(words), boost)
 
 
@@ -84,16 +97,24 @@ class FieldAnalysis:
     def postings(self) -> list[tuple[bytes, int, float, bytes]]:
         """Return (term bytes, frequency, weight, encoded positions) per term, as Whoosh's
         Positions format makes them for its posting pool."""
-        items = []
         boost = self.boost
-        for term, places in self.positions.items():
-            gaps, base = [], 0
-            for place in places:
-                gaps.append(place - base)
-                base = place
-            items.append((term.encode("utf-8"), len(places), len(places) * boost,
-                          pack_uint(len(gaps)) + dumps(gaps, 2)))
-        return items
+        return [(term.encode("utf-8"), len(places), len(places) * boost, encoded_places(places))
+                for term, places in self.positions.items()]
+
+
+def encoded_places(places: list[int]) -> bytes:
+    """Whoosh's Positions value of a term's ascending positions in a field: their count, then
+    the pickled gaps between them."""
+    if len(places) == 1:
+        return _one_place(places[0])
+    gaps = [place - before for before, place in zip([0, *places], places)]
+    return pack_uint(len(gaps)) + dumps(gaps, 2)
+
+
+@cache
+def _one_place(place: int) -> bytes:
+    # Most terms occur once in a field: their values repeat across the archive (and are shared).
+    return pack_uint(1) + dumps([place], 2)
 
 
 def postings_of(value: Any) -> list[tuple[bytes, int, float, bytes]] | None:

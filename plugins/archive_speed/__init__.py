@@ -1,6 +1,8 @@
 """archive_speed: where Pelican itself is slow at archive scale, small fixes wired by signals.
 
 - listings: tag, desk and byline pages without Pelican's quadratic filter (listings.py)
+- translations: stories grouped by slug without Pelican's quadratic scan (translations.py)
+- source_paths: a story's path inside content/ worked out once per build (source_paths.py)
 - pinned_urls: article and page URLs computed once per build (urls.py)
 - cache_guard: caches keyed by content hashes, dropped when code, settings or bytes change
   (cache_guard.py)
@@ -10,6 +12,8 @@
 - reader_cache: Pelican's reader cache is let go once it is saved (reader_cache.py)
 - shared_names: stories share one desk, tag or byline object per name (shared_names.py)
 - collector: Python's cycle collector run less often while the archive is in memory
+- dates: each date a template formats with `strftime` is formatted once per build (dates.py)
+- template_checks: templates not checked on disk at every render (template_checks.py)
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
 "Benchmarks" section gives each one's measured effect.
@@ -39,23 +43,30 @@ done about it (process-time of the build's parts, and cProfile, on the BBC-deriv
 from __future__ import annotations
 
 import gc
+from contextlib import ExitStack
 from typing import Any
 
 from pelican import signals
 from pelican.generators import ArticlesGenerator
 
 from archive_speed.cache_guard import CacheGuard
+from archive_speed.dates import remember_dates
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
 from archive_speed.reader_cache import release_reader_cache
 from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
 from archive_speed.shared_names import share_names
+from archive_speed.source_paths import remembered_source_paths
+from archive_speed.translations import linear_translations
+from archive_speed.template_checks import load_templates_once
 from archive_speed.urls import pin_urls
 
 
 # The attribute of the Pelican instance holding the build's CacheGuard.
 GUARD = "archive_speed_guard"
+# The attribute of the Pelican instance holding what the build undoes when it finishes.
+UNDO = "archive_speed_undo"
 # New container objects between two runs of the cycle collector (Python's default is 700).
 COLLECTOR_THRESHOLD = 100_000
 
@@ -76,11 +87,39 @@ def _start(pelican: Any) -> None:
         # Collected 140 times less often, the cyclic garbage a build makes is still freed.
         young, middle, old = gc.get_threshold()
         gc.set_threshold(max(young, COLLECTOR_THRESHOLD), middle, old)
+    undo = ExitStack()
+    setattr(pelican, UNDO, undo)
+    if "source_paths" in fixes:
+        undo.enter_context(remembered_source_paths())
 
 
 def _listings(generator: ArticlesGenerator) -> None:
     if "listings" in enabled_fixes(generator.settings):
         use_listing_generator(generator)
+
+
+def _translations(generator: ArticlesGenerator) -> None:
+    """`article_generator_init` receiver: this generator's stories are grouped by slug in
+    linear time (its own generate_context, wrapped on the instance)."""
+    if "translations" not in enabled_fixes(generator.settings):
+        return
+    generate_context = generator.generate_context
+
+    def grouped_linearly() -> None:
+        with linear_translations():
+            generate_context()
+
+    generator.generate_context = grouped_linearly
+
+
+def _dates(generator: Any) -> None:
+    if "dates" in enabled_fixes(generator.settings):
+        remember_dates(generator)
+
+
+def _template_checks(generator: Any) -> None:
+    if "template_checks" in enabled_fixes(generator.settings):
+        load_templates_once(generator)
 
 
 def _pinned_urls(generators: list[Any]) -> None:
@@ -122,12 +161,16 @@ def _finish(pelican: Any) -> None:
     fixes = enabled_fixes(pelican.settings)
     if "cache_guard" in fixes and "render_cache" not in fixes:
         getattr(pelican, GUARD).record()
+    getattr(pelican, UNDO).close()
 
 
 def register() -> None:
     """Connect the fixes to Pelican's signals."""
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
+    signals.article_generator_init.connect(_translations)
+    signals.generator_init.connect(_dates)
+    signals.generator_init.connect(_template_checks)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
     signals.article_generator_finalized.connect(_reader_cache)

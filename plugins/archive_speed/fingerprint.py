@@ -85,6 +85,13 @@ class PageFingerprints:
         self._shapes: dict[tuple[int, int, int], tuple[Use, TemplateReads, bytes]] = {}
         # Where the stories read by the page being fingerprinted are noted.
         self._sources: set[str] = set()
+        # What a template reads of a context value that one page after another is given (the
+        # front page's desks in every page's navigation, the site's pages): read once per build.
+        # A value is remembered (and held) from the second page in a row that reads it, so each
+        # page's own values are let go with it; made before the first page is written, these
+        # values do not change while pages are written, like the stories `_reads` remembers.
+        self._context_reads: dict[tuple[int, str, int], tuple[Any, bytes, frozenset[str]]] = {}
+        self._last_page: set[tuple[int, str, int]] = set()
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
            sources: set[str] | None = None) -> bytes:
@@ -93,9 +100,19 @@ class PageFingerprints:
         self._sources = set() if sources is None else sources
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
+        page: set[tuple[int, str, int]] = set()
         for name in sorted(reads.names()):
             if name in localcontext:
-                parts += [name.encode(), self._read(localcontext[name], reads.uses[name], reads, 0)]
+                value, use = localcontext[name], reads.uses[name]
+                key = (id(reads), name, id(value))
+                page.add(key)
+                if key in self._context_reads or key in self._last_page:
+                    read = self._remember(self._context_reads, key, value,
+                                          lambda value=value, use=use: self._read(value, use, reads, 0))
+                else:
+                    read = self._read(value, use, reads, 0)
+                parts += [name.encode(), read]
+        self._last_page = page
         return hash_parts(*parts)
 
     def _remember(self, memory: dict[Any, tuple[Any, bytes, tuple[str, ...]]], key: Hashable, value: Any,

@@ -12,13 +12,17 @@ from typing import Any
 SETTING = "ARCHIVE_SPEED_FIXES"
 FIXES = {
     "listings": "tag, desk and byline listings without Pelican's quadratic filter",
+    "translations": "stories grouped by slug without Pelican's quadratic scan",
+    "source_paths": "a story's path inside content/ worked out once per build",
     "pinned_urls": "article and page URLs computed once per build",
     "cache_guard": "content caches checked against code, settings and their own bytes",
     "render_cache": "pages re-rendered only when what they show has changed",
     "collector": "Python's cycle collector run less often while the archive is in memory",
     "page_text": "a story's text resolved for its own page let go once the page is written",
+    "dates": "each date a template formats with strftime formatted once per build",
     "reader_cache": "Pelican's reader cache let go once it is saved",
     "shared_names": "one desk, tag or byline object per name, shared by its stories",
+    "template_checks": "templates not checked on disk at every render",
 }
 
 

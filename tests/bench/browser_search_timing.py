@@ -1,11 +1,25 @@
 """Search in headless Chromium, ours and Pagefind's, on the same built archive.
 
-`measure_in_browser(site, queries, runs)` serves the built site on 127.0.0.1 (the test suite's
-`serve_directory`) and, for each engine, opens fresh browser contexts (an empty cache: a reader's
-first visit). In each context the search page is loaded, then one query is submitted (cold) and
-the other queries follow on the same page (warm), then the first query is submitted once more
-(repeat: everything it needs is already in memory). The query that goes first rotates, so every
-query is measured cold and warm; each rotation is repeated `runs` times and medians are kept.
+`measure_in_browser(site, queries, runs)` serves the built site on 127.0.0.1 and, for each
+engine, opens fresh browser contexts. What each figure is:
+
+- cold: a reader's first visit. A new browser context (empty HTTP cache, nothing in memory);
+  the search page is opened and left to load (its scripts, the manifest and what the page
+  fetches at once: our desk codes); then one query is submitted and timed. The page's own
+  load is not in the time; the files the query needs are, every one fetched over the network.
+- warm: the same page after other queries: scripts and manifest loaded, and whatever earlier
+  queries fetched still in memory (the query's own files mostly are not: every query is
+  different). This is a reader's second, third... search of a visit.
+- again: the cold query submitted once more on that page: everything it needs in memory, so
+  what is left is computing and rendering.
+- revisit: a second visit in the same browser context (a new tab, the page loaded again, the
+  HTTP cache primed by the first visit, which fetched every file of the cold query): the cold
+  query timed again; its files come from the HTTP cache (the bytes fetched are printed too).
+- typed (`--type-ms`): every query is first typed a character at a time, then submitted, in
+  each of the above (the page fetches the words' shards while the reader types).
+
+The query that goes first rotates, so every query is measured cold and warm; each rotation
+is repeated `runs` times and medians are kept.
 
 Time is measured inside the page, from the query being submitted to its results being in the
 document: ours when the results list drops `aria-busy` (ui.js removes it as it renders the
@@ -16,13 +30,17 @@ Bytes are the files the browser actually fetched (requests answered from its cac
 count), each counted as gzip would send it: the smaller of its gzip -6 size and its raw size
 (Pagefind's chunks are already compressed). A page's own HTML and CSS are left out; the search
 code (our scripts; Pagefind's script, worker and WebAssembly) is counted apart from the index.
+"requests" counts the index files a query fetched (cold / warm): each costs the browser its
+own work whatever the server, so the count says what the times cannot on a loaded machine.
 
-The site is served as GitHub Pages serves it, as far as a local server can: HTTP/1.1 with
-keep-alive (Chromium then keeps up to six connections open per host and sends each request
-on an idle one, where Pages multiplexes them over one HTTP/2 connection), text files gzip -6
-compressed (`Content-Encoding: gzip`, compressed once per file), `Cache-Control:
-max-age=600`. `--server simple` serves with the test suite's server instead (HTTP/1.0, a new
-connection per file, uncompressed), as the figures before 28 Nov afternoon were measured.
+Servers (`--server`): GitHub Pages answers over HTTP/2 from a CDN, every request of a page
+multiplexed over one connection, text gzip-compressed, `Cache-Control: max-age=600`.
+`h2` (the default) does that: node's own http2 module over TLS (tests/bench/pages_server.mjs,
+a self-signed certificate made with openssl and trusted by Chromium through its public key),
+each file compressed once, so a request costs what the browser and a fast server spend on it.
+`pages` is the Python HTTP/1.1 keep-alive server the figures of 28 Nov afternoon were measured
+with (Chromium keeps up to six connections to it; its own cost per request is 3-35 ms here);
+`simple` is the test suite's HTTP/1.0 server (a connection per file, uncompressed).
 Localhost has no network latency: a round trip costs what the server and browser spend on it.
 
     PYTHONPATH=plugins python tests/bench/browser_search_timing.py --export OUT/search --page SITE [--runs 3]
@@ -35,11 +53,14 @@ standard set of six.
 from __future__ import annotations
 
 import argparse
+import base64
 import gzip
+import hashlib
 import http.server
 import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -69,6 +90,9 @@ RESULTS_SHOWN = 10
 DEFAULT_QUERIES = ["schwarzenegger", "government", "oil prices", "mourinio", "said",
                    "what did the chancellor say about interest rates", '"prime minister"', "champion*",
                    "film awards"]
+#: Servers to time with: HTTP/2 in node (serve_http2), the Python HTTP/1.1 keep-alive server
+#: (serve_like_pages), the test suite's HTTP/1.0 server (serve_directory).
+SERVERS = ("h2", "pages", "simple")
 #: Files the keep-alive server compresses, as GitHub Pages does.
 COMPRESSED_SUFFIXES = (".json", ".js", ".html", ".css", ".svg", ".xml", ".txt")
 
@@ -148,6 +172,13 @@ class QueryFigures:
     first_code_kb: list[float] = field(default_factory=list)  # page load + first query: code files
     further_kb: list[float] = field(default_factory=list)  # a later query on the same page
     repeat_ms: list[float] = field(default_factory=list)  # the same query again: all data in memory
+    # A second visit (new page, same browser context): the query's files in the HTTP cache.
+    revisit_ms: list[float] = field(default_factory=list)
+    revisit_kb: list[float] = field(default_factory=list)  # what that visit still fetched (should be 0)
+    # Files the query fetched over the network (each costs the browser a request whatever the
+    # server): as the first query of a visit, and later on the page.
+    cold_requests: list[int] = field(default_factory=list)
+    warm_requests: list[int] = field(default_factory=list)
     results: int = 0  # how many results the engine reported (sanity)
 
 
@@ -222,6 +253,13 @@ class Session:
         self.context.on("requestfinished", lambda request: self.requests.append(request))
         self.page = self.context.new_page()
 
+    def revisit(self) -> None:
+        """Leave the page and open the search page again in a new tab of the same browser
+        context: nothing in the page's memory, everything fetched so far in its HTTP cache."""
+        self.page.close()
+        self.page = self.context.new_page()
+        self.open()
+
     def open(self) -> None:
         """Load the engine's search page and wait until its search is ready for a query."""
         if self.engine == "ours":
@@ -245,15 +283,18 @@ class Session:
         return answer
 
     def take_bytes(self) -> dict[str, int]:
-        """Bytes fetched since the last call, by kind ("index", "code", "page")."""
-        totals = {"index": 0, "code": 0, "page": 0}
+        """Bytes fetched since the last call, by kind ("index", "code", "page"), and under
+        "requests" how many files of the index that was."""
+        totals = {"index": 0, "code": 0, "page": 0, "requests": 0}
         finished, self.requests[:] = list(self.requests), []
         for request in finished:
             response = request.response()
             if response is None or response.status != 200 or request.sizes()["responseBodySize"] <= 0:
                 continue  # answered from the browser's cache: nothing crossed the wire
             relative = unquote(urlsplit(request.url).path)[len(urlsplit(self.base).path):]
-            totals[classify(self.engine, relative)] += self.sizes.wire_bytes(relative)
+            kind = classify(self.engine, relative)
+            totals[kind] += self.sizes.wire_bytes(relative)
+            totals["requests"] += kind == "index"
         return totals
 
     def close(self) -> None:
@@ -279,14 +320,21 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
                     target.results = answer["total"] if "total" in answer else announced_count(answer["status"])
                     if position == 0:
                         target.cold_ms.append(answer["ms"])
+                        target.cold_requests.append(fetched["requests"])
                         target.first_index_kb.append((loaded["index"] + fetched["index"]) / 1024)
                         target.load_index_kb.append(loaded["index"] / 1024)
                         target.first_code_kb.append((loaded["code"] + fetched["code"]) / 1024)
                     else:
                         target.warm_ms.append(answer["ms"])
+                        target.warm_requests.append(fetched["requests"])
                         target.further_kb.append((fetched["index"] + fetched["code"]) / 1024)
                 # The first query once more on the same page: what is left is computing and rendering.
                 figures[order[0]].repeat_ms.append(session.query(order[0])["ms"])
+                # A second visit: a new page, the first query's files all in the HTTP cache.
+                session.revisit()
+                session.take_bytes()
+                figures[order[0]].revisit_ms.append(session.query(order[0])["ms"])
+                figures[order[0]].revisit_kb.append(sum(session.take_bytes().values()) / 1024)
             finally:
                 session.close()
         progress(f"{engine}: first query {order[0]!r} measured {runs}x")
@@ -296,19 +344,19 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
 def measure_in_browser(site: Path, queries: list[str], runs: int, engines: tuple[str, ...],
                        progress: Callable[[str], None] = print, server: str = "pages") -> dict[str, EngineFigures]:
     """Figures of each engine in `engines` ("ours", "pagefind") on the built `site`, served
-    like GitHub Pages ("pages", serve_like_pages) or by the test suite's server ("simple")."""
+    by the server `server` names (SERVERS)."""
     from playwright.sync_api import sync_playwright
 
     if "pagefind" in engines:
         write_pagefind_page(site)
     sizes = TransferSizes(site)
     result = {}
-    serve = serve_directory if server == "simple" else serve_like_pages
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
+    with serve(server, site) as served, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable(),
+                                             args=CHROMIUM_FLAGS + served.browser_args)
         try:
             for engine in engines:
-                result[engine] = measure_engine(browser, base, engine, queries, runs, sizes, progress)
+                result[engine] = measure_engine(browser, served.base, engine, queries, runs, sizes, progress)
         finally:
             browser.close()
     return result
@@ -359,6 +407,59 @@ class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
         return None
 
 
+@dataclass
+class Served:
+    """A running server: its base URL and the browser flags it needs (a certificate to trust)."""
+
+    base: str
+    browser_args: list[str] = field(default_factory=list)
+
+
+def _certificate(folder: Path) -> tuple[Path, Path, str]:
+    """A self-signed certificate for 127.0.0.1 made with openssl in `folder`: (key, certificate,
+    base64 SHA-256 of its public key, which Chromium's --ignore-certificate-errors-spki-list
+    takes to trust it as if a CA had signed it, so its answers are cached like any site's)."""
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                    "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    public = subprocess.run(["openssl", "x509", "-in", str(cert), "-pubkey", "-noout"], check=True,
+                            capture_output=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=public, check=True,
+                         capture_output=True).stdout
+    return key, cert, base64.b64encode(hashlib.sha256(der).digest()).decode("ascii")
+
+
+@contextmanager
+def serve_http2(directory: Path) -> Iterator[Served]:
+    """Serve `directory` over HTTP/2 with TLS on 127.0.0.1 at a free port, as GitHub Pages
+    answers (tests/bench/pages_server.mjs in node: one multiplexed connection, gzip -6,
+    `Cache-Control: max-age=600`); yield the base URL and the Chromium flag trusting it."""
+    with tempfile.TemporaryDirectory() as folder:
+        key, cert, spki = _certificate(Path(folder))
+        server = subprocess.Popen(["node", str(BENCH_DIR / "pages_server.mjs"), str(directory), str(key), str(cert)],
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            line = server.stdout.readline()
+            if not line.startswith("listening "):
+                raise RuntimeError(f"pages_server.mjs did not start: {line!r}")
+            yield Served(f"https://127.0.0.1:{int(line.split()[1])}/", [f"--ignore-certificate-errors-spki-list={spki}"])
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+@contextmanager
+def serve(kind: str, directory: Path) -> Iterator[Served]:
+    """Serve `directory` with the server `kind` names (see SERVERS)."""
+    if kind == "h2":
+        with serve_http2(directory) as served:
+            yield served
+        return
+    with (serve_directory if kind == "simple" else serve_like_pages)(directory) as base:
+        yield Served(base)
+
+
 @contextmanager
 def serve_like_pages(directory: Path) -> Iterator[str]:
     """Serve `directory` on 127.0.0.1 at a free port the way GitHub Pages serves a site (see
@@ -401,7 +502,7 @@ def merge_figures(into: EngineFigures | None, more: EngineFigures) -> EngineFigu
     for query, figures in more.queries.items():
         target = into.queries[query]
         for name in ("cold_ms", "warm_ms", "first_index_kb", "load_index_kb", "first_code_kb", "further_kb",
-                     "repeat_ms"):
+                     "repeat_ms", "revisit_ms", "revisit_kb", "cold_requests", "warm_requests"):
             getattr(target, name).extend(getattr(figures, name))
     return into
 
@@ -416,15 +517,20 @@ def print_figures(label: str, ours: EngineFigures, baseline: EngineFigures | Non
             ratio = (f"  (x{statistics.median(figures.cold_ms) / statistics.median(other.cold_ms):.2f} cold, "
                      f"x{statistics.median(figures.warm_ms) / statistics.median(other.warm_ms):.2f} warm)")
         print(f"  {query[:48]:48s} cold {statistics.median(figures.cold_ms):6.1f}  warm "
-              f"{statistics.median(figures.warm_ms):6.1f}  again {statistics.median(figures.repeat_ms):5.1f} ms  "
+              f"{statistics.median(figures.warm_ms):6.1f}  again {statistics.median(figures.repeat_ms):5.1f}  "
+              f"revisit {statistics.median(figures.revisit_ms):6.1f} ms  "
               f"first {statistics.median(figures.first_index_kb):6.1f} KB  further "
-              f"{statistics.median(figures.further_kb):6.1f} KB  ({figures.results} results){ratio}")
+              f"{statistics.median(figures.further_kb):6.1f} KB  requests {statistics.median(figures.cold_requests):3.0f} / "
+              f"{statistics.median(figures.warm_requests):3.0f}  ({figures.results} results){ratio}")
     ratio = ""
     if baseline is not None:
         ratio = (f"  (x{ours.median('cold_ms') / baseline.median('cold_ms'):.2f} cold, "
                  f"x{ours.median('warm_ms') / baseline.median('warm_ms'):.2f} warm)")
     print(f"  median of all: cold {ours.median('cold_ms'):.1f} ms, warm {ours.median('warm_ms'):.1f} ms, "
-          f"again {ours.median('repeat_ms'):.1f} ms; slowest query (median): cold "
+          f"again {ours.median('repeat_ms'):.1f} ms, revisit {ours.median('revisit_ms'):.1f} ms "
+          f"(fetched {max(v for f in ours.queries.values() for v in f.revisit_kb):.1f} KB at most), "
+          f"requests cold / warm {ours.median('cold_requests'):.0f} / {ours.median('warm_requests'):.0f}; "
+          f"slowest query (median): cold "
           f"{ours.worst_median('cold_ms'):.1f}, warm {ours.worst_median('warm_ms'):.1f} ms{ratio}")
 
 
@@ -437,7 +543,9 @@ def main() -> None:
                         help="other search scripts to time in turn with the same server and browser (ratios)")
     parser.add_argument("--baseline-export", type=Path, help="the baseline's export (default: --export)")
     parser.add_argument("--runs", type=int, default=1, help="visits per query as the first one")
-    parser.add_argument("--server", choices=("pages", "simple"), default="pages")
+    parser.add_argument("--server", choices=SERVERS, default="h2",
+                        help="h2: HTTP/2 with TLS in node, as Pages answers (default); pages: the Python "
+                             "HTTP/1.1 keep-alive server; simple: the test suite's HTTP/1.0 server")
     parser.add_argument("--queries", nargs="*", default=DEFAULT_QUERIES)
     parser.add_argument("--type-ms", type=int, default=0,
                         help="type each query a character every TYPE_MS ms before submitting it (0: set at once)")
@@ -452,9 +560,10 @@ def main() -> None:
             timing_site(args.baseline_export or args.export, args.page, args.baseline_scripts, root / "baseline")
             sites.append("baseline")
         figures: dict[str, EngineFigures | None] = dict.fromkeys(sites)
-        serve = serve_directory if args.server == "simple" else serve_like_pages
-        with serve(root) as base, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_executable(), args=CHROMIUM_FLAGS)
+        with serve(args.server, root) as served, sync_playwright() as playwright:
+            base = served.base
+            browser = playwright.chromium.launch(executable_path=chromium_executable(),
+                                                 args=CHROMIUM_FLAGS + served.browser_args)
             try:
                 # Chromium's first pages are slower (its own start-up): one visit each, not counted.
                 for name in sites:

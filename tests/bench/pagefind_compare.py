@@ -181,7 +181,7 @@ def size_table(n: int, root: Path, runs: int, binary: Path | None, index_alone: 
     return table
 
 
-def quality_table(count: int, root: Path, binary: Path | None) -> Table:
+def quality_table(count: int, root: Path, binary: Path | None, seed: int | None = None) -> Table:
     """Known-item success@1 / success@10 / MRR / empty share, both engines, same pages and queries."""
     from bench_search import same_stories
     from pagefind_quality import known_item_variants, ours_scores, pagefind_scores, save_queries, write_documents
@@ -194,7 +194,8 @@ def quality_table(count: int, root: Path, binary: Path | None) -> Table:
     run_measured(ours.argv(root / "content", root / "output", root / "cache"), cwd=REPO, env=ours.env(),
                  log=root / "build.log")
     site = root / "output"
-    variants = known_item_variants(root / "cache" / "search-index", documents, count)
+    variants = known_item_variants(root / "cache" / "search-index", documents, count,
+                                   *([] if seed is None else [seed]))
     save_queries(variants, root / "known_item_queries.json")  # engine_answers writes queries.json
     stories = same_stories(documents)
     mine = ours_scores(site / "search", variants, root, stories)
@@ -241,10 +242,12 @@ def figures(archive) -> list[tuple[str, str]]:
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, nargs="+", default=[1000, 10_000],
-                        help="archive sizes (default: 1000 10000; 50000 on request)")
+    parser.add_argument("--n", type=int, nargs="*", default=[1000, 10_000],
+                        help="archive sizes (default: 1000 10000; 50000 on request; none: quality only)")
     parser.add_argument("--runs", type=int, default=3, help="fresh browser visits per query (median)")
     parser.add_argument("--quality", type=int, default=300, help="known-item queries per variant (0: skip)")
+    parser.add_argument("--seed", type=int, default=None,
+                        help="draw the known-item stories with this seed (default: bench_search.py's split)")
     parser.add_argument("--no-index-alone", action="store_true",
                         help="skip timing our search index on its own (saves a long run at 50,000)")
     parser.add_argument("--work", type=Path, default=None, help="keep the built archives here")
@@ -268,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             print("\n".join(size_table(n, work / f"n{n}", args.runs, binary, not args.no_index_alone).lines()), flush=True)
             print(flush=True)
         if args.quality:
-            print("\n".join(quality_table(args.quality, work / "quality", binary).lines()), flush=True)
+            print("\n".join(quality_table(args.quality, work / "quality", binary, args.seed).lines()), flush=True)
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)

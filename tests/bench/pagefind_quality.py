@@ -72,8 +72,9 @@ def write_documents(documents: list, content: Path) -> None:
         path.write_text(render_article(meta, doc.body + "\n"), encoding="utf-8")
 
 
-def known_item_variants(index_dir: Path, documents: list, count: int) -> list[Variant]:
-    """bench_search.quality's known-item queries, from the vocabulary of the index at `index_dir`."""
+def known_item_variants(index_dir: Path, documents: list, count: int, seed: int = SEED) -> list[Variant]:
+    """bench_search.quality's known-item queries (the split drawn with `seed`), from the
+    vocabulary of the index at `index_dir`."""
     from archive_search.indexer import open_index
     from archive_search.query import ArchiveSearcher
     from bench_search import known_item_query
@@ -82,7 +83,7 @@ def known_item_variants(index_dir: Path, documents: list, count: int) -> list[Va
         archive = ArchiveSearcher(searcher)
         frequency = archive.lexicon()
         analyze = archive.analyze
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     sample = rng.sample(documents, min(count, len(documents)))
     variants = []
     for words, spelled in VARIANTS:

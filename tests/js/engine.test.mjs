@@ -79,3 +79,39 @@ test("markup in a headline stays text in the record", async () => {
   const answer = await engine.search("onerror");
   assert.equal(answer.hits[0].doc.headline, "<img src=x onerror=alert(1)> headline with markup stays text");
 });
+
+test("while typing, the word being typed brings its shard from the fourth letter", async () => {
+  const counter = { bytes: 0, files: [] };
+  const engine = await openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch(counter) });
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  const terms = () => counter.files.filter((url) => url.includes("/terms/"));
+  engine.prefetch("lar", { typing: true });
+  await settle();
+  assert.deepEqual(terms(), [], "three letters: only the shard table");
+  assert.ok(counter.files.some((url) => url.includes("/tables/")));
+  engine.prefetch("lark", { typing: true });
+  await settle();
+  assert.equal(terms().length, 1);
+  const before = counter.files.length;
+  const answer = await engine.search("larkmere");
+  assert.ok(answer.total > 0);
+  assert.deepEqual(counter.files.slice(before).filter((url) => url.includes("/terms/")), [],
+    "the finished word is in the shard fetched while typing");
+  engine.prefetch("desk:spor", { typing: true });
+  await settle();
+  assert.equal(terms().length, 1, "a desk is not looked up in the shards");
+});
+
+test("articles sure to be on the page are told apart from those whose place is open", async () => {
+  const engine = await open();
+  // Bounds from above (set) and below (lower) of four articles, ranked by the bounds from above.
+  const set = { ids: [10, 11, 12, 13], scores: [10, 9, 5, 4] };
+  const lower = { ids: [10, 11, 12, 13], scores: [10, 6, 5, 1] };
+  const order = [0, 1, 2, 3];
+  // First two places: 12 may still fall behind 10 and 11 or not (its 5 reaches 5).
+  assert.deepEqual(engine.certainOnPage(set, lower, order, 0, 2), [10, 11]);
+  // Places 3 and 4: 10 and 11 are surely above 12 and 13; 11 may still be first or second.
+  assert.deepEqual(engine.certainOnPage(set, lower, order, 2, 4), [12, 13]);
+  // An equal score may go either way (Whoosh's number decides): not sure.
+  assert.deepEqual(engine.certainOnPage({ ids: [1, 2], scores: [3, 3] }, { ids: [1, 2], scores: [3, 3] }, [0, 1], 0, 1), []);
+});

@@ -50,6 +50,9 @@ const QUESTION_WORDS = 4;
 const FEW_RESULTS = 3;
 // A prefix spanning more shards than this is refused rather than downloading the dictionary.
 const MAX_PREFIX_SHARDS = 32;
+// Letters of the word being typed from which its shard is fetched while typing (before, its
+// shard table only).
+const TYPED_SHARD_LETTERS = 4;
 // Articles whose blocks are fetched ahead in the first round, besides those of the page's own
 // articles (twice as many in each further round).
 const CONTENDERS = 5;
@@ -322,7 +325,8 @@ class ArchiveSearch {
    * Start fetching, without waiting, what `query` needs first: the shard of each of its words
    * (a phrase's positions too). The page calls it as the reader types and the corrector for
    * its candidates, so the search that follows finds them in hand. A word being typed (the
-   * last one, when `typing` and no space follows it) gets only its shard table.
+   * last one, when `typing` and no space follows it) gets its shard table, and from
+   * TYPED_SHARD_LETTERS letters on the shard that would hold it as typed so far.
    */
   prefetch(query, { typing = false } = {}) {
     let text = limitQuery(String(query ?? "")).query;
@@ -340,7 +344,13 @@ class ArchiveSearch {
     };
     visit(parseQuery(this.manifest.fields, text, "and", new Set()));
     const last = partial && parseQuery(this.manifest.fields, partial, "and", new Set());
-    if (last?.kind === "term") quiet(this.files.shardOf(last.text));
+    // A plain word is searched in every text field: an "or" of one term per field.
+    const word = last?.kind === "or" && last.items.every((item) => item.kind === "term") ? last.items[0] : last;
+    if (word?.kind !== "term" || word.field === "desk") return;
+    // Once the word being typed has a few letters, the shard that would hold it as typed so
+    // far: the words sort together, so the finished word is mostly in the same shard.
+    const key = this.termKey(word.field, word.text);
+    quiet(word.text.length >= TYPED_SHARD_LETTERS ? this.files.entry(key) : this.files.shardOf(key));
   }
 
   /** Frequency of `term` summed over the scored text fields (0 when unknown). */
@@ -359,23 +369,63 @@ class ArchiveSearch {
    * first `count` of the ranked order, and that order: blocks of long lists that those articles need are loaded
    * and the query re-evaluated until none is missing. An article ranked after them then has
    * an exact score at most its bound, which is at most theirs; at equal scores Whoosh's
-   * number decides, as it did for the bound, so it cannot move ahead of them.
+   * number decides, as it did for the bound, so it cannot move ahead of them. With `pageFrom`
+   * (the first position of the page shown), the records of the page's articles whose place
+   * is already certain are fetched in the same round trip as the blocks.
    */
-  async exactTop(outcome, sort, count, wanted) {
+  async exactTop(outcome, sort, count, wanted, pageFrom = null) {
     let { set } = outcome;
     const { lists } = outcome.context;
     for (let round = 0; ; round += 1) {
       const order = this.rank(set, sort, count);
       const shown = wanted(order).map((i) => set.ids[i]);
       if (!this.files.missingBlocks(lists, shown).length) return { set, order };
-      // Blocks the next rounds would ask for come in this one (a round trip each saved); a
-      // query that needs another round has loose bounds, so each round looks further ahead.
-      const ahead = sort === "newest" || set.ids.length <= count ? [] :
-        this.contenders(set, await this.evaluate(outcome.node, { ...outcome.context, lower: true }), count, shown,
-          CONTENDERS * 2 ** round);
+      let ahead = [];
+      if (sort === "newest") {
+        // The page's articles are known already (only their scores are not): their records
+        // come in the same round trip as the blocks.
+        if (pageFrom !== null) this.files.prefetchRecords(shown);
+      } else {
+        const lower = await this.evaluate(outcome.node, { ...outcome.context, lower: true });
+        // Articles sure to be on the page whatever their missing data: records now too.
+        if (pageFrom !== null) this.files.prefetchRecords(this.certainOnPage(set, lower, order, pageFrom, count));
+        // Blocks the next rounds would ask for come in this one (a round trip each saved); a
+        // query that needs another round has loose bounds, so each round looks further ahead.
+        if (set.ids.length > count) ahead = this.contenders(set, lower, count, shown, CONTENDERS * 2 ** round);
+      }
       await this.files.loadBlocks(this.files.missingBlocks(lists, [...shown, ...ahead]));
       set = await this.evaluate(outcome.node, outcome.context);
     }
+  }
+
+  /**
+   * Articles among the first positions `order` of `set` (bounds from above where scoring data
+   * is missing; `lower`: the same articles, bounds from below) that rank in [from, to)
+   * whatever their missing data turns out to be: fewer than `to` others can reach their bound
+   * from below (an equal score counts, as Whoosh's number may put it first) and at least
+   * `from` others are above their bound from above.
+   */
+  certainOnPage(set, lower, order, from, to) {
+    const uppers = Float64Array.from(set.scores).sort();
+    const lowers = from > 0 ? Float64Array.from(lower.scores).sort() : null;
+    // Number of values in sorted `values` that are >= value (strict: > value).
+    const atLeast = (values, value, strict) => {
+      let lo = 0;
+      let hi = values.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (values[mid] < value || (strict && values[mid] === value)) lo = mid + 1;
+        else hi = mid;
+      }
+      return values.length - lo;
+    };
+    const sure = [];
+    for (const i of order) {
+      const mayPass = atLeast(uppers, lower.scores[i], false) - 1; // less the article itself
+      const surelyAbove = lowers ? atLeast(lowers, set.scores[i], true) : 0;
+      if (mayPass < to && surelyAbove >= from) sure.push(set.ids[i]);
+    }
+    return sure;
   }
 
   /**
@@ -476,7 +526,7 @@ class ArchiveSearch {
     // Relevance needs exact scores for every article down to the last one shown; newest
     // first only for the shown ones (their scores are part of the answer).
     const { set, order } = await this.exactTop(outcome, sort, page * pageSize, (ranked) =>
-      sort === "newest" ? ranked.slice((page - 1) * pageSize) : ranked);
+      sort === "newest" ? ranked.slice((page - 1) * pageSize) : ranked, (page - 1) * pageSize);
     const shown = order.slice((page - 1) * pageSize, page * pageSize);
     const [records, facets] = await Promise.all([
       Promise.all(shown.map((i) => this.files.record(set.ids[i]))),

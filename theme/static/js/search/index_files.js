@@ -319,6 +319,11 @@ export class IndexFiles {
     return counts;
   }
 
+  /** Start fetching the records of articles `ids` without waiting (record() then finds them). */
+  prefetchRecords(ids) {
+    for (const id of ids) this.record(id).catch(() => {});
+  }
+
   /** The result record of article `id`: {headline, url, date, desk, byline, tags, summary, excerpt}. */
   async record(id) {
     const size = this.manifest.docGroupSize;
