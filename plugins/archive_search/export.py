@@ -78,7 +78,10 @@ RELEASE_POSTINGS = 1_000_000
 BLOCK_POSTINGS = 128
 #: Articles where a word with a long list scores best (all its fields together): their postings
 #: are kept in the shard entries with their weights and lengths (a one-word query needs no block).
-TOP_POSTINGS = 128
+#: 512 rather than 128: the best results of two common words together are mostly among each
+#: word's best 512, so they need no score block either (50,000 articles: `film awards` fetches
+#: 14 files instead of 97, 23.8 KB instead of 35.5), for 1-2 KB more in a common word's shard.
+TOP_POSTINGS = 512
 #: Articles per range of a word's bounds: the best score of a word over all its fields among
 #: the articles of a range (outside its top), which is tighter than its fields' bounds added up.
 WORD_RANGE = 512
