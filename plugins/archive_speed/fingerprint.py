@@ -72,10 +72,10 @@ class PageFingerprints:
         # Keyed by id() and holding the value, so an id cannot be reused while remembered; with
         # each digest, the identities of the stories it was read from.
         self._whole: dict[Hashable, tuple[Any, bytes, tuple[str, ...]]] = {}
-        # The same for values made for one page (its listing page, periods, lists a template
-        # builds), for that page only: remembered for the whole build, they were all kept alive
-        # with it (about 3 KB per story). What a story or name holds lives as long as the
-        # story, so it is remembered in `_whole` (`lasting`).
+        # The same for other values, for one page only: a page's own values (its listing page,
+        # periods, lists a template builds) were all kept alive with the build (about 3 KB per
+        # story), and what a story holds (its tags, bylines, related stories) is read whole once
+        # per build anyway, inside the story's own remembered read (`_stories`, `_reads`).
         self._page_whole: dict[Hashable, tuple[Any, bytes, tuple[str, ...]]] = {}
         self._stories: dict[int, tuple[Any, bytes]] = {}
         # A story or desk/tag/byline is read the same way on many pages (a story as related on
@@ -131,12 +131,12 @@ class PageFingerprints:
         self._sources.update(remembered[2])
         return remembered[1]
 
-    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int, lasting: bool = False) -> bytes:
-        """The fingerprint of what the template reads of `value`, as `use` says (`lasting`: a
-        story or name holds the value)."""
+    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
+        """The fingerprint of what the template reads of `value`, as `use` says."""
         if use.whole or depth > MAX_READ_DEPTH:
-            return self.whole(value, lasting)
-        if not isinstance(value, SHARED):
+            return self.whole(value)
+        if not isinstance(value, SHARED) or depth == 0:
+            # A story read at the top of a page is its own page's story: read there only.
             return self._compute_read(value, use, reads, depth)
         return self._remember(self._reads, (_identity(value), self._shape(use, reads, depth)), value,
                               lambda: self._compute_read(value, use, reads, depth))
@@ -203,9 +203,8 @@ class PageFingerprints:
                     parts.append(self.whole(item))
         return hash_parts(*parts)
 
-    def whole(self, value: Any, lasting: bool = False) -> bytes:
-        """The fingerprint of all of `value` that a template could show (`lasting`: a story or
-        name holds the value, so it is remembered for the build, not only for the page)."""
+    def whole(self, value: Any) -> bytes:
+        """The fingerprint of all of `value` that a template could show."""
         if value is UNDEFINED:
             return b"undefined"
         if isinstance(value, str):
@@ -215,7 +214,7 @@ class PageFingerprints:
         if callable(value) and hasattr(value, "__self__"):
             # A method only tested (`date.isoformat is defined`); calls read the owner whole.
             return f"method:{getattr(value, '__qualname__', '')}".encode()
-        memory = self._whole if lasting or isinstance(value, SHARED) else self._page_whole
+        memory = self._whole if isinstance(value, SHARED) else self._page_whole
         return self._remember(memory, _identity(value), value, lambda: self._compute_whole(value))
 
     def _compute_whole(self, value: Any) -> bytes:
@@ -264,7 +263,7 @@ class PageFingerprints:
         if isinstance(value, Content) and (attr == "content" or (attr == "summary" and "summary" not in value.metadata)):
             # The story's text after link resolution, which `story` covers.
             return self.story(value)
-        return self._read(_attribute(value, attr), use, reads, depth + 1, isinstance(value, SHARED))
+        return self._read(_attribute(value, attr), use, reads, depth + 1)
 
     def _shallow(self, value: Any) -> bytes:
         """A value attached to a story, with other stories reduced to what they show of themselves."""
@@ -272,7 +271,7 @@ class PageFingerprints:
             return self.story(value)
         if isinstance(value, list | tuple) and any(isinstance(item, Content) for item in value):
             return hash_parts(b"seq", *(self._shallow(item) for item in value))
-        return self.whole(value, lasting=True)
+        return self.whole(value)
 
 
 def _attribute(value: Any, attr: str) -> Any:

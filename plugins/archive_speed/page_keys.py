@@ -84,11 +84,11 @@ class _StoryReferences(PageFingerprints):
         self._last_page = page
         return hash_parts(*parts)
 
-    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int, lasting: bool = False) -> bytes:
+    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
         if isinstance(value, Content):
             return _reference(value)
         if use.whole or depth > MAX_READ_DEPTH or isinstance(value, ATOMS):
-            return super()._read(value, use, reads, depth, lasting)
+            return super()._read(value, use, reads, depth)
         # Without stories to walk into, what a page reads of a desk list or a listing is read
         # once per build: no page changes them. It is remembered for the build once a second
         # page reads it; a listing page's own values (about 1.5 KB per story at 2,000) are let
@@ -100,10 +100,10 @@ class _StoryReferences(PageFingerprints):
             return remembered[1]
         return self._remember(self._page_reads, key, value, lambda: self._compute_read(value, use, reads, depth))
 
-    def whole(self, value: Any, lasting: bool = False) -> bytes:
+    def whole(self, value: Any) -> bytes:
         if isinstance(value, Content):
             return _reference(value)
-        return super().whole(value, lasting)
+        return super().whole(value)
 
 
 class _TokenPickler(pickle.Pickler):
