@@ -47,6 +47,7 @@ done about it (process-time of the build's parts, and cProfile, on the BBC-deriv
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from contextlib import ExitStack
 from typing import Any
 
@@ -97,16 +98,20 @@ def _start(pelican: Any) -> None:
         undo.enter_context(remembered_source_paths())
 
 
-def _listings(generator: ArticlesGenerator) -> None:
-    if "listings" in enabled_fixes(generator.settings):
-        use_listing_generator(generator)
+def _when(fix: str, action: Callable[[Any], None]) -> Callable[[Any], None]:
+    """A generator signal's receiver that applies `action` to the generator when `fix` is on."""
+
+    def receiver(generator: Any) -> None:
+        if fix in enabled_fixes(generator.settings):
+            action(generator)
+
+    receiver.__name__ = receiver.__qualname__ = f"_{fix}"
+    return receiver
 
 
-def _translations(generator: ArticlesGenerator) -> None:
-    """`article_generator_init` receiver: this generator's stories are grouped by slug in
-    linear time (its own generate_context, wrapped on the instance)."""
-    if "translations" not in enabled_fixes(generator.settings):
-        return
+def _group_linearly(generator: ArticlesGenerator) -> None:
+    """This generator's stories are grouped by slug in linear time (its own
+    generate_context, wrapped on the instance)."""
     generate_context = generator.generate_context
 
     def grouped_linearly() -> None:
@@ -116,14 +121,10 @@ def _translations(generator: ArticlesGenerator) -> None:
     generator.generate_context = grouped_linearly
 
 
-def _dates(generator: Any) -> None:
-    if "dates" in enabled_fixes(generator.settings):
-        remember_dates(generator)
-
-
-def _template_checks(generator: Any) -> None:
-    if "template_checks" in enabled_fixes(generator.settings):
-        load_templates_once(generator)
+def _share_generator_names(generator: ArticlesGenerator) -> None:
+    share_names(story for kind in ("articles", "translations", "drafts", "drafts_translations",
+                                   "hidden_articles", "hidden_translations")
+                for story in getattr(generator, kind, None) or [])
 
 
 def _pinned_urls(generators: list[Any]) -> None:
@@ -136,16 +137,13 @@ def _pinned_urls_of(generator: Any) -> None:
     _pinned_urls([generator])
 
 
-def _reader_cache(generator: Any) -> None:
-    if "reader_cache" in enabled_fixes(generator.settings):
-        release_reader_cache(generator)
-
-
-def _shared_names(generator: ArticlesGenerator) -> None:
-    if "shared_names" in enabled_fixes(generator.settings):
-        share_names(story for kind in ("articles", "translations", "drafts", "drafts_translations",
-                                       "hidden_articles", "hidden_translations")
-                    for story in getattr(generator, kind, None) or [])
+# Pelican's signals hold weak references: the receivers live here for the process.
+_listings = _when("listings", use_listing_generator)
+_translations = _when("translations", _group_linearly)
+_dates = _when("dates", remember_dates)
+_template_checks = _when("template_checks", load_templates_once)
+_reader_cache = _when("reader_cache", release_reader_cache)
+_shared_names = _when("shared_names", _share_generator_names)
 
 
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
