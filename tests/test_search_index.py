@@ -93,6 +93,40 @@ def test_export_is_byte_identical_and_removes_what_it_no_longer_needs(tmp_path: 
             assert Path(name).stem in referenced
 
 
+def _export_as_written_and_read_back(tmp_path: Path, monkeypatch, documents: list) -> None:
+    """Export a first build from its postings as the indexer wrote them (never reading them
+    back: that would fail here), then from the index itself, and compare the files."""
+    report = update_index(tmp_path / "index", documents)
+    assert report.fresh is not None
+    with monkeypatch.context() as reading:
+        def unread(*args, **kwargs):
+            raise AssertionError("a first build's export read postings back from the index")
+        reading.setattr("archive_search.export._live_values", unread)
+        export_index(open_index(tmp_path / "index"), tmp_path / "as-written", report)
+    assert report.fresh is None, "the export took the postings (and removed them)"
+    export_index(open_index(tmp_path / "index"), tmp_path / "read-back")
+    as_written = _tree(tmp_path / "as-written")
+    assert as_written == _tree(tmp_path / "read-back")
+    assert any(name.startswith("terms/") for name in as_written)
+
+
+@pytest.mark.parametrize("score_blocks", [False, True])
+def test_a_first_build_exports_its_postings_as_written(tmp_path: Path, monkeypatch, score_blocks: bool) -> None:
+    monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)
+    if score_blocks:  # most lists in score blocks, with top postings and word bounds
+        monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
+        monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
+        monkeypatch.setattr("archive_search.export.WORD_RANGE", 2)
+    _export_as_written_and_read_back(tmp_path, monkeypatch, fixture_documents())
+
+
+@pytest.mark.skipif(not BBC_ROOT.is_dir(), reason=f"{BBC_ROOT} is not present")
+def test_a_first_build_of_the_bbc_stories_exports_its_postings_as_written(tmp_path: Path, monkeypatch) -> None:
+    """2,225 real stories: long lists in score blocks, spilled posting runs, every field."""
+    monkeypatch.setattr("archive_search.indexer.WRITER_LIMIT_MB", 4)  # the pool spills runs to disk
+    _export_as_written_and_read_back(tmp_path, monkeypatch, bbc_documents())
+
+
 def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)  # many shards from ten articles
     documents = fixture_documents()

@@ -60,6 +60,7 @@ from archive_format import write_atomic
 
 from .documents import stored_source
 from .encoding import decode_articles, decode_numbers, encode_articles, encode_numbers, extend_articles
+from .fresh_postings import FILTER_FIELDS, DecodedPositions, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
 from .livestats import LiveStatistics, whoosh_idf
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
@@ -93,16 +94,10 @@ FREQUENCY_BITS = 4
 FREQUENCY_STEP = 16
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
-#: Fields the client filters on, after the scored text fields, in this order.
-FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
 #: Sub-folders the export owns; anything in them not written by this export is removed.
 OWNED_FOLDERS = ("terms", "positions", "scores", "tables", "docs", "lexicon")
 EPOCH = calendar_date(1970, 1, 1)
 _JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
-
-
-class ExportError(Exception):
-    """The index cannot be exported as it is; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -426,26 +421,12 @@ class _PairScores(dict):
         return value
 
 
-class _DecodedPositions(dict):
-    """Position gaps of encoded Positions values (the frequency, then the pickled gaps), each
-    short value decoded once: most postings are a word's one or two places in a field, and
-    the same few thousand values recur across the archive."""
-
-    #: Values up to this many bytes are remembered (one or two small gaps; a bounded set).
-    REMEMBERED_BYTES = 16
-
-    def __missing__(self, value: bytes) -> list[int]:
-        gaps = loads(value[4:])
-        if len(value) <= self.REMEMBERED_BYTES:
-            self[value] = gaps
-        return gaps
-
-
 class _ShardBuilder:
     """Encodes the postings and positions of given term keys, in our article numbering."""
 
     def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int], out: _Writer,
-                 stats: LiveStatistics, fields_of: dict[str, list[str]] | None = None) -> None:
+                 stats: LiveStatistics, fields_of: dict[str, list[str]] | None = None,
+                 fresh: FreshPostings | None = None) -> None:
         self.reader = reader
         self._postings_read = 0
         self.out = out
@@ -461,7 +442,9 @@ class _ShardBuilder:
         #: True when Whoosh numbers the articles in publication order (a clean index).
         self.in_order = all(docnum == article for article, docnum in enumerate(whoosh_order))
         self._lengths: dict[str, Any] = {}
-        self._gaps = _DecodedPositions()
+        self._gaps = DecodedPositions()
+        #: The postings as the indexer wrote them, when they are the index's (a clean build).
+        self.fresh = fresh if self.in_order else None
 
     def lengths(self, field: str) -> Any:
         """The length byte of each article in `field`, by article number: all of them read at
@@ -594,8 +577,10 @@ class _ShardBuilder:
     def _text_postings(self, field: str, term: str) -> tuple[list[int], str, int]:
         """Postings (article gap, weight, length byte) and encoded positions of `term` in
         `field`, and its live document frequency."""
+        if self.fresh is not None:
+            found = self.fresh.text(field, term)
+            return found if found is not None else ([], "", 0)
         boost = self.reader.schema[field].format.field_boost
-        lengths = self.lengths(field)
         ours = self.ours
         # A Positions posting is the frequency (4 bytes) then a pickle of the position gaps,
         # which is exactly what the export stores: read it without decoding twice.
@@ -611,15 +596,8 @@ class _ShardBuilder:
             items = sorted((ours[docnum], gaps[value]) for docnum, value in values)
             articles = [article for article, _ in items]
             lists = [gaps for _, gaps in items]
-        counts = [len(gaps) for gaps in lists]
-        weights = counts if boost == 1 else [count * boost for count in counts]
-        if any(weight != int(weight) for weight in weights):
-            raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-        numbers = [number for triple in zip([b - a for a, b in zip([0] + articles, articles)],
-                                            map(int, weights), [lengths[article] for article in articles])
-                   for number in triple]
-        places = [number for count, gaps in zip(counts, lists) for number in (count, *gaps)]
-        return numbers, encode_numbers(places), len(values)
+        numbers, places = text_postings(field, articles, lists, boost, self.lengths(field))
+        return numbers, places, len(values)
 
     def _read(self, postings: int) -> None:
         """Count postings read; every RELEASE_POSTINGS, let go of the mapped index pages read."""
@@ -629,6 +607,8 @@ class _ShardBuilder:
             self._postings_read = 0
 
     def _filter_postings(self, field: str, term: str) -> str | None:
+        if self.fresh is not None:
+            return self.fresh.filter(field, term)
         if (field, term) not in self.reader:
             return None
         matcher = self.reader.postings(field, term)
@@ -638,15 +618,7 @@ class _ShardBuilder:
             matcher.next()
         if not pairs:
             return None
-        pairs.sort()
-        numbers: list[int] = []
-        previous = 0
-        for article, weight in pairs:
-            if weight != int(weight):
-                raise ExportError(f"{field}: fractional weight {weight} cannot be exported")
-            numbers += (article - previous, int(weight))
-            previous = article
-        return encode_numbers(numbers)
+        return filter_postings(field, sorted(pairs))
 
 
 class _Appender:
@@ -1020,7 +992,14 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
         fields_of = None
         if previous is None:
             sizes, fields_of = _dictionary(reader, stats)
-        builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of)
+        # A clean build's postings come as the indexer wrote them, not read back (fresh_postings.py).
+        as_written = changes.fresh if changes is not None else None
+        if as_written is not None:
+            changes.fresh = None  # read once, here
+            if as_written.generation != generation or stats.deleted or previous is not None:
+                as_written.cleanup()
+                as_written = None
+        builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of, as_written)
         #: Entries and positions of words extended from the previous export (_Appender).
         extended: dict[str, tuple[list[Any], list[Any]]] = {}
         if previous is not None:
@@ -1069,6 +1048,8 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             if previous is not None:  # entries kept from the last export name its folders
                 previous.keep_blocks([f for f in shard_folders[name] if f not in builder.score_files], out)
         release_mapped_pages(reader)
+        if as_written is not None:
+            as_written.cleanup()
         lexicon = _lexicon(stats, out)
 
         groups = []

@@ -36,6 +36,7 @@ from .documents import SOURCE_FIELDS, SearchDocument, pack_source, stored_source
 from .kept import read_kept, write_kept
 from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
+from .fresh_postings import FreshPostings
 from .postings import GroupingPool, write_postings
 from .spelling import SPELLING_FILE, article_words, live_counts
 from .tokens import Analyzer, FieldAnalysis
@@ -74,6 +75,9 @@ class UpdateReport:
     #: True when Whoosh purged deleted documents (optimized, or merged segments). The export
     #: does not depend on it: it uses live statistics and its own numbering either way.
     optimized: bool = False
+    #: A first build's postings as the export encodes them (the export reads them once, then
+    #: removes them); None for any other update.
+    fresh: FreshPostings | None = field(default=None, repr=False, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -94,9 +98,12 @@ class ArchiveWriter(SegmentWriter):
     them took a tenth of the build, to save disk space in a cache folder.
     """
 
-    def __init__(self, ix: FileIndex, limitmb: int = 128, **options: Any) -> None:
+    def __init__(self, ix: FileIndex, limitmb: int = 128, fresh: FreshPostings | None = None,
+                 **options: Any) -> None:
         super().__init__(ix, codec=W3Codec(compression=0), limitmb=limitmb, **options)
         self.pool = GroupingPool(self._tempstorage, limitmb=limitmb)
+        #: Keeps the postings for the export as they are written (fresh_postings.py).
+        self.fresh = fresh
 
     def add_document(self, **fields: Any) -> None:
         """SegmentWriter.add_document, adding an analyzed text field's postings to the pool a
@@ -142,7 +149,9 @@ class ArchiveWriter(SegmentWriter):
         # SegmentWriter._flush_segment, writing the pool's postings term by term.
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_groups(), self.docnum)
+        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_groups(), self.docnum, self.fresh)
+        if self.fresh is not None:
+            self.fresh.close()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
@@ -308,7 +317,10 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
                 report.rewritten |= set(before[key])
         expected = reader.doc_count_all() + len(to_write)
     to_write.sort()
-    writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB)
+    # Into an empty index, articles go in publication order: Whoosh's numbers are the export's,
+    # so the export can take the postings as they are written instead of reading them back.
+    fresh = FreshPostings() if expected == len(to_write) else None
+    writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB, fresh=fresh)
     try:
         for key in report.removed + report.updated:
             writer.delete_by_term("key", key)
@@ -328,17 +340,26 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()
+        if fresh is not None:
+            fresh.cleanup()
         raise
     writer.commit()
     with ix.reader() as reader:
         deleted = reader.doc_count_all() - reader.doc_count()
         total = reader.doc_count_all()
+        segments = len(reader.leaf_readers()) if total else 0
     if optimize or (deleted and deleted >= optimize_share * total):
         ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB).commit(optimize=True)
         report.optimized = True
     elif total != expected:
         # Whoosh merged segments and purged deleted documents: numbers moved everywhere.
         report.optimized = True
+    if fresh is not None:
+        if report.optimized or segments != 1 or deleted:
+            fresh.cleanup()
+        else:
+            fresh.generation = ix.latest_generation()
+            report.fresh = fresh
     _keep(folder, ix.latest_generation(), fingerprints, words, lengths)
     return report
 

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from operator import itemgetter
 from typing import Any
 
+from .fresh_postings import FreshPostings
 from .tokens import FieldAnalysis, encoded_places
 
 #: A posting as Whoosh's writer makes it: (field name, term bytes, document number, weight, value bytes).
@@ -165,11 +166,11 @@ def _in_document_order(postings: Group) -> Group:
 
 
 def write_postings(fieldwriter: Any, schema: Any, lengths: Any, groups: Iterator[tuple[tuple[str, bytes], Group]],
-                   doc_count: int) -> None:
+                   doc_count: int, fresh: FreshPostings | None = None) -> None:
     """Write every term's postings through Whoosh's W3 field writer, a block at a time.
 
     `lengths` is the segment's per-document reader (field lengths for block statistics) or
-    None. Each block is buffered as W3PostingsWriter.add_posting buffers it (ids, weights,
+    None; `fresh`, when given, also keeps each term's postings for the export. Each block is buffered as W3PostingsWriter.add_posting buffers it (ids, weights,
     non-empty values, least non-zero and greatest length, greatest weight) and written by
     Whoosh; the last block is left for finish_term, as Whoosh leaves it.
     """
@@ -205,5 +206,7 @@ def write_postings(fieldwriter: Any, schema: Any, lengths: Any, groups: Iterator
                 writer._minlength = min(present) if present else None
                 writer._maxlength = max(present) if present else 0
         fieldwriter.finish_term()
+        if fresh is not None:
+            fresh.add(fieldname, btext, ids, weights, values, fieldobj.format.field_boost, known)
     if current_field is not None:
         fieldwriter.finish_field()
