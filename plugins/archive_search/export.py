@@ -121,25 +121,58 @@ def _digest(text: str) -> str:
 
 
 class _Writer:
-    """Writes content-named files below the export folder and remembers what it wrote."""
+    """Writes content-named files below the export folder and remembers what it wrote.
 
-    def __init__(self, root: Path) -> None:
+    `fresh`: the folder holds nothing of an earlier export, so no file is looked for first.
+    """
+
+    def __init__(self, root: Path, fresh: bool = False) -> None:
         self.root = root
+        self.fresh = fresh
         #: Paths inside the export folder ("terms/x.json") of the files this export consists of.
         self.written: set[str] = set()
         self.bytes = 0
         #: Files of document groups kept whole from the previous export (not in `written`).
         self.kept_files = 0
+        #: Folders made (or found) by this export.
+        self._folders: set[str] = set()
 
     def put(self, relpath: str, text: str) -> str:
-        path = self.root / relpath
         data = text.encode("utf-8")
         self.written.add(relpath)
         self.bytes += len(data)
         # Content-named files never change once written; an existing one is already right.
-        if not (path.exists() and path.stat().st_size == len(data)):
-            write_atomic(path, data)
+        if self.fresh or not ((path := self.root / relpath).exists() and path.stat().st_size == len(data)):
+            self._write(relpath, data)
         return relpath
+
+    def _write(self, relpath: str, data: bytes) -> None:
+        """Write one file atomically, as archive_format.write_atomic does, in fewer steps.
+
+        An export writes tens of thousands of small files (one per article record, one per
+        score block) into folders it owns, and write_atomic's steps for each (making the
+        folder, a randomly named temporary file, a file object) cost more than the writing on
+        a fast disk. Here each folder is made once, and the temporary file beside the target
+        has a fixed hidden name: only one build writes an export at a time, and a file left
+        by an interrupted build is overwritten by the next or removed as stale.
+        """
+        folder, _, name = relpath.rpartition("/")
+        directory = f"{self.root}/{folder}" if folder else str(self.root)
+        if folder not in self._folders:
+            os.makedirs(directory, exist_ok=True)
+            self._folders.add(folder)
+        temp = f"{directory}/.{name}.tmp"
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        except BaseException:
+            os.close(handle)
+            os.unlink(temp)
+            raise
+        os.close(handle)
+        os.replace(temp, f"{directory}/{name}")
 
     def assume(self, relpath: str, text: str) -> str:
         """Count a file as written without touching it: its content-named folder has it."""
@@ -987,7 +1020,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             release_mapped_pages(reader)
         whoosh_order, dates, keys = articles.docnums, articles.dates, articles.keys
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
-        out = _Writer(target)
+        out = _Writer(target, fresh)
         previous = _previous_export(state, target, keys, _reference(stats))
         fields_of = None
         if previous is None:
