@@ -15,10 +15,10 @@ read back through Whoosh as before. tests/test_search_index.py compares both exp
 
 from __future__ import annotations
 
-import marshal
+import io
 import tempfile
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from pickle import loads
 from typing import Any, BinaryIO
@@ -26,6 +26,7 @@ from typing import Any, BinaryIO
 from whoosh.util.numeric import length_to_byte
 
 from .encoding import encode_numbers
+from .records import read_records, write_record
 from .schema import TEXT_FIELDS
 
 #: Fields the client filters on, after the scored text fields, in this order: the export
@@ -98,8 +99,9 @@ class FreshPostings:
         self._files: dict[str, BinaryIO] = {}
         self._lengths: dict[str, list[int]] = {}
         self._gaps = DecodedPositions()
-        # Reading: each field's stream, the record read past the last term asked for, ended streams.
-        self._readers: dict[str, BinaryIO] = {}
+        # Reading: each field's file and records, and the record read past the last term asked for.
+        self._streams: dict[str, BinaryIO] = {}
+        self._readers: dict[str, Iterator[Any]] = {}
         self._pending: dict[str, tuple[str, Any] | None] = {}
         self._ended: set[str] = set()
         self.generation: int | None = None
@@ -122,7 +124,7 @@ class FreshPostings:
         stream = self._files.get(fieldname)
         if stream is None:
             stream = self._files[fieldname] = open(Path(self._folder.name) / fieldname, "wb")
-        marshal.dump(record, stream)
+        write_record(stream, record)
 
     def close(self) -> None:
         """End the writing: the stored postings can now be read."""
@@ -137,16 +139,13 @@ class FreshPostings:
         while pending is None or pending[0] < term:
             if fieldname in self._ended:
                 return None
-            stream = self._readers.get(fieldname)
-            if stream is None:
+            records = self._readers.get(fieldname)
+            if records is None:
                 path = Path(self._folder.name) / fieldname
-                if not path.exists():
-                    self._ended.add(fieldname)
-                    return None
-                stream = self._readers[fieldname] = open(path, "rb")
-            try:
-                pending = self._pending[fieldname] = marshal.load(stream)
-            except EOFError:
+                stream = self._streams[fieldname] = open(path, "rb") if path.exists() else io.BytesIO()
+                records = self._readers[fieldname] = read_records(stream)
+            pending = self._pending[fieldname] = next(records, None)
+            if pending is None:
                 self._ended.add(fieldname)
                 return None
         if pending[0] != term:
@@ -164,7 +163,7 @@ class FreshPostings:
 
     def cleanup(self) -> None:
         """Remove the stored postings."""
-        for stream in [*self._files.values(), *self._readers.values()]:
+        for stream in [*self._files.values(), *self._streams.values()]:
             stream.close()
-        self._files, self._readers = {}, {}
+        self._files, self._streams, self._readers = {}, {}, {}
         self._folder.cleanup()

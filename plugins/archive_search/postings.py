@@ -16,7 +16,6 @@ Whoosh reader.
 from __future__ import annotations
 
 import heapq
-import marshal
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
@@ -30,6 +29,7 @@ from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
 
 from .fresh_postings import FreshPostings
+from .records import read_records, write_record
 from .tokens import FieldAnalysis, encoded_places
 
 #: A posting as Whoosh's writer makes it: (field name, term bytes, document number, weight, value bytes).
@@ -111,7 +111,7 @@ class GroupingPool:
         name = f"grouped{len(self.runs)}.run"
         with self.tempstore.create_file(name).raw_file() as run:
             for key, (ids, weights, values) in self._sorted_groups():
-                marshal.dump((key, ids.tobytes(), weights.tobytes(), values), run)
+                write_record(run, (key, ids.tobytes(), weights.tobytes(), values))
         self.runs.append(name)
         self.fields, self.size = {}, 0
 
@@ -123,11 +123,7 @@ class GroupingPool:
 
     def _read_run(self, name: str) -> Iterator[tuple[tuple[str, bytes], Group]]:
         with self.tempstore.open_file(name).raw_file() as run:
-            while True:
-                try:
-                    key, ids, weights, values = marshal.load(run)
-                except EOFError:
-                    return
+            for key, ids, weights, values in read_records(run):
                 group = _new_group()
                 group[0].frombytes(ids)
                 group[1].frombytes(weights)
