@@ -150,6 +150,9 @@ class ArchiveWriter(SegmentWriter):
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
         write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_groups(), self.docnum, self.fresh)
+        # Whoosh's writer sits in reference cycles, so the pool it holds would keep every
+        # posting in memory until the cycle collector next ran.
+        self.pool.cleanup()
         if self.fresh is not None:
             self.fresh.close()
         self.fieldwriter.close()

@@ -155,10 +155,11 @@ class GroupingPool:
                 yield fieldname, btext, docnum, weight, value
 
     def cleanup(self) -> None:
-        """Remove the run files (PostingPool.cleanup)."""
+        """Remove the run files (PostingPool.cleanup) and let go of the postings in memory."""
         for name in self.runs:
             self.tempstore.delete_file(name)
         self.runs = []
+        self.fields, self.size = {}, 0
 
 
 def _in_document_order(postings: Group) -> Group:
