@@ -35,6 +35,7 @@ the same articles always give the same bytes.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import mmap
@@ -44,6 +45,7 @@ import zlib
 from pickle import loads
 from collections import defaultdict
 from itertools import accumulate
+from operator import neg
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
@@ -512,7 +514,7 @@ class _ShardBuilder:
                 lists.append((index, field, postings, frequency))
                 positions.setdefault(key, []).append([index, places])
             totals = self._word_scores(lists)
-            top = set(sorted(totals, key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+            top = _top_articles(totals)
             for index, field, postings, frequency in lists:
                 entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top)])
             if totals:
@@ -525,23 +527,35 @@ class _ShardBuilder:
         else nothing."""
         if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
             return {}
-        totals: dict[int, float] = defaultdict(float)
+        totals: dict[int, float] = {}
         for _, field, numbers, frequency in lists:
             boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
-            scores = self._scorer.scores(field, frequency)
-            for article, weight, length in zip(accumulate(numbers[0::3]), numbers[1::3], numbers[2::3]):
-                totals[article] += boost * scores[weight, length]
+            # Each posting's score looked up in C (map over the (weight, length) pairs), then
+            # added up per article in field order, as a query adds them.
+            values = list(map(self._scorer.scores(field, frequency).__getitem__, zip(numbers[1::3], numbers[2::3])))
+            if boost != 1.0:
+                values = [boost * value for value in values]
+            if not totals:
+                totals = dict(zip(accumulate(numbers[0::3]), values))
+                continue
+            get = totals.get
+            for article, value in zip(accumulate(numbers[0::3]), values):
+                totals[article] = get(article, 0.0) + value
         return totals
 
     @staticmethod
     def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
         """Per WORD_RANGE articles, the best score of the word outside its top articles, in
         thousandths rounded up with one to spare (the client only compares with it)."""
-        bounds = [0] * (max(totals) // WORD_RANGE + 1)
+        # Scores laid out by article, the top ones and absent ones as -inf, so each range's best
+        # is one max() over a slice; rounding up is monotonic, so round the best alone.
+        scores = [-math.inf] * (max(totals) + 1)
         for article, total in totals.items():
-            if article not in top:
-                bounds[article // WORD_RANGE] = max(bounds[article // WORD_RANGE], math.ceil(total * 1000) + 1)
-        return encode_numbers(bounds)
+            scores[article] = total
+        for article in top:
+            scores[article] = -math.inf
+        bests = (max(scores[start:start + WORD_RANGE]) for start in range(0, len(scores), WORD_RANGE))
+        return encode_numbers([0 if best == -math.inf else max(0, math.ceil(best * 1000) + 1) for best in bests])
 
     def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
         """The entry of one field's postings (after the field number): [postings, df] when the
@@ -652,6 +666,13 @@ class _ShardBuilder:
         if not pairs:
             return None
         return filter_postings(field, sorted(pairs))
+
+
+def _top_articles(totals: dict[int, float]) -> set[int]:
+    """The TOP_POSTINGS articles where a word scores best (ties: the lower article number)."""
+    if len(totals) <= TOP_POSTINGS:
+        return set(totals)
+    return {article for _, article in heapq.nsmallest(TOP_POSTINGS, zip(map(neg, totals.values()), totals))}
 
 
 class _Appender:
@@ -783,7 +804,7 @@ class _Appender:
         added = sorted({article for i in indexes for article in new_pairs[i]})
         for article in added:
             totals[article] = total(article, new_pairs)
-        top = set(sorted(old_top | set(added), key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+        top = _top_articles({article: totals[article] for article in old_top | set(added)})
         pushed_out = old_top - top
         item_of: dict[int, list[Any]] = {}
         for i in indexes:
