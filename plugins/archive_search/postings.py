@@ -30,7 +30,7 @@ from whoosh.util.numeric import length_to_byte
 
 from .fresh_postings import FreshPostings
 from .records import read_records, write_record
-from .tokens import FieldAnalysis, encoded_places
+from .tokens import ONE_PLACE, FieldAnalysis, encoded_places
 
 #: A posting as Whoosh's writer makes it: (field name, term bytes, document number, weight, value bytes).
 Posting = tuple[str, bytes, int, float, bytes]
@@ -89,8 +89,10 @@ class GroupingPool:
             terms = self.fields[fieldname] = {}
         encoded = self._encoded
         boost = analysis.boost
-        size = self.size
-        for term, places in analysis.positions.items():
+        positions = analysis.positions
+        size = self.size + POSTING_BYTES * len(positions)
+        one_place = ONE_PLACE
+        for term, places in positions.items():
             btext = encoded.get(term)
             if btext is None:
                 btext = encoded[term] = term.encode("utf-8")
@@ -98,11 +100,16 @@ class GroupingPool:
             if group is None:
                 group = terms[btext] = _new_group()
                 size += TERM_BYTES + len(btext)
-            value = encoded_places(places)
-            group[0].append(docnum)
-            group[1].append(len(places) * boost)
-            group[2].append(value)
-            size += POSTING_BYTES + len(value)
+            count = len(places)
+            # encoded_places, without a call for the common one-place value
+            value = one_place.get(places[0]) if count == 1 else None
+            if value is None:
+                value = encoded_places(places)
+            ids, weights, values = group
+            ids.append(docnum)
+            weights.append(count * boost)
+            values.append(value)
+            size += len(value)
         self.size = size
         if size > self.limit:
             self._spill()

@@ -15,7 +15,6 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 from pickle import dumps
 from typing import Any
 
@@ -102,19 +101,21 @@ class FieldAnalysis:
                 for term, places in self.positions.items()]
 
 
+#: The Positions value of a term at one place, by place. Most terms occur once in a field:
+#: their values repeat across the archive (and are shared, not made again).
+ONE_PLACE: dict[int, bytes] = {}
+
+
 def encoded_places(places: list[int]) -> bytes:
     """Whoosh's Positions value of a term's ascending positions in a field: their count, then
     the pickled gaps between them."""
     if len(places) == 1:
-        return _one_place(places[0])
+        value = ONE_PLACE.get(places[0])
+        if value is None:
+            value = ONE_PLACE[places[0]] = pack_uint(1) + dumps(places, 2)
+        return value
     gaps = [place - before for before, place in zip([0, *places], places)]
     return pack_uint(len(gaps)) + dumps(gaps, 2)
-
-
-@cache
-def _one_place(place: int) -> bytes:
-    # Most terms occur once in a field: their values repeat across the archive (and are shared).
-    return pack_uint(1) + dumps([place], 2)
 
 
 def postings_of(value: Any) -> list[tuple[bytes, int, float, bytes]] | None:
