@@ -50,6 +50,7 @@ class Analyzer:
         self._stemfn = stem_filter.stemfn
         self._ignore = stem_filter.ignore
         self._stems: dict[str, str] = {}
+        self._terms = _TermOf(self)
 
     def stem(self, word: str) -> str:
         """Return the index term of a lowercased word (Whoosh's stemmer, cached)."""
@@ -73,15 +74,38 @@ class Analyzer:
         return kept, first
 
     def field(self, text: str, boost: float = 1.0) -> FieldAnalysis:
-        """Return the analysis of one field's text (`boost`: the field's boost in the schema)."""
-        words, first = self.words(text)
-        stems = self._stems
-        for word in set(words).difference(stems):
-            self.stem(word)
+        """Return the analysis of one field's text (`boost`: the field's boost in the schema).
+
+        The same as stemming `words(text)`, with the stop filter and the stemmer answered by
+        one look-up per token (`_terms`: word → term, None for a dropped word) in C.
+        """
+        lowered = list(map(str.lower, self._tokens(text)))
+        term_of = self._terms
+        terms = list(map(term_of.__getitem__, lowered))
+        kept = [term for term in terms if term is not None]
+        if not kept:
+            return FieldAnalysis({}, 0, frozenset(), boost)
+        first = 0 if terms[0] is not None else next(at for at, term in enumerate(terms) if term is not None)
         positions: dict[str, list[int]] = defaultdict(list)
-        for offset, term in enumerate(map(stems.__getitem__, words), first):
+        for offset, term in enumerate(kept, first):
             positions[term].append(offset)
-        return FieldAnalysis(positions, len(words), frozenset(words), boost)
+        surface = frozenset(word for word in set(lowered) if term_of[word] is not None)
+        return FieldAnalysis(positions, len(kept), surface, boost)
+
+
+class _TermOf(dict):
+    """Lowercased token → its index term, or None when the stop filter drops it (too short,
+    too long or a stop word); filled as tokens are met."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        super().__init__()
+        self._analyzer = analyzer
+
+    def __missing__(self, word: str) -> str | None:
+        analyzer = self._analyzer
+        kept = analyzer._min <= len(word) <= analyzer._max and word not in analyzer._stops
+        term = self[word] = analyzer.stem(word) if kept else None
+        return term
 
 
 @dataclass(frozen=True)
