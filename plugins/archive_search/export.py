@@ -44,7 +44,7 @@ import shutil
 import zlib
 from pickle import loads
 from collections import defaultdict
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import neg
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -147,6 +147,10 @@ class _Writer:
         if self.fresh or not ((path := self.root / relpath).exists() and path.stat().st_size == len(data)):
             self._write(relpath, data)
         return relpath
+
+    def made(self, folder: str) -> None:
+        """Note that `folder` (inside the export folder) exists: files go in without a check."""
+        self._folders.add(folder)
 
     def _write(self, relpath: str, data: bytes) -> None:
         """Write one file atomically, as archive_format.write_atomic does, in fewer steps.
@@ -569,14 +573,21 @@ class _ShardBuilder:
         pairs = list(zip(numbers[1::3], numbers[2::3]))
         scores = self._scorer.scores(field, frequency)
         top = [at for at, article in enumerate(articles) if article in top_articles]
-        in_top = set(top)
+        top_in_block: dict[int, list[int]] = defaultdict(list)
+        for at in top:
+            top_in_block[at // BLOCK_POSTINGS].append(at % BLOCK_POSTINGS)
         best: list[int] = []
         texts: list[str] = []
         for start in range(0, len(pairs), BLOCK_POSTINGS):
             block = pairs[start:start + BLOCK_POSTINGS]
-            rest = [pair for at, pair in enumerate(block, start) if at not in in_top]
+            # The block without its top postings, in order (max keeps the first of equals).
+            rest = block
+            if start // BLOCK_POSTINGS in top_in_block:
+                rest = block[:]
+                for at in reversed(top_in_block[start // BLOCK_POSTINGS]):
+                    del rest[at]
             best += max(rest, key=scores.__getitem__) if rest else (0, 0)
-            texts.append(_dumps(encode_numbers([number for pair in block for number in pair])))
+            texts.append(_dumps(encode_numbers(list(chain.from_iterable(block)))))
         folder = self._write_blocks(texts, [_digest(text) for text in texts])
         top_numbers: list[int] = []
         previous = 0
@@ -601,6 +612,7 @@ class _ShardBuilder:
         kept = not fresh and all((directory / f"{number}.json").exists() for number in range(len(texts)))
         if fresh:
             directory.mkdir(parents=True)
+            self.out.made(f"scores/{folder}")
         sizes: list[int] = []
         for number, text in enumerate(texts):
             relpath = f"scores/{folder}/{number}.json"
