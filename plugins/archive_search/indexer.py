@@ -104,40 +104,51 @@ class ArchiveWriter(SegmentWriter):
         self.pool = GroupingPool(self._tempstorage, limitmb=limitmb)
         #: Keeps the postings for the export as they are written (fresh_postings.py).
         self.fresh = fresh
+        #: Per set of field names: each field with what add_document asks of it, or None when
+        #: Whoosh's own add_document must take such documents. (Every article has the same.)
+        self._plans: dict[tuple[str, ...], list[tuple[str, Any, bool, bool, bool, Any]] | None] = {}
+
+    def _plan(self, names: tuple[str, ...]) -> list[tuple[str, Any, bool, bool, bool, Any]] | None:
+        schema = self.schema
+        if any(name.startswith("_") or name not in schema or schema[name].vector
+               or schema[name].separate_spelling() for name in names):
+            return None
+        return [(name, field, field.indexed, field.scorable, field.stored, field.column_type)
+                for name in names for field in (schema[name],)]
 
     def add_document(self, **fields: Any) -> None:
         """SegmentWriter.add_document, adding an analyzed text field's postings to the pool a
         field at a time (tokens.FieldAnalysis) instead of one posting per call. Documents with
         what this does not cover (boost or stored-value keywords, term vectors, spelling
         fields) go through Whoosh's own method."""
-        schema = self.schema
-        names = sorted(fields)
-        if any(name.startswith("_") or name not in schema or schema[name].vector
-               or schema[name].separate_spelling() for name in names):
+        names = tuple(sorted(fields))
+        if names not in self._plans:
+            self._plans[names] = self._plan(names)
+        plan = self._plans[names]
+        if plan is None:
             super().add_document(**fields)
             return
         self._check_state()
         perdocwriter, pool, docnum = self.perdocwriter, self.pool, self.docnum
         perdocwriter.start_doc(docnum)
         try:
-            for name in names:
+            for name, field, indexed, scorable, stored, column_type in plan:
                 value = fields[name]
                 if value is None:
                     continue
-                field = schema[name]
                 length = 0
-                if field.indexed:
+                if indexed:
                     if isinstance(value, FieldAnalysis):
                         pool.add_analysis(name, docnum, value)
-                        length = value.length if field.scorable else 0
+                        length = value.length if scorable else 0
                     else:
                         for btext, frequency, weight, encoded in field.index(value):
-                            if field.scorable:
+                            if scorable:
                                 length += frequency
                             pool.add((name, btext, docnum, weight * 1.0, encoded))
-                perdocwriter.add_field(name, field, value if field.stored else None, length)
-                if field.column_type:
-                    perdocwriter.add_column_value(name, field.column_type, field.to_column_value(value))
+                perdocwriter.add_field(name, field, value if stored else None, length)
+                if column_type:
+                    perdocwriter.add_column_value(name, column_type, field.to_column_value(value))
         except Exception:
             perdocwriter.cancel_doc()
             raise
