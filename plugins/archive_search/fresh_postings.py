@@ -115,7 +115,7 @@ class FreshPostings:
             if lengths is None:
                 lengths = self._lengths[fieldname] = [length_to_byte(length) for length in field_lengths or ()]
             gaps = self._gaps
-            numbers, places = text_postings(fieldname, ids, [gaps[value] for value in values], boost, lengths)
+            numbers, places = text_postings(fieldname, ids, list(map(gaps.__getitem__, values)), boost, lengths)
             record: Any = (btext.decode("utf-8"), (numbers, places, len(ids)))
         elif fieldname in FILTER_FIELDS:
             record = (btext.decode("utf-8"), filter_postings(fieldname, list(zip(ids, weights))))

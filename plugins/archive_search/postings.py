@@ -63,10 +63,15 @@ class GroupingPool:
         self.runs: list[str] = []
         # Term text → UTF-8 bytes, for analyzed fields (each term is encoded once per build).
         self._encoded: dict[str, bytes] = {}
+        # Whether documents came in ascending number (as add_document adds them), so every
+        # term's list is already in order; the highest number so far.
+        self._ordered = True
+        self._highest = -1
 
     def add(self, item: Posting) -> None:
         """Add one posting (as PostingPool.add)."""
         fieldname, btext, docnum, weight, value = item
+        self._came(docnum)
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
@@ -84,6 +89,7 @@ class GroupingPool:
     def add_analysis(self, fieldname: str, docnum: int, analysis: FieldAnalysis) -> None:
         """Add the postings of one document's analyzed field: what `add` would be given for
         each of `analysis.postings()`, without making them one by one."""
+        self._came(docnum)
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
@@ -113,6 +119,12 @@ class GroupingPool:
         self.size = size
         if size > self.limit:
             self._spill()
+
+    def _came(self, docnum: int) -> None:
+        if docnum < self._highest:
+            self._ordered = False
+        else:
+            self._highest = docnum
 
     def _spill(self) -> None:
         name = f"grouped{len(self.runs)}.run"
@@ -146,14 +158,14 @@ class GroupingPool:
         for key, part in heapq.merge(*sources, key=itemgetter(0)):
             if key != current:
                 if postings is not None:
-                    yield current, _in_document_order(postings)
+                    yield current, postings if self._ordered else _in_document_order(postings)
                 current, postings = key, part
                 continue
             postings[0].extend(part[0])
             postings[1].extend(part[1])
             postings[2].extend(part[2])
         if postings is not None:
-            yield current, _in_document_order(postings)
+            yield current, postings if self._ordered else _in_document_order(postings)
 
     def iter_postings(self) -> Iterator[Posting]:
         """Every posting in (field, term, document) order, as PostingPool.iter_postings."""
@@ -170,8 +182,8 @@ class GroupingPool:
 
 
 def _in_document_order(postings: Group) -> Group:
-    # Merging segments adds each segment's postings after the new documents': still ascending,
-    # but sort (linear on sorted data) rather than rely on it.
+    # Only when documents came out of order (GroupingPool._came): merging segments adds each
+    # segment's postings after the new documents', still ascending, but that is not relied on.
     ids, weights, values = postings
     if any(ids[at] >= ids[at + 1] for at in range(len(ids) - 1)):
         order = sorted(range(len(ids)), key=ids.__getitem__)
@@ -269,7 +281,7 @@ class TermWriter:
             stored_weights = array("f", block_weights)
             block_weight = max(0, max(block_weights))
             if known is not None:
-                present = [length for length in map(known.__getitem__, block_ids) if length]
+                present = list(filter(None, map(known.__getitem__, block_ids)))
                 block_min = min(present) if present else None
                 block_max = max(present) if present else 0
             else:
