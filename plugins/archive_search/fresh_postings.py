@@ -61,6 +61,12 @@ def text_postings(field: str, articles: Sequence[int], lists: Sequence[list[int]
     `articles` ascending, `lists` each article's position gaps, `lengths` the field's length
     byte by article number.
     """
+    if len(articles) == 1:  # nearly half of all lists: the same, without the comprehensions
+        article, gaps = articles[0], lists[0]
+        weight = len(gaps) * boost
+        if weight != int(weight):
+            raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+        return [article, int(weight), lengths[article]], encode_numbers([len(gaps), *gaps])
     counts = [len(gaps) for gaps in lists]
     weights = counts if boost == 1 else [count * boost for count in counts]
     if boost != 1 and any(weight != int(weight) for weight in weights):
