@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-from array import array
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from pickle import loads
