@@ -99,8 +99,10 @@ class FreshPostings:
     indexer), so a later index is never exported from it.
     """
 
-    def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="search-postings-")
+    def __init__(self, beside: Path | None = None) -> None:
+        # In the index's folder when given (`beside`): on disk, not in a temporary folder
+        # that may be kept in memory.
+        self._folder = tempfile.TemporaryDirectory(prefix=".postings-", dir=beside)
         self._files: dict[str, BinaryIO] = {}
         self._lengths: dict[str, list[int]] = {}
         self._gaps = DecodedPositions()

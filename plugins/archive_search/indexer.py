@@ -333,7 +333,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     to_write.sort()
     # Into an empty index, articles go in publication order: Whoosh's numbers are the export's,
     # so the export can take the postings as they are written instead of reading them back.
-    fresh = FreshPostings() if expected == len(to_write) else None
+    fresh = FreshPostings(folder) if expected == len(to_write) else None
     writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB, fresh=fresh)
     try:
         for key in report.removed + report.updated:
