@@ -474,7 +474,11 @@ class ArchiveSearch {
     const whoosh = (i) => this.files.whooshNumber(ids[i]);
     const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && whoosh(a) < whoosh(b));
     const top = [];
+    // Score of the last article kept once `count` are: most articles are below it, and are
+    // passed over at one comparison of numbers.
+    let floor = -Infinity;
     for (let i = 0; i < ids.length; i += 1) {
+      if (scores[i] < floor) continue;
       if (top.length === count && !before(i, top[count - 1])) continue;
       let lo = 0;
       let hi = top.length;
@@ -485,6 +489,7 @@ class ArchiveSearch {
       }
       top.splice(lo, 0, i);
       if (top.length > count) top.pop();
+      if (top.length === count) floor = scores[top[count - 1]];
     }
     return top;
   }
