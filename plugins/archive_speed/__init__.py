@@ -3,6 +3,7 @@
 - listings: tag, desk and byline pages without Pelican's quadratic filter (listings.py)
 - translations: stories grouped by slug without Pelican's quadratic scan (translations.py)
 - source_paths: a story's path inside content/ worked out once per build (source_paths.py)
+- file_stamps: each source file read and hashed once per build by Pelican's caches (file_stamps.py)
 - pinned_urls: article and page URLs computed once per build (urls.py)
 - cache_guard: caches keyed by content hashes, dropped when code, settings or bytes change
   (cache_guard.py)
@@ -56,6 +57,7 @@ from pelican.generators import ArticlesGenerator
 
 from archive_speed.cache_guard import CacheGuard
 from archive_speed.dates import remember_dates
+from archive_speed.file_stamps import remembered_file_stamps
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
 from archive_speed.reader_cache import release_reader_cache
@@ -96,6 +98,8 @@ def _start(pelican: Any) -> None:
     setattr(pelican, UNDO, undo)
     if "source_paths" in fixes:
         undo.enter_context(remembered_source_paths())
+    if "file_stamps" in fixes:
+        undo.enter_context(remembered_file_stamps())
 
 
 def _when(fix: str, action: Callable[[Any], None]) -> Callable[[Any], None]:
