@@ -3,6 +3,7 @@ editors query the kept index from the command line."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -31,3 +32,19 @@ def test_build_exports_the_index_and_the_cli_reads_the_kept_one(tmp_path) -> Non
                              cwd=REPO, capture_output=True, text=True, check=False)
     assert missing.returncode == 2
     assert "no search index" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_cycle_collector_pauses_only_while_the_index_is_written() -> None:
+    from archive_search.pelican_plugin import _cycles_uncollected
+
+    assert gc.isenabled()
+    with _cycles_uncollected():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()  # a caller that paused it already gets it back paused
+    try:
+        with _cycles_uncollected():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

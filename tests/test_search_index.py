@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from whoosh.analysis import StandardAnalyzer
 from whoosh.qparser import QueryParser
+from whoosh.writing import SegmentWriter
 
 from archive_search.documents import html_to_text
 from archive_search.encoding import decode_articles, decode_numbers, encode_articles, encode_numbers
 from archive_search.export import export_index
-from archive_search.indexer import open_index, update_index
+from archive_search.indexer import ArchiveWriter, open_index, update_index
 from archive_search.query import ArchiveSearcher
 from archive_search.schema import build_schema
 from archive_search.tokens import Analyzer
@@ -91,6 +92,66 @@ def test_export_is_byte_identical_and_removes_what_it_no_longer_needs(tmp_path: 
     for name in after:
         if name.startswith(("terms/", "positions/")):
             assert Path(name).stem in referenced
+
+
+def _export_as_written_and_read_back(tmp_path: Path, monkeypatch, documents: list) -> None:
+    """Export a first build from its postings as the indexer wrote them (never reading them
+    back: that would fail here), then from the index itself, and compare the files."""
+    report = update_index(tmp_path / "index", documents)
+    assert report.fresh is not None
+    with monkeypatch.context() as reading:
+        def unread(*args, **kwargs):
+            raise AssertionError("a first build's export read postings back from the index")
+        reading.setattr("archive_search.export._live_values", unread)
+        export_index(open_index(tmp_path / "index"), tmp_path / "as-written", report)
+    assert report.fresh is None, "the export took the postings (and removed them)"
+    export_index(open_index(tmp_path / "index"), tmp_path / "read-back")
+    as_written = _tree(tmp_path / "as-written")
+    assert as_written == _tree(tmp_path / "read-back")
+    assert any(name.startswith("terms/") for name in as_written)
+
+
+@pytest.mark.parametrize("score_blocks", [False, True])
+def test_a_first_build_exports_its_postings_as_written(tmp_path: Path, monkeypatch, score_blocks: bool) -> None:
+    monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)
+    if score_blocks:  # most lists in score blocks, with top postings and word bounds
+        monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
+        monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
+        monkeypatch.setattr("archive_search.export.WORD_RANGE", 2)
+    _export_as_written_and_read_back(tmp_path, monkeypatch, fixture_documents())
+
+
+@pytest.mark.skipif(not BBC_ROOT.is_dir(), reason=f"{BBC_ROOT} is not present")
+def test_a_first_build_of_the_bbc_stories_exports_its_postings_as_written(tmp_path: Path, monkeypatch) -> None:
+    """2,225 real stories: long lists in score blocks, spilled posting runs, every field."""
+    monkeypatch.setattr("archive_search.indexer.WRITER_LIMIT_MB", 4)  # the pool spills runs to disk
+    _export_as_written_and_read_back(tmp_path, monkeypatch, bbc_documents())
+
+
+def _segment_files(folder: Path) -> dict[str, bytes]:
+    """The posting (.pst) and term (.trm) files of the one segment of the index in `folder`."""
+    with open_index(folder).reader() as reader:
+        (segment, _), = reader.leaf_readers()
+        storage, info = segment._storage, segment.segment()
+        names = {ext: info.make_filename(ext) for ext in (".pst", ".trm")}
+        return {ext: storage.open_file(name).read(storage.file_length(name)) for ext, name in names.items()}
+
+
+def test_the_index_files_are_those_whoosh_writes_posting_by_posting(tmp_path: Path, monkeypatch) -> None:
+    """The term writer (postings.TermWriter) writes the very bytes Whoosh's own W3 codec
+    writes when handed the same postings one at a time: blocks, block infos, term infos."""
+    documents = fixture_documents() + (bbc_documents()[:300] if BBC_ROOT.is_dir() else [])
+    update_index(tmp_path / "ours", documents)
+
+    class PostingByPosting(ArchiveWriter):
+        # Whoosh's SegmentWriter._flush_segment: codec calls for every posting of the pool.
+        _flush_segment = SegmentWriter._flush_segment
+
+    monkeypatch.setattr("archive_search.indexer.ArchiveWriter", PostingByPosting)
+    update_index(tmp_path / "whoosh", documents)
+    ours, whoosh = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "whoosh")
+    assert len(ours[".pst"]) > 10_000
+    assert ours == whoosh
 
 
 def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Path, monkeypatch) -> None:

@@ -14,8 +14,8 @@ from datetime import datetime
 from html.parser import HTMLParser
 from typing import Any
 
-#: Indexed fields whose text is stored (compressed) with each article, to know which terms and
-#: words an edit or a removal takes away.
+#: Indexed fields whose text is stored with each article, to know which terms and words an
+#: edit or a removal takes away.
 SOURCE_FIELDS = ("headline", "summary", "body", "byline", "desk", "tag")
 
 #: Characters of body text kept in the record for the results page's snippet.
@@ -64,23 +64,36 @@ class SearchDocument:
 
     def fingerprint(self) -> str:
         """Return a hash of everything indexed: equal hashes mean re-indexing can be skipped."""
+        # A build asks for it up to three times (known documents, the update, the stored
+        # fields): the text is hashed once.
+        known = self.__dict__.get("_fingerprint")
+        if known is not None:
+            return known
         parts = [self.key, self.url, self.headline, self.date.isoformat(), self.desk, self.body, self.summary,
                  *self.byline, *self.tags, *self.tag_names]
         # Lengths first, so no two different articles join to the same text. (Plain joining:
         # every build hashes every article, and JSON-encoding each body cost twice as much.)
         shape = f"{len(self.byline)},{len(self.tags)},{len(self.tag_names)}:" + ",".join(str(len(p)) for p in parts)
-        return hashlib.sha256("\x00".join([shape, *parts]).encode("utf-8")).hexdigest()
+        known = hashlib.sha256("\x00".join([shape, *parts]).encode("utf-8")).hexdigest()
+        object.__setattr__(self, "_fingerprint", known)  # frozen: set as a cache, not a field
+        return known
 
 
-def pack_source(fields: dict[str, object]) -> bytes:
-    """Return the stored form of an article's indexed text (`fields`: index field → text)."""
-    source = {name: fields[name] for name in SOURCE_FIELDS}
-    return zlib.compress(json.dumps(source, ensure_ascii=False).encode("utf-8"))
+def pack_source(fields: dict[str, object]) -> str:
+    """Return the stored form of an article's indexed text (`fields`: index field → text).
+
+    JSON text: Whoosh compresses each article's stored fields together, and compressing the
+    text here first cost a second pass over every body (and a larger index).
+    """
+    return json.dumps({name: fields[name] for name in SOURCE_FIELDS}, ensure_ascii=False)
 
 
 def stored_source(stored: dict[str, Any]) -> dict[str, Any]:
     """Return the indexed text (index field → text) from an article's stored fields."""
     blob = stored.get("source")
+    if isinstance(blob, str):
+        return json.loads(blob)
+    # An index written before the text was stored as it is: compressed JSON.
     return json.loads(zlib.decompress(blob)) if isinstance(blob, bytes) else {}
 
 

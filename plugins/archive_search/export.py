@@ -35,6 +35,7 @@ the same articles always give the same bytes.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import mmap
@@ -43,7 +44,8 @@ import shutil
 import zlib
 from pickle import loads
 from collections import defaultdict
-from itertools import accumulate
+from itertools import accumulate, chain
+from operator import neg
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
@@ -60,6 +62,7 @@ from archive_format import write_atomic
 
 from .documents import stored_source
 from .encoding import decode_articles, decode_numbers, encode_articles, encode_numbers, extend_articles
+from .fresh_postings import FILTER_FIELDS, DecodedPositions, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
 from .livestats import LiveStatistics, whoosh_idf
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
@@ -93,16 +96,10 @@ FREQUENCY_BITS = 4
 FREQUENCY_STEP = 16
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
-#: Fields the client filters on, after the scored text fields, in this order.
-FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
 #: Sub-folders the export owns; anything in them not written by this export is removed.
 OWNED_FOLDERS = ("terms", "positions", "scores", "tables", "docs", "lexicon")
 EPOCH = calendar_date(1970, 1, 1)
 _JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
-
-
-class ExportError(Exception):
-    """The index cannot be exported as it is; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -126,25 +123,62 @@ def _digest(text: str) -> str:
 
 
 class _Writer:
-    """Writes content-named files below the export folder and remembers what it wrote."""
+    """Writes content-named files below the export folder and remembers what it wrote.
 
-    def __init__(self, root: Path) -> None:
+    `fresh`: the folder holds nothing of an earlier export, so no file is looked for first.
+    """
+
+    def __init__(self, root: Path, fresh: bool = False) -> None:
         self.root = root
+        self.fresh = fresh
         #: Paths inside the export folder ("terms/x.json") of the files this export consists of.
         self.written: set[str] = set()
         self.bytes = 0
         #: Files of document groups kept whole from the previous export (not in `written`).
         self.kept_files = 0
+        #: Folders made (or found) by this export.
+        self._folders: set[str] = set()
 
     def put(self, relpath: str, text: str) -> str:
-        path = self.root / relpath
         data = text.encode("utf-8")
         self.written.add(relpath)
         self.bytes += len(data)
         # Content-named files never change once written; an existing one is already right.
-        if not (path.exists() and path.stat().st_size == len(data)):
-            write_atomic(path, data)
+        if self.fresh or not ((path := self.root / relpath).exists() and path.stat().st_size == len(data)):
+            self._write(relpath, data)
         return relpath
+
+    def made(self, folder: str) -> None:
+        """Note that `folder` (inside the export folder) exists: files go in without a check."""
+        self._folders.add(folder)
+
+    def _write(self, relpath: str, data: bytes) -> None:
+        """Write one file atomically, as archive_format.write_atomic does, in fewer steps.
+
+        An export writes tens of thousands of small files (one per article record, one per
+        score block) into folders it owns, and write_atomic's steps for each (making the
+        folder, a randomly named temporary file, a file object) cost more than the writing on
+        a fast disk. Here each folder is made once, and the temporary file beside the target
+        has a fixed hidden name: only one build writes an export at a time, and a file left
+        by an interrupted build is overwritten by the next or removed as stale.
+        """
+        folder, _, name = relpath.rpartition("/")
+        directory = f"{self.root}/{folder}" if folder else str(self.root)
+        if folder not in self._folders:
+            os.makedirs(directory, exist_ok=True)
+            self._folders.add(folder)
+        temp = f"{directory}/.{name}.tmp"
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(handle, view):]
+        except BaseException:
+            os.close(handle)
+            os.unlink(temp)
+            raise
+        os.close(handle)
+        os.replace(temp, f"{directory}/{name}")
 
     def assume(self, relpath: str, text: str) -> str:
         """Count a file as written without touching it: its content-named folder has it."""
@@ -426,26 +460,12 @@ class _PairScores(dict):
         return value
 
 
-class _DecodedPositions(dict):
-    """Position gaps of encoded Positions values (the frequency, then the pickled gaps), each
-    short value decoded once: most postings are a word's one or two places in a field, and
-    the same few thousand values recur across the archive."""
-
-    #: Values up to this many bytes are remembered (one or two small gaps; a bounded set).
-    REMEMBERED_BYTES = 16
-
-    def __missing__(self, value: bytes) -> list[int]:
-        gaps = loads(value[4:])
-        if len(value) <= self.REMEMBERED_BYTES:
-            self[value] = gaps
-        return gaps
-
-
 class _ShardBuilder:
     """Encodes the postings and positions of given term keys, in our article numbering."""
 
     def __init__(self, reader: IndexReader, ours: dict[int, int], whoosh_order: list[int], out: _Writer,
-                 stats: LiveStatistics, fields_of: dict[str, list[str]] | None = None) -> None:
+                 stats: LiveStatistics, fields_of: dict[str, list[str]] | None = None,
+                 fresh: FreshPostings | None = None) -> None:
         self.reader = reader
         self._postings_read = 0
         self.out = out
@@ -461,7 +481,9 @@ class _ShardBuilder:
         #: True when Whoosh numbers the articles in publication order (a clean index).
         self.in_order = all(docnum == article for article, docnum in enumerate(whoosh_order))
         self._lengths: dict[str, Any] = {}
-        self._gaps = _DecodedPositions()
+        self._gaps = DecodedPositions()
+        #: The postings as the indexer wrote them, when they are the index's (a clean build).
+        self.fresh = fresh if self.in_order else None
 
     def lengths(self, field: str) -> Any:
         """The length byte of each article in `field`, by article number: all of them read at
@@ -496,7 +518,7 @@ class _ShardBuilder:
                 lists.append((index, field, postings, frequency))
                 positions.setdefault(key, []).append([index, places])
             totals = self._word_scores(lists)
-            top = set(sorted(totals, key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+            top = _top_articles(totals)
             for index, field, postings, frequency in lists:
                 entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top)])
             if totals:
@@ -509,23 +531,35 @@ class _ShardBuilder:
         else nothing."""
         if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
             return {}
-        totals: dict[int, float] = defaultdict(float)
+        totals: dict[int, float] = {}
         for _, field, numbers, frequency in lists:
             boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
-            scores = self._scorer.scores(field, frequency)
-            for article, weight, length in zip(accumulate(numbers[0::3]), numbers[1::3], numbers[2::3]):
-                totals[article] += boost * scores[weight, length]
+            # Each posting's score looked up in C (map over the (weight, length) pairs), then
+            # added up per article in field order, as a query adds them.
+            values = list(map(self._scorer.scores(field, frequency).__getitem__, zip(numbers[1::3], numbers[2::3])))
+            if boost != 1.0:
+                values = [boost * value for value in values]
+            if not totals:
+                totals = dict(zip(accumulate(numbers[0::3]), values))
+                continue
+            get = totals.get
+            for article, value in zip(accumulate(numbers[0::3]), values):
+                totals[article] = get(article, 0.0) + value
         return totals
 
     @staticmethod
     def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
         """Per WORD_RANGE articles, the best score of the word outside its top articles, in
         thousandths rounded up with one to spare (the client only compares with it)."""
-        bounds = [0] * (max(totals) // WORD_RANGE + 1)
+        # Scores laid out by article, the top ones and absent ones as -inf, so each range's best
+        # is one max() over a slice; rounding up is monotonic, so round the best alone.
+        scores = [-math.inf] * (max(totals) + 1)
         for article, total in totals.items():
-            if article not in top:
-                bounds[article // WORD_RANGE] = max(bounds[article // WORD_RANGE], math.ceil(total * 1000) + 1)
-        return encode_numbers(bounds)
+            scores[article] = total
+        for article in top:
+            scores[article] = -math.inf
+        bests = (max(scores[start:start + WORD_RANGE]) for start in range(0, len(scores), WORD_RANGE))
+        return encode_numbers([0 if best == -math.inf else max(0, math.ceil(best * 1000) + 1) for best in bests])
 
     def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
         """The entry of one field's postings (after the field number): [postings, df] when the
@@ -539,14 +573,21 @@ class _ShardBuilder:
         pairs = list(zip(numbers[1::3], numbers[2::3]))
         scores = self._scorer.scores(field, frequency)
         top = [at for at, article in enumerate(articles) if article in top_articles]
-        in_top = set(top)
+        top_in_block: dict[int, list[int]] = defaultdict(list)
+        for at in top:
+            top_in_block[at // BLOCK_POSTINGS].append(at % BLOCK_POSTINGS)
         best: list[int] = []
         texts: list[str] = []
         for start in range(0, len(pairs), BLOCK_POSTINGS):
             block = pairs[start:start + BLOCK_POSTINGS]
-            rest = [pair for at, pair in enumerate(block, start) if at not in in_top]
+            # The block without its top postings, in order (max keeps the first of equals).
+            rest = block
+            if start // BLOCK_POSTINGS in top_in_block:
+                rest = block[:]
+                for at in reversed(top_in_block[start // BLOCK_POSTINGS]):
+                    del rest[at]
             best += max(rest, key=scores.__getitem__) if rest else (0, 0)
-            texts.append(_dumps(encode_numbers([number for pair in block for number in pair])))
+            texts.append(_dumps(encode_numbers(list(chain.from_iterable(block)))))
         folder = self._write_blocks(texts, [_digest(text) for text in texts])
         top_numbers: list[int] = []
         previous = 0
@@ -571,6 +612,7 @@ class _ShardBuilder:
         kept = not fresh and all((directory / f"{number}.json").exists() for number in range(len(texts)))
         if fresh:
             directory.mkdir(parents=True)
+            self.out.made(f"scores/{folder}")
         sizes: list[int] = []
         for number, text in enumerate(texts):
             relpath = f"scores/{folder}/{number}.json"
@@ -594,8 +636,10 @@ class _ShardBuilder:
     def _text_postings(self, field: str, term: str) -> tuple[list[int], str, int]:
         """Postings (article gap, weight, length byte) and encoded positions of `term` in
         `field`, and its live document frequency."""
+        if self.fresh is not None:
+            found = self.fresh.text(field, term)
+            return found if found is not None else ([], "", 0)
         boost = self.reader.schema[field].format.field_boost
-        lengths = self.lengths(field)
         ours = self.ours
         # A Positions posting is the frequency (4 bytes) then a pickle of the position gaps,
         # which is exactly what the export stores: read it without decoding twice.
@@ -611,15 +655,8 @@ class _ShardBuilder:
             items = sorted((ours[docnum], gaps[value]) for docnum, value in values)
             articles = [article for article, _ in items]
             lists = [gaps for _, gaps in items]
-        counts = [len(gaps) for gaps in lists]
-        weights = counts if boost == 1 else [count * boost for count in counts]
-        if any(weight != int(weight) for weight in weights):
-            raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-        numbers = [number for triple in zip([b - a for a, b in zip([0] + articles, articles)],
-                                            map(int, weights), [lengths[article] for article in articles])
-                   for number in triple]
-        places = [number for count, gaps in zip(counts, lists) for number in (count, *gaps)]
-        return numbers, encode_numbers(places), len(values)
+        numbers, places = text_postings(field, articles, lists, boost, self.lengths(field))
+        return numbers, places, len(values)
 
     def _read(self, postings: int) -> None:
         """Count postings read; every RELEASE_POSTINGS, let go of the mapped index pages read."""
@@ -629,6 +666,8 @@ class _ShardBuilder:
             self._postings_read = 0
 
     def _filter_postings(self, field: str, term: str) -> str | None:
+        if self.fresh is not None:
+            return self.fresh.filter(field, term)
         if (field, term) not in self.reader:
             return None
         matcher = self.reader.postings(field, term)
@@ -638,15 +677,14 @@ class _ShardBuilder:
             matcher.next()
         if not pairs:
             return None
-        pairs.sort()
-        numbers: list[int] = []
-        previous = 0
-        for article, weight in pairs:
-            if weight != int(weight):
-                raise ExportError(f"{field}: fractional weight {weight} cannot be exported")
-            numbers += (article - previous, int(weight))
-            previous = article
-        return encode_numbers(numbers)
+        return filter_postings(field, sorted(pairs))
+
+
+def _top_articles(totals: dict[int, float]) -> set[int]:
+    """The TOP_POSTINGS articles where a word scores best (ties: the lower article number)."""
+    if len(totals) <= TOP_POSTINGS:
+        return set(totals)
+    return {article for _, article in heapq.nsmallest(TOP_POSTINGS, zip(map(neg, totals.values()), totals))}
 
 
 class _Appender:
@@ -778,7 +816,7 @@ class _Appender:
         added = sorted({article for i in indexes for article in new_pairs[i]})
         for article in added:
             totals[article] = total(article, new_pairs)
-        top = set(sorted(old_top | set(added), key=lambda article: (-totals[article], article))[:TOP_POSTINGS])
+        top = _top_articles({article: totals[article] for article in old_top | set(added)})
         pushed_out = old_top - top
         item_of: dict[int, list[Any]] = {}
         for i in indexes:
@@ -1015,12 +1053,19 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             release_mapped_pages(reader)
         whoosh_order, dates, keys = articles.docnums, articles.dates, articles.keys
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
-        out = _Writer(target)
+        out = _Writer(target, fresh)
         previous = _previous_export(state, target, keys, _reference(stats))
         fields_of = None
         if previous is None:
             sizes, fields_of = _dictionary(reader, stats)
-        builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of)
+        # A clean build's postings come as the indexer wrote them, not read back (fresh_postings.py).
+        as_written = changes.fresh if changes is not None else None
+        if as_written is not None:
+            changes.fresh = None  # read once, here
+            if as_written.generation != generation or stats.deleted or previous is not None:
+                as_written.cleanup()
+                as_written = None
+        builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of, as_written)
         #: Entries and positions of words extended from the previous export (_Appender).
         extended: dict[str, tuple[list[Any], list[Any]]] = {}
         if previous is not None:
@@ -1069,6 +1114,8 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             if previous is not None:  # entries kept from the last export name its folders
                 previous.keep_blocks([f for f in shard_folders[name] if f not in builder.score_files], out)
         release_mapped_pages(reader)
+        if as_written is not None:
+            as_written.cleanup()
         lexicon = _lexicon(stats, out)
 
         groups = []

@@ -36,6 +36,7 @@ from .documents import SOURCE_FIELDS, SearchDocument, pack_source, stored_source
 from .kept import read_kept, write_kept
 from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
+from .fresh_postings import FreshPostings
 from .postings import GroupingPool, write_postings
 from .spelling import SPELLING_FILE, article_words, live_counts
 from .tokens import Analyzer, FieldAnalysis
@@ -74,6 +75,9 @@ class UpdateReport:
     #: True when Whoosh purged deleted documents (optimized, or merged segments). The export
     #: does not depend on it: it uses live statistics and its own numbering either way.
     optimized: bool = False
+    #: A first build's postings as the export encodes them (the export reads them once, then
+    #: removes them); None for any other update.
+    fresh: FreshPostings | None = field(default=None, repr=False, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -94,43 +98,57 @@ class ArchiveWriter(SegmentWriter):
     them took a tenth of the build, to save disk space in a cache folder.
     """
 
-    def __init__(self, ix: FileIndex, limitmb: int = 128, **options: Any) -> None:
+    def __init__(self, ix: FileIndex, limitmb: int = 128, fresh: FreshPostings | None = None,
+                 **options: Any) -> None:
         super().__init__(ix, codec=W3Codec(compression=0), limitmb=limitmb, **options)
         self.pool = GroupingPool(self._tempstorage, limitmb=limitmb)
+        #: Keeps the postings for the export as they are written (fresh_postings.py).
+        self.fresh = fresh
+        #: Per set of field names: each field with what add_document asks of it, or None when
+        #: Whoosh's own add_document must take such documents. (Every article has the same.)
+        self._plans: dict[tuple[str, ...], list[tuple[str, Any, bool, bool, bool, Any]] | None] = {}
+
+    def _plan(self, names: tuple[str, ...]) -> list[tuple[str, Any, bool, bool, bool, Any]] | None:
+        schema = self.schema
+        if any(name.startswith("_") or name not in schema or schema[name].vector
+               or schema[name].separate_spelling() for name in names):
+            return None
+        return [(name, field, field.indexed, field.scorable, field.stored, field.column_type)
+                for name in names for field in (schema[name],)]
 
     def add_document(self, **fields: Any) -> None:
         """SegmentWriter.add_document, adding an analyzed text field's postings to the pool a
         field at a time (tokens.FieldAnalysis) instead of one posting per call. Documents with
         what this does not cover (boost or stored-value keywords, term vectors, spelling
         fields) go through Whoosh's own method."""
-        schema = self.schema
-        names = sorted(fields)
-        if any(name.startswith("_") or name not in schema or schema[name].vector
-               or schema[name].separate_spelling() for name in names):
+        names = tuple(sorted(fields))
+        if names not in self._plans:
+            self._plans[names] = self._plan(names)
+        plan = self._plans[names]
+        if plan is None:
             super().add_document(**fields)
             return
         self._check_state()
         perdocwriter, pool, docnum = self.perdocwriter, self.pool, self.docnum
         perdocwriter.start_doc(docnum)
         try:
-            for name in names:
+            for name, field, indexed, scorable, stored, column_type in plan:
                 value = fields[name]
                 if value is None:
                     continue
-                field = schema[name]
                 length = 0
-                if field.indexed:
+                if indexed:
                     if isinstance(value, FieldAnalysis):
                         pool.add_analysis(name, docnum, value)
-                        length = value.length if field.scorable else 0
+                        length = value.length if scorable else 0
                     else:
                         for btext, frequency, weight, encoded in field.index(value):
-                            if field.scorable:
+                            if scorable:
                                 length += frequency
                             pool.add((name, btext, docnum, weight * 1.0, encoded))
-                perdocwriter.add_field(name, field, value if field.stored else None, length)
-                if field.column_type:
-                    perdocwriter.add_column_value(name, field.column_type, field.to_column_value(value))
+                perdocwriter.add_field(name, field, value if stored else None, length)
+                if column_type:
+                    perdocwriter.add_column_value(name, column_type, field.to_column_value(value))
         except Exception:
             perdocwriter.cancel_doc()
             raise
@@ -142,7 +160,12 @@ class ArchiveWriter(SegmentWriter):
         # SegmentWriter._flush_segment, writing the pool's postings term by term.
         self.perdocwriter.close()
         lengths = self.per_document_reader() if self.codec.length_stats else None
-        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_groups(), self.docnum)
+        write_postings(self.fieldwriter, self.schema, lengths, self.pool.iter_groups(), self.docnum, self.fresh)
+        # Whoosh's writer sits in reference cycles, so the pool it holds would keep every
+        # posting in memory until the cycle collector next ran.
+        self.pool.cleanup()
+        if self.fresh is not None:
+            self.fresh.close()
         self.fieldwriter.close()
         if lengths:
             lengths.close()
@@ -308,7 +331,10 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
                 report.rewritten |= set(before[key])
         expected = reader.doc_count_all() + len(to_write)
     to_write.sort()
-    writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB)
+    # Into an empty index, articles go in publication order: Whoosh's numbers are the export's,
+    # so the export can take the postings as they are written instead of reading them back.
+    fresh = FreshPostings(folder) if expected == len(to_write) else None
+    writer = ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB, fresh=fresh)
     try:
         for key in report.removed + report.updated:
             writer.delete_by_term("key", key)
@@ -328,17 +354,26 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()
+        if fresh is not None:
+            fresh.cleanup()
         raise
     writer.commit()
     with ix.reader() as reader:
         deleted = reader.doc_count_all() - reader.doc_count()
         total = reader.doc_count_all()
+        segments = len(reader.leaf_readers()) if total else 0
     if optimize or (deleted and deleted >= optimize_share * total):
         ArchiveWriter(ix, limitmb=WRITER_LIMIT_MB).commit(optimize=True)
         report.optimized = True
     elif total != expected:
         # Whoosh merged segments and purged deleted documents: numbers moved everywhere.
         report.optimized = True
+    if fresh is not None:
+        if report.optimized or segments != 1 or deleted:
+            fresh.cleanup()
+        else:
+            fresh.generation = ix.latest_generation()
+            report.fresh = fresh
     _keep(folder, ix.latest_generation(), fingerprints, words, lengths)
     return report
 

@@ -15,8 +15,10 @@ Settings (all optional):
 
 from __future__ import annotations
 
+import gc
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, overload
 
@@ -98,15 +100,35 @@ class ArchiveSearchPlugin:
         index_path = Path(_setting(settings, "SEARCH_INDEX_PATH", cache))
         target = Path(settings["OUTPUT_PATH"]) / _setting(settings, "SEARCH_OUTPUT_DIR", "search")
         known = KnownDocuments(index_path)
-        report = update_index(index_path, self.documents.knowing(known))
-        known.save()
-        # Only the shards of terms this update touched are rewritten; the export's statistics and
-        # numbering are those of the live articles, whether or not Whoosh merged or optimized.
-        exported = export_index(open_index(index_path), target, report)
+        with _cycles_uncollected():
+            report = update_index(index_path, self.documents.knowing(known))
+            known.save()
+            # Only the shards of terms this update touched are rewritten; the export's statistics
+            # and numbering are those of the live articles, whether or not Whoosh merged or optimized.
+            exported = export_index(open_index(index_path), target, report)
         logger.info("Search index: %s; exported %d articles (%d files, %.1f MB) to %s",
                     report, exported.articles, exported.files, exported.bytes / 1e6, target)
         self.documents = None
         return None
+
+
+@contextmanager
+def _cycles_uncollected() -> Iterator[None]:
+    """Pause Python's cycle collector while the index is written and exported.
+
+    Indexing makes millions of small lists and tuples (postings, term columns) and almost no
+    reference cycles; each of the collector's full passes walks every object the build
+    holds, the whole site's included, so the passes it made cost about a tenth of the
+    indexing's CPU at 10,000 articles. Objects are still freed when their last reference
+    goes; the collector resumes (as it was) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def register() -> None:

@@ -16,13 +16,21 @@ Whoosh reader.
 from __future__ import annotations
 
 import heapq
-import marshal
+import zlib
 from array import array
-from collections.abc import Iterator
-from operator import itemgetter
+from collections.abc import Iterator, Sequence
+from pickle import dumps
+from operator import itemgetter, sub
 from typing import Any
 
-from .tokens import FieldAnalysis, encoded_places
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filetables import _lengths as _TABLE_ROW
+from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.util.numeric import length_to_byte
+
+from .fresh_postings import FreshPostings
+from .records import read_records, write_record
+from .tokens import ONE_PLACE, FieldAnalysis, encoded_places
 
 #: A posting as Whoosh's writer makes it: (field name, term bytes, document number, weight, value bytes).
 Posting = tuple[str, bytes, int, float, bytes]
@@ -32,6 +40,10 @@ Group = tuple[array, array, list[bytes]]
 #: bytes are counted by their length) and per term (its key and three columns).
 POSTING_BYTES = 24
 TERM_BYTES = 400
+#: W3TermInfo's fixed part: flags, total weight, documents, least and greatest length
+#: bytes, greatest weight, first and last id.
+_TERM_INFO = W3TermInfo._struct
+# (_TABLE_ROW: a term table row's key and value lengths, as HashWriter.add writes them.)
 
 
 def _new_group() -> Group:
@@ -51,10 +63,15 @@ class GroupingPool:
         self.runs: list[str] = []
         # Term text → UTF-8 bytes, for analyzed fields (each term is encoded once per build).
         self._encoded: dict[str, bytes] = {}
+        # Whether documents came in ascending number (as add_document adds them), so every
+        # term's list is already in order; the highest number so far.
+        self._ordered = True
+        self._highest = -1
 
     def add(self, item: Posting) -> None:
         """Add one posting (as PostingPool.add)."""
         fieldname, btext, docnum, weight, value = item
+        self._came(docnum)
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
@@ -72,13 +89,16 @@ class GroupingPool:
     def add_analysis(self, fieldname: str, docnum: int, analysis: FieldAnalysis) -> None:
         """Add the postings of one document's analyzed field: what `add` would be given for
         each of `analysis.postings()`, without making them one by one."""
+        self._came(docnum)
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
         encoded = self._encoded
         boost = analysis.boost
-        size = self.size
-        for term, places in analysis.positions.items():
+        positions = analysis.positions
+        size = self.size + POSTING_BYTES * len(positions)
+        one_place = ONE_PLACE
+        for term, places in positions.items():
             btext = encoded.get(term)
             if btext is None:
                 btext = encoded[term] = term.encode("utf-8")
@@ -86,20 +106,31 @@ class GroupingPool:
             if group is None:
                 group = terms[btext] = _new_group()
                 size += TERM_BYTES + len(btext)
-            value = encoded_places(places)
-            group[0].append(docnum)
-            group[1].append(len(places) * boost)
-            group[2].append(value)
-            size += POSTING_BYTES + len(value)
+            count = len(places)
+            # encoded_places, without a call for the common one-place value
+            value = one_place.get(places[0]) if count == 1 else None
+            if value is None:
+                value = encoded_places(places)
+            ids, weights, values = group
+            ids.append(docnum)
+            weights.append(count * boost)
+            values.append(value)
+            size += len(value)
         self.size = size
         if size > self.limit:
             self._spill()
+
+    def _came(self, docnum: int) -> None:
+        if docnum < self._highest:
+            self._ordered = False
+        else:
+            self._highest = docnum
 
     def _spill(self) -> None:
         name = f"grouped{len(self.runs)}.run"
         with self.tempstore.create_file(name).raw_file() as run:
             for key, (ids, weights, values) in self._sorted_groups():
-                marshal.dump((key, ids.tobytes(), weights.tobytes(), values), run)
+                write_record(run, (key, ids.tobytes(), weights.tobytes(), values))
         self.runs.append(name)
         self.fields, self.size = {}, 0
 
@@ -111,11 +142,7 @@ class GroupingPool:
 
     def _read_run(self, name: str) -> Iterator[tuple[tuple[str, bytes], Group]]:
         with self.tempstore.open_file(name).raw_file() as run:
-            while True:
-                try:
-                    key, ids, weights, values = marshal.load(run)
-                except EOFError:
-                    return
+            for key, ids, weights, values in read_records(run):
                 group = _new_group()
                 group[0].frombytes(ids)
                 group[1].frombytes(weights)
@@ -131,14 +158,14 @@ class GroupingPool:
         for key, part in heapq.merge(*sources, key=itemgetter(0)):
             if key != current:
                 if postings is not None:
-                    yield current, _in_document_order(postings)
+                    yield current, postings if self._ordered else _in_document_order(postings)
                 current, postings = key, part
                 continue
             postings[0].extend(part[0])
             postings[1].extend(part[1])
             postings[2].extend(part[2])
         if postings is not None:
-            yield current, _in_document_order(postings)
+            yield current, postings if self._ordered else _in_document_order(postings)
 
     def iter_postings(self) -> Iterator[Posting]:
         """Every posting in (field, term, document) order, as PostingPool.iter_postings."""
@@ -147,15 +174,16 @@ class GroupingPool:
                 yield fieldname, btext, docnum, weight, value
 
     def cleanup(self) -> None:
-        """Remove the run files (PostingPool.cleanup)."""
+        """Remove the run files (PostingPool.cleanup) and let go of the postings in memory."""
         for name in self.runs:
             self.tempstore.delete_file(name)
         self.runs = []
+        self.fields, self.size = {}, 0
 
 
 def _in_document_order(postings: Group) -> Group:
-    # Merging segments adds each segment's postings after the new documents': still ascending,
-    # but sort (linear on sorted data) rather than rely on it.
+    # Only when documents came out of order (GroupingPool._came): merging segments adds each
+    # segment's postings after the new documents', still ascending, but that is not relied on.
     ids, weights, values = postings
     if any(ids[at] >= ids[at + 1] for at in range(len(ids) - 1)):
         order = sorted(range(len(ids)), key=ids.__getitem__)
@@ -165,45 +193,131 @@ def _in_document_order(postings: Group) -> Group:
 
 
 def write_postings(fieldwriter: Any, schema: Any, lengths: Any, groups: Iterator[tuple[tuple[str, bytes], Group]],
-                   doc_count: int) -> None:
-    """Write every term's postings through Whoosh's W3 field writer, a block at a time.
+                   doc_count: int, fresh: FreshPostings | None = None) -> None:
+    """Write every term's postings into Whoosh's W3 field writer's files, a term at a time.
 
     `lengths` is the segment's per-document reader (field lengths for block statistics) or
-    None. Each block is buffered as W3PostingsWriter.add_posting buffers it (ids, weights,
-    non-empty values, least non-zero and greatest length, greatest weight) and written by
-    Whoosh; the last block is left for finish_term, as Whoosh leaves it.
+    None; `fresh`, when given, also keeps each term's postings for the export. Each term's
+    blocks and term info are what Whoosh's W3PostingsWriter and W3FieldWriter write for the
+    same postings (TermWriter); the term table is Whoosh's own.
     """
     field_lengths: dict[str, list[int] | None] = {}
     current_field = None
+    terms = TermWriter(fieldwriter)
     for (fieldname, btext), (ids, weights, values) in groups:
         if fieldname != current_field:
             if current_field is not None:
                 fieldwriter.finish_field()
             fieldobj = schema[fieldname]
             fieldwriter.start_field(fieldname, fieldobj)
+            terms.start_field(fieldobj.format.fixed_value_size())
             current_field = fieldname
             if fieldname not in field_lengths:
                 field_lengths[fieldname] = (
                     [lengths.doc_field_length(docnum, fieldname) for docnum in range(doc_count)]
                     if lengths is not None and fieldobj.scorable else None)
         known = field_lengths[fieldname]
-        fieldwriter.start_term(btext)
-        writer = fieldwriter._postwriter
-        limit = writer._blocklimit
-        for start in range(0, len(ids), limit):
-            if start:
-                writer._write_block()  # the previous block, full; it starts the next one
+        terms.write(btext, ids, weights, values, known)
+        if fresh is not None:
+            fresh.add(fieldname, btext, ids, weights, values, fieldobj.format.field_boost, known)
+    if current_field is not None:
+        fieldwriter.finish_field()
+
+
+class TermWriter:
+    """Writes one term's posting blocks and term info as Whoosh 2.7's W3 codec does.
+
+    W3PostingsWriter takes postings one call at a time and W3FieldWriter makes a term-info
+    object per term; at 10,000 articles, with about 100,000 terms, those calls were most of
+    writing the index. This writes the same bytes straight from a term's columns: per block
+    of `blocklimit` postings, the header (a negative length for the last block), the pickled
+    block info (count, last id, greatest weight, compression, least and greatest length
+    bytes) and the pickled (id gaps, weights, values) in Whoosh's minified forms; then the
+    term info (W3TermInfo.to_bytes) as a row of Whoosh's term table (OrderedHashWriter.add:
+    the row, its position in the ordered index, its hash in a bucket; keys come in order).
+    tests/test_search_index.py compares the files with those Whoosh writes posting by posting.
+    """
+
+    def __init__(self, fieldwriter: Any) -> None:
+        codec = fieldwriter._codec
+        self._fieldwriter = fieldwriter
+        self._postfile = fieldwriter._postfile.file
+        self._table = fieldwriter._tindex
+        self._tablefile = self._table.dbfile.file
+        self._limit = codec._blocklimit
+        self._compression = codec._compression
+        self._fixedsize: int | None = None
+        self._prefix = b""
+        self._last_key = b""
+        #: length → length byte (Whoosh's length_to_byte, a bisection).
+        self._bytes: dict[int | None, int] = {}
+
+    def start_field(self, fixedsize: int | None) -> None:
+        """The next terms are of the field the field writer was started on, whose format's
+        values have `fixedsize` bytes (None: variable; 0: none)."""
+        self._fixedsize = fixedsize
+        self._prefix = pack_ushort(self._fieldwriter._fieldid)
+
+    def _byte(self, length: int | None) -> int:
+        found = self._bytes.get(length)
+        if found is None:
+            found = self._bytes[length] = length_to_byte(length)
+        return found
+
+    def write(self, btext: bytes, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes],
+              known: list[int] | None) -> None:
+        """Write term `btext`'s postings (ids ascending; `known`: field length by document)."""
+        limit, fixedsize, compression, byte = self._limit, self._fixedsize, self._compression, self._byte
+        offset = self._postfile.tell()
+        parts = [WHOOSH3_HEADER_MAGIC]
+        total = 0
+        minlength: int | None = None
+        maxlength = maxweight = 0
+        count = len(ids)
+        for start in range(0, count, limit):
             end = start + limit
             block_ids = ids[start:end]
             block_weights = weights[start:end]
-            writer._ids = block_ids
-            writer._weights = array("f", block_weights)
-            writer._values = [value for value in values[start:end] if value]
-            writer._maxweight = max(0, max(block_weights))
+            stored_weights = array("f", block_weights)
+            block_weight = max(0, max(block_weights))
             if known is not None:
-                present = [length for length in map(known.__getitem__, block_ids) if length]
-                writer._minlength = min(present) if present else None
-                writer._maxlength = max(present) if present else 0
-        fieldwriter.finish_term()
-    if current_field is not None:
-        fieldwriter.finish_field()
+                present = list(filter(None, map(known.__getitem__, block_ids)))
+                block_min = min(present) if present else None
+                block_max = max(present) if present else 0
+            else:
+                block_min, block_max = None, 0
+            first = stored_weights[0]
+            if stored_weights.count(first) != len(stored_weights):
+                mini_weights: Any = tuple(stored_weights)
+            else:
+                mini_weights = None if first == 1.0 else first
+            if fixedsize is None or fixedsize < 0:
+                mini_values: Any = tuple(filter(None, values[start:end]))
+            elif fixedsize == 0:
+                mini_values = None
+            else:
+                mini_values = b"".join(filter(None, values[start:end]))
+            gaps = tuple(map(sub, block_ids, (0, *block_ids[:-1])))
+            data = dumps((gaps, mini_weights, mini_values), 2)
+            if compression:
+                data = zlib.compress(data, compression)
+            info = dumps((len(block_ids), block_ids[-1], block_weight, compression, byte(block_min), byte(block_max)), 2)
+            size = len(info) + len(data)
+            parts += (pack_int(-size if end >= count else size), info, data)
+            # W3TermInfo.add_block
+            total += sum(stored_weights)
+            minlength = block_min if minlength is None else min(minlength, block_min)
+            maxlength = max(maxlength, block_max)
+            maxweight = max(maxweight, block_weight)
+        postings = b"".join(parts)
+        self._postfile.write(postings)
+        value = (_TERM_INFO.pack(False, total, count, 0 if minlength is None else byte(minlength), byte(maxlength),
+                                 maxweight, ids[0], ids[-1]) + pack_long(offset) + pack_int(len(postings)))
+        key = self._prefix + btext
+        table = self._table
+        position = self._tablefile.tell()
+        table.index.append(position)
+        self._tablefile.write(_TABLE_ROW.pack(len(key), len(value)) + key + value)
+        hashed = table.hashfn(key)
+        table.buckets[hashed & 255].append((hashed, position))
+        table.lastkey = key

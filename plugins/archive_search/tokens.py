@@ -15,7 +15,6 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 from pickle import dumps
 from typing import Any
 
@@ -51,6 +50,7 @@ class Analyzer:
         self._stemfn = stem_filter.stemfn
         self._ignore = stem_filter.ignore
         self._stems: dict[str, str] = {}
+        self._terms = _TermOf(self)
 
     def stem(self, word: str) -> str:
         """Return the index term of a lowercased word (Whoosh's stemmer, cached)."""
@@ -74,15 +74,38 @@ class Analyzer:
         return kept, first
 
     def field(self, text: str, boost: float = 1.0) -> FieldAnalysis:
-        """Return the analysis of one field's text (`boost`: the field's boost in the schema)."""
-        words, first = self.words(text)
-        stems = self._stems
-        for word in set(words).difference(stems):
-            self.stem(word)
+        """Return the analysis of one field's text (`boost`: the field's boost in the schema).
+
+        The same as stemming `words(text)`, with the stop filter and the stemmer answered by
+        one look-up per token (`_terms`: word → term, None for a dropped word) in C.
+        """
+        lowered = list(map(str.lower, self._tokens(text)))
+        term_of = self._terms
+        terms = list(map(term_of.__getitem__, lowered))
+        kept = [term for term in terms if term is not None]
+        if not kept:
+            return FieldAnalysis({}, 0, frozenset(), boost)
+        first = 0 if terms[0] is not None else next(at for at, term in enumerate(terms) if term is not None)
         positions: dict[str, list[int]] = defaultdict(list)
-        for offset, term in enumerate(map(stems.__getitem__, words), first):
+        for offset, term in enumerate(kept, first):
             positions[term].append(offset)
-        return FieldAnalysis(positions, len(words), frozenset(words), boost)
+        surface = frozenset(word for word in set(lowered) if term_of[word] is not None)
+        return FieldAnalysis(positions, len(kept), surface, boost)
+
+
+class _TermOf(dict):
+    """Lowercased token → its index term, or None when the stop filter drops it (too short,
+    too long or a stop word); filled as tokens are met."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        super().__init__()
+        self._analyzer = analyzer
+
+    def __missing__(self, word: str) -> str | None:
+        analyzer = self._analyzer
+        kept = analyzer._min <= len(word) <= analyzer._max and word not in analyzer._stops
+        term = self[word] = analyzer.stem(word) if kept else None
+        return term
 
 
 @dataclass(frozen=True)
@@ -102,19 +125,21 @@ class FieldAnalysis:
                 for term, places in self.positions.items()]
 
 
+#: The Positions value of a term at one place, by place. Most terms occur once in a field:
+#: their values repeat across the archive (and are shared, not made again).
+ONE_PLACE: dict[int, bytes] = {}
+
+
 def encoded_places(places: list[int]) -> bytes:
     """Whoosh's Positions value of a term's ascending positions in a field: their count, then
     the pickled gaps between them."""
     if len(places) == 1:
-        return _one_place(places[0])
+        value = ONE_PLACE.get(places[0])
+        if value is None:
+            value = ONE_PLACE[places[0]] = pack_uint(1) + dumps(places, 2)
+        return value
     gaps = [place - before for before, place in zip([0, *places], places)]
     return pack_uint(len(gaps)) + dumps(gaps, 2)
-
-
-@cache
-def _one_place(place: int) -> bytes:
-    # Most terms occur once in a field: their values repeat across the archive (and are shared).
-    return pack_uint(1) + dumps([place], 2)
 
 
 def postings_of(value: Any) -> list[tuple[bytes, int, float, bytes]] | None:

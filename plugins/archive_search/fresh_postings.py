@@ -1,0 +1,176 @@
+"""A clean build's postings in the export's encoding, kept as the index segment is written.
+
+The export writes each term's postings in its own encoding (export.py), and on a clean build
+it used to read every one of them back through Whoosh (a term look-up, a matcher and its
+blocks per term: a fifth of the export's time) right after the indexer had every list in hand
+to write it. `FreshPostings` takes each list as the indexer writes it (postings.write_postings)
+and stores what the export makes of it, a field at a time, in temporary files in term order
+(the order the export asks for them), so the export reads them back in one pass and memory
+does not grow with the archive.
+
+It is used only where it is exact: a single new segment whose Whoosh numbers are the
+export's numbering (a first build adds articles in publication order); any other index is
+read back through Whoosh as before. tests/test_search_index.py compares both exports.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from pickle import loads
+from typing import Any, BinaryIO
+
+from whoosh.util.numeric import length_to_byte
+
+from .encoding import encode_numbers
+from .records import read_records, write_record
+from .schema import TEXT_FIELDS
+
+#: Fields the client filters on, after the scored text fields, in this order: the export
+#: writes their (article, weight) postings.
+FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
+
+
+class ExportError(Exception):
+    """The index cannot be exported as it is; the message says why and what to do."""
+
+
+class DecodedPositions(dict):
+    """Position gaps of encoded Positions values (the frequency, then the pickled gaps), each
+    short value decoded once: most postings are a word's one or two places in a field, and
+    the same few thousand values recur across the archive."""
+
+    #: Values up to this many bytes are remembered (one or two small gaps; a bounded set).
+    REMEMBERED_BYTES = 16
+
+    def __missing__(self, value: bytes) -> list[int]:
+        gaps = loads(value[4:])
+        if len(value) <= self.REMEMBERED_BYTES:
+            self[value] = gaps
+        return gaps
+
+
+def text_postings(field: str, articles: Sequence[int], lists: Sequence[list[int]], boost: float,
+                  lengths: Sequence[int]) -> tuple[list[int], str]:
+    """The export's postings of one term in one text field: (article gap, weight, length byte)
+    per article, and the encoded positions ((count, gaps...) per article).
+
+    `articles` ascending, `lists` each article's position gaps, `lengths` the field's length
+    byte by article number.
+    """
+    if len(articles) == 1:  # nearly half of all lists: the same, without the comprehensions
+        article, gaps = articles[0], lists[0]
+        weight = len(gaps) * boost
+        if weight != int(weight):
+            raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+        return [article, int(weight), lengths[article]], encode_numbers([len(gaps), *gaps])
+    counts = [len(gaps) for gaps in lists]
+    weights = counts if boost == 1 else [count * boost for count in counts]
+    if boost != 1 and any(weight != int(weight) for weight in weights):
+        raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+    numbers = [number for triple in zip([b - a for a, b in zip([0, *articles], articles)],
+                                        map(int, weights), [lengths[article] for article in articles])
+               for number in triple]
+    places = [number for count, gaps in zip(counts, lists) for number in (count, *gaps)]
+    return numbers, encode_numbers(places)
+
+
+def filter_postings(field: str, pairs: Sequence[tuple[int, float]]) -> str:
+    """The export's postings of one desk or tag: (article gap, weight) per (article, weight),
+    articles ascending."""
+    numbers: list[int] = []
+    previous = 0
+    for article, weight in pairs:
+        if weight != int(weight):
+            raise ExportError(f"{field}: fractional weight {weight} cannot be exported")
+        numbers += (article - previous, int(weight))
+        previous = article
+    return encode_numbers(numbers)
+
+
+class FreshPostings:
+    """The export's postings of every term of one new segment, stored as the segment is written.
+
+    The writer calls `add` for each term in (field, term) order; `close` ends the writing.
+    The export then asks `text(field, term)` and `filter(field, term)` in ascending term order
+    per field. `generation` is the index generation the segment was committed in (set by the
+    indexer), so a later index is never exported from it.
+    """
+
+    def __init__(self, beside: Path | None = None) -> None:
+        # In the index's folder when given (`beside`): on disk, not in a temporary folder
+        # that may be kept in memory.
+        self._folder = tempfile.TemporaryDirectory(prefix=".postings-", dir=beside)
+        self._files: dict[str, BinaryIO] = {}
+        self._lengths: dict[str, list[int]] = {}
+        self._gaps = DecodedPositions()
+        # Reading: each field's file and records, and the record read past the last term asked for.
+        self._streams: dict[str, BinaryIO] = {}
+        self._readers: dict[str, Iterator[Any]] = {}
+        self._pending: dict[str, tuple[str, Any] | None] = {}
+        self._ended: set[str] = set()
+        self.generation: int | None = None
+
+    def add(self, fieldname: str, btext: bytes, ids: Sequence[int], weights: Sequence[float],
+            values: Sequence[bytes], boost: float, field_lengths: Sequence[int] | None) -> None:
+        """Store one term's postings (in document order) of `fieldname`, as the export encodes
+        them; `field_lengths` is each document's length in a scored field."""
+        if fieldname in TEXT_FIELDS:
+            lengths = self._lengths.get(fieldname)
+            if lengths is None:
+                lengths = self._lengths[fieldname] = [length_to_byte(length) for length in field_lengths or ()]
+            gaps = self._gaps
+            numbers, places = text_postings(fieldname, ids, list(map(gaps.__getitem__, values)), boost, lengths)
+            record: Any = (btext.decode("utf-8"), (numbers, places, len(ids)))
+        elif fieldname in FILTER_FIELDS:
+            record = (btext.decode("utf-8"), filter_postings(fieldname, list(zip(ids, weights))))
+        else:
+            return
+        stream = self._files.get(fieldname)
+        if stream is None:
+            stream = self._files[fieldname] = open(Path(self._folder.name) / fieldname, "wb")
+        write_record(stream, record)
+
+    def close(self) -> None:
+        """End the writing: the stored postings can now be read."""
+        for stream in self._files.values():
+            stream.close()
+        self._files = {}
+        self._lengths = {}
+
+    def _find(self, fieldname: str, term: str) -> Any | None:
+        # Terms are asked for in ascending order: read forward to `term`, keep what is past it.
+        pending = self._pending.get(fieldname)
+        while pending is None or pending[0] < term:
+            if fieldname in self._ended:
+                return None
+            records = self._readers.get(fieldname)
+            if records is None:
+                path = Path(self._folder.name) / fieldname
+                stream = self._streams[fieldname] = open(path, "rb") if path.exists() else io.BytesIO()
+                records = self._readers[fieldname] = read_records(stream)
+            pending = self._pending[fieldname] = next(records, None)
+            if pending is None:
+                self._ended.add(fieldname)
+                return None
+        if pending[0] != term:
+            return None
+        self._pending[fieldname] = None
+        return pending[1]
+
+    def text(self, fieldname: str, term: str) -> tuple[list[int], str, int] | None:
+        """(postings, encoded positions, document frequency) of `term` in a text field, or None."""
+        return self._find(fieldname, term)
+
+    def filter(self, fieldname: str, term: str) -> str | None:
+        """The encoded postings of a desk or tag, or None."""
+        return self._find(fieldname, term)
+
+    def cleanup(self) -> None:
+        """Remove the stored postings."""
+        for stream in [*self._files.values(), *self._streams.values()]:
+            stream.close()
+        self._files, self._streams, self._readers = {}, {}, {}
+        self._folder.cleanup()
