@@ -42,6 +42,8 @@ from archive_speed.template_reads import TemplateReads, Use
 # Attributes that are the build's plumbing, not what a story is (the settings are in the
 # manifest's key; the absolute source path changes with the checkout's folder).
 TOKEN_PLUMBING = frozenset({"settings", "_context", "source_path"})
+# Stands for a name the page's context does not hold.
+_ABSENT = object()
 # What a desk, tag or byline holds besides its state (see _TokenPickler.reducer_override).
 WRAPPER_COPIES = frozenset({"settings", "name", "slug"})
 
@@ -51,11 +53,10 @@ class _StoryReferences(PageFingerprints):
 
     def __init__(self) -> None:
         super().__init__()
-        self._names: dict[int, tuple[TemplateReads, list[str]]] = {}
-        self._values: dict[tuple[int, str, int], tuple[Any, bytes]] = {}
-        # Keys the previous page read: a value is remembered (and so kept alive for the build)
-        # only when a second page reads it, so each page's own values are let go with it.
-        self._last_page: set[tuple[int, str, int]] = set()
+        self._names: dict[int, tuple[TemplateReads, list[str], list[bytes], list[Use]]] = {}
+        # Per template, the context values of its last page and what they read: a page's own
+        # values are let go with the next page.
+        self._previous: dict[int, tuple[list[Any], list[bytes]]] = {}
         # The same for what is read inside those values: a listing page and its slice of stories
         # are read on one page only, a listing or a desk list on the pages after it too.
         self._page_reads: dict[Hashable, tuple[Any, bytes, tuple[str, ...]]] = {}
@@ -63,27 +64,33 @@ class _StoryReferences(PageFingerprints):
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
            sources: set[str] | None = None) -> bytes:
-        """PageFingerprints.of, with each context value's read remembered: most pages of a
-        template read the same settings and desk lists."""
+        """PageFingerprints.of, with each context value's read remembered from the template's
+        last page while the value is the same object: most pages of a template read the same
+        settings and desk lists, and only their own story, listing or page differs."""
         remembered = self._names.get(id(reads))
         if remembered is None:
-            remembered = self._names[id(reads)] = (reads, sorted(reads.names()))
+            names = sorted(reads.names())
+            remembered = self._names[id(reads)] = (reads, names, [name.encode() for name in names],
+                                                   [reads.uses[name] for name in names])
+        _, names, labels, uses = remembered
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
         self._last_page_reads, self._page_reads = self._page_reads, {}
-        page: set[tuple[int, str, int]] = set()
-        for name in remembered[1]:
-            if name in localcontext:
-                value = localcontext[name]
-                key = (id(reads), name, id(value))
-                page.add(key)
-                read = self._values.get(key)
-                if read is None:
-                    read = (value, self._read(value, reads.uses[name], reads, 0))
-                    if key in self._last_page:  # an id seen last page may be reused: harmless here
-                        self._values[key] = read
-                parts += [name.encode(), read[1]]
-        self._last_page = page
+        values = [localcontext.get(name, _ABSENT) for name in names]
+        previous = self._previous.get(id(reads))
+        digests: list[bytes] = []
+        for index, value in enumerate(values):
+            if value is _ABSENT:
+                digests.append(b"")
+                continue
+            if previous is not None and previous[0][index] is value:
+                digest = previous[1][index]
+            else:
+                digest = self._read(value, uses[index], reads, 0)
+            digests.append(digest)
+            parts += [labels[index], digest]
+        # Holding the values keeps their ids their own while their reads are remembered.
+        self._previous[id(reads)] = (values, digests)
         return hash_parts(*parts)
 
     def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
