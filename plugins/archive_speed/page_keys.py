@@ -134,12 +134,15 @@ class _TokenPickler(pickle.Pickler):
                                # and writes a str subclass through copyreg (the JSON-LD is Markup)
                                Markup: _reduce_markup}
         self._reduced: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+        # Stories as identities, for the build: each is named by its neighbours' and related
+        # stories' tokens, five times or more.
+        self._stories: dict[int, tuple[Any, tuple[Any, ...]]] = {}
 
     def _reduce_story(self, story: Content) -> tuple[Any, ...]:
         """Another story as its identity."""
-        remembered = self._reduced.get(id(story))
+        remembered = self._stories.get(id(story))
         if remembered is None:
-            remembered = self._reduced[id(story)] = (story, (_story, (_reference(story),)))
+            remembered = self._stories[id(story)] = (story, (_story, (_reference(story),)))
         return remembered[1]
 
     def _reduce_wrapper(self, wrapper: URLWrapper) -> tuple[Any, ...]:
