@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from pelican import signals
 from pelican.contents import Article, Content
-from pelican.generators import ArticlesGenerator
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
 from pelican.utils import process_translations as pelican_process_translations
@@ -27,7 +26,6 @@ from archive_pages.sitemaps import SitemapEntry, _urlset, _urlset_xml
 from archive_search.documents import SearchDocument, from_article
 from archive_search.known_documents import KNOWN_FILE, KnownDocument, KnownDocuments
 from archive_speed import _note_story, _notes
-from archive_speed.generator_cache import skip_unused_generator_cache
 from archive_speed.page_keys import made_digest
 from archive_speed.source_paths import remembered_source_paths
 from archive_speed.story_tokens import CHECK_SETTING, TOKENS_FILE, MadeStoryChanged, StoryNotes
@@ -219,32 +217,3 @@ def test_stories_are_made_from_their_files_alone(tmp_path: Path) -> None:
     clean = run_build(content, tmp_path / "clean", settings=settings)
     assert incremental.returncode == clean.returncode == 0, incremental.log + clean.log
     assert_same_site(incremental, clean)
-
-
-@pytest.mark.parametrize("layer", ["reader", "generator"])
-def test_an_unused_generator_cache_answers_as_pelicans_without_reading_files(layer: str, tmp_path: Path) -> None:
-    """The articles generator's own cache, off under the reader layer, gives Pelican's answers
-    without hashing the file; under the generator layer it is left as Pelican made it."""
-    story = tmp_path / "content" / "story.md"
-    story.parent.mkdir()
-    story.write_text("Title: Harbour\n\nText.\n", encoding="utf-8")
-    settings = {**copy.deepcopy(DEFAULT_CONFIG), "CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True,
-                "LOAD_CONTENT_CACHE": True, "CHECK_MODIFIED_METHOD": "sha256", "CONTENT_CACHING_LAYER": layer}
-
-    def generator() -> ArticlesGenerator:
-        return ArticlesGenerator(context={}, settings=settings, path=str(story.parent),
-                                 theme=settings["THEME"], output_path=str(tmp_path / "out"))
-
-    pelicans, ours = generator(), generator()
-    skip_unused_generator_cache(ours)
-    hashed: list[str] = []
-    ours._filestamp_func = lambda filename: hashed.append(filename) or pelicans._filestamp_func(filename)
-    missing = object()
-    for cache in (pelicans, ours):
-        cache.cache_data("story.md", "a story")
-    if layer == "reader":
-        assert ours.get_cached_data("story.md", missing) is pelicans.get_cached_data("story.md", missing) is missing
-        assert hashed == [] and ours._cache == pelicans._cache == {}
-    else:
-        assert ours.get_cached_data("story.md", missing) == pelicans.get_cached_data("story.md", missing) == "a story"
-        assert hashed  # Pelican's own cache, stamps and all

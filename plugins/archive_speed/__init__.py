@@ -11,8 +11,6 @@
   page_keys.py, fingerprint.py, template_reads.py)
 - page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
 - reader_cache: Pelican's reader cache is let go once it is saved (reader_cache.py)
-- generator_cache: source files not hashed for the generators' own cache when it is off
-  (generator_cache.py)
 - story_tokens: what Pelican made of a story's file tokened once per file, across builds
   (story_tokens.py)
 - shared_names: stories share one desk, tag or byline object per name (shared_names.py)
@@ -62,7 +60,6 @@ from pelican.generators import ArticlesGenerator
 from archive_speed.cache_guard import CacheGuard
 from archive_speed.dates import remember_dates
 from archive_speed.file_stamps import remembered_file_stamps
-from archive_speed.generator_cache import skip_unused_generator_cache
 from archive_speed.page_keys import made_digest
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
@@ -179,7 +176,6 @@ _dates = _when("dates", remember_dates)
 _template_checks = _when("template_checks", load_templates_once)
 _reader_cache = _when("reader_cache", release_reader_cache)
 _shared_names = _when("shared_names", _share_generator_names)
-_generator_cache = _when("generator_cache", skip_unused_generator_cache)
 
 
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
@@ -207,8 +203,6 @@ def register() -> None:
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
     signals.article_generator_init.connect(_translations)
-    signals.article_generator_init.connect(_generator_cache)
-    signals.page_generator_init.connect(_generator_cache)
     signals.generator_init.connect(_dates)
     signals.generator_init.connect(_template_checks)
     signals.article_generator_finalized.connect(_pinned_urls_of)

@@ -24,7 +24,6 @@ FIXES = {
     "reader_cache": "Pelican's reader cache let go once it is saved",
     "shared_names": "one desk, tag or byline object per name, shared by its stories",
     "template_checks": "templates not checked on disk at every render",
-    "generator_cache": "source files not hashed for the generators' own cache when it is off",
     "story_tokens": "what Pelican made of a story's file tokened once per file, across builds",
 }
 
