@@ -1,5 +1,5 @@
 """Parts of a full build made cheaper without changing a byte: markdown-it's line index made
-line by line, page fingerprints reading a context value every page shows once, templates
+line by line, its line ends and plain text taken in fewer steps, page fingerprints reading a context value every page shows once, templates
 loaded once per build."""
 
 from __future__ import annotations
@@ -9,11 +9,14 @@ from types import SimpleNamespace
 
 import jinja2
 import pytest
+from markdown_it import MarkdownIt
 from markdown_it.rules_block.state_block import StateBlock
+from mdit_py_plugins.front_matter import front_matter_plugin
 from pelican.contents import Content
 
 from archive_reader.block_state import LineIndexedStateBlock
 from archive_reader.markdown import archive_markdown
+from archive_reader.text_rules import text_rule_for
 from archive_speed.fingerprint import PageFingerprints
 from archive_speed.template_checks import load_templates_once
 from archive_speed.template_reads import template_reads
@@ -45,6 +48,40 @@ def test_archive_markdown_parses_with_the_line_index() -> None:
     text = "---\nheadline: Tabs\n---\n\n\tindented code\n\n- one\n  - two\n\n| a | b |\n|---|--:|\n| 1 | 2 |"
     html = md.render(text)
     assert "<pre><code>indented code" in html and "<ul>" in html and '<td style="text-align:right">2' in html
+
+
+def _markdown_its_own() -> MarkdownIt:
+    """The archive's dialect with every one of markdown-it-py's own rules."""
+    md = MarkdownIt("commonmark", {"html": True}).use(front_matter_plugin).enable(["table", "strikethrough"])
+    md.normalizeLink = archive_markdown().normalizeLink  # type: ignore[method-assign]
+    return md
+
+
+def _inline_texts(count: int) -> list[str]:
+    """Texts made of every character an inline rule or markdown-it-py's text list names, with
+    links, images, emphasis, code, entities, autolinks, HTML, line ends of three kinds and NUL."""
+    pieces = ["word ", "a-b", ": ", "%", "$", "+", "=", "#", "^", "{", "}", "@", "~", "~~", "*", "**",
+              "_", "__", "`", "``", "[", "]", "[x](/y)", "![alt](i.png \"t\")", "[a [b] c](u)",
+              "[ref]", "\n\n[ref]: /r", "<a href='x'>", "</a>", "<http://e.invalid>", "<x@y.z>",
+              "&amp;", "&#35;", "&bogus;", "\\", "\\*", "\n", "\r\n", "\r", "\0", "  \n", "> ",
+              "- ", "1. ", "| c |\n|---|\n| d |\n", "{filename}/x.md", "![", "](", "<", ">", "!", "&"]
+    rng = random.Random(11)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("texts", [EDGE_TEXTS, _inline_texts(4000)], ids=["edges", "random"])
+def test_line_ends_and_plain_text_give_markdown_its_tokens(texts: list[str]) -> None:
+    theirs, ours = _markdown_its_own(), archive_markdown()
+    assert ours.inline.ruler.get_active_rules() == theirs.inline.ruler.get_active_rules()
+    for text in texts:
+        assert ours.parse(text) == theirs.parse(text), text
+
+
+def test_an_unknown_inline_rule_keeps_markdown_its_text_rule() -> None:
+    md = MarkdownIt("commonmark").enable("linkify")
+    assert text_rule_for(md) is not None
+    md.inline.ruler.push("mention", lambda state, silent: False)
+    assert text_rule_for(md) is None
 
 
 def test_a_context_value_read_page_after_page_gives_each_page_its_own_fingerprint() -> None:

@@ -1,5 +1,5 @@
 """Runs the search page's own node tests: the analyzer, URL state, filters and highlighting
-(tests/js/analysis.test.mjs, tests/js/search_page.test.mjs)."""
+(tests/js/analysis.test.mjs, tests/js/search_page.test.mjs, tests/js/numbers.test.mjs)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node")
-NODE_TESTS = ["analysis.test.mjs", "search_page.test.mjs"]
+NODE_TESTS = ["analysis.test.mjs", "search_page.test.mjs", "numbers.test.mjs"]
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

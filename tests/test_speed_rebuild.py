@@ -9,12 +9,14 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shutil
 import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from pelican import signals
 from pelican.contents import Article, Content
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
@@ -23,8 +25,13 @@ from pelican.utils import process_translations as pelican_process_translations
 from archive_pages.sitemaps import SitemapEntry, _urlset, _urlset_xml
 from archive_search.documents import SearchDocument, from_article
 from archive_search.known_documents import KNOWN_FILE, KnownDocument, KnownDocuments
+from archive_speed import _note_story, _notes
+from archive_speed.page_keys import made_digest
 from archive_speed.source_paths import remembered_source_paths
+from archive_speed.story_tokens import CHECK_SETTING, TOKENS_FILE, MadeStoryChanged, StoryNotes
 from archive_speed.translations import process_translations
+from conftest import FIXTURES, run_build
+from test_incremental_build import START, assert_same_site, newsroom_day, write_story
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -160,3 +167,53 @@ def test_remembered_source_paths_answer_as_pelican_does(tmp_path: Path) -> None:
         os.chdir(working_folder)
     assert Content.get_relative_source_path is pelicans
     assert len({answer for answers_of in answers.values() for answer in answers_of}) > 6
+
+
+def _noted(notes: StoryNotes, slug: str) -> Article:
+    """A story with tags, made while `notes` listens, as the build makes it."""
+    signals.content_object_init.connect(_note_story)
+    _notes.append(notes)
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    metadata = {"title": f"Story {slug}", "slug": slug, "date": datetime(2024, 3, 1, 9, 30, tzinfo=KYIV),
+                "tags": [Tag("Harbour", settings)], "summary": "<p>What changed.</p>"}
+    try:
+        return Article(f"<p>{slug}</p>", metadata=metadata, settings=settings, source_path=f"/content/{slug}.md")
+    finally:
+        _notes.clear()
+
+
+@pytest.mark.parametrize("change", ["metadata changed in place", "tag list changed in place"])
+def test_a_story_changed_in_place_after_it_was_made_is_caught(change: str, tmp_path: Path) -> None:
+    """Story tokens keep the digest of what a story was made with across builds: a generator
+    changing one of those objects in place would make a kept token lie, so the check fails."""
+    settings = {"CACHE_PATH": str(tmp_path), CHECK_SETTING: True}
+    notes = StoryNotes(settings, "key", made_digest)
+    unchanged, changed = _noted(notes, "harbour"), _noted(notes, "ferry")
+    if change == "metadata changed in place":
+        changed.metadata["summary"] = "<p>Added after the story was made.</p>"
+    else:
+        changed.tags.append(Tag("Lighthouse", changed.settings))
+    assert notes.made_digest(unchanged, "Article:harbour.md") is not None
+    with pytest.raises(MadeStoryChanged, match="changed in place"):
+        notes.made_digest(changed, "Article:ferry.md")
+
+
+def test_stories_are_made_from_their_files_alone(tmp_path: Path) -> None:
+    """Every generator and plugin of the archive leaves what each story was made with as it
+    was, and a kept digest is what the same file makes again: builds checking both succeed,
+    and the rebuild after a newsroom day is what a clean build writes."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "archive", content)
+    for number in range(16):  # the newsroom day corrects story 7 and takes down story 12
+        write_story(content, number, START + timedelta(hours=40 * number))
+    settings = {"DEFAULT_PAGINATION": 3, CHECK_SETTING: True}
+    output = tmp_path / "site"
+    first = run_build(content, output, settings=settings)
+    assert first.returncode == 0, first.log
+    kept = json.loads((tmp_path / "site-cache" / "archive_speed" / TOKENS_FILE).read_text(encoding="utf-8"))
+    assert len(kept["stories"]) >= 16 and all(len(entry) == 2 for entry in kept["stories"].values())
+    newsroom_day(content)
+    incremental = run_build(content, output, settings=settings)
+    clean = run_build(content, tmp_path / "clean", settings=settings)
+    assert incremental.returncode == clean.returncode == 0, incremental.log + clean.log
+    assert_same_site(incremental, clean)

@@ -9,6 +9,7 @@ from markdown_it.common.normalize_url import normalizeLink
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from archive_reader.block_state import LineIndexedParserBlock
+from archive_reader.text_rules import use_text_rules
 
 # Pelican resolves links written as {filename}/path, {static}/path, |filename|path, ...;
 # markdown-it would percent-encode the braces, and Pelican would no longer see them.
@@ -27,4 +28,5 @@ def archive_markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True}).use(front_matter_plugin).enable(["table", "strikethrough"])
     md.normalizeLink = _normalize_link  # type: ignore[method-assign]
     md.block = LineIndexedParserBlock(md.block)  # same tokens, line index made faster
+    use_text_rules(md)  # same tokens, line ends and plain text taken in fewer steps
     return md

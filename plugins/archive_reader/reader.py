@@ -68,10 +68,11 @@ class ArchiveReader(BaseReader):
         html = sanitize_html(self._md.renderer.render(tokens, self._md.options, {}))
         if self._is_page(source_path):
             return html, self._page_metadata(meta, shown)
-        problems = validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz,
-                                         lines=front_matter_lines(block))
+        problems = validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz)
         if problems:
-            self._fail(problems)
+            # The fields' lines take a second YAML pass: only a story with problems needs them.
+            self._fail(validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz,
+                                             lines=front_matter_lines(block)))
         return html, self._article_metadata(meta)
 
     def _fail(self, problems: list[FieldProblem]) -> NoReturn:

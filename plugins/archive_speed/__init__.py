@@ -3,6 +3,7 @@
 - listings: tag, desk and byline pages without Pelican's quadratic filter (listings.py)
 - translations: stories grouped by slug without Pelican's quadratic scan (translations.py)
 - source_paths: a story's path inside content/ worked out once per build (source_paths.py)
+- file_stamps: each source file read and hashed once per build by Pelican's caches (file_stamps.py)
 - pinned_urls: article and page URLs computed once per build (urls.py)
 - cache_guard: caches keyed by content hashes, dropped when code, settings or bytes change
   (cache_guard.py)
@@ -10,6 +11,8 @@
   page_keys.py, fingerprint.py, template_reads.py)
 - page_text: a story's text resolved for its page is let go once the page is written (page_text.py)
 - reader_cache: Pelican's reader cache is let go once it is saved (reader_cache.py)
+- story_tokens: what Pelican made of a story's file tokened once per file, across builds
+  (story_tokens.py)
 - shared_names: stories share one desk, tag or byline object per name (shared_names.py)
 - collector: Python's cycle collector run less often while the archive is in memory
 - dates: each date a template formats with `strftime` is formatted once per build (dates.py)
@@ -56,6 +59,8 @@ from pelican.generators import ArticlesGenerator
 
 from archive_speed.cache_guard import CacheGuard
 from archive_speed.dates import remember_dates
+from archive_speed.file_stamps import remembered_file_stamps
+from archive_speed.page_keys import made_digest
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
 from archive_speed.reader_cache import release_reader_cache
@@ -63,6 +68,7 @@ from archive_speed.render_cache import IncrementalWriter
 from archive_speed.settings import check_settings, enabled_fixes
 from archive_speed.shared_names import share_names
 from archive_speed.source_paths import remembered_source_paths
+from archive_speed.story_tokens import StoryNotes
 from archive_speed.translations import linear_translations
 from archive_speed.template_checks import load_templates_once
 from archive_speed.urls import pin_urls
@@ -72,6 +78,10 @@ from archive_speed.urls import pin_urls
 GUARD = "archive_speed_guard"
 # The attribute of the Pelican instance holding what the build undoes when it finishes.
 UNDO = "archive_speed_undo"
+# The attribute of the Pelican instance holding the build's StoryNotes (None when not used).
+NOTES = "archive_speed_notes"
+# The StoryNotes of the build under way: stories are made where only the story is at hand.
+_notes: list[StoryNotes] = []
 # New container objects between two runs of the cycle collector (Python's default is 700).
 COLLECTOR_THRESHOLD = 100_000
 
@@ -94,8 +104,30 @@ def _start(pelican: Any) -> None:
         gc.set_threshold(max(young, COLLECTOR_THRESHOLD), middle, old)
     undo = ExitStack()
     setattr(pelican, UNDO, undo)
+    _notes.clear()
+    notes = None
+    if {"story_tokens", "render_cache", "cache_guard"} <= fixes:
+        notes = StoryNotes(pelican.settings, guard.key, made_digest)
+        notes.distrust_other_makers(_note_story)
+        _notes.append(notes)
+        undo.callback(_notes.clear)
+    setattr(pelican, NOTES, notes)
     if "source_paths" in fixes:
         undo.enter_context(remembered_source_paths())
+    if "file_stamps" in fixes:
+        undo.enter_context(remembered_file_stamps())
+
+
+def _note_story(content: Any) -> None:
+    """`content_object_init` receiver: what the story was made with, for its token."""
+    for notes in _notes:
+        notes.note(content)
+
+
+def _note_stamps(generator: Any) -> None:
+    """`*_generator_finalized` receiver: the reader cache's stamps, before it is let go."""
+    for notes in _notes:
+        notes.note_stamps(getattr(generator, "readers", None))
 
 
 def _when(fix: str, action: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -149,7 +181,7 @@ _shared_names = _when("shared_names", _share_generator_names)
 def _writer(pelican: Any) -> type[IncrementalWriter] | None:
     if "render_cache" not in enabled_fixes(pelican.settings):
         return None
-    return IncrementalWriter.bound_to(getattr(pelican, GUARD))
+    return IncrementalWriter.bound_to(getattr(pelican, GUARD), getattr(pelican, NOTES, None))
 
 
 def _page_written(path: str, context: dict[str, Any]) -> None:
@@ -175,6 +207,9 @@ def register() -> None:
     signals.generator_init.connect(_template_checks)
     signals.article_generator_finalized.connect(_pinned_urls_of)
     signals.page_generator_finalized.connect(_pinned_urls_of)
+    signals.content_object_init.connect(_note_story)
+    signals.article_generator_finalized.connect(_note_stamps)
+    signals.page_generator_finalized.connect(_note_stamps)
     signals.article_generator_finalized.connect(_reader_cache)
     signals.article_generator_finalized.connect(_shared_names)
     signals.page_generator_finalized.connect(_reader_cache)

@@ -5,18 +5,78 @@ parses the format with regular expressions and formats each directive on its own
 call, and the listings show a story's date on every page that lists it (230,000 calls for
 10,000 stories, 3.4 s). `RememberedDates` wraps a generator's filter and formats each
 (date, format) once; what it returns is the wrapped filter's own result.
+
+Even once each, a build asks for about three new (date, format) pairs per story. For Pelican's
+own filter `pelican_strftime` does what it does, step for step (the same locale switches, the
+same directives, the same zero stripping), with each format's directives found once per build
+instead of by two regular expressions on every call and without two context managers per call:
+12-20 µs a date becomes about 5.
 """
 
 from __future__ import annotations
 
 import datetime
+import locale
+import re
 from collections.abc import Callable, Hashable
+from functools import cache
 from typing import Any
 
-from pelican.utils import DateFormatter
+from pelican.utils import DateFormatter, SafeDatetime
 
 # Values whose formatting follows from the key below (others are passed through).
 REMEMBERED_KINDS = (datetime.date,)
+
+# pelican.utils.strftime's candidates, and the directives of C89 (and ISO) it formats.
+_CANDIDATE = "%[-]?."
+_C89_DIRECTIVES = "aAbBcdfGHIjmMpSUuVwWxXyYzZ%"
+
+
+@cache
+def _parsed(date_format: str) -> tuple[str, tuple[tuple[str, bool] | str, ...]]:
+    """pelican.utils.strftime's reading of a format: the text with `%s` for each candidate, and
+    per candidate either (directive, strip leading zeros) or the candidate kept as written."""
+    parts: list[tuple[str, bool] | str] = []
+    for candidate in re.findall(_CANDIDATE, date_format):
+        if candidate[-1] not in _C89_DIRECTIVES:
+            parts.append(candidate)
+        elif len(candidate) == 3:  # "%-d": the day without its leading zero
+            parts.append((f"%{candidate[-1]}", True))
+        else:
+            parts.append((candidate, False))
+    return re.sub(_CANDIDATE, "%s", date_format), tuple(parts)
+
+
+def _pelicans_locale(category: int) -> str:
+    """The locale temporary_locale restores (its name for Windows' Turkish included)."""
+    current = locale.setlocale(category)
+    return "Turkish" if current == "Turkish_Türkiye.1254" else current
+
+
+def pelican_strftime(formatter: DateFormatter, date: Any, date_format: str) -> str:
+    """What `formatter(date, date_format)` returns, for Pelican's own DateFormatter."""
+    template, parts = _parsed(date_format)
+    time_locale = _pelicans_locale(locale.LC_TIME)
+    if formatter.locale:
+        locale.setlocale(locale.LC_TIME, formatter.locale)
+    ctype_locale = _pelicans_locale(locale.LC_CTYPE)
+    if formatter.locale:
+        locale.setlocale(locale.LC_CTYPE, formatter.locale)
+    try:
+        # SafeDatetime.strftime(safe=False) is datetime's own strftime.
+        own = datetime.datetime.strftime if isinstance(date, SafeDatetime) else type(date).strftime
+        values = []
+        for part in parts:
+            if isinstance(part, str):
+                values.append(part)
+            else:
+                directive, strip_zeros = part
+                formatted = own(date, directive)
+                values.append((formatted.lstrip("0") or "0") if strip_zeros else formatted)
+        return template % tuple(values)
+    finally:
+        locale.setlocale(locale.LC_CTYPE, ctype_locale)
+        locale.setlocale(locale.LC_TIME, time_locale)
 
 
 class RememberedDates:
@@ -25,6 +85,10 @@ class RememberedDates:
     def __init__(self, formatter: Callable[[Any, str], str]) -> None:
         self.formatter = formatter
         self._formatted: dict[Hashable, str] = {}
+        # Pelican's own filter is formatted the quick way; any other (a subclass too) as it is.
+        self._format: Callable[[Any, str], str] = (
+            (lambda date, date_format: pelican_strftime(formatter, date, date_format))
+            if type(formatter) is DateFormatter else formatter)
 
     def __call__(self, date: Any, date_format: str) -> str:
         if not isinstance(date, REMEMBERED_KINDS) or not isinstance(date_format, str):
@@ -35,7 +99,7 @@ class RememberedDates:
         key = (type(date), date, getattr(date, "tzinfo", None), getattr(date, "fold", 0), date_format)
         formatted = self._formatted.get(key)
         if formatted is None:
-            formatted = self._formatted[key] = self.formatter(date, date_format)
+            formatted = self._formatted[key] = self._format(date, date_format)
         return formatted
 
 

@@ -17,7 +17,7 @@ import hashlib
 import marshal
 import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence, Set
-from typing import Any
+from typing import Any, NamedTuple
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
@@ -36,6 +36,18 @@ NO_USE = Use()
 SHARED = (Content, URLWrapper)
 ATOMS = (str, bytes, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta,
          datetime.tzinfo)
+
+
+class _Plan(NamedTuple):
+    """A Use's reads in the order they are hashed, each with its label (see PageFingerprints._plan)."""
+
+    use: Use  # held, so that its id stays its own while the plan is remembered
+    reads: TemplateReads
+    truth: bool
+    attrs: tuple[tuple[bytes, str, Use], ...]
+    aliases: tuple[tuple[bytes, Use], ...]
+    loops: tuple[tuple[bytes, str, Use, bool], ...]  # with whether its items are only counted
+    unpacks: tuple[tuple[bytes, tuple[str, ...], tuple[Use, ...]], ...]
 
 
 class Unfingerprintable(Exception):
@@ -91,6 +103,7 @@ class PageFingerprints:
         # page's own values are let go with it; made before the first page is written, these
         # values do not change while pages are written, like the stories `_reads` remembers.
         self._context_reads: dict[tuple[int, str, int], tuple[Any, bytes, frozenset[str]]] = {}
+        self._plans: dict[tuple[int, int], _Plan] = {}
         self._last_page: set[tuple[int, str, int]] = set()
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
@@ -167,38 +180,55 @@ class PageFingerprints:
         self._shapes[key] = (use, reads, shape)
         return shape
 
+    def _plan(self, use: Use, reads: TemplateReads) -> _Plan:
+        """`use` in the order `_compute_read` reads it, worked out once per build (every page of
+        a template reads its values under the same uses)."""
+        key = (id(use), id(reads))
+        plan = self._plans.get(key)
+        if plan is None:
+            uses = reads.uses
+            plan = self._plans[key] = _Plan(
+                use, reads, use.truth,
+                tuple((b"." + attr.encode(), attr, attr_use) for attr, attr_use in sorted(use.attrs.items())),
+                tuple((b"=" + alias.encode(), uses.get(alias, NO_USE)) for alias in sorted(use.aliases)),
+                tuple((b"[" + name.encode() + b"]", name, uses.get(name, NO_USE), uses.get(name, NO_USE) == NO_USE)
+                      for name in sorted(use.loops)),
+                tuple((b"(" + ",".join(names).encode() + b")", names, tuple(uses.get(name, NO_USE) for name in names))
+                      for names in sorted(use.unpacks)))
+        return plan
+
     def _compute_read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
         if isinstance(value, Content):
             self._sources.add(source_identity(value))
+        plan = self._plan(use, reads)
         parts = []
-        if use.truth:
+        if plan.truth:
             parts.append(b"?1" if value and value is not UNDEFINED else b"?0")
-        for attr, attr_use in sorted(use.attrs.items()):
-            parts += [b"." + attr.encode(), self._attribute(value, attr, attr_use, reads, depth)]
-        for alias in sorted(use.aliases):
-            parts += [b"=" + alias.encode(), self._read(value, reads.uses.get(alias, NO_USE), reads, depth + 1)]
-        for loop_name in sorted(use.loops):
+        for label, attr, attr_use in plan.attrs:
+            parts += [label, self._attribute(value, attr, attr_use, reads, depth)]
+        for label, alias_use in plan.aliases:
+            parts += [label, self._read(value, alias_use, reads, depth + 1)]
+        for label, loop_name, item_use, counted in plan.loops:
             if isinstance(value, ATOMS) or not _iterable(value):
                 parts += [b"[]", self.whole(value)]
                 continue
             if loop_name == INDEXED_ITEMS and isinstance(value, Mapping):
                 parts += [b"[]", self.whole(value)]  # `mapping[0]` is a value, not a key
                 continue
-            item_use = reads.uses.get(loop_name, NO_USE)
-            if item_use == NO_USE:  # items only counted (`|length`, a slice's bounds)
-                parts += [b"[" + loop_name.encode() + b"]", b"#%d" % sum(1 for _ in value)]
+            if counted:  # items only counted (`|length`, a slice's bounds)
+                parts += [label, b"#%d" % sum(1 for _ in value)]
                 continue
             items = [self._read(item, item_use, reads, depth + 1) for item in value]
-            parts += [b"[" + loop_name.encode() + b"]", *items]
-        for names in sorted(use.unpacks):
-            parts.append(b"(" + ",".join(names).encode() + b")")
+            parts += [label, *items]
+        for label, names, name_uses in plan.unpacks:
+            parts.append(label)
             if isinstance(value, ATOMS) or not _iterable(value):
                 parts.append(self.whole(value))
                 continue
             for item in value:
                 if isinstance(item, Sequence) and not isinstance(item, str) and len(item) == len(names):
-                    parts += [self._read(part, reads.uses.get(name, NO_USE), reads, depth + 1)
-                              for part, name in zip(item, names)]
+                    parts += [self._read(part, name_use, reads, depth + 1)
+                              for part, name_use in zip(item, name_uses)]
                 else:  # not unpacked as the template expects: Jinja would fail or differ
                     parts.append(self.whole(item))
         return hash_parts(*parts)

@@ -30,16 +30,20 @@ from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from archive_speed.fingerprint import (ATOMS, MAX_READ_DEPTH, PageFingerprints, Unfingerprintable, _identity, hash_parts,
                                        source_identity)
+from archive_speed.story_tokens import GONE, StoryNotes
 from archive_speed.template_reads import TemplateReads, Use
 
 # Attributes that are the build's plumbing, not what a story is (the settings are in the
 # manifest's key; the absolute source path changes with the checkout's folder).
 TOKEN_PLUMBING = frozenset({"settings", "_context", "source_path"})
+# Stands for a name the page's context does not hold.
+_ABSENT = object()
 # What a desk, tag or byline holds besides its state (see _TokenPickler.reducer_override).
 WRAPPER_COPIES = frozenset({"settings", "name", "slug"})
 
@@ -49,11 +53,10 @@ class _StoryReferences(PageFingerprints):
 
     def __init__(self) -> None:
         super().__init__()
-        self._names: dict[int, tuple[TemplateReads, list[str]]] = {}
-        self._values: dict[tuple[int, str, int], tuple[Any, bytes]] = {}
-        # Keys the previous page read: a value is remembered (and so kept alive for the build)
-        # only when a second page reads it, so each page's own values are let go with it.
-        self._last_page: set[tuple[int, str, int]] = set()
+        self._names: dict[int, tuple[TemplateReads, list[str], list[bytes], list[Use]]] = {}
+        # Per template, the context values of its last page and what they read: a page's own
+        # values are let go with the next page.
+        self._previous: dict[int, tuple[list[Any], list[bytes]]] = {}
         # The same for what is read inside those values: a listing page and its slice of stories
         # are read on one page only, a listing or a desk list on the pages after it too.
         self._page_reads: dict[Hashable, tuple[Any, bytes, tuple[str, ...]]] = {}
@@ -61,27 +64,33 @@ class _StoryReferences(PageFingerprints):
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
            sources: set[str] | None = None) -> bytes:
-        """PageFingerprints.of, with each context value's read remembered: most pages of a
-        template read the same settings and desk lists."""
+        """PageFingerprints.of, with each context value's read remembered from the template's
+        last page while the value is the same object: most pages of a template read the same
+        settings and desk lists, and only their own story, listing or page differs."""
         remembered = self._names.get(id(reads))
         if remembered is None:
-            remembered = self._names[id(reads)] = (reads, sorted(reads.names()))
+            names = sorted(reads.names())
+            remembered = self._names[id(reads)] = (reads, names, [name.encode() for name in names],
+                                                   [reads.uses[name] for name in names])
+        _, names, labels, uses = remembered
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
         self._last_page_reads, self._page_reads = self._page_reads, {}
-        page: set[tuple[int, str, int]] = set()
-        for name in remembered[1]:
-            if name in localcontext:
-                value = localcontext[name]
-                key = (id(reads), name, id(value))
-                page.add(key)
-                read = self._values.get(key)
-                if read is None:
-                    read = (value, self._read(value, reads.uses[name], reads, 0))
-                    if key in self._last_page:  # an id seen last page may be reused: harmless here
-                        self._values[key] = read
-                parts += [name.encode(), read[1]]
-        self._last_page = page
+        values = [localcontext.get(name, _ABSENT) for name in names]
+        previous = self._previous.get(id(reads))
+        digests: list[bytes] = []
+        for index, value in enumerate(values):
+            if value is _ABSENT:
+                digests.append(b"")
+                continue
+            if previous is not None and previous[0][index] is value:
+                digest = previous[1][index]
+            else:
+                digest = self._read(value, uses[index], reads, 0)
+            digests.append(digest)
+            parts += [labels[index], digest]
+        # Holding the values keeps their ids their own while their reads are remembered.
+        self._previous[id(reads)] = (values, digests)
         return hash_parts(*parts)
 
     def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
@@ -121,14 +130,19 @@ class _TokenPickler(pickle.Pickler):
         self.dispatch_table = {**dict.fromkeys(_kinds(Content), self._reduce_story),
                                **dict.fromkeys(_kinds(URLWrapper), self._reduce_wrapper),
                                # pickle's own way names a method it must look for in every module
-                               ZoneInfo: _reduce_zone}
+                               ZoneInfo: _reduce_zone,
+                               # and writes a str subclass through copyreg (the JSON-LD is Markup)
+                               Markup: _reduce_markup}
         self._reduced: dict[int, tuple[Any, tuple[Any, ...]]] = {}
+        # Stories as identities, for the build: each is named by its neighbours' and related
+        # stories' tokens, five times or more.
+        self._stories: dict[int, tuple[Any, tuple[Any, ...]]] = {}
 
     def _reduce_story(self, story: Content) -> tuple[Any, ...]:
         """Another story as its identity."""
-        remembered = self._reduced.get(id(story))
+        remembered = self._stories.get(id(story))
         if remembered is None:
-            remembered = self._reduced[id(story)] = (story, (_story, (_reference(story),)))
+            remembered = self._stories[id(story)] = (story, (_story, (_reference(story),)))
         return remembered[1]
 
     def _reduce_wrapper(self, wrapper: URLWrapper) -> tuple[Any, ...]:
@@ -178,6 +192,15 @@ def _story(reference: bytes) -> bytes:
     return reference
 
 
+def _reduce_markup(text: Markup) -> tuple[Any, ...]:
+    return _markup, (str(text),)
+
+
+def _markup(text: str) -> str:
+    """Stands for HTML marked safe in a token (pickled by name, never called)."""
+    return text
+
+
 def _zone(key: str) -> str:
     """Stands for a time zone in a token (pickled by name, never called)."""
     return key
@@ -195,14 +218,55 @@ def _reference(content: Content) -> bytes:
     return b"story:" + identity.encode()
 
 
-class PageKeys:
-    """The page keys of one build; `stories` maps `source_identity` to the build's stories."""
+# A story's texts, searched for links to other stories (see the module's docstring).
+TEXTS = frozenset({"_content", "_summary", "metadata"})
+_LINK_PATTERNS: dict[str, re.Pattern[str]] = {}
+_MADE_PICKLER: list[_TokenPickler] = []
 
-    def __init__(self, stories: Mapping[str, Content]) -> None:
+
+def _shows_links(story: Content, fields: Mapping[str, Any]) -> bool:
+    """Whether the story's text (as `fields` hold it) links to other stories ({filename}…)."""
+    setting = story.settings["INTRASITE_LINK_REGEX"]
+    links = _LINK_PATTERNS.get(setting)
+    if links is None:
+        links = _LINK_PATTERNS[setting] = story._get_intrasite_link_regex()
+    metadata = fields.get("metadata")
+    texts = (fields.get("_content"), fields.get("_summary"),
+             metadata.get("summary") if isinstance(metadata, Mapping) else None)
+    return any(isinstance(text, str) and links.search(text) for text in texts)
+
+
+def _attributes_digest(pickler: _TokenPickler, fields: Mapping[str, Any]) -> bytes | None:
+    """The digest of a story's attributes but its plumbing, other stories by identity; None when
+    its text links to other stories or a value cannot be pickled."""
+    attributes = sorted((name, value) for name, value in fields.items() if name not in TOKEN_PLUMBING)
+    try:
+        return pickler.digest(attributes)
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return None  # a value pickle cannot write (a lambda, an open file): no token
+
+
+def made_digest(story: Content, names: tuple[str, ...], values: tuple[Any, ...]) -> bytes | None:
+    """The digest of what a story was made with (story_tokens.py): its attributes `names`
+    holding `values`; None when it cannot be tokened."""
+    fields = dict(zip(names, values))
+    if _shows_links(story, fields):
+        return None
+    if not _MADE_PICKLER:
+        _MADE_PICKLER.append(_TokenPickler())
+    return _attributes_digest(_MADE_PICKLER[0], fields)
+
+
+class PageKeys:
+    """The page keys of one build; `stories` maps `source_identity` to the build's stories, and
+    `notes` (when given) holds what each was made with and its kept digest."""
+
+    def __init__(self, stories: Mapping[str, Content], notes: StoryNotes | None = None) -> None:
         self._stories = stories
+        self._notes = notes
         self._references = _StoryReferences()
         self._tokens: dict[str, bytes | None] = {}
-        self._link_patterns: dict[str, re.Pattern[str]] = {}
+        self._made_names: dict[tuple[str, ...], frozenset[str]] = {}
         self._pickler = _TokenPickler()
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
@@ -226,24 +290,29 @@ class PageKeys:
         build or cannot be tokened."""
         if identity not in self._tokens:
             story = self._stories.get(identity)
-            self._tokens[identity] = None if story is None else self._token(story)
+            self._tokens[identity] = None if story is None else self._token(story, identity)
         return self._tokens[identity]
 
-    def _token(self, story: Content) -> bytes | None:
-        links = self._links_of(story)
-        texts = (story._content, vars(story).get("_summary"), story.metadata.get("summary"))
-        if any(isinstance(text, str) and links.search(text) for text in texts):
-            return None  # shows other stories' addresses (see the module's docstring)
-        attributes = sorted((name, value) for name, value in vars(story).items() if name not in TOKEN_PLUMBING)
-        try:
-            return self._pickler.digest((type(story).__qualname__, attributes))
-        except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
-            return None  # a value pickle cannot write (a lambda, an open file): no token
-
-    def _links_of(self, story: Content) -> re.Pattern[str]:
-        """The story's pattern of intra-site links, made once per build for its settings."""
-        setting = story.settings["INTRASITE_LINK_REGEX"]
-        pattern = self._link_patterns.get(setting)
-        if pattern is None:
-            pattern = self._link_patterns[setting] = story._get_intrasite_link_regex()
-        return pattern
+    def _token(self, story: Content, identity: str) -> bytes | None:
+        made = self._notes.made_of(story) if self._notes is not None else None
+        if made is None:
+            fields = vars(story)
+            if _shows_links(story, fields):
+                return None  # shows other stories' addresses (see the module's docstring)
+            return _attributes_digest(self._pickler, {"(kind)": type(story).__qualname__, **fields})
+        # What the story was made with has a digest kept across builds (story_tokens.py); the
+        # attributes generators added or replaced since are pickled here.
+        names, values = made
+        made_names = self._made_names.get(names)
+        if made_names is None:
+            made_names = self._made_names[names] = frozenset(names)
+        fields = vars(story)
+        fresh = {name: fields.get(name, GONE) for name, value in zip(names, values)
+                 if fields.get(name, GONE) is not value}
+        fresh.update((name, value) for name, value in fields.items() if name not in made_names)
+        if not TEXTS.isdisjoint(fresh) and _shows_links(story, fields):
+            return None
+        digest = self._notes.made_digest(story, identity)
+        if digest is None:
+            return None
+        return _attributes_digest(self._pickler, {"(kind)": type(story).__qualname__, "(made)": digest, **fresh})

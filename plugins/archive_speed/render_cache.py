@@ -33,6 +33,7 @@ from archive_format import write_atomic
 from archive_speed.cache_guard import STATE_DIR, CacheGuard
 from archive_speed.fingerprint import PageFingerprints, Unfingerprintable, source_identity
 from archive_speed.page_keys import PageKeys
+from archive_speed.story_tokens import StoryNotes
 from archive_speed.template_reads import TemplateReads, template_reads
 
 logger = logging.getLogger(__name__)
@@ -122,11 +123,13 @@ class IncrementalWriter(Writer):
     """
 
     guard: CacheGuard
+    notes: StoryNotes | None = None
 
     @classmethod
-    def bound_to(cls, guard: CacheGuard) -> type[IncrementalWriter]:
-        """This writer class for one build, recording its caches with `guard`."""
-        return type(cls.__name__, (cls,), {"guard": guard})
+    def bound_to(cls, guard: CacheGuard, notes: StoryNotes | None = None) -> type[IncrementalWriter]:
+        """This writer class for one build, recording its caches with `guard`; `notes` (when
+        given) gives the page keys what each story was made with."""
+        return type(cls.__name__, (cls,), {"guard": guard, "notes": notes})
 
     def __init__(self, output_path: str, settings: dict[str, Any]) -> None:
         super().__init__(output_path, settings=settings)
@@ -212,7 +215,8 @@ class IncrementalWriter(Writer):
                 if isinstance(story, Content) and (identity := source_identity(story)):
                     # Two stories under one name could not be told apart: neither gets a token.
                     stories[identity] = None if identity in stories else story
-            self.keys = PageKeys({identity: story for identity, story in stories.items() if story is not None})
+            self.keys = PageKeys({identity: story for identity, story in stories.items() if story is not None},
+                                 self.notes)
         return self.keys
 
     def _fingerprint(self, template_name: str, reads: TemplateReads, localcontext: dict[str, Any],
@@ -282,6 +286,8 @@ class IncrementalWriter(Writer):
                 _remove_empty_folders(os.path.dirname(path), self.output_path)
                 self.counts["removed"] += 1
         self.current.save()
+        if self.notes is not None:
+            self.notes.save()
         self.guard.record()
         logger.info("archive_speed: %s", ", ".join(f"{count} {what}" for what, count in sorted(self.counts.items())))
 

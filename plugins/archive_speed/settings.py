@@ -14,6 +14,7 @@ FIXES = {
     "listings": "tag, desk and byline listings without Pelican's quadratic filter",
     "translations": "stories grouped by slug without Pelican's quadratic scan",
     "source_paths": "a story's path inside content/ worked out once per build",
+    "file_stamps": "each source file read and hashed once per build by Pelican's caches",
     "pinned_urls": "article and page URLs computed once per build",
     "cache_guard": "content caches checked against code, settings and their own bytes",
     "render_cache": "pages re-rendered only when what they show has changed",
@@ -23,6 +24,7 @@ FIXES = {
     "reader_cache": "Pelican's reader cache let go once it is saved",
     "shared_names": "one desk, tag or byline object per name, shared by its stories",
     "template_checks": "templates not checked on disk at every render",
+    "story_tokens": "what Pelican made of a story's file tokened once per file, across builds",
 }
 
 

@@ -283,19 +283,32 @@ class ArchiveSearch {
       const postings = await this.files.postings(item.text, this.fieldIndex(item.field));
       if (postings?.blocks) lists.push(postings);
     }
-    const inexact = new Uint8Array(set.ids.length);
+    // The set is the union of these lists (and shorter ones): walk each list once, finding
+    // its articles in the set from where the last one was found.
+    const setIds = set.ids;
+    const inexact = new Uint8Array(setIds.length);
+    let anyInexact = false;
     for (const postings of lists) {
-      const { ids, blocks } = postings;
-      let j = 0;
-      for (let i = 0; i < set.ids.length; i += 1) {
-        while (j < ids.length && ids[j] < set.ids[i]) j += 1;
-        if (j < ids.length && ids[j] === set.ids[i] && !blocks.known[j]) inexact[i] = 1;
+      const { ids } = postings;
+      const { known } = postings.blocks;
+      let i = 0;
+      for (let j = 0; j < ids.length; j += 1) {
+        if (known[j]) continue;
+        const id = ids[j];
+        while (i < setIds.length && setIds[i] < id) i += 1;
+        if (setIds[i] === id) {
+          inexact[i] = 1;
+          anyInexact = true;
+        }
       }
     }
-    if (!inexact.includes(1)) return set;
-    const scores = set.scores.map((score, i) =>
-      inexact[i] ? Math.min(score, bounds.values[Math.floor(set.ids[i] / bounds.range)] * scale) : score);
-    return makeSet(set.ids, scores);
+    if (!anyInexact) return set;
+    const scores = set.scores.slice();
+    const { values, range } = bounds;
+    for (let i = 0; i < scores.length; i += 1) {
+      if (inexact[i]) scores[i] = Math.min(scores[i], values[Math.floor(setIds[i] / range)] * scale);
+    }
+    return makeSet(setIds, scores);
   }
 
 
@@ -461,7 +474,11 @@ class ArchiveSearch {
     const whoosh = (i) => this.files.whooshNumber(ids[i]);
     const before = (a, b) => scores[a] > scores[b] || (scores[a] === scores[b] && whoosh(a) < whoosh(b));
     const top = [];
+    // Score of the last article kept once `count` are: most articles are below it, and are
+    // passed over at one comparison of numbers.
+    let floor = -Infinity;
     for (let i = 0; i < ids.length; i += 1) {
+      if (scores[i] < floor) continue;
       if (top.length === count && !before(i, top[count - 1])) continue;
       let lo = 0;
       let hi = top.length;
@@ -472,6 +489,7 @@ class ArchiveSearch {
       }
       top.splice(lo, 0, i);
       if (top.length > count) top.pop();
+      if (top.length === count) floor = scores[top[count - 1]];
     }
     return top;
   }

@@ -32,8 +32,22 @@ export function highlightRuns(text, terms) {
   return runs;
 }
 
+/** Index terms of each word met in snippets so far: a page of results repeats most words. */
+const termsOfWord = new Map();
+const REMEMBERED_WORDS = 20_000;
+
+function termsOf(word) {
+  let terms = termsOfWord.get(word);
+  if (terms === undefined) {
+    if (termsOfWord.size >= REMEMBERED_WORDS) termsOfWord.clear();
+    terms = analyze(word);
+    termsOfWord.set(word, terms);
+  }
+  return terms;
+}
+
 function matches(word, exact, prefixes) {
-  if (exact.size && analyze(word).some((term) => exact.has(term))) return true;
+  if (exact.size && termsOf(word).some((term) => exact.has(term))) return true;
   const lower = word.toLowerCase();
   return prefixes.some((prefix) => prefix && lower.startsWith(prefix));
 }

@@ -1,7 +1,7 @@
 // The exported index as the engine reads it (plugins/archive_search/export.py): fetches each
 // file once per visit, decodes postings once, and looks terms up through the shard table.
 
-import { decodeArticles, decodeNumbers } from "./numbers.js";
+import { decodeArticles, decodeNumbers, PositionsText } from "./numbers.js";
 
 /** Index of the last entry of sorted `firsts` that is <= `value` (-1 if none). */
 export function lastAtMost(firsts, value) {
@@ -200,29 +200,18 @@ export class IndexFiles {
     }));
   }
 
-  /** Map article -> positions of `word` in field `fieldIndex` (the word must be in the field). */
+  /**
+   * Positions of `word` in field `fieldIndex` (the word must be in the field): `.get(article)`
+   * gives the article's positions, decoded when asked for.
+   */
   async positions(word, fieldIndex) {
     const cacheKey = `pos\u0000${fieldIndex}\u0000${word}`;
     if (this.decoded.has(cacheKey)) return this.decoded.get(cacheKey);
     const [shard, postings] = await Promise.all([this.positionsShard(word), this.postings(word, fieldIndex)]);
     const item = (shard[word] || []).find((part) => part[0] === fieldIndex);
-    const numbers = decodeNumbers(item[1]);
-    const map = new Map();
-    let cursor = 0;
-    for (const id of postings.ids) {
-      const count = numbers[cursor];
-      cursor += 1;
-      const places = [];
-      let position = 0;
-      for (let k = 0; k < count; k += 1) {
-        position += numbers[cursor];
-        cursor += 1;
-        places.push(position);
-      }
-      map.set(id, places);
-    }
-    this.decoded.set(cacheKey, map);
-    return map;
+    const positions = new PositionsText(postings.ids, item[1]);
+    this.decoded.set(cacheKey, positions);
+    return positions;
   }
 
   /**

@@ -45,3 +45,79 @@ export function decodeArticles(text) {
   }
   return articles;
 }
+
+/**
+ * Positions of a word in each article of its posting list, read from the export's text (for
+ * every posting in list order: the count, then the gaps between positions) only for the
+ * articles asked for: a phrase checks the few articles holding all its words, and decoding a
+ * common word's positions for every article it is in cost more than the whole phrase query.
+ */
+export class PositionsText {
+  /** `ids`: the list's sorted article numbers; `text`: their positions as exported. */
+  constructor(ids, text) {
+    this.ids = ids;
+    this.text = text;
+    // Where each posting's count starts in the text: one pass, nothing decoded but the counts.
+    this.starts = new Int32Array(ids.length);
+    let at = 0;
+    for (let posting = 0; posting < ids.length; posting += 1) {
+      this.starts[posting] = at;
+      let count = 0;
+      let shift = 0;
+      for (;;) {
+        const digit = DIGIT_VALUE[text.charCodeAt(at)];
+        at += 1;
+        count += (digit & 31) * 2 ** shift;
+        if (!(digit & 32)) break;
+        shift += 5;
+      }
+      // Skip `count` numbers: each ends at a digit below 32.
+      while (count > 0) {
+        if (!(DIGIT_VALUE[text.charCodeAt(at)] & 32)) count -= 1;
+        at += 1;
+      }
+    }
+  }
+
+  /** Positions of the word in article `id` (ascending), or undefined when it is not in the list. */
+  get(id) {
+    let lo = 0;
+    let hi = this.ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ids[mid] < id) lo = mid + 1;
+      else if (this.ids[mid] > id) hi = mid - 1;
+      else return this.placesAt(mid);
+    }
+    return undefined;
+  }
+
+  placesAt(posting) {
+    const { text } = this;
+    const places = [];
+    let at = this.starts[posting];
+    let count = -1;
+    let position = 0;
+    let value = 0;
+    let shift = 0;
+    while (count !== 0) {
+      const digit = DIGIT_VALUE[text.charCodeAt(at)];
+      at += 1;
+      value += (digit & 31) * 2 ** shift;
+      if (digit & 32) {
+        shift += 5;
+        continue;
+      }
+      if (count < 0) {
+        count = value;
+      } else {
+        position += value;
+        places.push(position);
+        count -= 1;
+      }
+      value = 0;
+      shift = 0;
+    }
+    return places;
+  }
+}

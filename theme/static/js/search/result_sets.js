@@ -15,37 +15,48 @@ export function boostSet(set, boost) {
   return makeSet(set.ids, set.scores.map((score) => score * boost));
 }
 
-/** Articles of `a` or `b`; an article in both gets a's score plus b's. */
+/**
+ * Articles of `a` or `b`; an article in both gets a's score plus b's. The result is written
+ * into typed arrays of the largest size it can have (a common word's fields hold tens of
+ * thousands of articles each: growing plain arrays one article at a time was most of the
+ * work, and of the garbage, of such a query).
+ */
 function mergeTwo(a, b) {
-  const ids = [];
-  const scores = [];
+  const aIds = a.ids;
+  const bIds = b.ids;
+  const aScores = a.scores;
+  const bScores = b.scores;
+  const ids = new Int32Array(aIds.length + bIds.length);
+  const scores = new Float64Array(ids.length);
+  let n = 0;
   let i = 0;
   let j = 0;
-  while (i < a.ids.length && j < b.ids.length) {
-    if (a.ids[i] < b.ids[j]) {
-      ids.push(a.ids[i]);
-      scores.push(a.scores[i]);
+  while (i < aIds.length && j < bIds.length) {
+    if (aIds[i] < bIds[j]) {
+      ids[n] = aIds[i];
+      scores[n] = aScores[i];
       i += 1;
-    } else if (a.ids[i] > b.ids[j]) {
-      ids.push(b.ids[j]);
-      scores.push(b.scores[j]);
+    } else if (aIds[i] > bIds[j]) {
+      ids[n] = bIds[j];
+      scores[n] = bScores[j];
       j += 1;
     } else {
-      ids.push(a.ids[i]);
-      scores.push(a.scores[i] + b.scores[j]);
+      ids[n] = aIds[i];
+      scores[n] = aScores[i] + bScores[j];
       i += 1;
       j += 1;
     }
+    n += 1;
   }
-  for (; i < a.ids.length; i += 1) {
-    ids.push(a.ids[i]);
-    scores.push(a.scores[i]);
+  for (; i < aIds.length; i += 1, n += 1) {
+    ids[n] = aIds[i];
+    scores[n] = aScores[i];
   }
-  for (; j < b.ids.length; j += 1) {
-    ids.push(b.ids[j]);
-    scores.push(b.scores[j]);
+  for (; j < bIds.length; j += 1, n += 1) {
+    ids[n] = bIds[j];
+    scores[n] = bScores[j];
   }
-  return makeSet(ids, scores);
+  return makeSet(ids.subarray(0, n), scores.subarray(0, n));
 }
 
 export function unionSets(sets) {

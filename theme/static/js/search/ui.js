@@ -137,8 +137,12 @@ class SearchPage {
   /** Move to a new state: a new history entry, then its results. */
   go(state, { focusResults = false } = {}) {
     const url = stateUrl(window.location.href, state);
+    // The search starts first (show() asks for its first index file before it returns):
+    // recording the address costs the browser milliseconds, better spent while that file is
+    // on its way than before it is asked for.
+    const shown = this.show(state, { focusResults });
     if (url.href !== window.location.href) window.history.pushState(null, "", url);
-    return this.show(state, { focusResults });
+    return shown;
   }
 
   /** Results for the search box as typed so far, without touching history or the box. */
@@ -150,19 +154,23 @@ class SearchPage {
   /** The state's results in the page, without touching history. */
   async show(state, { focusResults = false, typing = false } = {}) {
     this.state = state;
-    if (!typing) this.syncForm(state);
     const request = ++this.requestNumber;
     if (!state.q.trim()) {
+      if (!typing) this.syncForm(state);
       this.renderEmpty();
       return;
     }
     this.parts.results.setAttribute("aria-busy", "true");
     const started = performance.now();
+    // Asked first, so the index files are on their way while the box, the sort buttons and
+    // the title follow the state (the title costs the browser a few milliseconds).
+    const searched = this.engine.search(engineQuery(state, this.desks.keys()), {
+      sort: state.sort, page: state.page, pageSize: PAGE_SIZE,
+    });
+    if (!typing) this.syncForm(state);
     let answer;
     try {
-      answer = await this.engine.search(engineQuery(state, this.desks.keys()), {
-        sort: state.sort, page: state.page, pageSize: PAGE_SIZE,
-      });
+      answer = await searched;
     } catch (error) {
       if (request === this.requestNumber) this.renderFailure(error);
       return;
