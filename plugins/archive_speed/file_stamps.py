@@ -12,31 +12,22 @@ reads it again (Pelican's own way could store the newer stamp with the older sto
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Hashable
+from contextlib import AbstractContextManager
 
 from pelican.cache import FileStampDataCacher
 
-_PELICANS = FileStampDataCacher._get_file_stamp
+from archive_speed.method_memo import remembered_method
 
 
-@contextmanager
-def remembered_file_stamps() -> Iterator[None]:
+def _stamp_key(cacher: FileStampDataCacher, filename: str) -> Hashable | None:
+    """A file's stamp depends on the file and the stamping method; a cacher without one (its
+    cache off) is left to Pelican."""
+    if getattr(cacher, "_filestamp_func", None) is None:
+        return None
+    return (cacher.settings.get("CHECK_MODIFIED_METHOD"), filename)
+
+
+def remembered_file_stamps() -> AbstractContextManager[None]:
     """While inside, every FileStampDataCacher stamps each file once per method."""
-    memo: dict[tuple[Any, str], Any] = {}
-
-    def _get_file_stamp(self: FileStampDataCacher, filename: str) -> Any:
-        if getattr(self, "_filestamp_func", None) is None:
-            return _PELICANS(self, filename)
-        key = (self.settings.get("CHECK_MODIFIED_METHOD"), filename)
-        if key not in memo:
-            memo[key] = _PELICANS(self, filename)
-        return memo[key]
-
-    _get_file_stamp.__doc__ = _PELICANS.__doc__
-    FileStampDataCacher._get_file_stamp = _get_file_stamp  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        FileStampDataCacher._get_file_stamp = _PELICANS  # type: ignore[method-assign]
+    return remembered_method(FileStampDataCacher, "_get_file_stamp", _stamp_key)

@@ -11,32 +11,23 @@ once per build from a memo and asks Pelican's own method otherwise.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Hashable
+from contextlib import AbstractContextManager
 from typing import Any
 
 from pelican.contents import Content
 
-_PELICANS = Content.get_relative_source_path
+from archive_speed.method_memo import remembered_method
 
 
-@contextmanager
-def remembered_source_paths() -> Iterator[None]:
+def _path_key(content: Content, source_path: str | None = None) -> Hashable | None:
+    """What the answer depends on: the path, the content folder and the working folder."""
+    path = source_path or content.source_path
+    if path is None:
+        return None
+    return (path, content.settings["PATH"], os.getcwd())
+
+
+def remembered_source_paths() -> AbstractContextManager[None]:
     """While inside, Content.get_relative_source_path answers from a memo."""
-    memo: dict[tuple[str, Any, str], str | None] = {}
-
-    def get_relative_source_path(self: Content, source_path: str | None = None) -> str | None:
-        path = source_path or self.source_path
-        if path is None:
-            return None
-        key = (path, self.settings["PATH"], os.getcwd())
-        if key not in memo:
-            memo[key] = _PELICANS(self, path)
-        return memo[key]
-
-    get_relative_source_path.__doc__ = _PELICANS.__doc__
-    Content.get_relative_source_path = get_relative_source_path  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Content.get_relative_source_path = _PELICANS  # type: ignore[method-assign]
+    return remembered_method(Content, "get_relative_source_path", _path_key)
