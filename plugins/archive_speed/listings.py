@@ -5,8 +5,6 @@ Pelican 4.12 builds the `dates` list of every tag, category and author page with
 list lookup, so O(archive × listing) per page and 7.7 s of a 10,000-story build in tag pages
 alone. `ListingArticlesGenerator` gives each listing the same `dates` (the listing's articles in
 the archive's date order) by sorting the listing on each article's position in `self.dates`.
-The same subclass skips one of the two SHA-256 passes Pelican makes over every source file per
-build (see `get_cached_data`).
 """
 
 from __future__ import annotations
@@ -24,14 +22,6 @@ logger = logging.getLogger(__name__)
 
 class ListingArticlesGenerator(ArticlesGenerator):
     """Pelican's articles generator with tag, category and author pages written in O(n log n)."""
-
-    def get_cached_data(self, filename: str, default: Any = None) -> Any:
-        """Pelican's generator-level cache lookup. With CONTENT_CACHING_LAYER = "reader" that
-        cache is empty, yet Pelican hashes the file to compare with it before finding nothing;
-        the reader layer then hashes it again. An empty cache answers without hashing."""
-        if not self._cache:
-            return default
-        return super().get_cached_data(filename, default)
 
     def generate_tags(self, write: Callable[..., Any]) -> None:
         """Write every tag page (same pages, same context as Pelican's)."""
