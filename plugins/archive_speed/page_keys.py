@@ -48,11 +48,32 @@ _ABSENT = object()
 WRAPPER_COPIES = frozenset({"settings", "name", "slug"})
 
 
+class _References:
+    """Each story's reference (`_reference`), worked out once per build: a listing page names
+    its stories, a story its neighbours, so a story is referred to about 18 times a build."""
+
+    def __init__(self) -> None:
+        # id → (story, its relative source path, reference): holding the story keeps its id its
+        # own; the path object is checked, so a story given another path is referred to anew.
+        self._made: dict[int, tuple[Content, Any, bytes]] = {}
+
+    def of(self, story: Content) -> bytes:
+        """`_reference(story)`."""
+        path = vars(story).get("relative_source_path")
+        made = self._made.get(id(story))
+        if made is not None and made[1] is path and made[0] is story:
+            return made[2]
+        reference = _reference(story)
+        self._made[id(story)] = (story, path, reference)
+        return reference
+
+
 class _StoryReferences(PageFingerprints):
     """Fingerprints in which every story counts by its identity only, not by what it holds."""
 
-    def __init__(self) -> None:
+    def __init__(self, references: _References | None = None) -> None:
         super().__init__()
+        self._references = references or _References()
         self._names: dict[int, tuple[TemplateReads, list[str], list[bytes], list[Use]]] = {}
         # Per template, the context values of its last page and what they read: a page's own
         # values are let go with the next page.
@@ -95,7 +116,7 @@ class _StoryReferences(PageFingerprints):
 
     def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
         if isinstance(value, Content):
-            return _reference(value)
+            return self._references.of(value)
         if use.whole or depth > MAX_READ_DEPTH or isinstance(value, ATOMS):
             return super()._read(value, use, reads, depth)
         # Without stories to walk into, what a page reads of a desk list or a listing is read
@@ -111,7 +132,7 @@ class _StoryReferences(PageFingerprints):
 
     def whole(self, value: Any) -> bytes:
         if isinstance(value, Content):
-            return _reference(value)
+            return self._references.of(value)
         return super().whole(value)
 
 
@@ -120,7 +141,8 @@ class _TokenPickler(pickle.Pickler):
     state is all of a value's state. Other stories are written as their identity, desks, tags
     and bylines as their name (their addresses follow from it and the settings)."""
 
-    def __init__(self) -> None:
+    def __init__(self, references: _References | None = None) -> None:
+        self.references = references or _References()
         self.buffer = io.BytesIO()
         super().__init__(self.buffer, protocol=5)
         # Without pickle's memo a value shared by two attributes is written twice: a story read
@@ -142,7 +164,7 @@ class _TokenPickler(pickle.Pickler):
         """Another story as its identity."""
         remembered = self._stories.get(id(story))
         if remembered is None:
-            remembered = self._stories[id(story)] = (story, (_story, (_reference(story),)))
+            remembered = self._stories[id(story)] = (story, (_story, (self.references.of(story),)))
         return remembered[1]
 
     def _reduce_wrapper(self, wrapper: URLWrapper) -> tuple[Any, ...]:
@@ -264,10 +286,11 @@ class PageKeys:
     def __init__(self, stories: Mapping[str, Content], notes: StoryNotes | None = None) -> None:
         self._stories = stories
         self._notes = notes
-        self._references = _StoryReferences()
+        references = _References()
+        self._references = _StoryReferences(references)
         self._tokens: dict[str, bytes | None] = {}
         self._made_names: dict[tuple[str, ...], frozenset[str]] = {}
-        self._pickler = _TokenPickler()
+        self._pickler = _TokenPickler(references)
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
            sources: Iterable[str]) -> str | None:
