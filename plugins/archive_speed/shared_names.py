@@ -22,6 +22,18 @@ COPIES = frozenset({"settings", "name", "slug"})
 def _state(wrapper: URLWrapper) -> Hashable | None:
     """What makes two wrappers interchangeable, or None when some field is not hashable."""
     fields = vars(wrapper)
+    name = fields.get("_name")
+    if (len(fields) == 4 and fields.get("_slug_from_name") is True and type(name) is str and "_slug" in fields
+            and "settings" in fields):
+        # As the reader makes them (a name, its slug made from it): the key `_any_state` gives
+        # such a wrapper, without sorting its fields (66,000 wrappers at 10,000 stories).
+        return (type(wrapper), id(fields["settings"]), ("_name", name), ("_slug_from_name", True))
+    return _any_state(wrapper)
+
+
+def _any_state(wrapper: URLWrapper) -> Hashable | None:
+    """`_state` of any wrapper, whatever its fields."""
+    fields = vars(wrapper)
     state = [(name, value) for name, value in fields.items() if name not in COPIES]
     if fields.get("_slug_from_name"):
         state = [(name, value) for name, value in state if name != "_slug"]  # made from the name
