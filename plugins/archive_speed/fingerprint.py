@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-from archive_speed.template_reads import INDEXED_ITEMS, TemplateReads, Use
+from archive_speed.template_reads import INDEXED_ITEMS, Bound, TemplateReads, Use
 
 # Content attributes that are the build's plumbing, not what the story shows (the absolute
 # source path changes with the checkout's folder; `story` uses the path inside content/).
@@ -48,6 +48,7 @@ class _Plan(NamedTuple):
     aliases: tuple[tuple[bytes, Use], ...]
     loops: tuple[tuple[bytes, str, Use, bool], ...]  # with whether its items are only counted
     unpacks: tuple[tuple[bytes, tuple[str, ...], tuple[Use, ...]], ...]
+    slices: tuple[tuple[bytes, tuple[Bound, Bound, Bound], Use], ...]
 
 
 class Unfingerprintable(Exception):
@@ -105,12 +106,47 @@ class PageFingerprints:
         self._context_reads: dict[tuple[int, str, int], tuple[Any, bytes, frozenset[str]]] = {}
         self._plans: dict[tuple[int, int], _Plan] = {}
         self._last_page: set[tuple[int, str, int]] = set()
+        # The page's slice bounds taken from its context (template_reads.Bound), resolved to
+        # whole numbers or None (NO_BOUND: not a number, so the whole list is read instead).
+        # Reads remembered across pages hold for these bounds only: `_enter_page` forgets them
+        # when a template's page has other bounds (in practice settings: one value per build).
+        self._bounds: dict[str, int | None | object] = {}
+        self._template_bounds: dict[int, tuple[TemplateReads, tuple[Any, ...]]] = {}
+
+    def _enter_page(self, reads: TemplateReads, localcontext: Mapping[str, Any]) -> bool:
+        """Take the page's slice bounds; True when they differ from those of the template's last
+        page (what was remembered per template — shapes, context reads — is then forgotten;
+        reads remembered by shape need not be: a shape holds the bounds)."""
+        if not reads.bound_names:
+            self._bounds = {}
+            return False
+        bounds: dict[str, int | None | object] = {}
+        for name in reads.bound_names:
+            value = localcontext.get(name, UNDEFINED)
+            bounds[name] = value if value is None or type(value) is int else NO_BOUND
+        key = tuple(sorted((name, value is NO_BOUND, 0 if value is NO_BOUND else value)
+                           for name, value in bounds.items()))
+        self._bounds = bounds
+        last = self._template_bounds.get(id(reads))
+        self._template_bounds[id(reads)] = (reads, key)  # held: its id stays its own
+        if last is None or last[1] == key:
+            return False
+        self._shapes.clear()
+        self._context_reads.clear()
+        self._last_page = set()
+        return True
+
+    def _resolve(self, bounds: tuple[Bound, Bound, Bound]) -> tuple[int | None, ...] | None:
+        """A slice's bounds on this page, or None when one is not a whole number."""
+        resolved = tuple(self._bounds.get(bound, NO_BOUND) if isinstance(bound, str) else bound for bound in bounds)
+        return None if NO_BOUND in resolved else resolved
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
            sources: set[str] | None = None) -> bytes:
         """The fingerprint of a page rendered from `template_name` with `localcontext`; the
         stories it reads are added to `sources` (by `source_identity`) when one is given."""
         self._sources = set() if sources is None else sources
+        self._enter_page(reads, localcontext)
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
         page: set[tuple[int, str, int]] = set()
@@ -158,7 +194,7 @@ class PageFingerprints:
         """A digest of everything `_read` does with a value read as `use` at `depth`: the names
         and nesting of attributes, macro parameters and loops, down to where values are read
         whole. Reads of the same value with the same shape give the same fingerprint."""
-        key = (id(use), id(reads), depth)
+        key = (id(use), id(reads), depth)  # `_enter_page` forgets shapes when bounds change
         remembered = self._shapes.get(key)
         if remembered is not None:
             return remembered[2]
@@ -175,6 +211,9 @@ class PageFingerprints:
             for names in sorted(use.unpacks):
                 parts.append(b"(" + ",".join(names).encode())
                 parts += [self._shape(reads.uses.get(name, NO_USE), reads, depth + 1) for name in names]
+            for bounds, slice_use in sorted(use.slices.items(), key=lambda item: repr(item[0])):
+                parts += [b"[:" + repr((bounds, self._resolve(bounds))).encode(),
+                          self._shape(slice_use, reads, depth + 1)]
             shape = hash_parts(*parts)
         # Holding `use` and `reads` keeps their ids from being reused while remembered.
         self._shapes[key] = (use, reads, shape)
@@ -194,7 +233,9 @@ class PageFingerprints:
                 tuple((b"[" + name.encode() + b"]", name, uses.get(name, NO_USE), uses.get(name, NO_USE) == NO_USE)
                       for name in sorted(use.loops)),
                 tuple((b"(" + ",".join(names).encode() + b")", names, tuple(uses.get(name, NO_USE) for name in names))
-                      for names in sorted(use.unpacks)))
+                      for names in sorted(use.unpacks)),
+                tuple((b"[:" + repr(bounds).encode() + b"]", bounds, slice_use)
+                      for bounds, slice_use in sorted(use.slices.items(), key=lambda item: repr(item[0]))))
         return plan
 
     def _compute_read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
@@ -231,6 +272,21 @@ class PageFingerprints:
                               for part, name_use in zip(item, name_uses)]
                 else:  # not unpacked as the template expects: Jinja would fail or differ
                     parts.append(self.whole(item))
+        for label, bounds, slice_use in plan.slices:
+            parts.append(label)
+            if isinstance(value, ATOMS) or isinstance(value, Mapping) or not _iterable(value):
+                parts.append(self.whole(value))
+                continue
+            resolved = self._resolve(bounds)
+            if resolved is None:  # a bound that is not a number: the whole list, as its slice
+                parts += [b"all", self._read(value, slice_use, reads, depth + 1)]
+                continue
+            try:
+                part = value[slice(*resolved)]
+            except Exception:  # not sliceable as Jinja would slice it: read it all
+                parts.append(self.whole(value))
+                continue
+            parts += [repr(resolved).encode(), self._read(part, slice_use, reads, depth + 1)]
         return hash_parts(*parts)
 
     def whole(self, value: Any) -> bytes:
@@ -332,6 +388,8 @@ def _identity(value: Any) -> Hashable:
 
 # What a template sees for a missing attribute.
 UNDEFINED = object()
+# A slice bound whose value on the page is not a whole number or None.
+NO_BOUND = object()
 
 
 def _iterable(value: Any) -> bool:

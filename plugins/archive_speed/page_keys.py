@@ -94,6 +94,8 @@ class _StoryReferences(PageFingerprints):
             remembered = self._names[id(reads)] = (reads, names, [name.encode() for name in names],
                                                    [reads.uses[name] for name in names])
         _, names, labels, uses = remembered
+        if self._enter_page(reads, localcontext):
+            self._previous.pop(id(reads), None)
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
         self._last_page_reads, self._page_reads = self._page_reads, {}

@@ -36,6 +36,13 @@ COUNTING_FILTERS = frozenset({"length", "count"})
 ORDERING_FILTERS = frozenset({"sort", "reverse", "list"})
 
 
+# A slice bound known before rendering: absent (None), a whole number written in the template,
+# or the name of a context value no template binds locally (read from the page's context).
+Bound = int | str | None
+# Names Jinja binds inside templates without an assignment.
+IMPLICIT_LOCALS = frozenset({"loop", "caller", "varargs", "kwargs", "self", "super"})
+
+
 @dataclass
 class Use:
     """How a value is read: whole, for its truth, by attribute, item by item, or as a macro argument."""
@@ -46,6 +53,8 @@ class Use:
     loops: set[str] = field(default_factory=set)  # its items are read as these loop names
     unpacks: set[tuple[str, ...]] = field(default_factory=set)  # its items unpacked into these names
     aliases: set[str] = field(default_factory=set)  # it is read as these macro parameters
+    # Slices of it with bounds known before rendering (see `Bound`), each read as its own value.
+    slices: dict[tuple[Bound, Bound, Bound], Use] = field(default_factory=dict)
 
     def attr(self, name: str) -> Use:
         return self.attrs.setdefault(name, Use())
@@ -63,6 +72,8 @@ class TemplateReads:
     uses: dict[str, Use] = field(default_factory=dict)
     source_digest: bytes = b""
     opaque: bool = False
+    # Context names some slice takes a bound from (their values are part of a slice's reading).
+    bound_names: set[str] = field(default_factory=set)
 
     def names(self) -> set[str]:
         """Every name the templates read (context names among them)."""
@@ -125,10 +136,23 @@ def _in_test(node: nodes.Node, parents: list[nodes.Node]) -> bool:
 class _ReadCollector:
     """Walks syntax trees and adds their reads to a TemplateReads."""
 
-    def __init__(self, environment: Environment, reads: TemplateReads, macros: dict[str, list[str]]) -> None:
+    def __init__(self, environment: Environment, reads: TemplateReads, macros: dict[str, list[str]],
+                 local_names: frozenset[str] = frozenset()) -> None:
         self.environment = environment
         self.reads = reads
         self.macros = macros  # macro name (as called) → parameter names
+        self.local_names = local_names  # names some template binds (set, loop, macro parameter…)
+
+    def _bound(self, node: nodes.Node | None) -> Bound | nodes.Node:
+        """A slice bound as `Bound`, or the node itself when it is not known before rendering."""
+        if node is None:
+            return None
+        if _index(node):
+            return -node.node.value if isinstance(node, nodes.Neg) else node.value
+        if (isinstance(node, nodes.Name) and node.ctx == "load" and node.name not in self.local_names
+                and node.name not in IMPLICIT_LOCALS):
+            return node.name
+        return node
 
     def visit(self, node: nodes.Node, parents: list[nodes.Node]) -> None:
         chain = _chain(node)
@@ -161,10 +185,15 @@ class _ReadCollector:
             else:
                 use = use.attr(attr)
         if sliced:
-            # A slice is read as the whole list would be (its items as the slice's are, which
-            # covers more, never less), and every item counts: with the bounds, which are read
-            # too, that fixes which items the slice holds and whether it is empty.
+            # Every item of the list counts. A slice whose bounds are known before rendering is
+            # read as its own value: the page's bounds pick its items (the front page's
+            # `desk.stories[:FRONT_STORIES_PER_DESK]` reads five stories, not the desk's all).
+            # Other slices are read as the whole list would be (more, never less).
             use.loops.add(COUNTED_ITEMS)
+            bounds = tuple(self._bound(part) for part in (node.arg.start, node.arg.stop, node.arg.step))
+            if not any(isinstance(bound, nodes.Node) for bound in bounds):
+                self.reads.bound_names.update(bound for bound in bounds if isinstance(bound, str))
+                use = use.slices.setdefault(bounds, Use())
         if self._iterated(node, parents, use):
             pass
         elif isinstance(parent, nodes.Call) and self._parameter(parent, node):
@@ -261,6 +290,19 @@ def _macros(trees: list[nodes.Template]) -> dict[str, list[str]]:
     return called
 
 
+def _local_names(trees: list[nodes.Template]) -> frozenset[str]:
+    """Every name a template binds: assigned, looped over, a macro's or call block's parameter,
+    an import's target. Such a name can differ between places of one page."""
+    names = {name.name for tree in trees for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")}
+    for tree in trees:
+        for imported in tree.find_all(nodes.Import):
+            names.add(imported.target)
+        for imported in tree.find_all(nodes.FromImport):
+            names.update(entry[1] if isinstance(entry, tuple) else entry for entry in imported.names)
+        names.update(macro.name for macro in tree.find_all(nodes.Macro))
+    return frozenset(names)
+
+
 def template_reads(environment: Environment, name: str) -> TemplateReads:
     """The reads of template `name` and of every template it extends, includes or imports."""
     reads = TemplateReads()
@@ -281,7 +323,7 @@ def template_reads(environment: Environment, name: str) -> TemplateReads:
                 reads.opaque = True
             else:
                 pending.append(referenced)
-    collector = _ReadCollector(environment, reads, _macros(trees))
+    collector = _ReadCollector(environment, reads, _macros(trees), _local_names(trees))
     for tree in trees:
         collector.visit(tree, [])
     reads.source_digest = sources.digest()
