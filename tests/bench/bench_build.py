@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -76,6 +77,21 @@ BUILDERS = {
     "ours": Builder("ours", "ours", "archive", REPO_ROOT / "pelicanconf.py", REPO_ROOT, REPO_ROOT / "plugins",
                     ("DESKS=" + json.dumps(corpus.DESKS),)),
 }
+def at_revision(builder: Builder, revision: str, work: Path) -> Builder:
+    """`builder` running the code of git revision `revision` of this checkout (exported under
+    `work`): the baseline of a before/after figure measured in one command."""
+    code = work / f"code-{revision}"
+    if not (code / "pelicanconf.py").exists():
+        shutil.rmtree(code, ignore_errors=True)
+        code.mkdir(parents=True)
+        archive = subprocess.run(["git", "-C", str(REPO_ROOT), "archive", revision], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(code)], input=archive.stdout, check=True)
+    return replace(builder, key=f"{builder.key}@{revision}", label=f"{builder.label} at {revision}",
+                   settings=code / builder.settings.relative_to(REPO_ROOT), cwd=code, plugins_path=code / "plugins",
+                   extra_settings=tuple(setting.replace(str(REPO_ROOT), str(code))
+                                        for setting in builder.extra_settings))
+
+
 # Our pipeline without the search plugin: the site alone, as the issue compares it with Hugo.
 BUILDERS["ours-site"] = replace(
     BUILDERS["ours"], key="ours-site", label="ours without search",
@@ -207,15 +223,17 @@ def format_rows(rows: list[Row]) -> list[str]:
         if not last_of_group:
             continue
         group = [r for r in rows if (r.n, r.scenario) == (row.n, row.scenario)]
-        baseline = next((r for r in group if r.builder.key == "vanilla"), None)
+        vanilla = next((r for r in group if r.builder.key == "vanilla"), None)
         for other in group:
-            if baseline is None or other is baseline:
+            # Each build against vanilla, and a revision's code against this checkout's.
+            baseline = next((r for r in group if r.builder.key.startswith(other.builder.key + "@")), vanilla)
+            if baseline is None or other is baseline or "@" in other.builder.key:
                 continue
             pairs = [(other.usage.wall_s, baseline.usage.wall_s), (other.usage.cpu_s, baseline.usage.cpu_s),
                      (other.usage.peak_rss_mb, baseline.usage.peak_rss_mb),
                      (other.output.bytes, baseline.output.bytes), (other.output.files, baseline.output.files),
                      (other.output.bytes, baseline.output.bytes)]
-            lines.append(f"| {row.n:,} | {row.scenario.label} | {other.builder.label} ÷ vanilla | | "
+            lines.append(f"| {row.n:,} | {row.scenario.label} | {other.builder.label} ÷ {baseline.builder.label} | | "
                          + " | ".join(ratio(a, b) for a, b in pairs) + " |")
     return lines
 
@@ -278,6 +296,9 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fixes", nargs="*", metavar="FIX",
                         help="only these archive_speed fixes (ARCHIVE_SPEED_FIXES) in builds using it")
     parser.add_argument("--work", type=Path, default=WORK_ROOT, help="scratch folder (default bench-out/)")
+    parser.add_argument("--baseline", metavar="REV",
+                        help="also build ours (and ours-site) with the code of this git revision, for "
+                             "before/after figures in one command")
     return parser.parse_args(argv)
 
 
@@ -290,6 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         chosen = "ARCHIVE_SPEED_FIXES=" + json.dumps(args.fixes)
         builders = [replace(b, extra_settings=(*b.extra_settings, chosen)) if b.plugins_path else b
                     for b in builders]
+    if args.baseline:
+        builders += [at_revision(b, args.baseline, args.work) for b in builders if b.key in ("ours", "ours-site")]
     scenarios = [SCENARIOS[key] for key in args.scenarios]
     if any(s.incremental for s in scenarios) and SCENARIOS["full"] not in scenarios:
         scenarios.insert(0, SCENARIOS["full"])  # incremental builds start from a full one
@@ -328,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nCorpus: {source}, {len(stories):,} stories"
           + (f", repeated up to {repeats}× with new headlines, slugs and dates" if repeats > 1 else "")
           + f". Median of up to {args.runs} runs (one when a run takes over a minute).\n")
-    order = {key: index for index, key in enumerate([*BUILDERS, *SCENARIOS])}
+    order = {key: index for index, key in enumerate([*BUILDERS, *(b.key for b in builders), *SCENARIOS])}
     rows.sort(key=lambda row: (row.n, order[row.scenario.key], order[row.builder.key]))
     print("\n".join(format_rows(rows)))
     if pagefind:
