@@ -18,6 +18,7 @@ from archive_format import (
     validate_front_matter,
 )
 from archive_reader.markdown import archive_markdown
+from archive_reader.plain_story import plain_story
 from archive_reader.sanitize import sanitize_html
 
 # Site pages (content/pages/) are not stories: they have a title, not a headline and desk.
@@ -57,15 +58,12 @@ class ArchiveReader(BaseReader):
         shown = self._shown_path(source_path)
         with open(source_path, encoding="utf-8-sig") as handle:
             text = handle.read()
-        tokens = self._md.parse(text)
-        if not tokens or tokens[0].type != "front_matter":
-            self._fail([FieldProblem(shown, "front matter", MISSING_FRONT_MATTER, 1)])
-        block = tokens[0].content
+        block, rendered = plain_story(text) or self._parse(text, shown)
         try:
             meta = load_front_matter(block)
         except FrontMatterSyntaxError as error:
             self._fail([FieldProblem(shown, "front matter", str(error), error.line)])
-        html = sanitize_html(self._md.renderer.render(tokens, self._md.options, {}))
+        html = sanitize_html(rendered)
         if self._is_page(source_path):
             return html, self._page_metadata(meta, shown)
         problems = validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz)
@@ -74,6 +72,13 @@ class ArchiveReader(BaseReader):
             self._fail(validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz,
                                              lines=front_matter_lines(block)))
         return html, self._article_metadata(meta)
+
+    def _parse(self, text: str, shown: str) -> tuple[str, str]:
+        """(front matter block, HTML) of a story through markdown-it; fails without front matter."""
+        tokens = self._md.parse(text)
+        if not tokens or tokens[0].type != "front_matter":
+            self._fail([FieldProblem(shown, "front matter", MISSING_FRONT_MATTER, 1)])
+        return tokens[0].content, self._md.renderer.render(tokens, self._md.options, {})
 
     def _fail(self, problems: list[FieldProblem]) -> NoReturn:
         self.problems.extend(problems)
