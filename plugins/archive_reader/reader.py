@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, NoReturn
 
 from pelican.readers import BaseReader
@@ -23,6 +24,25 @@ from archive_reader.sanitize import sanitize_html
 
 # Site pages (content/pages/) are not stories: they have a title, not a headline and desk.
 PAGE_FIELDS = frozenset({"title", "slug", "summary", "status", "lang", "date", "modified", "template"})
+
+
+def relative_path(path: str, start: str) -> str:
+    """os.path.relpath(path, start), its folder's part worked out once per folder: stories
+    share a few dozen folders, and relpath's two absolute paths cost 10 µs a call."""
+    folder, name = os.path.split(path)
+    if name in ("", os.curdir, os.pardir):
+        return os.path.relpath(path, start)
+    relative = _relative_folder(folder, start, os.getcwd())
+    if os.path.basename(relative) == os.pardir:
+        # The folder holds `start`: `name` may be on the way back to it.
+        return os.path.relpath(path, start)
+    return name if relative == os.curdir else os.path.join(relative, name)
+
+
+@lru_cache(maxsize=1024)
+def _relative_folder(folder: str, start: str, cwd: str) -> str:
+    # `cwd` is part of the key: relpath makes relative paths absolute against it.
+    return os.path.relpath(folder or os.curdir, start)
 
 
 class InvalidArticle(ValueError):
@@ -87,13 +107,13 @@ class ArchiveReader(BaseReader):
     def _shown_path(self, source_path: str) -> str:
         """The path as the editor knows it: relative to the project folder when inside it."""
         try:
-            relative = os.path.relpath(source_path)
+            relative = relative_path(source_path, os.curdir)
         except ValueError:  # another drive on Windows
             return source_path
         return source_path if relative.startswith(os.pardir) else relative
 
     def _is_page(self, source_path: str) -> bool:
-        relative = os.path.relpath(source_path, self.settings.get("PATH", "."))
+        relative = relative_path(source_path, self.settings.get("PATH", "."))
         return any(relative == p or relative.startswith(p.rstrip("/") + os.sep)
                    for p in self.settings.get("PAGE_PATHS", ["pages"]))
 
