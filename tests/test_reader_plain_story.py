@@ -13,7 +13,7 @@ from pelican.settings import read_settings
 from archive_reader import ArchiveReader
 from archive_reader import reader as reader_module
 from archive_reader.markdown import archive_markdown
-from archive_reader.plain_story import plain_story
+from archive_reader.plain_story import plain_inline, plain_story
 from conftest import FIXTURES, REPO, SHARED
 
 MD = archive_markdown()
@@ -88,6 +88,25 @@ def test_plain_story_is_what_markdown_it_gives(seed: int, risky_share: float, le
     accepted = _same_as_markdown_it(texts)
     # The comparison means something only if the shortcut takes a good share of the texts.
     assert accepted >= least, accepted
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_plain_inline_is_what_markdown_it_gives(seed: int) -> None:
+    """Summaries: markdown-it's renderInline for every one-line text the shortcut takes."""
+    chance = random.Random(seed)
+    accepted = 0
+    for _ in range(6000):
+        text = "".join(chance.choice(RISKY if chance.random() < 0.05 else SAFE + STARTS)
+                       for _ in range(chance.randint(0, 12)))
+        ours = plain_inline(text)
+        if ours is not None:
+            accepted += 1
+            assert ours == MD.renderInline(text), repr(text)
+    assert accepted > 1500, accepted
+    for piece in RISKY:
+        for text in (piece, f"A {piece} b", f"{piece}a", f"a{piece}"):
+            ours = plain_inline(text)
+            assert ours is None or ours == MD.renderInline(text), repr(text)
 
 
 EDGES = ["---\nheadline: x\n---\n", "---\nheadline: x\n---", "---\nheadline: x\n---\n\n\n", "---\n---\nbody\n",

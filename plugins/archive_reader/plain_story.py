@@ -55,7 +55,7 @@ def plain_story(text: str) -> tuple[str, str] | None:
     if _ODD_FRONT_LINE.search(text, opened + 1, closing):
         return None
     body = text[closing + len(FENCE) + 2:]
-    if any(character in body for character in UNPLAIN_CHARACTERS) or ("&" in body and _ENTITY.search(body)):
+    if _has_marks(body):
         return None
     for line in body.split("\n"):
         if line and (line[0].isspace() or line[-1].isspace() or line[0] in UNPLAIN_LINE_STARTS
@@ -66,6 +66,19 @@ def plain_story(text: str) -> tuple[str, str] | None:
     html = "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs if paragraph)
     # markdown-it starts a block after a hidden token (the front matter) on a new line.
     return text[opened + 1:closing], "\n" + html if html else ""
+
+
+def plain_inline(text: str) -> str | None:
+    """markdown-it's renderInline of `text` (a summary) when it is one line of plain text, which
+    markdown-it renders escaped; None when markdown-it must read it."""
+    if "\n" in text or "\r" in text or "\0" in text or _has_marks(text):
+        return None
+    return _escape(text)
+
+
+def _has_marks(text: str) -> bool:
+    """Whether an inline rule may start somewhere in `text` (see UNPLAIN_CHARACTERS)."""
+    return any(character in text for character in UNPLAIN_CHARACTERS) or ("&" in text and bool(_ENTITY.search(text)))
 
 
 def _escape(text: str) -> str:

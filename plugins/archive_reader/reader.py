@@ -19,7 +19,7 @@ from archive_format import (
     validate_front_matter,
 )
 from archive_reader.markdown import archive_markdown
-from archive_reader.plain_story import plain_story
+from archive_reader.plain_story import plain_inline, plain_story
 from archive_reader.sanitize import sanitize_html
 
 # Site pages (content/pages/) are not stories: they have a title, not a headline and desk.
@@ -119,7 +119,8 @@ class ArchiveReader(BaseReader):
 
     # -- mapping onto Pelican ------------------------------------------------------
     def _inline(self, text: str) -> str:
-        return sanitize_html(self._md.renderInline(text))
+        plain = plain_inline(text) if isinstance(text, str) else None
+        return sanitize_html(self._md.renderInline(text) if plain is None else plain)
 
     def _article_metadata(self, meta: Mapping[str, Any]) -> dict[str, Any]:
         """Map the archive's fields onto Pelican's: headline→title, desk→category,
