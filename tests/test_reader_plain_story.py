@@ -13,7 +13,8 @@ from pelican.settings import read_settings
 from archive_reader import ArchiveReader
 from archive_reader import reader as reader_module
 from archive_reader.markdown import archive_markdown
-from archive_reader.plain_story import plain_inline, plain_story
+from archive_reader.plain_story import SANITIZED_ESCAPES, plain_inline, plain_story
+from archive_reader.sanitize import sanitize_html
 from conftest import FIXTURES, REPO, SHARED
 
 MD = archive_markdown()
@@ -28,13 +29,18 @@ def _markdown_its(text: str) -> tuple[str, str] | None:
 
 
 def _same_as_markdown_it(texts: list[str]) -> int:
-    """Check every accepted text against markdown-it; the number of texts accepted."""
+    """Check every accepted text against markdown-it, and with SANITIZED_ESCAPES against what
+    sanitize_html makes of markdown-it's HTML; the number of texts accepted."""
     accepted = 0
     for text in texts:
         ours = plain_story(text)
         if ours is not None:
             accepted += 1
-            assert ours == _markdown_its(text), repr(text)
+            theirs = _markdown_its(text)
+            assert ours == theirs, repr(text)
+            assert plain_story(text, SANITIZED_ESCAPES) == (theirs[0], sanitize_html(theirs[1])), repr(text)
+        else:
+            assert plain_story(text, SANITIZED_ESCAPES) is None, repr(text)
     return accepted
 
 
@@ -49,7 +55,8 @@ CLOSINGS = ["---\n", "---", "---\n\n", "---  \n", "----\n", "...\n", ""]
 STARTS = ["Harbour", "The", "\"Quoted\"", "'Single'", "(Aside)", "9", "1990s", "2024 was", "$5", "£5", "é",
           "—", "!", "]", "?", "M&S", "Ünter", "\u00abGuillemets\u00bb"]
 SAFE = [" ", "reopens", ", ", ". ", "said", "\"quoted\"", "'s", "(2024)", "!", "]", "M&S", "AT&T", "3 > 2",
-        "9", "50%", "$5", "a\u00a0b", "x\u2028y", "x\x0cy", "é", "—", "?", ":", "-", "=", "#", "+", "1.",
+        "9", "50%", "$5", "a\u00a0b", "\u00a0", "x\x01y", "\ufffe", "\U0010ffff", "\u00ad", "\u202f", "&nbsp",
+        "'", "\"", "\ufeff", "\x7f", "x\u2028y", "x\x0cy", "é", "—", "?", ":", "-", "=", "#", "+", "1.",
         "&", "&;", "& amp;", ">", "[", "[x]", "[a] (b)", "[a]\n(b)", " [r]: /u", "![x]", "[a]:", "[[a]]",
         "[a] [b]", "\n[", "[x]\n"]
 RISKY = ["\t", " ", "  \n", " \n", "\n ", "\n    ", "\n\t", "\u00a0", "\n\u00a0", "\u2029", "\x0c", "\x1c",
@@ -103,11 +110,13 @@ def test_plain_inline_is_what_markdown_it_gives(seed: int) -> None:
         if ours is not None:
             accepted += 1
             assert ours == MD.renderInline(text), repr(text)
+            assert plain_inline(text, SANITIZED_ESCAPES) == sanitize_html(ours), repr(text)
     assert accepted > 1500, accepted
     for piece in RISKY:
         for text in (piece, f"A {piece} b", f"{piece}a", f"a{piece}"):
             ours = plain_inline(text)
             assert ours is None or ours == MD.renderInline(text), repr(text)
+            assert ours is None or plain_inline(text, SANITIZED_ESCAPES) == sanitize_html(ours), repr(text)
 
 
 EDGES = ["---\nheadline: x\n---\n", "---\nheadline: x\n---", "---\nheadline: x\n---\n\n\n", "---\n---\nbody\n",
@@ -153,7 +162,8 @@ def test_reader_gives_the_same_article_either_way(monkeypatch: pytest.MonkeyPatc
     reader = ArchiveReader(settings)
     shortcut = [reader.read(str(path)) for path in paths]
     assert sum(plain_story(p.read_text(encoding="utf-8-sig")) is not None for p in paths) > 0
-    monkeypatch.setattr(reader_module, "plain_story", lambda text: None)
+    monkeypatch.setattr(reader_module, "plain_story", lambda *args: None)
+    monkeypatch.setattr(reader_module, "plain_inline", lambda *args: None)
     long_way = [ArchiveReader(settings).read(str(path)) for path in paths]
     assert [(html, _comparable(meta)) for html, meta in shortcut] == [
         (html, _comparable(meta)) for html, meta in long_way]

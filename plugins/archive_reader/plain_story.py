@@ -48,9 +48,18 @@ _ODD_FRONT_LINE = re.compile(r"^[ \t]*(?:---|\.\.\.)", re.M)
 _BLANK_LINES = re.compile(r"\n\n+")
 
 
-def plain_story(text: str) -> tuple[str, str] | None:
+# markdown-it's escapeHtml for a plain text (which has no `<`), in its order: "&" first.
+MARKDOWN_IT_ESCAPES = (("&", "&amp;"), (">", "&gt;"), ('"', "&quot;"))
+# What the sanitizer (html5ever's serializer) writes for the same text: quotes as themselves, a
+# no-break space as &nbsp;. With these the HTML is already what sanitize_html makes of it.
+SANITIZED_ESCAPES = (("&", "&amp;"), (">", "&gt;"), ("\u00a0", "&nbsp;"))
+Escapes = tuple[tuple[str, str], ...]
+
+
+def plain_story(text: str, escapes: Escapes = MARKDOWN_IT_ESCAPES) -> tuple[str, str] | None:
     """(front matter block, rendered HTML) of `text` as markdown-it renders it with the archive's
-    dialect, when the body is plain paragraphs; None when markdown-it must read it."""
+    dialect (with SANITIZED_ESCAPES: as sanitize_html then writes it), when the body is plain
+    paragraphs; None when markdown-it must read it."""
     if not text.startswith(FENCE + "\n") or "\r" in text or "\0" in text:
         return None  # markdown-it first rewrites line ends and NUL
     opened = len(FENCE)  # the newline ending the opening fence
@@ -67,18 +76,18 @@ def plain_story(text: str) -> tuple[str, str] | None:
                      or (line[0].isdigit() and _ORDERED_ITEM.match(line))):
             return None
     # Escaping adds no line end: the paragraphs of the escaped body are those of the body.
-    paragraphs = _BLANK_LINES.split(_escape(body).strip("\n"))
+    paragraphs = _BLANK_LINES.split(_escape(body, escapes).strip("\n"))
     html = "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs if paragraph)
     # markdown-it starts a block after a hidden token (the front matter) on a new line.
     return text[opened + 1:closing], "\n" + html if html else ""
 
 
-def plain_inline(text: str) -> str | None:
+def plain_inline(text: str, escapes: Escapes = MARKDOWN_IT_ESCAPES) -> str | None:
     """markdown-it's renderInline of `text` (a summary) when it is one line of plain text, which
-    markdown-it renders escaped; None when markdown-it must read it."""
-    if "\n" in text or "\r" in text or "\0" in text or _has_marks(text):
-        return None
-    return _escape(text)
+    markdown-it renders escaped (see plain_story for `escapes`); None when markdown-it must read it."""
+    if "\n" in text or "\r" in text or "\0" in text or text.startswith("\ufeff") or _has_marks(text):
+        return None  # (the sanitizer drops a byte order mark at the start)
+    return _escape(text, escapes)
 
 
 def _has_marks(text: str) -> bool:
@@ -87,14 +96,9 @@ def _has_marks(text: str) -> bool:
             or ("&" in text and bool(_ENTITY.search(text))))
 
 
-def _escape(text: str) -> str:
-    """markdown-it's escapeHtml for a plain body (which has no `<`), replacing only characters
-    the text has."""
-    for character, entity in _ESCAPES:
+def _escape(text: str, escapes: Escapes) -> str:
+    """`text` with each character of `escapes` replaced, in their order (only those it has)."""
+    for character, entity in escapes:
         if character in text:
             text = text.replace(character, entity)
     return text
-
-
-# In escapeHtml's order: "&" first.
-_ESCAPES = (("&", "&amp;"), (">", "&gt;"), ('"', "&quot;"))

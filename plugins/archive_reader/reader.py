@@ -19,7 +19,7 @@ from archive_format import (
     validate_front_matter,
 )
 from archive_reader.markdown import archive_markdown
-from archive_reader.plain_story import plain_inline, plain_story
+from archive_reader.plain_story import SANITIZED_ESCAPES, plain_inline, plain_story
 from archive_reader.sanitize import sanitize_html
 
 # Site pages (content/pages/) are not stories: they have a title, not a headline and desk.
@@ -78,12 +78,17 @@ class ArchiveReader(BaseReader):
         shown = self._shown_path(source_path)
         with open(source_path, encoding="utf-8-sig") as handle:
             text = handle.read()
-        block, rendered = plain_story(text) or self._parse(text, shown)
+        # A plain story comes escaped as the sanitizer would write it: nothing left to sanitize.
+        plain = plain_story(text, SANITIZED_ESCAPES)
+        if plain is not None:
+            block, html = plain
+        else:
+            block, rendered = self._parse(text, shown)
+            html = sanitize_html(rendered)
         try:
             meta = load_front_matter(block)
         except FrontMatterSyntaxError as error:
             self._fail([FieldProblem(shown, "front matter", str(error), error.line)])
-        html = sanitize_html(rendered)
         if self._is_page(source_path):
             return html, self._page_metadata(meta, shown)
         problems = validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz)
@@ -119,8 +124,8 @@ class ArchiveReader(BaseReader):
 
     # -- mapping onto Pelican ------------------------------------------------------
     def _inline(self, text: str) -> str:
-        plain = plain_inline(text) if isinstance(text, str) else None
-        return sanitize_html(self._md.renderInline(text) if plain is None else plain)
+        plain = plain_inline(text, SANITIZED_ESCAPES) if isinstance(text, str) else None
+        return sanitize_html(self._md.renderInline(text)) if plain is None else plain
 
     def _article_metadata(self, meta: Mapping[str, Any]) -> dict[str, Any]:
         """Map the archive's fields onto Pelican's: headline→title, desk→category,
