@@ -27,12 +27,16 @@ VALUES = ["Harbour reopens", "City hall", "2019-01-05T07:45:00+02:00", "2019-01-
           "a: b", "a:b", "x:", "a #c", "a#c", "C#", "AT&T", "*star", "&anchor", "!tag", "%pct", "@at",
           "`tick", "e\u0301", "Kyiv \u041a\u0438\u0457\u0432", "\u65e5\u672c", "\u2028", "a\x85b",
           "\ufeffBOM", "no\xa0break", "trailing ", " leading", "a\tb", "emoji \U0001f600", "1",
-          "True story", "Null hypothesis", "On the record", "news", "published", "en", "a,b", "{a: b}"]
+          "True story", "Null hypothesis", "On the record", "news", "published", "en", "a,b", "{a: b}",
+          "'", "''", "'''", "''''", "'a'''", "'a' b", "'a'b'", "'it''s'", "'x\u2028'", "' lead '", "'a\tb'",
+          "'a #c'", "'x' #c", "'\x85'", "'a: b'", "'\\n'", "'\"q\"'", "'yes'", "'12'", "'~'", "'a", "a'",
+          "'\U0001f600'", "'\x07'", "'a\u00a0b'"]
 LISTS = ["[Marta Kovalenko, Oskar Lindqvist]", "[Israel, Fischer, Bank]", "[]", "[a]", "[a,b]",
          "[a, [b]]", "[yes, no]", "[1, 2]", "[a , b]", "[a,  b]", "[ a, b]", "[a, b, ]", "[a: b]",
          "[O'Brien, AT&T]", "[null]", "[a, 'b']", "[a # c]", "[~]", "[a, b", "[a, b]]", "[-a]"]
 # Values as the importer writes most of them.
 PLAIN = ["Harbour reopens", "City hall", "2019-01-05T07:45:00+02:00", "O'Brien", "AT&T", "a:b",
+         "'Japan''s ageing workforce: built to last'", "'''Standoff'' on the bid'", "'$1m payoff'",
          "[Marta Kovalenko, Oskar Lindqvist]", "news", "published", "Kyiv \u041a\u0438\u0457\u0432"]
 EXTRA_LINES = ["", "# a comment", "  indented: more", "- item", "---", "...", "key with space: x",
                "image:", "  src: a.png", "\r", "headline: x\r"]

@@ -85,9 +85,9 @@ def _resolvers_of(first: str) -> tuple[re.Pattern[str], ...]:
 
 
 def _plain_front_matter(text: str) -> dict[str, Any] | None:
-    """The front matter of a block of plain `field: value` and `field: [a, b]` lines (what
-    render_article writes for a story without image, source or corrections), read without a
-    YAML parser; None for anything else, which is left to YAML.
+    """The front matter of a block of plain `field: value`, `field: 'quoted'` and `field: [a, b]`
+    lines (what render_article writes for a story without image, source or corrections), read
+    without a YAML parser; None for anything else, which is left to YAML.
 
     Each value is taken only when YAML would read it as the same text (see `_plain_text`), so
     what this returns is what YAML returns: 0.1 ms less per story.
@@ -110,9 +110,26 @@ def _plain_front_matter(text: str) -> dict[str, Any] | None:
             meta[field] = items
         elif _plain_text(value):
             meta[field] = value
+        elif (quoted := _single_quoted(value)) is not None:
+            meta[field] = quoted
         else:
             return None
     return meta or None
+
+
+def _single_quoted(value: str) -> str | None:
+    """The text of `value` when it is one whole single-quoted YAML scalar (`'it''s'`, as
+    render_article writes a headline YAML would otherwise misread); None otherwise.
+
+    Inside single quotes YAML reads every printable character as itself and `''` as one
+    quote, and the value is always a string.
+    """
+    if len(value) < 2 or value[0] != "'" or value[-1] != "'":
+        return None
+    inner = value[1:-1]
+    if "'" in inner.replace("''", "") or not inner.isprintable():
+        return None
+    return inner.replace("''", "'")
 
 
 def load_front_matter(text: str) -> dict[str, Any]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any, NoReturn
 
 from pelican.readers import BaseReader
-from pelican.urlwrappers import Author, Category, Tag
+from pelican.urlwrappers import Author, Category, Tag, URLWrapper
 
 from archive_format import (
     MISSING_FRONT_MATTER,
@@ -18,10 +19,30 @@ from archive_format import (
     validate_front_matter,
 )
 from archive_reader.markdown import archive_markdown
+from archive_reader.plain_story import SANITIZED_ESCAPES, plain_inline, plain_story
 from archive_reader.sanitize import sanitize_html
 
 # Site pages (content/pages/) are not stories: they have a title, not a headline and desk.
 PAGE_FIELDS = frozenset({"title", "slug", "summary", "status", "lang", "date", "modified", "template"})
+
+
+def relative_path(path: str, start: str) -> str:
+    """os.path.relpath(path, start), its folder's part worked out once per folder: stories
+    share a few dozen folders, and relpath's two absolute paths cost 10 µs a call."""
+    folder, name = os.path.split(path)
+    if name in ("", os.curdir, os.pardir):
+        return os.path.relpath(path, start)
+    relative = _relative_folder(folder, start, os.getcwd())
+    if os.path.basename(relative) == os.pardir:
+        # The folder holds `start`: `name` may be on the way back to it.
+        return os.path.relpath(path, start)
+    return name if relative == os.curdir else os.path.join(relative, name)
+
+
+@lru_cache(maxsize=1024)
+def _relative_folder(folder: str, start: str, cwd: str) -> str:
+    # `cwd` is part of the key: relpath makes relative paths absolute against it.
+    return os.path.relpath(folder or os.curdir, start)
 
 
 class InvalidArticle(ValueError):
@@ -50,6 +71,7 @@ class ArchiveReader(BaseReader):
         self._tz = settings.get("TIMEZONE") or "UTC"
         desks = settings.get("DESKS")
         self._desks: Mapping[str, str] | None = desks if desks else None
+        self._slugs: dict[tuple[type[URLWrapper], str], str] = {}
 
     # -- reading ---------------------------------------------------------------------
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
@@ -57,15 +79,17 @@ class ArchiveReader(BaseReader):
         shown = self._shown_path(source_path)
         with open(source_path, encoding="utf-8-sig") as handle:
             text = handle.read()
-        tokens = self._md.parse(text)
-        if not tokens or tokens[0].type != "front_matter":
-            self._fail([FieldProblem(shown, "front matter", MISSING_FRONT_MATTER, 1)])
-        block = tokens[0].content
+        # A plain story comes escaped as the sanitizer would write it: nothing left to sanitize.
+        plain = plain_story(text, SANITIZED_ESCAPES)
+        if plain is not None:
+            block, html = plain
+        else:
+            block, rendered = self._parse(text, shown)
+            html = sanitize_html(rendered)
         try:
             meta = load_front_matter(block)
         except FrontMatterSyntaxError as error:
             self._fail([FieldProblem(shown, "front matter", str(error), error.line)])
-        html = sanitize_html(self._md.renderer.render(tokens, self._md.options, {}))
         if self._is_page(source_path):
             return html, self._page_metadata(meta, shown)
         problems = validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz)
@@ -75,6 +99,13 @@ class ArchiveReader(BaseReader):
                                              lines=front_matter_lines(block)))
         return html, self._article_metadata(meta)
 
+    def _parse(self, text: str, shown: str) -> tuple[str, str]:
+        """(front matter block, HTML) of a story through markdown-it; fails without front matter."""
+        tokens = self._md.parse(text)
+        if not tokens or tokens[0].type != "front_matter":
+            self._fail([FieldProblem(shown, "front matter", MISSING_FRONT_MATTER, 1)])
+        return tokens[0].content, self._md.renderer.render(tokens, self._md.options, {})
+
     def _fail(self, problems: list[FieldProblem]) -> NoReturn:
         self.problems.extend(problems)
         raise InvalidArticle(problems)
@@ -82,19 +113,20 @@ class ArchiveReader(BaseReader):
     def _shown_path(self, source_path: str) -> str:
         """The path as the editor knows it: relative to the project folder when inside it."""
         try:
-            relative = os.path.relpath(source_path)
+            relative = relative_path(source_path, os.curdir)
         except ValueError:  # another drive on Windows
             return source_path
         return source_path if relative.startswith(os.pardir) else relative
 
     def _is_page(self, source_path: str) -> bool:
-        relative = os.path.relpath(source_path, self.settings.get("PATH", "."))
+        relative = relative_path(source_path, self.settings.get("PATH", "."))
         return any(relative == p or relative.startswith(p.rstrip("/") + os.sep)
                    for p in self.settings.get("PAGE_PATHS", ["pages"]))
 
     # -- mapping onto Pelican ------------------------------------------------------
     def _inline(self, text: str) -> str:
-        return sanitize_html(self._md.renderInline(text))
+        plain = plain_inline(text, SANITIZED_ESCAPES) if isinstance(text, str) else None
+        return sanitize_html(self._md.renderInline(text)) if plain is None else plain
 
     def _article_metadata(self, meta: Mapping[str, Any]) -> dict[str, Any]:
         """Map the archive's fields onto Pelican's: headline→title, desk→category,
@@ -110,10 +142,10 @@ class ArchiveReader(BaseReader):
         out["category"] = category
         byline = list(meta.get("byline", []))
         if byline:
-            out["authors"] = [Author(name, self.settings) for name in byline]
+            out["authors"] = [self._named(Author, name) for name in byline]
         tags = list(meta.get("tags", []))
         if tags:
-            out["tags"] = [Tag(name, self.settings) for name in tags]
+            out["tags"] = [self._named(Tag, name) for name in tags]
         else:
             out.pop("tags", None)
         if "summary" in meta:
@@ -122,6 +154,23 @@ class ArchiveReader(BaseReader):
             out["corrections"] = [{"date": localize(c["date"], self._tz), "text": c["text"]}
                                   for c in meta["corrections"]]
         return out
+
+    def _named(self, kind: type[URLWrapper], name: str) -> URLWrapper:
+        """A new `kind` (Tag or Author) for `name`, its slug made once per name and reader.
+
+        Pelican slugifies each wrapper's name on first use (14 µs; four or five per story) and
+        bylines and tags recur from story to story. The slug is filled in where Pelican keeps
+        it, still marked as made from the name; an empty one is left for Pelican to make (and
+        warn about) as before.
+        """
+        wrapper = kind(name, self.settings)
+        key = (kind, name)
+        slug = self._slugs.get(key)
+        if slug is None:
+            self._slugs[key] = wrapper.slug
+        elif slug:
+            wrapper._slug = slug
+        return wrapper
 
     def _page_metadata(self, meta: Mapping[str, Any], shown: str) -> dict[str, Any]:
         unknown = sorted(set(meta) - PAGE_FIELDS)

@@ -1,0 +1,75 @@
+"""The reader's paths relative to the project and to PATH (os.path.relpath's, once per folder)
+and its byline and tag wrappers (Pelican's, slugified once per name)."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from pelican.settings import read_settings
+from pelican.urlwrappers import Author, Tag
+
+from archive_reader import ArchiveReader
+from archive_reader.reader import relative_path
+from conftest import REPO
+
+PARTS = ["content", "news", "2024", ".", "..", "", "a b", "é", "story.md", "x.md", "..md", ".hidden"]
+
+
+def _paths(count: int, seed: int) -> list[str]:
+    chance = random.Random(seed)
+    paths = []
+    for _ in range(count):
+        path = "/".join(chance.choice(PARTS) for _ in range(chance.randint(1, 5)))
+        paths.append(chance.choice(["", "/", "/tmp/", "./", "../"]) + path)
+    return paths
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_relative_path_is_relpath(seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "content" / "news").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "content")
+    starts = [os.curdir, "content", str(tmp_path), str(tmp_path / "content"), "/", "..", "news/.."]
+    for path in _paths(3000, seed):
+        for start in starts:
+            if not path:
+                with pytest.raises(ValueError):
+                    relative_path(path, start)
+                continue
+            assert relative_path(path, start) == os.path.relpath(path, start), (path, start)
+
+
+def test_a_new_working_folder_is_not_taken_from_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert relative_path(str(tmp_path / "a" / "x.md"), os.curdir) == os.path.join("a", "x.md")
+    monkeypatch.chdir(tmp_path / "a")
+    assert relative_path(str(tmp_path / "a" / "x.md"), os.curdir) == "x.md"
+
+
+NAMES = ["Internet Explorer", "Mozilla Foundation", "Ravi Menon", "Ann O'Neil", "Київ", "日本", "C++", "!!!", "",
+         "  spaced  ", "Émile Zola", "AT&T", "a/b", "Ravi Menon"]
+
+
+def test_bylines_and_tags_get_pelicans_own_wrappers(tmp_path: Path) -> None:
+    """Each wrapper the reader makes is, field for field, the one Pelican makes and slugifies
+    itself, for names met once and again, and for names with no slug (left for Pelican)."""
+    # Tags slugified by rules of their own: a byline and a tag of one name differ.
+    tag_rules = [*read_settings(None)["SLUG_REGEX_SUBSTITUTIONS"], ("ravi", "tagged")]
+    settings = read_settings(str(REPO / "pelicanconf.py"),
+                             override={"PATH": str(tmp_path), "TAG_REGEX_SUBSTITUTIONS": tag_rules})
+    assert Tag("Ravi Menon", settings).slug != Author("Ravi Menon", settings).slug
+    reader = ArchiveReader(settings)
+    chance = random.Random(5)
+    for _ in range(300):
+        kind = chance.choice([Tag, Author])
+        name = chance.choice(NAMES)
+        met = (kind, name) in reader._slugs
+        ours, theirs = reader._named(kind, name), kind(name, settings)
+        assert type(ours) is kind
+        if met and not theirs.slug:
+            assert ours._slug is None  # Pelican makes it, and warns, when it is used
+        assert ours.slug == theirs.slug
+        assert vars(ours) == vars(theirs), name
