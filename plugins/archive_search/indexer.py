@@ -272,8 +272,9 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     otherwise that happens once deleted documents reach `optimize_share` of the index.
     New and changed articles are added oldest first, so Whoosh's document order follows
     publication order and ties in scoring fall the same way in the browser. A sequence of
-    documents is read by position, each document once to fingerprint it and once more when it
-    is indexed, so it may make them on demand (pelican_plugin.ArticleDocuments).
+    documents is read by position, each document once for its key and date (and fingerprint,
+    if its key is indexed) and once more when it is indexed, so it may make them on demand
+    (pelican_plugin.ArticleDocuments).
     """
     ix = open_index(path)
     folder = Path(ix.storage.folder)
@@ -285,9 +286,13 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         documents = list(documents)
     # Positions in `documents`, not the documents: a build's documents are made one at a time
     # from its articles (pelican_plugin.py), so their text is never all in memory at once.
-    wanted: dict[str, tuple[int, str, datetime]] = {}
+    # Only an article already indexed is fingerprinted here: a new one is added whatever its
+    # fingerprint, which is taken when it is indexed (a document made on demand is then made
+    # once, and an article's HTML read to text once per build).
+    wanted: dict[str, tuple[int, str | None, datetime]] = {}
     for position, document in enumerate(documents):
-        wanted[document.key] = (position, document.fingerprint(), document.date.replace(tzinfo=None))
+        key = document.key
+        wanted[key] = (position, document.fingerprint() if key in known else None, document.date.replace(tzinfo=None))
     fingerprints = dict(known)
     to_write: list[tuple[datetime, str, int]] = []
     for key, (position, new, date) in wanted.items():
@@ -300,7 +305,6 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             report.unchanged += 1
             continue
         to_write.append((date, key, position))
-        fingerprints[key] = new
     report.removed = sorted(set(known) - set(wanted))
     for key in report.removed:
         del fingerprints[key]
@@ -341,6 +345,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         for _, _, position in to_write:
             document = documents[position]
             fields, surface = _index_fields(schema, analyzer, document)
+            fingerprints[document.key] = str(fields["fingerprint"])
             words.update(surface)
             for name, length in fields["lengths"].items():
                 lengths[name] += length
