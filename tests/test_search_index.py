@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import json
 from pathlib import Path
+from random import Random
 
 import pytest
 from whoosh.analysis import StandardAnalyzer
@@ -13,7 +15,7 @@ from whoosh.writing import SegmentWriter
 
 from archive_search.documents import html_to_text
 from archive_search.encoding import decode_articles, decode_numbers, encode_articles, encode_numbers
-from archive_search.export import export_index
+from archive_search.export import _top_articles, export_index
 from archive_search.indexer import ArchiveWriter, open_index, update_index
 from archive_search.query import ArchiveSearcher
 from archive_search.schema import build_schema
@@ -346,3 +348,19 @@ def test_files_kept_beside_the_index_are_not_trusted_when_damaged(tmp_path: Path
     update_index(tmp_path / "clean", current)
     export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
     assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
+
+
+def test_a_words_top_articles_are_the_best_scores_lowest_numbers_first_on_ties(monkeypatch) -> None:
+    """export._top_articles against the plain rule it stands for: the TOP_POSTINGS smallest
+    (-score, article) pairs, on random scores with and without many ties."""
+    random = Random(7)
+    for top in (1, 3, 16):
+        monkeypatch.setattr("archive_search.export.TOP_POSTINGS", top)
+        for _ in range(300):
+            size = random.randrange(0, 60)
+            rounding = random.choice([0, 1, 3])  # 0: nearly all scores tie
+            totals = {article: round(random.random() * 4, rounding)
+                      for article in random.sample(range(200), size)}
+            expected = {article for _, article in heapq.nsmallest(top, ((-score, article)
+                                                                         for article, score in totals.items()))}
+            assert _top_articles(totals) == expected, (top, totals)

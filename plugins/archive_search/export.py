@@ -35,7 +35,6 @@ the same articles always give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import heapq
 import json
 import math
 import mmap
@@ -45,7 +44,6 @@ import zlib
 from pickle import loads
 from collections import defaultdict
 from itertools import accumulate, chain
-from operator import neg
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
@@ -148,9 +146,19 @@ class _Writer:
             self._write(relpath, data)
         return relpath
 
-    def made(self, folder: str) -> None:
-        """Note that `folder` (inside the export folder) exists: files go in without a check."""
+    def make(self, folder: str) -> None:
+        """Make `folder` (inside the export folder; its parent is made if missing) and note
+        that it exists: files go in without a check."""
+        parent = folder.rpartition("/")[0]
+        if parent and parent not in self._folders:
+            os.makedirs(self.root / parent, exist_ok=True)
+            self._folders.add(parent)
+        os.mkdir(self.root / folder)
         self._folders.add(folder)
+
+    def has_made(self, folder: str) -> bool:
+        """Whether this export made (or found) `folder`."""
+        return folder in self._folders
 
     def _write(self, relpath: str, data: bytes) -> None:
         """Write one file atomically, as archive_format.write_atomic does, in fewer steps.
@@ -606,13 +614,18 @@ class _ShardBuilder:
         """
         folder = _digest("".join(digests))
         directory = self.out.root / "scores" / folder
-        # A folder named by its content is right if all its files are there (an earlier
-        # export may have emptied it).
-        fresh = not directory.is_dir()
-        kept = not fresh and all((directory / f"{number}.json").exists() for number in range(len(texts)))
+        if self.out.fresh:
+            # Nothing was there before this export: only a folder it made itself (two lists
+            # with the same blocks) holds the files already.
+            kept = self.out.has_made(f"scores/{folder}")
+            fresh = not kept
+        else:
+            # A folder named by its content is right if all its files are there (an earlier
+            # export may have emptied it).
+            fresh = not directory.is_dir()
+            kept = not fresh and all((directory / f"{number}.json").exists() for number in range(len(texts)))
         if fresh:
-            directory.mkdir(parents=True)
-            self.out.made(f"scores/{folder}")
+            self.out.make(f"scores/{folder}")
         sizes: list[int] = []
         for number, text in enumerate(texts):
             relpath = f"scores/{folder}/{number}.json"
@@ -684,7 +697,14 @@ def _top_articles(totals: dict[int, float]) -> set[int]:
     """The TOP_POSTINGS articles where a word scores best (ties: the lower article number)."""
     if len(totals) <= TOP_POSTINGS:
         return set(totals)
-    return {article for _, article in heapq.nsmallest(TOP_POSTINGS, zip(map(neg, totals.values()), totals))}
+    # The TOP_POSTINGS-th best score, then the articles above it and the lowest-numbered of
+    # those at it: what the TOP_POSTINGS smallest (-score, article) pairs are, with a sort of
+    # plain floats in C instead of a heap walked in Python.
+    cut = sorted(totals.values())[-TOP_POSTINGS]
+    chosen = {article for article, score in totals.items() if score > cut}
+    if len(chosen) < TOP_POSTINGS:
+        chosen.update(sorted(article for article, score in totals.items() if score == cut)[:TOP_POSTINGS - len(chosen)])
+    return chosen
 
 
 class _Appender:
