@@ -12,6 +12,7 @@ import json
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
+from random import Random
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +21,7 @@ from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
 
 from archive_search import known_documents
-from archive_search.documents import from_article
+from archive_search.documents import EXCERPT_CHARS, excerpt, from_article
 from archive_search.indexer import FINGERPRINTS_FILE, update_index
 from archive_search.known_documents import KNOWN_FILE, KnownDocuments
 from archive_search.pelican_plugin import ArticleDocuments
@@ -100,3 +101,22 @@ def test_a_new_story_beside_kept_ones_is_made_once(tmp_path: Path, made: Counter
     assert report.added == [_story(6).url] and report.unchanged == 6
     assert made == Counter({_story(6).url: 1})
     assert kept[_story(6).url] == from_article(_story(6)).fingerprint()
+
+
+def test_an_excerpt_from_the_opening_of_a_body_is_the_whole_bodys() -> None:
+    """documents.excerpt reads only an opening of a long body: the same as cutting the whole
+    body's words joined, on random texts with long runs of spaces and long words."""
+    def long_way(body: str, limit: int = EXCERPT_CHARS) -> str:
+        text = " ".join(body.split())
+        if len(text) <= limit:
+            return text
+        cut = text.rfind(" ", 0, limit)
+        return text[: cut if cut > 0 else limit] + "…"
+
+    random = Random(11)
+    pieces = ["ferry", "Larkmere", " ", "  ", "\n", "\t \n", " " * 900, "x" * 400, "é", "pier,", "\u00a0"]
+    for _ in range(3000):
+        body = "".join(random.choice(pieces) for _ in range(random.randrange(0, 400)))
+        assert excerpt(body) == long_way(body), repr(body[:120])
+        limit = random.randrange(1, 40)
+        assert excerpt(body, limit) == long_way(body, limit), (limit, repr(body[:120]))
