@@ -5,17 +5,20 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import json
+import pickle
 from pathlib import Path
 from random import Random
 
 import pytest
 from whoosh.analysis import StandardAnalyzer
 from whoosh.qparser import QueryParser
+from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from archive_search.documents import html_to_text
 from archive_search.encoding import decode_articles, decode_numbers, encode_articles, encode_numbers
 from archive_search.export import _top_articles, export_index
+from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
 from archive_search.indexer import ArchiveWriter, open_index, update_index
 from archive_search.query import ArchiveSearcher
 from archive_search.schema import build_schema
@@ -364,3 +367,26 @@ def test_a_words_top_articles_are_the_best_scores_lowest_numbers_first_on_ties(m
             expected = {article for _, article in heapq.nsmallest(top, ((-score, article)
                                                                          for article, score in totals.items()))}
             assert _top_articles(totals) == expected, (top, totals)
+
+
+def test_a_terms_exported_postings_are_its_positions_and_weights_spelled_out() -> None:
+    """fresh_postings.text_postings (cached per Whoosh value, joined texts) against the
+    export's format spelled out: (article gap, weight, length byte) per article and
+    (count, position gaps...) per article, on random lists with repeated and long values."""
+    random = Random(5)
+    places = EncodedPlaces()
+    lengths = [random.randrange(0, 256) for _ in range(400)]
+    for boost in (1.0, 5.0, 2.0):
+        for _ in range(400):
+            articles = sorted(random.sample(range(400), random.randrange(1, 30)))
+            lists = [sorted(random.sample(range(900), random.choice([1, 1, 2, 3, 40]))) for _ in articles]
+            gap_lists = [[b - a for a, b in zip([0, *places_], places_)] for places_ in lists]
+            values = [pack_uint(len(gaps)) + pickle.dumps(gaps, 2) for gaps in gap_lists]
+            expected_numbers = []
+            for previous, article, gaps in zip([0, *articles], articles, gap_lists):
+                expected_numbers += [article - previous, int(len(gaps) * boost), lengths[article]]
+            expected_places = encode_numbers([number for gaps in gap_lists for number in (len(gaps), *gaps)])
+            assert text_postings("body", articles, values, boost, lengths, places) == (expected_numbers, expected_places)
+    assert places, "short values are remembered"
+    with pytest.raises(ExportError):
+        text_postings("body", [3, 9], [pack_uint(1) + pickle.dumps([4], 2)] * 2, 1.5, lengths, places)

@@ -60,7 +60,7 @@ from archive_format import write_atomic
 
 from .documents import stored_source
 from .encoding import decode_articles, decode_numbers, encode_articles, encode_numbers, extend_articles
-from .fresh_postings import FILTER_FIELDS, DecodedPositions, ExportError, FreshPostings, filter_postings, text_postings
+from .fresh_postings import FILTER_FIELDS, EncodedPlaces, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
 from .livestats import LiveStatistics, whoosh_idf
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
@@ -489,7 +489,7 @@ class _ShardBuilder:
         #: True when Whoosh numbers the articles in publication order (a clean index).
         self.in_order = all(docnum == article for article, docnum in enumerate(whoosh_order))
         self._lengths: dict[str, Any] = {}
-        self._gaps = DecodedPositions()
+        self._places = EncodedPlaces()
         #: The postings as the indexer wrote them, when they are the index's (a clean build).
         self.fresh = fresh if self.in_order else None
 
@@ -660,15 +660,14 @@ class _ShardBuilder:
         self._read(len(values))
         if not values:
             return [], "", 0
-        gaps = self._gaps
         if self.in_order:  # Whoosh numbers are ours: no mapping, already sorted
             articles = [docnum for docnum, _ in values]
-            lists = [gaps[value] for _, value in values]
+            encoded = [value for _, value in values]
         else:
-            items = sorted((ours[docnum], gaps[value]) for docnum, value in values)
+            items = sorted((ours[docnum], value) for docnum, value in values)
             articles = [article for article, _ in items]
-            lists = [gaps for _, gaps in items]
-        numbers, places = text_postings(field, articles, lists, boost, self.lengths(field))
+            encoded = [value for _, value in items]
+        numbers, places = text_postings(field, articles, encoded, boost, self.lengths(field), self._places)
         return numbers, places, len(values)
 
     def _read(self, postings: int) -> None:

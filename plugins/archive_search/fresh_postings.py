@@ -18,6 +18,8 @@ from __future__ import annotations
 import io
 import tempfile
 from collections.abc import Iterator, Sequence
+from itertools import chain
+from operator import itemgetter, sub
 from pathlib import Path
 from pickle import loads
 from typing import Any, BinaryIO
@@ -37,44 +39,50 @@ class ExportError(Exception):
     """The index cannot be exported as it is; the message says why and what to do."""
 
 
-class DecodedPositions(dict):
-    """Position gaps of encoded Positions values (the frequency, then the pickled gaps), each
-    short value decoded once: most postings are a word's one or two places in a field, and
-    the same few thousand values recur across the archive."""
+class EncodedPlaces(dict):
+    """Whoosh Positions values (the frequency in 4 bytes, then the pickled position gaps) →
+    (frequency, the export's text of the frequency and gaps), each short value decoded and
+    encoded once: most postings are a word's one or two places in a field, and the same few
+    thousand values recur across the archive. (encode_numbers of a list is its numbers' texts
+    joined, so a term's positions text is its postings' texts joined.)"""
 
     #: Values up to this many bytes are remembered (one or two small gaps; a bounded set).
     REMEMBERED_BYTES = 16
 
-    def __missing__(self, value: bytes) -> list[int]:
+    def __missing__(self, value: bytes) -> tuple[int, str]:
         gaps = loads(value[4:])
+        found = (len(gaps), encode_numbers([len(gaps), *gaps]))
         if len(value) <= self.REMEMBERED_BYTES:
-            self[value] = gaps
-        return gaps
+            self[value] = found
+        return found
 
 
-def text_postings(field: str, articles: Sequence[int], lists: Sequence[list[int]], boost: float,
-                  lengths: Sequence[int]) -> tuple[list[int], str]:
+def text_postings(field: str, articles: Sequence[int], values: Sequence[bytes], boost: float,
+                  lengths: Sequence[int], places: EncodedPlaces) -> tuple[list[int], str]:
     """The export's postings of one term in one text field: (article gap, weight, length byte)
     per article, and the encoded positions ((count, gaps...) per article).
 
-    `articles` ascending, `lists` each article's position gaps, `lengths` the field's length
-    byte by article number.
+    `articles` ascending, `values` their Whoosh Positions values, `lengths` the field's
+    length byte by article number, `places` the values' decoding (shared by a build's terms).
     """
-    if len(articles) == 1:  # nearly half of all lists: the same, without the comprehensions
-        article, gaps = articles[0], lists[0]
-        weight = len(gaps) * boost
+    found = list(map(places.__getitem__, values))
+    if len(articles) == 1:  # nearly half of all lists: the same, without the maps
+        article, (count, text) = articles[0], found[0]
+        weight = count * boost
         if weight != int(weight):
             raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-        return [article, int(weight), lengths[article]], encode_numbers([len(gaps), *gaps])
-    counts = [len(gaps) for gaps in lists]
-    weights = counts if boost == 1 else [count * boost for count in counts]
-    if boost != 1 and any(weight != int(weight) for weight in weights):
-        raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-    numbers = [number for triple in zip([b - a for a, b in zip([0, *articles], articles)],
-                                        map(int, weights), [lengths[article] for article in articles])
-               for number in triple]
-    places = [number for count, gaps in zip(counts, lists) for number in (count, *gaps)]
-    return numbers, encode_numbers(places)
+        return [article, int(weight), lengths[article]], text
+    counts = list(map(itemgetter(0), found))
+    if boost == 1:
+        weights = counts
+    else:
+        weights = [count * boost for count in counts]
+        if any(weight != int(weight) for weight in weights):
+            raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+        weights = list(map(int, weights))
+    gaps = map(sub, articles, [0, *articles[:-1]])
+    numbers = list(chain.from_iterable(zip(gaps, weights, map(lengths.__getitem__, articles))))
+    return numbers, "".join(map(itemgetter(1), found))
 
 
 def filter_postings(field: str, pairs: Sequence[tuple[int, float]]) -> str:
@@ -105,7 +113,7 @@ class FreshPostings:
         self._folder = tempfile.TemporaryDirectory(prefix=".postings-", dir=beside)
         self._files: dict[str, BinaryIO] = {}
         self._lengths: dict[str, list[int]] = {}
-        self._gaps = DecodedPositions()
+        self._places = EncodedPlaces()
         # Reading: each field's file and records, and the record read past the last term asked for.
         self._streams: dict[str, BinaryIO] = {}
         self._readers: dict[str, Iterator[Any]] = {}
@@ -121,8 +129,7 @@ class FreshPostings:
             lengths = self._lengths.get(fieldname)
             if lengths is None:
                 lengths = self._lengths[fieldname] = [length_to_byte(length) for length in field_lengths or ()]
-            gaps = self._gaps
-            numbers, places = text_postings(fieldname, ids, list(map(gaps.__getitem__, values)), boost, lengths)
+            numbers, places = text_postings(fieldname, ids, values, boost, lengths, self._places)
             record: Any = (btext.decode("utf-8"), (numbers, places, len(ids)))
         elif fieldname in FILTER_FIELDS:
             record = (btext.decode("utf-8"), filter_postings(fieldname, list(zip(ids, weights))))
