@@ -17,6 +17,7 @@ from whoosh.writing import SegmentWriter
 
 from archive_search.documents import html_to_text
 from archive_search.encoding import decode_articles, decode_numbers, encode_articles, encode_numbers
+from archive_search import export as export_module
 from archive_search.export import _top_articles, export_index
 from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
 from archive_search.indexer import ArchiveWriter, open_index, update_index
@@ -390,3 +391,37 @@ def test_a_terms_exported_postings_are_its_positions_and_weights_spelled_out() -
     assert places, "short values are remembered"
     with pytest.raises(ExportError):
         text_postings("body", [3, 9], [pack_uint(1) + pickle.dumps([4], 2)] * 2, 1.5, lengths, places)
+
+
+def test_a_clean_export_stopped_midway_is_not_trusted_by_the_next(tmp_path: Path, monkeypatch) -> None:
+    """A clean export writes its files in place; one stopped midway leaves files cut short
+    (as a killed build can) and its mark, and the next export writes what a clean one does."""
+    monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)
+    monkeypatch.setattr("archive_search.export.DOC_GROUP_SIZE", 3)
+    monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
+    documents = fixture_documents()
+    update_index(tmp_path / "index", documents)
+    export_index(open_index(tmp_path / "index"), tmp_path / "clean")
+    expected = _tree(tmp_path / "clean")
+    assert not any(Path(name).name.startswith(".") for name in expected)
+
+    written = []
+    original = export_module._Writer._write
+
+    def stopping(self, relpath, data):
+        if sum(name.startswith("docs/") for name in written) == 4:  # into the second group
+            raise KeyboardInterrupt
+        written.append(relpath)
+        original(self, relpath, data)
+
+    with monkeypatch.context() as stopped:
+        stopped.setattr(export_module._Writer, "_write", stopping)
+        with pytest.raises(KeyboardInterrupt):
+            export_index(open_index(tmp_path / "index"), tmp_path / "out")
+    assert (tmp_path / "out" / export_module.UNFINISHED_MARK).exists()
+    for relpath in written:  # every file it wrote cut short, its name kept
+        path = tmp_path / "out" / relpath
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    assert any(name.startswith("docs/") for name in written) and any(name.startswith("scores/") for name in written)
+    export_index(open_index(tmp_path / "index"), tmp_path / "out")
+    assert _tree(tmp_path / "out") == expected

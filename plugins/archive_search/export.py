@@ -96,6 +96,8 @@ FREQUENCY_STEP = 16
 DOC_GROUP_SIZE = 512
 #: Sub-folders the export owns; anything in them not written by this export is removed.
 OWNED_FOLDERS = ("terms", "positions", "scores", "tables", "docs", "lexicon")
+#: Present in the export folder while a clean export writes its files in place (see _Writer).
+UNFINISHED_MARK = ".unfinished-export"
 EPOCH = calendar_date(1970, 1, 1)
 _JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
@@ -123,7 +125,12 @@ def _digest(text: str) -> str:
 class _Writer:
     """Writes content-named files below the export folder and remembers what it wrote.
 
-    `fresh`: the folder holds nothing of an earlier export, so no file is looked for first.
+    `fresh`: the folder holds nothing of an earlier export, so no file is looked for first,
+    and each file is written in place rather than beside it and renamed: a clean build writes
+    some 30,000 files at 10,000 articles, and the rename was a quarter of the kernel's time
+    for each. Nothing reads them before the manifest names them (written last, atomically),
+    and while they are written the folder holds UNFINISHED_MARK: an export that finds the
+    mark trusts nothing of the stopped one (export_index removes it and starts clean).
     """
 
     def __init__(self, root: Path, fresh: bool = False) -> None:
@@ -175,7 +182,8 @@ class _Writer:
         if folder not in self._folders:
             os.makedirs(directory, exist_ok=True)
             self._folders.add(folder)
-        temp = f"{directory}/.{name}.tmp"
+        final = f"{directory}/{name}"
+        temp = final if self.fresh else f"{directory}/.{name}.tmp"
         handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             view = memoryview(data)
@@ -186,7 +194,8 @@ class _Writer:
             os.unlink(temp)
             raise
         os.close(handle)
-        os.replace(temp, f"{directory}/{name}")
+        if temp != final:
+            os.replace(temp, final)
 
     def assume(self, relpath: str, text: str) -> str:
         """Count a file as written without touching it: its content-named folder has it."""
@@ -1054,8 +1063,14 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     removed after the new manifest is in place, so a reader never sees a half-written index.
     """
     state_path = Path(ix.storage.folder) / "export-state.json"
+    unfinished = target / UNFINISHED_MARK
+    if unfinished.exists():  # a clean export was stopped: any of its files may be cut short
+        _remove_exported(target)
     # Nothing of an earlier export to clean up afterwards (a clean build's output).
     fresh = not any((target / folder).exists() for folder in OWNED_FOLDERS) and not any(target.glob("*.json"))
+    if fresh:
+        target.mkdir(parents=True, exist_ok=True)
+        unfinished.touch()
     affected = changes.affected if changes is not None else None
     generation = ix.latest_generation()
     with ix.reader() as reader:
@@ -1218,6 +1233,8 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                  "blocks": {**_blocks_state(shard_folders, builder, previous),
                             "reference": _reference(stats)}}
     write_atomic(state_path, json.dumps(new_state))
+    if fresh:
+        unfinished.unlink()
     return ExportReport(articles=len(whoosh_order), files=len(out.written) + out.kept_files + 1, bytes=written,
                         manifest=manifest_path, extended=len(extended))
 
@@ -1244,6 +1261,16 @@ def _remove_replaced(target: Path, state: dict[str, Any], files: list[str], grou
         (target / relpath).unlink(missing_ok=True)
     for name in sorted({group[0] for group in state["groups"]} - set(groups)):
         shutil.rmtree(target / "docs" / name, ignore_errors=True)
+
+
+def _remove_exported(target: Path) -> None:
+    """Delete everything an export writes in `target` (its folders and index files)."""
+    for folder in OWNED_FOLDERS:
+        shutil.rmtree(target / folder, ignore_errors=True)
+    for path in target.glob("*.json"):
+        if path.name == "manifest.json" or path.name.startswith(("desks-", "calendar-")):
+            path.unlink()
+    (target / UNFINISHED_MARK).unlink(missing_ok=True)
 
 
 def _remove_stale(target: Path, keep: set[Path]) -> None:
