@@ -101,20 +101,26 @@ def test_export_is_byte_identical_and_removes_what_it_no_longer_needs(tmp_path: 
 
 
 def _export_as_written_and_read_back(tmp_path: Path, monkeypatch, documents: list) -> None:
-    """Export a first build from its postings as the indexer wrote them (never reading them
-    back: that would fail here), then from the index itself, and compare the files."""
+    """Export a first build from its articles, dictionary and postings as the indexer wrote
+    them (never reading them back: that would fail here), then from the index itself, and
+    compare the files and what the export keeps for the next one."""
     report = update_index(tmp_path / "index", documents)
     assert report.fresh is not None
     with monkeypatch.context() as reading:
         def unread(*args, **kwargs):
-            raise AssertionError("a first build's export read postings back from the index")
-        reading.setattr("archive_search.export._live_values", unread)
+            raise AssertionError("a first build's export read the index back")
+        for reader in ("_live_values", "_document_order", "_dictionary"):
+            reading.setattr(f"archive_search.export.{reader}", unread)
         export_index(open_index(tmp_path / "index"), tmp_path / "as-written", report)
     assert report.fresh is None, "the export took the postings (and removed them)"
+    state = json.loads((tmp_path / "index" / "export-state.json").read_text(encoding="utf-8"))
     export_index(open_index(tmp_path / "index"), tmp_path / "read-back")
     as_written = _tree(tmp_path / "as-written")
     assert as_written == _tree(tmp_path / "read-back")
     assert any(name.startswith("terms/") for name in as_written)
+    again = json.loads((tmp_path / "index" / "export-state.json").read_text(encoding="utf-8"))
+    assert list(state.pop("sizes").items()) == list(again.pop("sizes").items())
+    assert {**state, "target": ""} == {**again, "target": ""}
 
 
 @pytest.mark.parametrize("score_blocks", [False, True])

@@ -79,6 +79,14 @@ class SearchDocument:
         return known
 
 
+def compact_json(value: Any) -> str:
+    """JSON as the export writes it: keys sorted, no spaces, text as written (not escaped).
+
+    An article's stored record is in this form too, so a clean build's export writes it as
+    the indexer made it (fresh_postings.py) and decoding it gives it back unchanged."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def pack_source(fields: dict[str, object]) -> str:
     """Return the stored form of an article's indexed text (`fields`: index field → text).
 

@@ -58,6 +58,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from archive_format import write_atomic
 
+from .documents import compact_json as _dumps
 from .documents import stored_source
 from .encoding import decode_articles, decode_numbers, encode_articles, encode_numbers, extend_articles
 from .fresh_postings import FILTER_FIELDS, EncodedPlaces, ExportError, FreshPostings, filter_postings, text_postings
@@ -99,7 +100,6 @@ OWNED_FOLDERS = ("terms", "positions", "scores", "tables", "docs", "lexicon")
 #: Present in the export folder while a clean export writes its files in place (see _Writer).
 UNFINISHED_MARK = ".unfinished-export"
 EPOCH = calendar_date(1970, 1, 1)
-_JSON = {"ensure_ascii": False, "sort_keys": True, "separators": (",", ":")}
 
 
 @dataclass(frozen=True)
@@ -112,10 +112,6 @@ class ExportReport:
     manifest: Path
     #: Words whose entries were extended from the previous export rather than rebuilt.
     extended: int = 0
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, **_JSON)
 
 
 def _digest(text: str) -> str:
@@ -230,11 +226,19 @@ class _Articles:
     desks: list[str]
     #: Records read so far (their stored JSON: a tenth of the memory of parsed ones), by Whoosh number.
     records: dict[int, str]
+    #: True when `records` are in the export's form already (as a clean build's indexer wrote them).
+    compact: bool = False
 
     def record(self, reader: IndexReader, article: int) -> dict[str, Any]:
         docnum = self.docnums[article]
         text = self.records.get(docnum)
         return json.loads(text if text is not None else reader.stored_fields(docnum)["record"])
+
+    def record_text(self, reader: IndexReader, article: int) -> str:
+        """The article's record as the export writes it."""
+        if self.compact:
+            return self.records[self.docnums[article]]
+        return _dumps(self.record(reader, article))
 
 
 def _read_articles(reader: IndexReader, docnums: Any) -> list[tuple[datetime, str, int, tuple[str, str]]]:
@@ -1079,26 +1083,33 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
         state = _export_state(state_path, target) if changes is not None else None
         if state is not None and state["generation"] != changes.since:
             state = None  # changes made since that export are not all in `affected`
+        # A clean build's articles, dictionary and postings come as the indexer wrote them,
+        # not read back (fresh_postings.py).
+        as_written = changes.fresh if changes is not None else None
+        if as_written is not None:
+            changes.fresh = None  # read once, here
+            if as_written.generation != generation or stats.deleted:
+                as_written.cleanup()
+                as_written = None
         articles = _order_since(reader, state, stats.deleted) if state is not None else None
         # Whoosh numbers name the same articles as in the previous export (none merged away).
         numbers_kept = articles is not None
-        if articles is None:
+        if articles is None and as_written is not None:
+            articles = _ordered(as_written.articles(), {}, {})
+            articles.compact = True
+        elif articles is None:
             articles = _document_order(reader)
             release_mapped_pages(reader)
         whoosh_order, dates, keys = articles.docnums, articles.dates, articles.keys
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target, fresh)
         previous = _previous_export(state, target, keys, _reference(stats))
+        if as_written is not None and previous is not None:
+            as_written.cleanup()
+            as_written = None
         fields_of = None
         if previous is None:
-            sizes, fields_of = _dictionary(reader, stats)
-        # A clean build's postings come as the indexer wrote them, not read back (fresh_postings.py).
-        as_written = changes.fresh if changes is not None else None
-        if as_written is not None:
-            changes.fresh = None  # read once, here
-            if as_written.generation != generation or stats.deleted or previous is not None:
-                as_written.cleanup()
-                as_written = None
+            sizes, fields_of = as_written.dictionary() if as_written is not None else _dictionary(reader, stats)
         builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of, as_written)
         #: Entries and positions of words extended from the previous export (_Appender).
         extended: dict[str, tuple[list[Any], list[Any]]] = {}
@@ -1164,7 +1175,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                 out.keep_group(len(members), size)
                 groups.append([name, size])
                 continue
-            texts = [_dumps(articles.record(reader, article)) for article in range(start, start + len(members))]
+            texts = [articles.record_text(reader, article) for article in range(start, start + len(members))]
             name = _digest("\n".join(texts))
             # A group folder is named by its content, so files in it are right; but a build
             # stopped while writing it leaves some of them missing.

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import io
 import tempfile
+from array import array
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from itertools import chain
 from operator import itemgetter, sub
 from pathlib import Path
@@ -33,6 +36,8 @@ from .schema import TEXT_FIELDS
 #: Fields the client filters on, after the scored text fields, in this order: the export
 #: writes their (article, weight) postings.
 FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
+#: The file of the articles' stored fields the export reads (FreshPostings.add_article).
+ARTICLES = ".articles"
 
 
 class ExportError(Exception):
@@ -101,10 +106,13 @@ def filter_postings(field: str, pairs: Sequence[tuple[int, float]]) -> str:
 class FreshPostings:
     """The export's postings of every term of one new segment, stored as the segment is written.
 
-    The writer calls `add` for each term in (field, term) order; `close` ends the writing.
-    The export then asks `text(field, term)` and `filter(field, term)` in ascending term order
-    per field. `generation` is the index generation the segment was committed in (set by the
-    indexer), so a later index is never exported from it.
+    The indexer calls `add_article` for each article in document order, and the writer `add`
+    for each term in (field, term) order; `close` ends the writing. The export then takes the
+    articles (`articles`) and the dictionary (`dictionary`) from here rather than reading
+    every article's stored fields and every term of the index back, and asks
+    `text(field, term)` and `filter(field, term)` in ascending term order per field.
+    `generation` is the index generation the segment was committed in (set by the indexer),
+    so a later index is never exported from it.
     """
 
     def __init__(self, beside: Path | None = None) -> None:
@@ -120,6 +128,41 @@ class FreshPostings:
         self._pending: dict[str, tuple[str, Any] | None] = {}
         self._ended: set[str] = set()
         self.generation: int | None = None
+        self._articles: BinaryIO | None = None
+        #: Per exported field: its terms in order and their document frequencies.
+        self._terms: dict[str, tuple[list[str], array]] = {}
+
+    def add_article(self, date: datetime, key: str, record: str, desk: str) -> None:
+        """Note the next article (Whoosh's next document number) with what the export reads
+        of its stored fields: naive date, key, record (compact JSON) and desk."""
+        if self._articles is None:
+            self._articles = open(Path(self._folder.name) / ARTICLES, "wb")
+        write_record(self._articles, (date.isoformat(), key, record, desk))
+
+    def articles(self) -> list[tuple[datetime, str, int, tuple[str, str]]]:
+        """(date, key, document number, (record, desk)) of each article, in document order, as
+        the export reads them from the stored fields (export._read_articles)."""
+        path = Path(self._folder.name) / ARTICLES
+        if not path.exists():
+            return []
+        with open(path, "rb") as stream:
+            return [(datetime.fromisoformat(date), key, docnum, (record, desk))
+                    for docnum, (date, key, record, desk) in enumerate(read_records(stream))]
+
+    def dictionary(self) -> tuple[dict[str, int], dict[str, list[str]]]:
+        """Every exported term key with its estimated size, and the text fields of each word:
+        what export._dictionary finds in the index, in the same order."""
+        sizes: dict[str, int] = defaultdict(int)
+        fields_of: dict[str, list[str]] = defaultdict(list)
+        for field in TEXT_FIELDS + FILTER_FIELDS:
+            scored = field in TEXT_FIELDS
+            terms, frequencies = self._terms.get(field, ((), ()))
+            for term, frequency in zip(terms, frequencies):
+                key = term if scored else f"{field}:{term}"
+                sizes[key] += len(key) + 4 + frequency * (4 if scored else 2)
+                if scored:
+                    fields_of[key].append(field)
+        return sizes, fields_of
 
     def add(self, fieldname: str, btext: bytes, ids: Sequence[int], weights: Sequence[float],
             values: Sequence[bytes], boost: float, field_lengths: Sequence[int] | None) -> None:
@@ -130,11 +173,18 @@ class FreshPostings:
             if lengths is None:
                 lengths = self._lengths[fieldname] = [length_to_byte(length) for length in field_lengths or ()]
             numbers, places = text_postings(fieldname, ids, values, boost, lengths, self._places)
-            record: Any = (btext.decode("utf-8"), (numbers, places, len(ids)))
+            term = btext.decode("utf-8")
+            record: Any = (term, (numbers, places, len(ids)))
         elif fieldname in FILTER_FIELDS:
-            record = (btext.decode("utf-8"), filter_postings(fieldname, list(zip(ids, weights))))
+            term = btext.decode("utf-8")
+            record = (term, filter_postings(fieldname, list(zip(ids, weights))))
         else:
             return
+        terms = self._terms.get(fieldname)
+        if terms is None:
+            terms = self._terms[fieldname] = ([], array("I"))
+        terms[0].append(term)
+        terms[1].append(len(ids))
         stream = self._files.get(fieldname)
         if stream is None:
             stream = self._files[fieldname] = open(Path(self._folder.name) / fieldname, "wb")
@@ -142,9 +192,9 @@ class FreshPostings:
 
     def close(self) -> None:
         """End the writing: the stored postings can now be read."""
-        for stream in self._files.values():
+        for stream in [*self._files.values(), *([self._articles] if self._articles else [])]:
             stream.close()
-        self._files = {}
+        self._files, self._articles = {}, None
         self._lengths = {}
 
     def _find(self, fieldname: str, term: str) -> Any | None:
@@ -177,7 +227,7 @@ class FreshPostings:
 
     def cleanup(self) -> None:
         """Remove the stored postings."""
-        for stream in [*self._files.values(), *self._streams.values()]:
+        for stream in [*self._files.values(), *self._streams.values(), *([self._articles] if self._articles else [])]:
             stream.close()
-        self._files, self._streams, self._readers = {}, {}, {}
+        self._files, self._streams, self._readers, self._articles, self._terms = {}, {}, {}, None, {}
         self._folder.cleanup()

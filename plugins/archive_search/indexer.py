@@ -14,7 +14,6 @@ an update adds and removes, so an update reads back only the articles it replace
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,7 +31,7 @@ from whoosh.writing import SegmentWriter
 
 from whoosh.fields import Schema
 
-from .documents import SOURCE_FIELDS, SearchDocument, pack_source, stored_source
+from .documents import SOURCE_FIELDS, SearchDocument, compact_json, pack_source, stored_source
 from .kept import read_kept, write_kept
 from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
@@ -213,7 +212,7 @@ def _index_fields(schema: Schema, analyzer: Analyzer, document: SearchDocument) 
         "desk": document.desk,
         "tag": ",".join(document.tags),
         "date": document.date.replace(tzinfo=None),
-        "record": json.dumps(document.record(), ensure_ascii=False, sort_keys=True),
+        "record": compact_json(document.record()),
     }
     fields["source"] = pack_source(fields)
     words: set[str] = set()
@@ -346,6 +345,8 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             document = documents[position]
             fields, surface = _index_fields(schema, analyzer, document)
             fingerprints[document.key] = str(fields["fingerprint"])
+            if fresh is not None:
+                fresh.add_article(fields["date"], document.key, str(fields["record"]), document.desk)
             words.update(surface)
             for name, length in fields["lengths"].items():
                 lengths[name] += length
