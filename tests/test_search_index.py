@@ -223,8 +223,9 @@ def test_one_analysis_pass_gives_what_whoosh_indexes() -> None:
     for text in texts:
         for name in ("headline", "body"):
             whoosh = sorted(schema[name].index(text))
-            ours = sorted(analyzer.field(text, schema[name].format.field_boost).postings())
-            assert ours == whoosh, f"{name}: {text[:80]!r}"
+            analysis = analyzer.field(text, schema[name].format.field_boost)
+            assert sorted(analysis.postings()) == whoosh, f"{name}: {text[:80]!r}"
+            assert analysis.surface == set(analyzer.words(text)[0]), text[:80]  # the spelling list's words
         assert analyzer.words(text)[0] == [token.text for token in standard(text)], text[:80]
 
 
