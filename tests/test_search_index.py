@@ -149,15 +149,21 @@ def _segment_files(folder: Path) -> dict[str, bytes]:
         return {ext: storage.open_file(name).read(storage.file_length(name)) for ext, name in names.items()}
 
 
-def test_the_index_files_are_those_whoosh_writes_posting_by_posting(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("whoosh_adds", [False, True])
+def test_the_index_files_are_those_whoosh_writes_posting_by_posting(tmp_path: Path, monkeypatch,
+                                                                    whoosh_adds: bool) -> None:
     """The term writer (postings.TermWriter) writes the very bytes Whoosh's own W3 codec
-    writes when handed the same postings one at a time: blocks, block infos, term infos."""
+    writes when handed the same postings one at a time: blocks, block infos, term infos; and
+    (`whoosh_adds`) the writer's add_document (analyses taken a field at a time, recurring
+    desk and tag values analysed once) pools what Whoosh's own add_document pools."""
     documents = fixture_documents() + (bbc_documents()[:300] if BBC_ROOT.is_dir() else [])
     update_index(tmp_path / "ours", documents)
 
     class PostingByPosting(ArchiveWriter):
         # Whoosh's SegmentWriter._flush_segment: codec calls for every posting of the pool.
         _flush_segment = SegmentWriter._flush_segment
+        if whoosh_adds:
+            add_document = SegmentWriter.add_document
 
     monkeypatch.setattr("archive_search.indexer.ArchiveWriter", PostingByPosting)
     update_index(tmp_path / "whoosh", documents)

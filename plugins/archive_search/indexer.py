@@ -29,7 +29,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from whoosh.fields import Schema
+from whoosh.fields import ID, KEYWORD, Schema
 
 from .documents import SOURCE_FIELDS, SearchDocument, compact_json, pack_source, stored_source
 from .kept import read_kept, write_kept
@@ -45,6 +45,8 @@ from .tokens import Analyzer, FieldAnalysis
 #: at 410 MB with 256 and at 140 MB with 32, for the same CPU: the spilled runs are merged as
 #: the segment is written.
 WRITER_LIMIT_MB = 32
+#: Field values whose postings the writer remembers (ArchiveWriter._recurring), at most.
+RECURRING_VALUES = 100_000
 #: Optimize once deleted (replaced or removed) documents are this share of the index.
 OPTIMIZE_DELETED_SHARE = 0.05
 #: The articles' fingerprints (key → fingerprint), kept beside the index.
@@ -105,14 +107,19 @@ class ArchiveWriter(SegmentWriter):
         self.fresh = fresh
         #: Per set of field names: each field with what add_document asks of it, or None when
         #: Whoosh's own add_document must take such documents. (Every article has the same.)
-        self._plans: dict[tuple[str, ...], list[tuple[str, Any, bool, bool, bool, Any]] | None] = {}
+        self._plans: dict[tuple[str, ...], list[tuple[str, Any, bool, bool, bool, Any, bool]] | None] = {}
+        #: (field name, value) → the field's postings of that value, for fields whose values
+        #: recur from article to article (desks, tag lists): Whoosh's analysis of a value
+        #: costs more than the rest of indexing it.
+        self._recurring: dict[tuple[str, str], list[tuple[bytes, int, float, bytes]]] = {}
 
-    def _plan(self, names: tuple[str, ...]) -> list[tuple[str, Any, bool, bool, bool, Any]] | None:
+    def _plan(self, names: tuple[str, ...]) -> list[tuple[str, Any, bool, bool, bool, Any, bool]] | None:
         schema = self.schema
         if any(name.startswith("_") or name not in schema or schema[name].vector
                or schema[name].separate_spelling() for name in names):
             return None
-        return [(name, field, field.indexed, field.scorable, field.stored, field.column_type)
+        return [(name, field, field.indexed, field.scorable, field.stored, field.column_type,
+                 type(field) in (ID, KEYWORD) and not field.unique)
                 for name in names for field in (schema[name],)]
 
     def add_document(self, **fields: Any) -> None:
@@ -130,8 +137,9 @@ class ArchiveWriter(SegmentWriter):
         self._check_state()
         perdocwriter, pool, docnum = self.perdocwriter, self.pool, self.docnum
         perdocwriter.start_doc(docnum)
+        recurring = self._recurring
         try:
-            for name, field, indexed, scorable, stored, column_type in plan:
+            for name, field, indexed, scorable, stored, column_type, recurs in plan:
                 value = fields[name]
                 if value is None:
                     continue
@@ -141,7 +149,12 @@ class ArchiveWriter(SegmentWriter):
                         pool.add_analysis(name, docnum, value)
                         length = value.length if scorable else 0
                     else:
-                        for btext, frequency, weight, encoded in field.index(value):
+                        postings = recurring.get((name, value)) if recurs and isinstance(value, str) else None
+                        if postings is None:
+                            postings = list(field.index(value))
+                            if recurs and isinstance(value, str) and len(recurring) < RECURRING_VALUES:
+                                recurring[(name, value)] = postings
+                        for btext, frequency, weight, encoded in postings:
                             if scorable:
                                 length += frequency
                             pool.add((name, btext, docnum, weight * 1.0, encoded))
