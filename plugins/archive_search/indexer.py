@@ -29,7 +29,9 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
+from whoosh.analysis import IDTokenizer
 from whoosh.fields import ID, KEYWORD, Schema
+from whoosh.formats import Existence
 
 from .documents import SOURCE_FIELDS, SearchDocument, compact_json, pack_source, stored_source
 from .kept import read_kept, write_kept
@@ -47,6 +49,9 @@ from .tokens import Analyzer, FieldAnalysis
 WRITER_LIMIT_MB = 32
 #: Field values whose postings the writer remembers (ArchiveWriter._recurring), at most.
 RECURRING_VALUES = 100_000
+#: How ArchiveWriter indexes a plain field: a whole value as one term (an ID field without
+#: filters, as the article key), or remembering each value's postings (desks, tag lists).
+WHOLE, RECURRING = "whole", "recurring"
 #: Optimize once deleted (replaced or removed) documents are this share of the index.
 OPTIMIZE_DELETED_SHARE = 0.05
 #: The articles' fingerprints (key → fingerprint), kept beside the index.
@@ -107,19 +112,20 @@ class ArchiveWriter(SegmentWriter):
         self.fresh = fresh
         #: Per set of field names: each field with what add_document asks of it, or None when
         #: Whoosh's own add_document must take such documents. (Every article has the same.)
-        self._plans: dict[tuple[str, ...], list[tuple[str, Any, bool, bool, bool, Any, bool]] | None] = {}
+        self._plans: dict[tuple[str, ...], list[tuple[str, Any, bool, bool, bool, Any, str | None]] | None] = {}
         #: (field name, value) → the field's postings of that value, for fields whose values
         #: recur from article to article (desks, tag lists): Whoosh's analysis of a value
         #: costs more than the rest of indexing it.
         self._recurring: dict[tuple[str, str], list[tuple[bytes, int, float, bytes]]] = {}
 
-    def _plan(self, names: tuple[str, ...]) -> list[tuple[str, Any, bool, bool, bool, Any, bool]] | None:
+    def _plan(self, names: tuple[str, ...]) -> list[tuple[str, Any, bool, bool, bool, Any, str | None]] | None:
         schema = self.schema
         if any(name.startswith("_") or name not in schema or schema[name].vector
                or schema[name].separate_spelling() for name in names):
             return None
         return [(name, field, field.indexed, field.scorable, field.stored, field.column_type,
-                 type(field) in (ID, KEYWORD) and not field.unique)
+                 WHOLE if type(field) is ID and type(field.analyzer) is IDTokenizer and type(field.format) is Existence
+                 else RECURRING if type(field) in (ID, KEYWORD) and not field.unique else None)
                 for name in names for field in (schema[name],)]
 
     def add_document(self, **fields: Any) -> None:
@@ -149,11 +155,16 @@ class ArchiveWriter(SegmentWriter):
                         pool.add_analysis(name, docnum, value)
                         length = value.length if scorable else 0
                     else:
-                        postings = recurring.get((name, value)) if recurs and isinstance(value, str) else None
-                        if postings is None:
-                            postings = list(field.index(value))
-                            if recurs and isinstance(value, str) and len(recurring) < RECURRING_VALUES:
-                                recurring[(name, value)] = postings
+                        if recurs is WHOLE and isinstance(value, str):
+                            # IDTokenizer's one token, the value itself, as Existence indexes it.
+                            postings = [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
+                        else:
+                            recurs = recurs is RECURRING and isinstance(value, str)
+                            postings = recurring.get((name, value)) if recurs else None
+                            if postings is None:
+                                postings = list(field.index(value))
+                                if recurs and len(recurring) < RECURRING_VALUES:
+                                    recurring[(name, value)] = postings
                         for btext, frequency, weight, encoded in postings:
                             if scorable:
                                 length += frequency
