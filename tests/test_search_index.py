@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import heapq
 import json
+import pickle
 from pathlib import Path
+from random import Random
 
 import pytest
 from whoosh.analysis import StandardAnalyzer
 from whoosh.qparser import QueryParser
+from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from archive_search.documents import html_to_text
 from archive_search.encoding import decode_articles, decode_numbers, encode_articles, encode_numbers
-from archive_search.export import export_index
+from archive_search import export as export_module
+from archive_search.export import _top_articles, export_index
+from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
 from archive_search.indexer import ArchiveWriter, open_index, update_index
 from archive_search.query import ArchiveSearcher
 from archive_search.schema import build_schema
@@ -95,20 +101,26 @@ def test_export_is_byte_identical_and_removes_what_it_no_longer_needs(tmp_path: 
 
 
 def _export_as_written_and_read_back(tmp_path: Path, monkeypatch, documents: list) -> None:
-    """Export a first build from its postings as the indexer wrote them (never reading them
-    back: that would fail here), then from the index itself, and compare the files."""
+    """Export a first build from its articles, dictionary and postings as the indexer wrote
+    them (never reading them back: that would fail here), then from the index itself, and
+    compare the files and what the export keeps for the next one."""
     report = update_index(tmp_path / "index", documents)
     assert report.fresh is not None
     with monkeypatch.context() as reading:
         def unread(*args, **kwargs):
-            raise AssertionError("a first build's export read postings back from the index")
-        reading.setattr("archive_search.export._live_values", unread)
+            raise AssertionError("a first build's export read the index back")
+        for reader in ("_live_values", "_document_order", "_dictionary"):
+            reading.setattr(f"archive_search.export.{reader}", unread)
         export_index(open_index(tmp_path / "index"), tmp_path / "as-written", report)
     assert report.fresh is None, "the export took the postings (and removed them)"
+    state = json.loads((tmp_path / "index" / "export-state.json").read_text(encoding="utf-8"))
     export_index(open_index(tmp_path / "index"), tmp_path / "read-back")
     as_written = _tree(tmp_path / "as-written")
     assert as_written == _tree(tmp_path / "read-back")
     assert any(name.startswith("terms/") for name in as_written)
+    again = json.loads((tmp_path / "index" / "export-state.json").read_text(encoding="utf-8"))
+    assert list(state.pop("sizes").items()) == list(again.pop("sizes").items())
+    assert {**state, "target": ""} == {**again, "target": ""}
 
 
 @pytest.mark.parametrize("score_blocks", [False, True])
@@ -137,15 +149,21 @@ def _segment_files(folder: Path) -> dict[str, bytes]:
         return {ext: storage.open_file(name).read(storage.file_length(name)) for ext, name in names.items()}
 
 
-def test_the_index_files_are_those_whoosh_writes_posting_by_posting(tmp_path: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("whoosh_adds", [False, True])
+def test_the_index_files_are_those_whoosh_writes_posting_by_posting(tmp_path: Path, monkeypatch,
+                                                                    whoosh_adds: bool) -> None:
     """The term writer (postings.TermWriter) writes the very bytes Whoosh's own W3 codec
-    writes when handed the same postings one at a time: blocks, block infos, term infos."""
+    writes when handed the same postings one at a time: blocks, block infos, term infos; and
+    (`whoosh_adds`) the writer's add_document (analyses taken a field at a time, recurring
+    desk and tag values analysed once) pools what Whoosh's own add_document pools."""
     documents = fixture_documents() + (bbc_documents()[:300] if BBC_ROOT.is_dir() else [])
     update_index(tmp_path / "ours", documents)
 
     class PostingByPosting(ArchiveWriter):
         # Whoosh's SegmentWriter._flush_segment: codec calls for every posting of the pool.
         _flush_segment = SegmentWriter._flush_segment
+        if whoosh_adds:
+            add_document = SegmentWriter.add_document
 
     monkeypatch.setattr("archive_search.indexer.ArchiveWriter", PostingByPosting)
     update_index(tmp_path / "whoosh", documents)
@@ -211,8 +229,9 @@ def test_one_analysis_pass_gives_what_whoosh_indexes() -> None:
     for text in texts:
         for name in ("headline", "body"):
             whoosh = sorted(schema[name].index(text))
-            ours = sorted(analyzer.field(text, schema[name].format.field_boost).postings())
-            assert ours == whoosh, f"{name}: {text[:80]!r}"
+            analysis = analyzer.field(text, schema[name].format.field_boost)
+            assert sorted(analysis.postings()) == whoosh, f"{name}: {text[:80]!r}"
+            assert analysis.surface == set(analyzer.words(text)[0]), text[:80]  # the spelling list's words
         assert analyzer.words(text)[0] == [token.text for token in standard(text)], text[:80]
 
 
@@ -346,3 +365,76 @@ def test_files_kept_beside_the_index_are_not_trusted_when_damaged(tmp_path: Path
     update_index(tmp_path / "clean", current)
     export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
     assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
+
+
+def test_a_words_top_articles_are_the_best_scores_lowest_numbers_first_on_ties(monkeypatch) -> None:
+    """export._top_articles against the plain rule it stands for: the TOP_POSTINGS smallest
+    (-score, article) pairs, on random scores with and without many ties."""
+    random = Random(7)
+    for top in (1, 3, 16):
+        monkeypatch.setattr("archive_search.export.TOP_POSTINGS", top)
+        for _ in range(300):
+            size = random.randrange(0, 60)
+            rounding = random.choice([0, 1, 3])  # 0: nearly all scores tie
+            totals = {article: round(random.random() * 4, rounding)
+                      for article in random.sample(range(200), size)}
+            expected = {article for _, article in heapq.nsmallest(top, ((-score, article)
+                                                                         for article, score in totals.items()))}
+            assert _top_articles(totals) == expected, (top, totals)
+
+
+def test_a_terms_exported_postings_are_its_positions_and_weights_spelled_out() -> None:
+    """fresh_postings.text_postings (cached per Whoosh value, joined texts) against the
+    export's format spelled out: (article gap, weight, length byte) per article and
+    (count, position gaps...) per article, on random lists with repeated and long values."""
+    random = Random(5)
+    places = EncodedPlaces()
+    lengths = [random.randrange(0, 256) for _ in range(400)]
+    for boost in (1.0, 5.0, 2.0):
+        for _ in range(400):
+            articles = sorted(random.sample(range(400), random.randrange(1, 30)))
+            lists = [sorted(random.sample(range(900), random.choice([1, 1, 2, 3, 40]))) for _ in articles]
+            gap_lists = [[b - a for a, b in zip([0, *places_], places_)] for places_ in lists]
+            values = [pack_uint(len(gaps)) + pickle.dumps(gaps, 2) for gaps in gap_lists]
+            expected_numbers = []
+            for previous, article, gaps in zip([0, *articles], articles, gap_lists):
+                expected_numbers += [article - previous, int(len(gaps) * boost), lengths[article]]
+            expected_places = encode_numbers([number for gaps in gap_lists for number in (len(gaps), *gaps)])
+            assert text_postings("body", articles, values, boost, lengths, places) == (expected_numbers, expected_places)
+    assert places, "short values are remembered"
+    with pytest.raises(ExportError):
+        text_postings("body", [3, 9], [pack_uint(1) + pickle.dumps([4], 2)] * 2, 1.5, lengths, places)
+
+
+def test_a_clean_export_stopped_midway_is_not_trusted_by_the_next(tmp_path: Path, monkeypatch) -> None:
+    """A clean export writes its files in place; one stopped midway leaves files cut short
+    (as a killed build can) and its mark, and the next export writes what a clean one does."""
+    monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)
+    monkeypatch.setattr("archive_search.export.DOC_GROUP_SIZE", 3)
+    monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
+    documents = fixture_documents()
+    update_index(tmp_path / "index", documents)
+    export_index(open_index(tmp_path / "index"), tmp_path / "clean")
+    expected = _tree(tmp_path / "clean")
+    assert not any(Path(name).name.startswith(".") for name in expected)
+
+    written = []
+    original = export_module._Writer._write
+
+    def stopping(self, relpath, data):
+        if sum(name.startswith("docs/") for name in written) == 4:  # into the second group
+            raise KeyboardInterrupt
+        written.append(relpath)
+        original(self, relpath, data)
+
+    with monkeypatch.context() as stopped:
+        stopped.setattr(export_module._Writer, "_write", stopping)
+        with pytest.raises(KeyboardInterrupt):
+            export_index(open_index(tmp_path / "index"), tmp_path / "out")
+    assert (tmp_path / "out" / export_module.UNFINISHED_MARK).exists()
+    for relpath in written:  # every file it wrote cut short, its name kept
+        path = tmp_path / "out" / relpath
+        path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 2])
+    assert any(name.startswith("docs/") for name in written) and any(name.startswith("scores/") for name in written)
+    export_index(open_index(tmp_path / "index"), tmp_path / "out")
+    assert _tree(tmp_path / "out") == expected

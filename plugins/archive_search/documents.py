@@ -79,6 +79,14 @@ class SearchDocument:
         return known
 
 
+def compact_json(value: Any) -> str:
+    """JSON as the export writes it: keys sorted, no spaces, text as written (not escaped).
+
+    An article's stored record is in this form too, so a clean build's export writes it as
+    the indexer made it (fresh_postings.py) and decoding it gives it back unchanged."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def pack_source(fields: dict[str, object]) -> str:
     """Return the stored form of an article's indexed text (`fields`: index field → text).
 
@@ -99,7 +107,12 @@ def stored_source(stored: dict[str, Any]) -> dict[str, Any]:
 
 def excerpt(body: str, limit: int = EXCERPT_CHARS) -> str:
     """Return the opening of `body`, cut at a word boundary, with an ellipsis if cut."""
-    text = " ".join(body.split())
+    # The words of an opening of the body, joined, are an opening of the whole body's words
+    # joined (a word cut at its end is a prefix of the word): when that is already past the
+    # limit, the rest of the body cannot change what is kept.
+    text = " ".join(body[:4 * limit].split())
+    if len(text) <= limit and len(body) > 4 * limit:
+        text = " ".join(body.split())
     if len(text) <= limit:
         return text
     cut = text.rfind(" ", 0, limit)

@@ -17,7 +17,12 @@ from __future__ import annotations
 
 import io
 import tempfile
+from array import array
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from datetime import datetime
+from itertools import chain
+from operator import itemgetter, sub
 from pathlib import Path
 from pickle import loads
 from typing import Any, BinaryIO
@@ -31,50 +36,58 @@ from .schema import TEXT_FIELDS
 #: Fields the client filters on, after the scored text fields, in this order: the export
 #: writes their (article, weight) postings.
 FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
+#: The file of the articles' stored fields the export reads (FreshPostings.add_article).
+ARTICLES = ".articles"
 
 
 class ExportError(Exception):
     """The index cannot be exported as it is; the message says why and what to do."""
 
 
-class DecodedPositions(dict):
-    """Position gaps of encoded Positions values (the frequency, then the pickled gaps), each
-    short value decoded once: most postings are a word's one or two places in a field, and
-    the same few thousand values recur across the archive."""
+class EncodedPlaces(dict):
+    """Whoosh Positions values (the frequency in 4 bytes, then the pickled position gaps) →
+    (frequency, the export's text of the frequency and gaps), each short value decoded and
+    encoded once: most postings are a word's one or two places in a field, and the same few
+    thousand values recur across the archive. (encode_numbers of a list is its numbers' texts
+    joined, so a term's positions text is its postings' texts joined.)"""
 
     #: Values up to this many bytes are remembered (one or two small gaps; a bounded set).
     REMEMBERED_BYTES = 16
 
-    def __missing__(self, value: bytes) -> list[int]:
+    def __missing__(self, value: bytes) -> tuple[int, str]:
         gaps = loads(value[4:])
+        found = (len(gaps), encode_numbers([len(gaps), *gaps]))
         if len(value) <= self.REMEMBERED_BYTES:
-            self[value] = gaps
-        return gaps
+            self[value] = found
+        return found
 
 
-def text_postings(field: str, articles: Sequence[int], lists: Sequence[list[int]], boost: float,
-                  lengths: Sequence[int]) -> tuple[list[int], str]:
+def text_postings(field: str, articles: Sequence[int], values: Sequence[bytes], boost: float,
+                  lengths: Sequence[int], places: EncodedPlaces) -> tuple[list[int], str]:
     """The export's postings of one term in one text field: (article gap, weight, length byte)
     per article, and the encoded positions ((count, gaps...) per article).
 
-    `articles` ascending, `lists` each article's position gaps, `lengths` the field's length
-    byte by article number.
+    `articles` ascending, `values` their Whoosh Positions values, `lengths` the field's
+    length byte by article number, `places` the values' decoding (shared by a build's terms).
     """
-    if len(articles) == 1:  # nearly half of all lists: the same, without the comprehensions
-        article, gaps = articles[0], lists[0]
-        weight = len(gaps) * boost
+    found = list(map(places.__getitem__, values))
+    if len(articles) == 1:  # nearly half of all lists: the same, without the maps
+        article, (count, text) = articles[0], found[0]
+        weight = count * boost
         if weight != int(weight):
             raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-        return [article, int(weight), lengths[article]], encode_numbers([len(gaps), *gaps])
-    counts = [len(gaps) for gaps in lists]
-    weights = counts if boost == 1 else [count * boost for count in counts]
-    if boost != 1 and any(weight != int(weight) for weight in weights):
-        raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-    numbers = [number for triple in zip([b - a for a, b in zip([0, *articles], articles)],
-                                        map(int, weights), [lengths[article] for article in articles])
-               for number in triple]
-    places = [number for count, gaps in zip(counts, lists) for number in (count, *gaps)]
-    return numbers, encode_numbers(places)
+        return [article, int(weight), lengths[article]], text
+    counts = list(map(itemgetter(0), found))
+    if boost == 1:
+        weights = counts
+    else:
+        weights = [count * boost for count in counts]
+        if any(weight != int(weight) for weight in weights):
+            raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+        weights = list(map(int, weights))
+    gaps = map(sub, articles, [0, *articles[:-1]])
+    numbers = list(chain.from_iterable(zip(gaps, weights, map(lengths.__getitem__, articles))))
+    return numbers, "".join(map(itemgetter(1), found))
 
 
 def filter_postings(field: str, pairs: Sequence[tuple[int, float]]) -> str:
@@ -93,10 +106,13 @@ def filter_postings(field: str, pairs: Sequence[tuple[int, float]]) -> str:
 class FreshPostings:
     """The export's postings of every term of one new segment, stored as the segment is written.
 
-    The writer calls `add` for each term in (field, term) order; `close` ends the writing.
-    The export then asks `text(field, term)` and `filter(field, term)` in ascending term order
-    per field. `generation` is the index generation the segment was committed in (set by the
-    indexer), so a later index is never exported from it.
+    The indexer calls `add_article` for each article in document order, and the writer `add`
+    for each term in (field, term) order; `close` ends the writing. The export then takes the
+    articles (`articles`) and the dictionary (`dictionary`) from here rather than reading
+    every article's stored fields and every term of the index back, and asks
+    `text(field, term)` and `filter(field, term)` in ascending term order per field.
+    `generation` is the index generation the segment was committed in (set by the indexer),
+    so a later index is never exported from it.
     """
 
     def __init__(self, beside: Path | None = None) -> None:
@@ -105,13 +121,48 @@ class FreshPostings:
         self._folder = tempfile.TemporaryDirectory(prefix=".postings-", dir=beside)
         self._files: dict[str, BinaryIO] = {}
         self._lengths: dict[str, list[int]] = {}
-        self._gaps = DecodedPositions()
+        self._places = EncodedPlaces()
         # Reading: each field's file and records, and the record read past the last term asked for.
         self._streams: dict[str, BinaryIO] = {}
         self._readers: dict[str, Iterator[Any]] = {}
         self._pending: dict[str, tuple[str, Any] | None] = {}
         self._ended: set[str] = set()
         self.generation: int | None = None
+        self._articles: BinaryIO | None = None
+        #: Per exported field: its terms in order and their document frequencies.
+        self._terms: dict[str, tuple[list[str], array]] = {}
+
+    def add_article(self, date: datetime, key: str, record: str, desk: str) -> None:
+        """Note the next article (Whoosh's next document number) with what the export reads
+        of its stored fields: naive date, key, record (compact JSON) and desk."""
+        if self._articles is None:
+            self._articles = open(Path(self._folder.name) / ARTICLES, "wb")
+        write_record(self._articles, (date.isoformat(), key, record, desk))
+
+    def articles(self) -> list[tuple[datetime, str, int, tuple[str, str]]]:
+        """(date, key, document number, (record, desk)) of each article, in document order, as
+        the export reads them from the stored fields (export._read_articles)."""
+        path = Path(self._folder.name) / ARTICLES
+        if not path.exists():
+            return []
+        with open(path, "rb") as stream:
+            return [(datetime.fromisoformat(date), key, docnum, (record, desk))
+                    for docnum, (date, key, record, desk) in enumerate(read_records(stream))]
+
+    def dictionary(self) -> tuple[dict[str, int], dict[str, list[str]]]:
+        """Every exported term key with its estimated size, and the text fields of each word:
+        what export._dictionary finds in the index, in the same order."""
+        sizes: dict[str, int] = defaultdict(int)
+        fields_of: dict[str, list[str]] = defaultdict(list)
+        for field in TEXT_FIELDS + FILTER_FIELDS:
+            scored = field in TEXT_FIELDS
+            terms, frequencies = self._terms.get(field, ((), ()))
+            for term, frequency in zip(terms, frequencies):
+                key = term if scored else f"{field}:{term}"
+                sizes[key] += len(key) + 4 + frequency * (4 if scored else 2)
+                if scored:
+                    fields_of[key].append(field)
+        return sizes, fields_of
 
     def add(self, fieldname: str, btext: bytes, ids: Sequence[int], weights: Sequence[float],
             values: Sequence[bytes], boost: float, field_lengths: Sequence[int] | None) -> None:
@@ -121,13 +172,19 @@ class FreshPostings:
             lengths = self._lengths.get(fieldname)
             if lengths is None:
                 lengths = self._lengths[fieldname] = [length_to_byte(length) for length in field_lengths or ()]
-            gaps = self._gaps
-            numbers, places = text_postings(fieldname, ids, list(map(gaps.__getitem__, values)), boost, lengths)
-            record: Any = (btext.decode("utf-8"), (numbers, places, len(ids)))
+            numbers, places = text_postings(fieldname, ids, values, boost, lengths, self._places)
+            term = btext.decode("utf-8")
+            record: Any = (term, (numbers, places, len(ids)))
         elif fieldname in FILTER_FIELDS:
-            record = (btext.decode("utf-8"), filter_postings(fieldname, list(zip(ids, weights))))
+            term = btext.decode("utf-8")
+            record = (term, filter_postings(fieldname, list(zip(ids, weights))))
         else:
             return
+        terms = self._terms.get(fieldname)
+        if terms is None:
+            terms = self._terms[fieldname] = ([], array("I"))
+        terms[0].append(term)
+        terms[1].append(len(ids))
         stream = self._files.get(fieldname)
         if stream is None:
             stream = self._files[fieldname] = open(Path(self._folder.name) / fieldname, "wb")
@@ -135,9 +192,9 @@ class FreshPostings:
 
     def close(self) -> None:
         """End the writing: the stored postings can now be read."""
-        for stream in self._files.values():
+        for stream in [*self._files.values(), *([self._articles] if self._articles else [])]:
             stream.close()
-        self._files = {}
+        self._files, self._articles = {}, None
         self._lengths = {}
 
     def _find(self, fieldname: str, term: str) -> Any | None:
@@ -170,7 +227,7 @@ class FreshPostings:
 
     def cleanup(self) -> None:
         """Remove the stored postings."""
-        for stream in [*self._files.values(), *self._streams.values()]:
+        for stream in [*self._files.values(), *self._streams.values(), *([self._articles] if self._articles else [])]:
             stream.close()
-        self._files, self._streams, self._readers = {}, {}, {}
+        self._files, self._streams, self._readers, self._articles, self._terms = {}, {}, {}, None, {}
         self._folder.cleanup()

@@ -14,7 +14,6 @@ an update adds and removes, so an update reads back only the articles it replace
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -30,9 +29,11 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from whoosh.fields import Schema
+from whoosh.analysis import IDTokenizer
+from whoosh.fields import ID, KEYWORD, Schema
+from whoosh.formats import Existence
 
-from .documents import SOURCE_FIELDS, SearchDocument, pack_source, stored_source
+from .documents import SOURCE_FIELDS, SearchDocument, compact_json, pack_source, stored_source
 from .kept import read_kept, write_kept
 from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
@@ -46,6 +47,11 @@ from .tokens import Analyzer, FieldAnalysis
 #: at 410 MB with 256 and at 140 MB with 32, for the same CPU: the spilled runs are merged as
 #: the segment is written.
 WRITER_LIMIT_MB = 32
+#: Field values whose postings the writer remembers (ArchiveWriter._recurring), at most.
+RECURRING_VALUES = 100_000
+#: How ArchiveWriter indexes a plain field: a whole value as one term (an ID field without
+#: filters, as the article key), or remembering each value's postings (desks, tag lists).
+WHOLE, RECURRING = "whole", "recurring"
 #: Optimize once deleted (replaced or removed) documents are this share of the index.
 OPTIMIZE_DELETED_SHARE = 0.05
 #: The articles' fingerprints (key → fingerprint), kept beside the index.
@@ -106,14 +112,20 @@ class ArchiveWriter(SegmentWriter):
         self.fresh = fresh
         #: Per set of field names: each field with what add_document asks of it, or None when
         #: Whoosh's own add_document must take such documents. (Every article has the same.)
-        self._plans: dict[tuple[str, ...], list[tuple[str, Any, bool, bool, bool, Any]] | None] = {}
+        self._plans: dict[tuple[str, ...], list[tuple[str, Any, bool, bool, bool, Any, str | None]] | None] = {}
+        #: (field name, value) → the field's postings of that value, for fields whose values
+        #: recur from article to article (desks, tag lists): Whoosh's analysis of a value
+        #: costs more than the rest of indexing it.
+        self._recurring: dict[tuple[str, str], list[tuple[bytes, int, float, bytes]]] = {}
 
-    def _plan(self, names: tuple[str, ...]) -> list[tuple[str, Any, bool, bool, bool, Any]] | None:
+    def _plan(self, names: tuple[str, ...]) -> list[tuple[str, Any, bool, bool, bool, Any, str | None]] | None:
         schema = self.schema
         if any(name.startswith("_") or name not in schema or schema[name].vector
                or schema[name].separate_spelling() for name in names):
             return None
-        return [(name, field, field.indexed, field.scorable, field.stored, field.column_type)
+        return [(name, field, field.indexed, field.scorable, field.stored, field.column_type,
+                 WHOLE if type(field) is ID and type(field.analyzer) is IDTokenizer and type(field.format) is Existence
+                 else RECURRING if type(field) in (ID, KEYWORD) and not field.unique else None)
                 for name in names for field in (schema[name],)]
 
     def add_document(self, **fields: Any) -> None:
@@ -131,8 +143,9 @@ class ArchiveWriter(SegmentWriter):
         self._check_state()
         perdocwriter, pool, docnum = self.perdocwriter, self.pool, self.docnum
         perdocwriter.start_doc(docnum)
+        recurring = self._recurring
         try:
-            for name, field, indexed, scorable, stored, column_type in plan:
+            for name, field, indexed, scorable, stored, column_type, recurs in plan:
                 value = fields[name]
                 if value is None:
                     continue
@@ -142,7 +155,17 @@ class ArchiveWriter(SegmentWriter):
                         pool.add_analysis(name, docnum, value)
                         length = value.length if scorable else 0
                     else:
-                        for btext, frequency, weight, encoded in field.index(value):
+                        if recurs is WHOLE and isinstance(value, str):
+                            # IDTokenizer's one token, the value itself, as Existence indexes it.
+                            postings = [(value.encode("utf-8"), 1, field.format.field_boost, b"")]
+                        else:
+                            recurs = recurs is RECURRING and isinstance(value, str)
+                            postings = recurring.get((name, value)) if recurs else None
+                            if postings is None:
+                                postings = list(field.index(value))
+                                if recurs and len(recurring) < RECURRING_VALUES:
+                                    recurring[(name, value)] = postings
+                        for btext, frequency, weight, encoded in postings:
                             if scorable:
                                 length += frequency
                             pool.add((name, btext, docnum, weight * 1.0, encoded))
@@ -213,7 +236,7 @@ def _index_fields(schema: Schema, analyzer: Analyzer, document: SearchDocument) 
         "desk": document.desk,
         "tag": ",".join(document.tags),
         "date": document.date.replace(tzinfo=None),
-        "record": json.dumps(document.record(), ensure_ascii=False, sort_keys=True),
+        "record": compact_json(document.record()),
     }
     fields["source"] = pack_source(fields)
     words: set[str] = set()
@@ -272,8 +295,9 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     otherwise that happens once deleted documents reach `optimize_share` of the index.
     New and changed articles are added oldest first, so Whoosh's document order follows
     publication order and ties in scoring fall the same way in the browser. A sequence of
-    documents is read by position, each document once to fingerprint it and once more when it
-    is indexed, so it may make them on demand (pelican_plugin.ArticleDocuments).
+    documents is read by position, each document once for its key and date (and fingerprint,
+    if its key is indexed) and once more when it is indexed, so it may make them on demand
+    (pelican_plugin.ArticleDocuments).
     """
     ix = open_index(path)
     folder = Path(ix.storage.folder)
@@ -285,9 +309,13 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         documents = list(documents)
     # Positions in `documents`, not the documents: a build's documents are made one at a time
     # from its articles (pelican_plugin.py), so their text is never all in memory at once.
-    wanted: dict[str, tuple[int, str, datetime]] = {}
+    # Only an article already indexed is fingerprinted here: a new one is added whatever its
+    # fingerprint, which is taken when it is indexed (a document made on demand is then made
+    # once, and an article's HTML read to text once per build).
+    wanted: dict[str, tuple[int, str | None, datetime]] = {}
     for position, document in enumerate(documents):
-        wanted[document.key] = (position, document.fingerprint(), document.date.replace(tzinfo=None))
+        key = document.key
+        wanted[key] = (position, document.fingerprint() if key in known else None, document.date.replace(tzinfo=None))
     fingerprints = dict(known)
     to_write: list[tuple[datetime, str, int]] = []
     for key, (position, new, date) in wanted.items():
@@ -300,7 +328,6 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             report.unchanged += 1
             continue
         to_write.append((date, key, position))
-        fingerprints[key] = new
     report.removed = sorted(set(known) - set(wanted))
     for key in report.removed:
         del fingerprints[key]
@@ -341,6 +368,9 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         for _, _, position in to_write:
             document = documents[position]
             fields, surface = _index_fields(schema, analyzer, document)
+            fingerprints[document.key] = str(fields["fingerprint"])
+            if fresh is not None:
+                fresh.add_article(fields["date"], document.key, str(fields["record"]), document.desk)
             words.update(surface)
             for name, length in fields["lengths"].items():
                 lengths[name] += length

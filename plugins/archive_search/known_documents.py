@@ -54,27 +54,42 @@ def inputs_digest(article: Any) -> str:
 
 
 class KnownDocument:
-    """An article's search document whose fingerprint is known; the document itself is made
-    from the article only when a field other than key, date or fingerprint is read."""
+    """An article's search document, made from the article only when a field other than key,
+    date or fingerprint is read (or, for an article not seen before, the fingerprint).
 
-    __slots__ = ("_article", "_fingerprint", "_document", "key", "date")
+    The fingerprint is the one kept from the last build when the article's inputs are the
+    same; otherwise it is the made document's, and `made` records it for the next build.
+    """
 
-    def __init__(self, article: Any, fingerprint: str) -> None:
+    __slots__ = ("_article", "_fingerprint", "_document", "_known", "_digest", "key", "date")
+
+    def __init__(self, article: Any, fingerprint: str | None, known: KnownDocuments | None = None,
+                 digest: str = "") -> None:
         self._article = article
         self._fingerprint = fingerprint
         self._document: SearchDocument | None = None
+        # Where to record the fingerprint of a document made here (None: it was kept).
+        self._known = known
+        self._digest = digest
         self.key = article.url
         self.date = article.date
 
     def fingerprint(self) -> str:
         """The fingerprint the document made from this article has."""
-        return self._fingerprint
+        known = self._fingerprint
+        return known if known is not None else self.made().fingerprint()
 
-    def __getattr__(self, name: str) -> Any:
+    def made(self) -> SearchDocument:
+        """The article's search document (made once; an article's HTML is read to text once)."""
         document = self._document
         if document is None:
             document = self._document = from_article(self._article)
-        return getattr(document, name)
+            if self._known is not None:
+                self._known.current[document.key] = [self._digest, document.fingerprint()]
+        return document
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.made(), name)
 
 
 class KnownDocuments:
@@ -91,17 +106,26 @@ class KnownDocuments:
         except (OSError, ValueError):
             pass
         self.current: dict[str, list[str]] = {}
+        # Each article's digest, by the article object's identity: the indexer asks for an
+        # article twice in a build (to fingerprint it, then to index it).
+        self._digests: dict[int, str] = {}
 
-    def document(self, article: Any) -> SearchDocument | KnownDocument:
-        """`article`'s search document, or a stand-in with its known fingerprint."""
-        digest = inputs_digest(article)
+    def on_demand(self, article: Any) -> KnownDocument:
+        """`article`'s search document as a stand-in that makes it only when it is read: with
+        the kept fingerprint when the article's inputs are those of the last build."""
+        digest = self._digests.get(id(article))
+        if digest is None:
+            digest = self._digests[id(article)] = inputs_digest(article)
         known = self.previous.get(str(article.url))
         if isinstance(known, list) and len(known) == 2 and known[0] == digest:
             self.current[str(article.url)] = known
             return KnownDocument(article, known[1])
-        document = from_article(article)
-        self.current[document.key] = [digest, document.fingerprint()]
-        return document
+        return KnownDocument(article, None, self, digest)
+
+    def document(self, article: Any) -> SearchDocument | KnownDocument:
+        """`article`'s search document, or a stand-in with its known fingerprint."""
+        found = self.on_demand(article)
+        return found if found._fingerprint is not None else found.made()
 
     def save(self) -> None:
         """Keep this build's fingerprints for the next build (atomically)."""

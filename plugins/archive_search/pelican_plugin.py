@@ -47,9 +47,11 @@ def _setting(settings: dict[str, Any], name: str, default: str) -> str:
 class ArticleDocuments(Sequence[SearchDocument]):
     """A build's published articles as search documents, each made when it is asked for.
 
-    The indexer reads each document once to fingerprint it and once more to index it, so the
-    documents' text (a second copy of the archive's) is never all in memory beside the site:
-    at 50,000 articles that copy alone was about 200 MB of the build's peak.
+    The indexer reads each document once for its key and date (and its fingerprint if the
+    article was indexed before) and once more to index it, so the documents' text (a second
+    copy of the archive's) is never all in memory beside the site: at 50,000 articles that
+    copy alone was about 200 MB of the build's peak. With the known documents, a document is
+    made (its HTML read to text) only when more than its key, date or kept fingerprint is read.
     """
 
     def __init__(self, articles: list[Any], known: KnownDocuments | None = None) -> None:
@@ -71,7 +73,7 @@ class ArticleDocuments(Sequence[SearchDocument]):
     def __getitem__(self, position: slice) -> list[SearchDocument | KnownDocument]: ...
 
     def __getitem__(self, position: int | slice) -> SearchDocument | KnownDocument | list[SearchDocument | KnownDocument]:
-        make = from_article if self._known is None else self._known.document
+        make = from_article if self._known is None else self._known.on_demand
         if isinstance(position, slice):
             return [make(article) for article in self._articles[position]]
         return make(self._articles[position])

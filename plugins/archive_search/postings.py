@@ -61,8 +61,9 @@ class GroupingPool:
         #: field name → term bytes → the term's postings so far.
         self.fields: dict[str, dict[bytes, Group]] = {}
         self.runs: list[str] = []
-        # Term text → UTF-8 bytes, for analyzed fields (each term is encoded once per build).
-        self._encoded: dict[str, bytes] = {}
+        #: field name → term text → the same group as `fields` has under its UTF-8 bytes, so an
+        #: analyzed field's posting finds its group with one look-up.
+        self._by_text: dict[str, dict[str, Group]] = {}
         # Whether documents came in ascending number (as add_document adds them), so every
         # term's list is already in order; the highest number so far.
         self._ordered = True
@@ -90,22 +91,25 @@ class GroupingPool:
         """Add the postings of one document's analyzed field: what `add` would be given for
         each of `analysis.postings()`, without making them one by one."""
         self._came(docnum)
+        by_text = self._by_text.get(fieldname)
+        if by_text is None:
+            by_text = self._by_text[fieldname] = {}
         terms = self.fields.get(fieldname)
         if terms is None:
             terms = self.fields[fieldname] = {}
-        encoded = self._encoded
         boost = analysis.boost
         positions = analysis.positions
         size = self.size + POSTING_BYTES * len(positions)
         one_place = ONE_PLACE
         for term, places in positions.items():
-            btext = encoded.get(term)
-            if btext is None:
-                btext = encoded[term] = term.encode("utf-8")
-            group = terms.get(btext)
+            group = by_text.get(term)
             if group is None:
-                group = terms[btext] = _new_group()
-                size += TERM_BYTES + len(btext)
+                btext = term.encode("utf-8")
+                group = terms.get(btext)
+                if group is None:
+                    group = terms[btext] = _new_group()
+                    size += TERM_BYTES + len(btext)
+                by_text[term] = group
             count = len(places)
             # encoded_places, without a call for the common one-place value
             value = one_place.get(places[0]) if count == 1 else None
@@ -132,7 +136,7 @@ class GroupingPool:
             for key, (ids, weights, values) in self._sorted_groups():
                 write_record(run, (key, ids.tobytes(), weights.tobytes(), values))
         self.runs.append(name)
-        self.fields, self.size = {}, 0
+        self.fields, self._by_text, self.size = {}, {}, 0
 
     def _sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], Group]]:
         for fieldname in sorted(self.fields):
@@ -178,7 +182,7 @@ class GroupingPool:
         for name in self.runs:
             self.tempstore.delete_file(name)
         self.runs = []
-        self.fields, self.size = {}, 0
+        self.fields, self._by_text, self.size = {}, {}, 0
 
 
 def _in_document_order(postings: Group) -> Group:

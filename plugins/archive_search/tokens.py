@@ -89,7 +89,7 @@ class Analyzer:
         positions: dict[str, list[int]] = defaultdict(list)
         for offset, term in enumerate(kept, first):
             positions[term].append(offset)
-        surface = frozenset(word for word in set(lowered) if term_of[word] is not None)
+        surface = frozenset(lowered).difference(term_of.dropped)
         return FieldAnalysis(positions, len(kept), surface, boost)
 
 
@@ -100,11 +100,15 @@ class _TermOf(dict):
     def __init__(self, analyzer: Analyzer) -> None:
         super().__init__()
         self._analyzer = analyzer
+        #: The words met that map to None, so a text's kept words are a set difference (in C).
+        self.dropped: set[str] = set()
 
     def __missing__(self, word: str) -> str | None:
         analyzer = self._analyzer
         kept = analyzer._min <= len(word) <= analyzer._max and word not in analyzer._stops
         term = self[word] = analyzer.stem(word) if kept else None
+        if term is None:
+            self.dropped.add(word)
         return term
 
 
