@@ -166,8 +166,10 @@ class SearchPage {
 
   /** recordHistory() after the page has been painted (or soon, when no frame comes: a hidden tab). */
   recordHistoryLater() {
-    if (!this.pendingHistory) return;
-    const record = () => this.recordHistory();
+    const pending = this.pendingHistory;
+    if (!pending) return;
+    // Only this entry: a later search's entry waits for its own answer.
+    const record = () => { if (this.pendingHistory === pending) this.recordHistory(); };
     window.requestAnimationFrame(() => window.setTimeout(record, 0));
     window.setTimeout(record, 200);
   }
