@@ -5,7 +5,7 @@
  * like markup shows as text. Loaded by theme/templates/search.html.
  */
 
-import { openArchiveSearch } from "./engine.js";
+import { openArchiveSearch, warmUp } from "./engine.js";
 import { highlightRuns } from "./highlight.js";
 import { asYouTypeQuery, engineQuery, readersPart, readState, stateUrl, withChanges } from "./url_state.js";
 
@@ -172,6 +172,19 @@ class SearchPage {
     const record = () => { if (this.pendingHistory === pending) this.recordHistory(); };
     window.requestAnimationFrame(() => window.setTimeout(record, 0));
     window.setTimeout(record, 200);
+  }
+
+  /** The engine and the result rendering run on a made-up index (engine.js warmUp); nothing is shown. */
+  async warmUp() {
+    try {
+      for (const answer of await warmUp(this.engine)) {
+        for (const hit of answer.hits) this.resultItem(hit.doc ?? {}, answer.highlight);
+        this.statusText(this.state, answer, answer.total);
+      }
+    } catch (error) {
+      // Only the first query is the slower for it.
+      console.warn("archive search warm-up failed:", error);
+    }
   }
 
   /** Results for the search box as typed so far, without touching history or the box. */
@@ -434,7 +447,15 @@ async function main() {
     console.error("archive search index failed to load:", error);
     return;
   }
-  new SearchPage(root, engine).start();
+  const page = new SearchPage(root, engine);
+  page.start();
+  // A page opened without a query waits for the reader: meanwhile, once it is idle, the
+  // engine and the result rendering run once on a made-up index, so the first query finds
+  // their code compiled (about 40 ms less for a common word at 50,000 articles).
+  if (!page.state.q.trim()) {
+    const idle = window.requestIdleCallback ?? ((callback) => window.setTimeout(callback, 200));
+    idle(() => page.warmUp(), { timeout: 2000 });
+  }
 }
 
 main();
