@@ -4,9 +4,11 @@
 engine, opens fresh browser contexts. What each figure is:
 
 - cold: a reader's first visit. A new browser context (empty HTTP cache, nothing in memory);
-  the search page is opened and left to load (its scripts, the manifest and what the page
-  fetches at once: our desk codes); then one query is submitted and timed. The page's own
-  load is not in the time; the files the query needs are, every one fetched over the network.
+  the search page is opened and left to load until no file has come for half a second (its
+  scripts, the manifest and what the page fetches at once: our desk codes; what it does while
+  idle, our warm-up, is done by then, as before a reader has typed a query); then one query is
+  submitted and timed. The page's own load is not in the time; the files the query needs are,
+  every one fetched over the network.
 - warm: the same page after other queries: scripts and manifest loaded, and whatever earlier
   queries fetched still in memory (the query's own files mostly are not: every query is
   different). This is a reader's second, third... search of a visit.
@@ -17,6 +19,10 @@ engine, opens fresh browser contexts. What each figure is:
   query timed again; its files come from the HTTP cache (the bytes fetched are printed too).
 - typed (`--type-ms`): every query is first typed a character at a time, then submitted, in
   each of the above (the page fetches the words' shards while the reader types).
+
+Before timing, the command line runs every query once on a page of its own (`prime_server`;
+`--no-prime` leaves it out), so the server answers from memory as a CDN does and each set of
+scripts meets the same server.
 
 The query that goes first rotates, so every query is measured cold and warm; each rotation
 is repeated `runs` times and medians are kept.
