@@ -4,9 +4,11 @@
 engine, opens fresh browser contexts. What each figure is:
 
 - cold: a reader's first visit. A new browser context (empty HTTP cache, nothing in memory);
-  the search page is opened and left to load (its scripts, the manifest and what the page
-  fetches at once: our desk codes); then one query is submitted and timed. The page's own
-  load is not in the time; the files the query needs are, every one fetched over the network.
+  the search page is opened and left to load until no file has come for half a second (its
+  scripts, the manifest and what the page fetches at once: our desk codes; what it does while
+  idle, our warm-up, is done by then, as before a reader has typed a query); then one query is
+  submitted and timed. The page's own load is not in the time; the files the query needs are,
+  every one fetched over the network.
 - warm: the same page after other queries: scripts and manifest loaded, and whatever earlier
   queries fetched still in memory (the query's own files mostly are not: every query is
   different). This is a reader's second, third... search of a visit.
@@ -18,12 +20,16 @@ engine, opens fresh browser contexts. What each figure is:
 - typed (`--type-ms`): every query is first typed a character at a time, then submitted, in
   each of the above (the page fetches the words' shards while the reader types).
 
+Before timing, the command line runs every query once on a page of its own (`prime_server`;
+`--no-prime` leaves it out), so the server answers from memory as a CDN does and each set of
+scripts meets the same server.
+
 The query that goes first rotates, so every query is measured cold and warm; each rotation
 is repeated `runs` times and medians are kept.
 
 Time is measured inside the page, from the query being submitted to its results being in the
-document: ours when the results list drops `aria-busy` (ui.js removes it as it renders the
-answer and its announced count), Pagefind's when our small page has rendered the first ten
+document: ours to the end of the "archive-search:query" measure ui.js records in the task
+that puts the answer and its announced count in the page, Pagefind's when our small page has rendered the first ten
 results after `await pagefind.search(q)` and each result's `data()`.
 
 Bytes are the files the browser actually fetched (requests answered from its cache do not
@@ -32,6 +38,14 @@ count), each counted as gzip would send it: the smaller of its gzip -6 size and 
 code (our scripts; Pagefind's script, worker and WebAssembly) is counted apart from the index.
 "requests" counts the index files a query fetched (cold / warm): each costs the browser its
 own work whatever the server, so the count says what the times cannot on a loaded machine.
+
+Drivers (`--driver`): a page under Playwright has DevTools' network domain on (Playwright
+reports every request), so the renderer does work of its own for each request that a reader's
+browser does not (about a third more time for ten small files, twice the time for the long
+question's 168). `pipe` (the default of the command line) speaks to Chromium over its DevTools
+pipe with only page loads and script evaluation (tests/bench/cdp_pipe.py) and reads the bytes
+from the page's own resource timings; `playwright` is how the figures before 29 Nov were
+measured, and what `measure_in_browser` (Pagefind's page too) uses. Given both, they take turns.
 
 Servers (`--server`): GitHub Pages answers over HTTP/2 from a CDN, every request of a page
 multiplexed over one connection, text gzip-compressed, `Cache-Control: max-age=600`.
@@ -57,6 +71,7 @@ import base64
 import gzip
 import hashlib
 import http.server
+import json
 import re
 import shutil
 import statistics
@@ -76,6 +91,7 @@ for _folder in (BENCH_DIR, BENCH_DIR.parent):
     if str(_folder) not in sys.path:
         sys.path.insert(0, str(_folder))
 
+from cdp_pipe import PipeBrowser, page_bytes_script  # noqa: E402
 from conftest import CHROMIUM_FLAGS, chromium_executable, serve_directory  # noqa: E402
 from pagefind_tool import BUNDLE, is_code  # noqa: E402
 
@@ -93,6 +109,8 @@ DEFAULT_QUERIES = ["schwarzenegger", "government", "oil prices", "mourinio", "sa
 #: Servers to time with: HTTP/2 in node (serve_http2), the Python HTTP/1.1 keep-alive server
 #: (serve_like_pages), the test suite's HTTP/1.0 server (serve_directory).
 SERVERS = ("h2", "pages", "simple")
+#: Ways to drive Chromium (main's --driver): see PipeSession and Session.
+DRIVERS = ("pipe", "playwright")
 #: Files the keep-alive server compresses, as GitHub Pages does.
 COMPRESSED_SUFFIXES = (".json", ".js", ".html", ".css", ".svg", ".xml", ".txt")
 
@@ -130,7 +148,9 @@ window.benchReady = true;
 </body></html>
 """
 
-# Our search page: submit the form as a reader would and wait for ui.js to finish rendering.
+# Our search page: submit the form as a reader would and wait for ui.js to finish rendering:
+# it records the performance measure "archive-search:query" in the same task as it puts the
+# answer in the document, so the time runs to that measure's end.
 # With `typeMs`, the query is first typed into the box a character every typeMs milliseconds
 # (input events, as a keyboard gives), and the time counts from the submit after the last one.
 OURS_SUBMIT = """async (query, typeMs = 0) => {
@@ -146,17 +166,17 @@ OURS_SUBMIT = """async (query, typeMs = 0) => {
   }
   return await new Promise((resolve) => {
     let started = 0;
-    const done = () => {
+    const observer = new PerformanceObserver((list) => {
+      const entry = list.getEntries().find((e) => e.name === "archive-search:query" && e.startTime >= started);
+      if (!entry) return;
       observer.disconnect();
-      resolve({ ms: performance.now() - started, shown: results.children.length,
+      resolve({ ms: entry.startTime + entry.duration - started, shown: results.children.length,
                 status: document.querySelector("#search-status").textContent });
-    };
-    const observer = new MutationObserver(() => { if (!results.hasAttribute("aria-busy")) done(); });
-    observer.observe(results, { attributes: true, attributeFilter: ["aria-busy"] });
+    });
+    observer.observe({ type: "measure" });
     input.value = query;
     started = performance.now();
     input.form.requestSubmit();
-    if (!results.hasAttribute("aria-busy")) done();
   });
 }"""
 
@@ -229,6 +249,19 @@ def classify(engine: str, relative: str) -> str:
     return "page"
 
 
+def tally(engine: str, sizes: TransferSizes, base: str, paths: list[str]) -> dict[str, int]:
+    """Wire bytes of the fetched URL `paths` (of the site at `base`) by kind ("index", "code",
+    "page"), and under "requests" how many of them were index files."""
+    totals = {"index": 0, "code": 0, "page": 0, "requests": 0}
+    prefix = urlsplit(base).path
+    for path in paths:
+        relative = unquote(path)[len(prefix):]
+        kind = classify(engine, relative)
+        totals[kind] += sizes.wire_bytes(relative)
+        totals["requests"] += kind == "index"
+    return totals
+
+
 def announced_count(status: str) -> int:
     """The number of stories our page announces ("1,234 stories found for …"); 0 when none."""
     match = re.match(r"([\d,]+) stor", status)
@@ -285,20 +318,83 @@ class Session:
     def take_bytes(self) -> dict[str, int]:
         """Bytes fetched since the last call, by kind ("index", "code", "page"), and under
         "requests" how many files of the index that was."""
-        totals = {"index": 0, "code": 0, "page": 0, "requests": 0}
         finished, self.requests[:] = list(self.requests), []
+        paths = []
         for request in finished:
             response = request.response()
             if response is None or response.status != 200 or request.sizes()["responseBodySize"] <= 0:
                 continue  # answered from the browser's cache: nothing crossed the wire
-            relative = unquote(urlsplit(request.url).path)[len(urlsplit(self.base).path):]
-            kind = classify(self.engine, relative)
-            totals[kind] += self.sizes.wire_bytes(relative)
-            totals["requests"] += kind == "index"
-        return totals
+            paths.append(urlsplit(request.url).path)
+        return tally(self.engine, self.sizes, self.base, paths)
 
     def close(self) -> None:
         self.context.close()
+
+
+class PipeSession:
+    """Session's figures from a page with no DevTools network domain (cdp_pipe): a reader's
+    browser. Bytes come from the page's own resource timings (a file answered from the
+    browser's cache has transferSize 0 and does not count)."""
+
+    #: Load the page, then wait for a quiet network: no new resource for 500 ms (Playwright's
+    #: "networkidle"), so the manifest and desk codes are in.
+    SETTLE = """new Promise((resolve) => {
+      performance.setResourceTimingBufferSize(1000000);
+      let seen = -1, quiet = 0;
+      const tick = () => {
+        const now = performance.getEntriesByType("resource").length;
+        quiet = now === seen ? quiet + 1 : 0;
+        seen = now;
+        if (quiet >= 5) resolve(true); else setTimeout(tick, 100);
+      };
+      tick();
+    })"""
+
+    def __init__(self, browser: PipeBrowser, base: str, engine: str, sizes: TransferSizes, type_ms: int = 0) -> None:
+        if engine != "ours":
+            raise ValueError("the pipe driver times our search page only")
+        self.browser, self.base, self.engine, self.sizes, self.type_ms = browser, base, engine, sizes, type_ms
+        self.page = browser.new_page()
+
+    def revisit(self) -> None:
+        """A new tab of the same browser context: nothing in memory, the HTTP cache kept."""
+        context = self.page.context
+        self.page.close()
+        self.page = self.browser.new_page_in(context)
+        self.open()
+
+    def open(self) -> None:
+        self.page.goto(self.base + OURS_PAGE)
+        self.page.evaluate(self.SETTLE)
+
+    def query(self, text: str) -> dict:
+        answer = self.page.evaluate(f"({OURS_SUBMIT})({json.dumps(text)}, {self.type_ms})")
+        self.page.evaluate("new Promise((resolve) => setTimeout(resolve, 50))")
+        return answer
+
+    def take_bytes(self) -> dict[str, int]:
+        """As Session.take_bytes; a file answered from the browser's cache has transferSize 0."""
+        prefix = urlsplit(self.base).path
+        return tally(self.engine, self.sizes, self.base, [
+            path for path, transferred in self.page.evaluate(page_bytes_script())
+            if transferred > 0 and path.startswith(prefix)])
+
+    def close(self) -> None:
+        self.page.close_context()
+
+
+def prime_server(browser, base: str, sizes: TransferSizes, queries: list[str], type_ms: int = 0) -> None:
+    """Every query once on a page of its own (not timed), so the server has read and compressed
+    each file they fetch, as a CDN holds the files it serves. Without this, whichever set of
+    scripts goes first pays for reading the export from disk, the server's first answer of a
+    file taking several times its later ones here (ten records at once: 90 ms, 39 primed)."""
+    session = (PipeSession if isinstance(browser, PipeBrowser) else Session)(browser, base, "ours", sizes, type_ms)
+    try:
+        session.open()
+        for query in queries:
+            session.query(query)
+    finally:
+        session.close()
 
 
 def measure_engine(browser, base: str, engine: str, queries: list[str], runs: int,
@@ -309,7 +405,8 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
     for rotation in range(len(queries)):
         order = queries[rotation:] + queries[:rotation]
         for _ in range(runs):
-            session = Session(browser, base, engine, sizes, type_ms)
+            maker = PipeSession if isinstance(browser, PipeBrowser) else Session
+            session = maker(browser, base, engine, sizes, type_ms)
             try:
                 session.open()
                 loaded = session.take_bytes()
@@ -546,6 +643,12 @@ def main() -> None:
     parser.add_argument("--server", choices=SERVERS, default="h2",
                         help="h2: HTTP/2 with TLS in node, as Pages answers (default); pages: the Python "
                              "HTTP/1.1 keep-alive server; simple: the test suite's HTTP/1.0 server")
+    parser.add_argument("--driver", choices=DRIVERS, nargs="+", default=["pipe"],
+                        help="pipe: Chromium spoken to over its DevTools pipe with no network domain, as a "
+                             "reader's browser runs (default); playwright: under Playwright, which has DevTools "
+                             "record every request (the figures before 29 Nov); both: each in turn")
+    parser.add_argument("--no-prime", action="store_true",
+                        help="time with the server's first reads of each file (see prime_server)")
     parser.add_argument("--queries", nargs="*", default=DEFAULT_QUERIES)
     parser.add_argument("--type-ms", type=int, default=0,
                         help="type each query a character every TYPE_MS ms before submitting it (0: set at once)")
@@ -559,31 +662,40 @@ def main() -> None:
         if args.baseline_scripts or args.baseline_export:
             timing_site(args.baseline_export or args.export, args.page, args.baseline_scripts, root / "baseline")
             sites.append("baseline")
-        figures: dict[str, EngineFigures | None] = dict.fromkeys(sites)
-        with serve(args.server, root) as served, sync_playwright() as playwright:
+        arms = [(name, driver) for driver in args.driver for name in sites]
+        figures: dict[tuple[str, str], EngineFigures | None] = dict.fromkeys(arms)
+        with (serve(args.server, root) as served, sync_playwright() as playwright,
+              PipeBrowser(chromium_executable(), CHROMIUM_FLAGS + served.browser_args) as pipe):
             base = served.base
-            browser = playwright.chromium.launch(executable_path=chromium_executable(),
-                                                 args=CHROMIUM_FLAGS + served.browser_args)
+            browsers = {"pipe": pipe}
+            if "playwright" in args.driver:
+                browsers["playwright"] = playwright.chromium.launch(executable_path=chromium_executable(),
+                                                                    args=CHROMIUM_FLAGS + served.browser_args)
             try:
                 # Chromium's first pages are slower (its own start-up): one visit each, not counted.
-                for name in sites:
-                    measure_engine(browser, f"{base}{name}/", "ours", args.queries[:2], 1, TransferSizes(root / name),
-                                   lambda line: None, args.type_ms)
+                for name, driver in arms:
+                    measure_engine(browsers[driver], f"{base}{name}/", "ours", args.queries[:2], 1,
+                                   TransferSizes(root / name), lambda line: None, args.type_ms)
+                    if not args.no_prime:
+                        prime_server(browsers[driver], f"{base}{name}/", TransferSizes(root / name), args.queries,
+                                     args.type_ms)
                 # One run of every rotation for each in turn, in alternating order: load on the
-                # machine falls on both alike.
+                # machine falls on all alike.
                 for run in range(args.runs):
-                    for name in (sites if run % 2 == 0 else sites[::-1]):
-                        sizes = TransferSizes(root / name)
-                        measured = measure_engine(browser, f"{base}{name}/", "ours", args.queries, 1, sizes,
-                                                  lambda line: None, args.type_ms)
-                        figures[name] = merge_figures(figures[name], measured)
+                    for name, driver in (arms if run % 2 == 0 else arms[::-1]):
+                        measured = measure_engine(browsers[driver], f"{base}{name}/", "ours", args.queries, 1,
+                                                  TransferSizes(root / name), lambda line: None, args.type_ms)
+                        figures[name, driver] = merge_figures(figures[name, driver], measured)
             finally:
-                browser.close()
+                if "playwright" in browsers:
+                    browsers["playwright"].close()
     page_scripts = f"{args.page / OURS_CODE}"
-    print_figures(f"ours (scripts {args.scripts or page_scripts}, server {args.server})", figures["ours"],
-                  figures.get("baseline"))
-    if figures.get("baseline"):
-        print_figures(f"baseline (scripts {args.baseline_scripts or args.scripts or page_scripts})", figures["baseline"])
+    for driver in args.driver:
+        print_figures(f"ours (scripts {args.scripts or page_scripts}, server {args.server}, driver {driver})",
+                      figures["ours", driver], figures.get(("baseline", driver)))
+        if ("baseline", driver) in figures:
+            print_figures(f"baseline (scripts {args.baseline_scripts or args.scripts or page_scripts}, "
+                          f"driver {driver})", figures["baseline", driver])
 
 
 if __name__ == "__main__":

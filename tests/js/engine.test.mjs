@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import {
-  decodeNumbers, editDistance, limitQuery, openArchiveSearch, plainWords, MAX_QUERY_CHARS,
+  decodeNumbers, editDistance, limitQuery, openArchiveSearch, plainWords, MAX_QUERY_CHARS, warmUp,
 } from "../../theme/static/js/search/engine.js";
 import { diskFetch } from "./disk_fetch.mjs";
 
@@ -114,4 +114,23 @@ test("articles sure to be on the page are told apart from those whose place is o
   assert.deepEqual(engine.certainOnPage(set, lower, order, 2, 4), [12, 13]);
   // An equal score may go either way (Whoosh's number decides): not sure.
   assert.deepEqual(engine.certainOnPage({ ids: [1, 2], scores: [3, 3] }, { ids: [1, 2], scores: [3, 3] }, [0, 1], 0, 1), []);
+});
+
+test("the warm-up searches a made-up index in memory, score blocks included, and fetches nothing", async () => {
+  const counter = { bytes: 0, files: [] };
+  const engine = await openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch(counter) });
+  await engine.files.deskCodes();
+  const before = counter.files.length;
+  // As large as an archive whose common words have score blocks.
+  for (const articles of [engine.manifest.articles, 20000]) {
+    const answers = await warmUp({ manifest: { ...engine.manifest, articles, count: articles } });
+    assert.equal(answers.length, 5);
+    for (const answer of answers) {
+      assert.ok(answer.total > 0 && answer.hits.length > 0, answer.query);
+      assert.ok(answer.hits.every((hit) => hit.doc && typeof hit.doc.headline === "string"), answer.query);
+    }
+    const scores = answers[0].hits.map((hit) => hit.score);
+    assert.deepEqual(scores, [...scores].sort((a, b) => b - a));
+  }
+  assert.equal(counter.files.length, before);
 });

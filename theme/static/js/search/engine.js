@@ -36,7 +36,8 @@ import { correctedQuery, plainWords } from "./corrections.js";
 import { IndexFiles } from "./index_files.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
 import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
-import { bm25, idf, LENGTHS, referenceFrequency } from "./scoring.js";
+import { bm25Scorer, idf, referenceFrequency } from "./scoring.js";
+import { madeUpIndex, WARM_UP_QUERIES } from "./warm_up.js";
 
 export { decodeNumbers } from "./numbers.js";
 export { editDistance, plainWords } from "./corrections.js";
@@ -122,8 +123,13 @@ class ArchiveSearch {
   scores(postings, fieldIndex, lower = false, before = undefined) {
     const avgfl = this.avgLength[fieldIndex];
     const termIdf = idf(this.count, postings.df);
-    const score = (weight, length) => bm25(termIdf, weight, LENGTHS[length], avgfl, this.B, this.K1);
-    if (!postings.blocks) return postings.ids.map((_, i) => score(postings.weights[i], postings.lengths[i]));
+    const score = bm25Scorer(termIdf, avgfl, this.B, this.K1);
+    if (!postings.blocks) {
+      const { weights, lengths } = postings;
+      const scores = new Float64Array(weights.length);
+      for (let i = 0; i < scores.length; i += 1) scores[i] = score(weights[i], lengths[i]);
+      return scores;
+    }
     const { best, known, loaded } = postings.blocks;
     const size = this.manifest.blockPostings;
     if (before) {
@@ -137,7 +143,7 @@ class ArchiveSearch {
     }
     const reference = this.referenceScorer(fieldIndex, postings.df);
     const bounds = best.map(([weight, length]) => (lower ? 0 : reference.score(weight, length) * reference.scale));
-    const scores = new Array(postings.ids.length);
+    const scores = new Float64Array(postings.ids.length);
     for (let i = 0; i < scores.length; i += 1) {
       scores[i] = known[i] ? score(postings.weights[i], postings.lengths[i]) : bounds[Math.floor(i / size)];
     }
@@ -158,7 +164,7 @@ class ArchiveSearch {
     const referenceIdf = idf(count, referenceFrequency(df, frequencyBits, frequencyStep));
     const liveIdf = idf(this.count, df);
     const scale = (liveIdf / referenceIdf) * Math.max(1, this.avgLength[fieldIndex] / average) * (1 + 1e-9);
-    return { scale, score: (weight, length) => bm25(referenceIdf, weight, LENGTHS[length], average, this.B, this.K1) };
+    return { scale, score: bm25Scorer(referenceIdf, average, this.B, this.K1) };
   }
 
   async prefixSet(node, context) {
@@ -563,6 +569,18 @@ class ArchiveSearch {
       message: notes.size ? [...notes].join(" ") : null,
     };
   }
+}
+
+/**
+ * Answers of the engine's own code run on a made-up index in memory (warm_up.js): the page
+ * calls it while idle, so a reader's first query finds that code compiled. Fetches nothing.
+ */
+export async function warmUp(search) {
+  const [manifest, fetcher, base] = madeUpIndex(search.manifest);
+  const madeUp = new ArchiveSearch(new IndexFiles(base, manifest, fetcher));
+  const answers = [];
+  for (const [query, sort] of WARM_UP_QUERIES) answers.push(await madeUp.search(query, { sort, page: 1, pageSize: 10 }));
+  return answers;
 }
 
 /**

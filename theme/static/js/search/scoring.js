@@ -20,9 +20,24 @@ export const LENGTHS = [
 ];
 
 
-/** Whoosh's BM25 (whoosh.scoring.bm25), same operations in the same order. */
-export function bm25(idf, tf, fl, avgfl, B, K1) {
-  return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)));
+// Length parts of BM25 by one-byte length, per average length (a few averages per visit).
+const normsByAverage = new Map();
+
+/**
+ * Whoosh's BM25 (whoosh.scoring.bm25) for one term, as a function of (weight, one-byte
+ * length): idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))), the same
+ * operations in the same order, the length part computed once per length byte instead of
+ * once per posting (so the same numbers).
+ */
+export function bm25Scorer(idf, avgfl, B, K1) {
+  const key = `${avgfl} ${B} ${K1}`;
+  let norms = normsByAverage.get(key);
+  if (!norms) {
+    norms = Float64Array.from(LENGTHS, (fl) => K1 * ((1 - B) + B * fl / avgfl));
+    normsByAverage.set(key, norms);
+  }
+  const K1plus1 = K1 + 1;
+  return (tf, length) => idf * ((tf * K1plus1) / (tf + norms[length]));
 }
 
 /** Whoosh's idf: ln(N / (df + 1)) + 1, N counting deleted documents until optimized. */
