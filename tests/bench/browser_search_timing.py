@@ -44,7 +44,7 @@ reports every request), so the renderer does work of its own for each request th
 browser does not (about a third more time for ten small files, twice the time for the long
 question's 168). `pipe` (the default of the command line) speaks to Chromium over its DevTools
 pipe with only page loads and script evaluation (tests/bench/cdp_pipe.py) and reads the bytes
-from the page's own resource timings; `playwright` is how the figures before 29 Nov were
+from the page's own resource timings; `playwright` is how the figures before 28 Nov, 22:00 were
 measured, and what `measure_in_browser` (Pagefind's page too) uses. Given both, they take turns.
 
 Servers (`--server`): GitHub Pages answers over HTTP/2 from a CDN, every request of a page
