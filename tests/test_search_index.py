@@ -319,6 +319,32 @@ def test_an_update_whose_export_never_ran_is_still_exported(tmp_path: Path) -> N
     assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
 
 
+def test_an_export_of_another_format_is_replaced_not_extended(tmp_path: Path, monkeypatch) -> None:
+    """An export kept from a version of the format whose files lie elsewhere (score blocks in a
+    folder per list, before they shared one folder) is not extended by an edit: its shards
+    would name blocks where the client no longer looks. The next export is a clean one's, and
+    the old files are gone."""
+    monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)  # score blocks for most lists
+    monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
+    documents = fixture_documents()
+    update_index(tmp_path / "kept", documents[:-1])
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    state_path = tmp_path / "kept" / "export-state.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    state["version"] = export_module.FORMAT_VERSION - 1
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    blocks = sorted((tmp_path / "out" / "scores").iterdir())
+    assert blocks, "the fixture has score blocks"
+    (tmp_path / "out" / "scores" / "oldlist").mkdir()
+    (blocks[0]).rename(tmp_path / "out" / "scores" / "oldlist" / "0.json")  # as the old layout had it
+    report = update_index(tmp_path / "kept", documents)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+    update_index(tmp_path / "clean", documents)
+    export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
+    assert not (tmp_path / "out" / "scores" / "oldlist").exists()
+
+
 def test_a_document_group_left_half_written_is_completed(tmp_path: Path) -> None:
     """A build stopped while writing a group of result records leaves its folder with some
     records missing; the next export writes them rather than trusting the folder's name."""
