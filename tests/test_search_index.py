@@ -11,6 +11,7 @@ from random import Random
 
 import pytest
 from whoosh.analysis import StandardAnalyzer
+from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
@@ -21,6 +22,7 @@ from archive_search import export as export_module
 from archive_search.export import _top_articles, export_index
 from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
 from archive_search.indexer import ArchiveWriter, open_index, update_index
+from archive_search.postings import GroupingPool
 from archive_search.query import ArchiveSearcher
 from archive_search.schema import build_schema
 from archive_search.tokens import Analyzer
@@ -170,6 +172,30 @@ def test_the_index_files_are_those_whoosh_writes_posting_by_posting(tmp_path: Pa
     ours, whoosh = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "whoosh")
     assert len(ours[".pst"]) > 10_000
     assert ours == whoosh
+
+
+@pytest.mark.parametrize("limit", [1000, 0])
+def test_the_pool_gives_each_terms_postings_in_order_however_they_came(tmp_path: Path, limit: int) -> None:
+    """The posting pool keeps an analysis's postings apart from postings added one by one (and
+    spills both past its limit: `limit` 0 spills after every field); a term's postings come
+    out merged in document order, the same as when every posting is added one by one."""
+    schema = build_schema()
+    analyzer = Analyzer(schema["body"].analyzer)
+    texts = [doc.body for doc in fixture_documents()]
+    storage = FileStorage(str(tmp_path)).create()
+    one_by_one, mixed = GroupingPool(storage, limitmb=1000), GroupingPool(storage, limitmb=limit)
+    for docnum, text in enumerate(texts):
+        analysis = analyzer.field(text, 2.0)
+        for btext, _, weight, value in analysis.postings():
+            one_by_one.add(("body", btext, docnum, weight, value))
+            if docnum % 3 == 1:  # some documents' postings one by one, in the same field
+                mixed.add(("body", btext, docnum, weight, value))
+        if docnum % 3 != 1:
+            mixed.add_analysis("body", docnum, analysis)
+    expected = [(key, (list(ids), list(weights), values)) for key, (ids, weights, values) in one_by_one.iter_groups()]
+    found = [(key, (list(ids), list(weights), values)) for key, (ids, weights, values) in mixed.iter_groups()]
+    assert found == expected and len(expected) > 100
+    assert all(isinstance(weight, float) for _, (_, weights, _) in found for weight in weights)
 
 
 def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Path, monkeypatch) -> None:
