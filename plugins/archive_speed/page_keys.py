@@ -34,6 +34,7 @@ from markupsafe import Markup
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from archive_speed.added_attributes import quick_digest, wrapper_fields
 from archive_speed.fingerprint import (ATOMS, MAX_READ_DEPTH, PageFingerprints, Unfingerprintable, _identity, hash_parts,
                                        source_identity)
 from archive_speed.story_tokens import GONE, StoryNotes
@@ -44,8 +45,6 @@ from archive_speed.template_reads import TemplateReads, Use
 TOKEN_PLUMBING = frozenset({"settings", "_context", "source_path"})
 # Stands for a name the page's context does not hold.
 _ABSENT = object()
-# What a desk, tag or byline holds besides its state (see _TokenPickler.reducer_override).
-WRAPPER_COPIES = frozenset({"settings", "name", "slug"})
 
 
 class _References:
@@ -176,10 +175,7 @@ class _TokenPickler(pickle.Pickler):
         if remembered is None:
             # Pelican's as_dict() copies the name and slug into the object once its address was
             # formatted, and a slug is made from the name when first read: neither is state.
-            fields = {name: item for name, item in vars(wrapper).items() if name not in WRAPPER_COPIES}
-            if fields.get("_slug_from_name"):
-                fields.pop("_slug", None)
-            reduced = (_wrapper, (type(wrapper).__qualname__, sorted(fields.items())))
+            reduced = (_wrapper, (type(wrapper).__qualname__, wrapper_fields(wrapper)))
             remembered = self._reduced[id(wrapper)] = (wrapper, reduced)
         return remembered[1]
 
@@ -340,4 +336,6 @@ class PageKeys:
         digest = self._notes.made_digest(story, identity)
         if digest is None:
             return None
-        return _attributes_digest(self._pickler, {"(kind)": type(story).__qualname__, "(made)": digest, **fresh})
+        kind = type(story).__qualname__
+        return (quick_digest(kind, digest, fresh, self._pickler.references.of)
+                or _attributes_digest(self._pickler, {"(kind)": kind, "(made)": digest, **fresh}))
