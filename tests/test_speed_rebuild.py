@@ -21,6 +21,7 @@ from pelican import signals
 from pelican.contents import Article, Content
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.utils import process_translations as pelican_process_translations
 
 from archive_pages.sitemaps import SitemapEntry, _urlset, _urlset_xml
@@ -29,6 +30,7 @@ from archive_search.known_documents import KNOWN_FILE, KnownDocument, KnownDocum
 from archive_speed import _note_story, _notes
 from archive_speed.added_attributes import quick_digest
 from archive_speed.fingerprint import hash_parts
+from archive_speed.page_paths import PagePaths
 from archive_speed.page_keys import _attributes_digest, _References, _TokenPickler, made_digest
 from archive_speed.source_paths import remembered_source_paths
 from archive_speed.story_tokens import CHECK_SETTING, GONE, TOKENS_FILE, MadeStoryChanged, StoryNotes
@@ -290,3 +292,25 @@ def test_equal_parts_hash_alike_however_shared() -> None:
     copies = hash_parts("story:12345", "story:" + "12345", ("story:" + str(12345), bytes(digest)), b"\x01" * 16)
     assert shared == copies
     assert hash_parts("story:1", "2345") != hash_parts("story:12", "345")
+
+
+@pytest.mark.parametrize("output", ["site", "site/", "/"], ids=["relative", "trailing slash", "root"])
+def test_page_paths_are_pelicans(output: str, tmp_path: Path) -> None:
+    """A page's file and relative site URL are what Pelican's writer works out, for plain
+    names and for names Pelican normalizes (empty, `.` and `..` parts, absolute, trailing slash)."""
+    names = ["index.html", "404.html", "tag/harbour/index.html", "2024/03/01/ferry-fares/index.html",
+             "tag/harbour/page/2/index.html", "tag/x y/é.html", "a//b.html", "./a.html", "a/./b.html",
+             "a/../b.html", "a/", "feeds/desk/news.atom.xml", "..a/b..html", ".well-known/x"]
+    working_folder = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        paths = PagePaths(output)
+        for name in names:
+            assert paths.file(name) == sanitised_join(output, name), name
+            assert paths.site_url(name) == path_to_url(get_relative_path(name)), name
+        if output != "/":  # nothing is outside the root
+            with pytest.raises(RuntimeError, match="break out"):
+                paths.file("../elsewhere.html")
+        assert paths.site_url("2024/03/01/ferry-fares/index.html") == "../../../.."
+    finally:
+        os.chdir(working_folder)
