@@ -188,7 +188,7 @@ export class IndexFiles {
   async loadBlocks(missing) {
     const size = this.manifest.blockPostings;
     await Promise.all(missing.map(async ([postings, block]) => {
-      const numbers = decodeNumbers(await this.json(`scores/${postings.blocks.folder}/${block}.json`));
+      const numbers = decodeNumbers(await this.json(`scores/${postings.blocks.folder}-${block}.json`));
       if (postings.blocks.loaded[block]) return;
       for (let i = 0, at = block * size; i < numbers.length; i += 2, at += 1) {
         postings.weights[at] = numbers[i];

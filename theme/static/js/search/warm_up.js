@@ -105,7 +105,7 @@ export function madeUpIndex(manifest) {
   ]);
   const answer = (path) => {
     if (files.has(path)) return files.get(path);
-    const block = /^scores\/(\w+)-(\d+)\/(\d+)\.json$/.exec(path);
+    const block = /^scores\/(\w+)-(\d+)-(\d+)\.json$/.exec(path);
     if (block) {
       const [word, field, number] = [block[1], Number(block[2]), Number(block[3])];
       const ids = listIds(word, field, articles);
