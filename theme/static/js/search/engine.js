@@ -33,6 +33,7 @@
 // matches), corrections.js ("did you mean"). This module evaluates a query tree and answers.
 
 import { correctedQuery, plainWords } from "./corrections.js";
+import { likelyPage } from "./early_records.js";
 import { IndexFiles } from "./index_files.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
 import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
@@ -500,6 +501,21 @@ class ArchiveSearch {
     return top;
   }
 
+  /**
+   * Start fetching the records of the articles at ranks [from, to) of a query of plain words
+   * when its words' entries alone settle them (early_records.js): they travel while the query
+   * is evaluated. What the page shows does not depend on it.
+   */
+  async prefetchLikelyPage(query, from, to) {
+    const node = parseQuery(this.manifest.fields, query, "and", new Set());
+    const fewest = plainWords(query).length >= QUESTION_WORDS ? FEW_RESULTS : 1;
+    try {
+      this.files.prefetchRecords(await likelyPage(this, node, from, to, fewest));
+    } catch {
+      // The evaluation that follows meets the same failure and reports it.
+    }
+  }
+
   async search(rawQuery, options = {}) {
     const sort = options.sort === "newest" ? "newest" : "relevance";
     const pageSize = Math.max(1, Math.min(100, Math.floor(Number(options.pageSize) || 10)));
@@ -515,6 +531,7 @@ class ArchiveSearch {
 
     let mode = "all";
     let corrected = null;
+    if (sort === "relevance") await this.prefetchLikelyPage(query, (page - 1) * pageSize, page * pageSize);
     let outcome = await this.run(query, "and", notes);
     if (!outcome) {
       return empty([...notes, NOTHING_TO_SEARCH].join(" "));
