@@ -13,13 +13,15 @@ import { diskFetch } from "./disk_fetch.mjs";
 
 const folder = process.env.SEARCH_EXPORT_DIR;
 const QUERIES = ["council", "larkmere", "bus", "council bus", "library lending", "rovers cup", "elm street",
-  "energy prices", "council library", "larkmere council", "profits", "goal"];
+  "energy prices", "council library", "larkmere council", "profits", "goal", '"elm street"', '"bus lanes"',
+  '"county cup"', '"the rovers" cup', 'council "bus lanes"', '"street elm"', '"lanes bus"'];
 const PAGE_SIZE = 2;
 const recordOf = (url) => /\/docs\/[^/]+\/(\d+)\.json$/.exec(url)?.[1];
 
 test("a page the entries settle has its records asked for first, and only the page's", async () => {
   let settled = 0;
   let open = 0;
+  let phrases = 0;
   for (const query of QUERIES) {
     for (const page of [1, 2]) {
       const counter = { bytes: 0, files: [] };
@@ -36,6 +38,7 @@ test("a page the entries settle has its records asked for first, and only the pa
       assert.equal(fetched.length, answer.hits.length, `${query} page ${page}: a record fetched and not shown`);
       if (guessed.length) {
         settled += 1;
+        if (query.includes('"')) phrases += 1;
         assert.deepEqual(shown, answer.hits.map((hit) => hit.doc.url), `${query} page ${page}`);
       } else if (answer.hits.length) {
         open += 1;
@@ -43,6 +46,7 @@ test("a page the entries settle has its records asked for first, and only the pa
     }
   }
   assert.ok(settled > 0 && open > 0, `settled ${settled}, open ${open}: both kinds should occur`);
+  assert.ok(phrases > 0, "a phrase's page is settled too");
 });
 
 test("the settled page's records are requested before the engine has ranked the matches", async () => {

@@ -1,15 +1,18 @@
-// A guess at the page of a query of plain words, made as soon as its words' entries are in
-// hand, so the page's records can be asked for before the engine has ranked every match.
+// The page of a query of plain words or phrases, settled as soon as its words' entries are
+// in hand when they can settle it, so the page's records are asked for before the engine has
+// ranked every match.
 //
 // The engine asks for a page's records once it has scored and ranked every article holding
 // the query's words (engine.js search()): for a common word at 50,000 articles that is 15-20
 // ms of computing in Chromium after the word's shard has come, and only then the records'
 // round trip. Some articles have all their scoring data in the entries already: every
 // posting of a short list, and a word's top postings, which the export gives with all of the
-// word's fields. Ranked alone, their best few are most often the page itself. Their records
-// are asked for first and travel while the engine computes. It is only a guess: what the
-// page shows is always the engine's own ranking (a wrong guess costs a record file more).
+// word's fields. When the best of them score above what any other article can (the words'
+// bounds outside their tops), they are the page, and their records travel while the engine
+// computes. Only such a settled page is fetched early: a guess that turned out wrong would
+// cost a round trip of records. What the page shows is always the engine's own ranking.
 
+import { hasPhrase } from "./numbers.js";
 import { indexOf } from "./index_files.js";
 import { bm25Scorer, idf } from "./scoring.js";
 
@@ -21,11 +24,34 @@ function plainWord(node) {
   return same ? node.items : null;
 }
 
-/** The words of a query of plain words (one, or all of several), each as its field terms; else null. */
-function plainWords(node) {
+/** The phrase of `node` (the same phrase in each text field, as the parser makes one), or null. */
+function phrase(node) {
+  if (node.kind !== "or" || !node.items.length) return null;
+  const words = node.items[0].words?.join(" ");
+  return node.items.every((item) => item.kind === "phrase" && item.words.join(" ") === words) ? node.items : null;
+}
+
+/**
+ * The parts of a query of plain words and phrases, all required: [{words, phrase}], `words`
+ * each word's field terms (a phrase's words in its fields, with its boosts), `phrase` the
+ * phrase's field items (null for a plain word). Null for any other query.
+ */
+function queryParts(node) {
   if (!node) return null;
-  const words = node.kind === "and" ? node.items.map(plainWord) : [plainWord(node)];
-  return words.every(Boolean) ? words : null;
+  const parts = [];
+  for (const item of node.kind === "and" ? node.items : [node]) {
+    const word = plainWord(item);
+    const items = word ? null : phrase(item);
+    if (word) {
+      parts.push({ words: [word], phrase: null });
+    } else if (items) {
+      const words = items[0].words.map((text) => items.map((field) => ({ kind: "term", field: field.field, text, boost: field.boost })));
+      parts.push({ words, phrase: items });
+    } else {
+      return null;
+    }
+  }
+  return parts;
 }
 
 /**
@@ -58,37 +84,45 @@ function knownScores(lists) {
 /**
  * Article numbers at ranks [from, to) of query tree `node` by relevance when the entries
  * alone settle them (see the module comment): every other article holding all the words is
- * sure to score less. Empty when the query is not plain words, when they do not settle it,
- * or when fewer than `fewest` articles have all the words (a question so answered is
+ * sure to score less. Empty when the query is not plain words and phrases, when they do not
+ * settle it, or when fewer than `fewest` articles answer it (a question so answered is
  * searched for any of its words). `engine` is engine.js's ArchiveSearch (its files,
  * statistics and Whoosh's tie order).
  */
 export async function likelyPage(engine, node, from, to, fewest = 1) {
-  const words = plainWords(node);
-  if (!words) return [];
+  const parts = queryParts(node);
+  if (!parts) return [];
   // Every word's lists at once: their shards come in one round trip.
-  const found = await Promise.all(words.map((terms) => Promise.all(terms.map((term) => {
+  const found = await Promise.all(parts.map((part) => Promise.all(part.words.map((terms) => Promise.all(terms.map((term) => {
     const fieldIndex = engine.fieldIndex(term.field);
     return fieldIndex < 0 ? null : engine.files.postings(engine.termKey(term.field, term.text), fieldIndex);
-  }))));
+  }))))));
   let together = null;
-  // Per word: its best known score and its bound in articles without their data (-Infinity:
-  // every posting's data is in hand).
+  // Per word of the query: its best known score and its bound in articles without their data
+  // (unknownBound).
   const known = [];
   const unknown = [];
-  for (let w = 0; w < words.length; w += 1) {
-    const lists = [];
-    words[w].forEach((term, t) => {
-      const postings = found[w][t];
-      const avgfl = engine.avgLength[engine.fieldIndex(term.field)];
-      if (!postings || avgfl === null) return;
-      lists.push([postings, bm25Scorer(idf(engine.count, postings.df), avgfl, engine.B, engine.K1), term.boost ?? 1]);
-    });
-    const scores = knownScores(lists);
-    let best = 0;
-    for (const value of scores.values()) best = Math.max(best, value);
-    known.push(best);
-    unknown.push(await unknownBound(engine, words[w], lists));
+  for (let p = 0; p < parts.length; p += 1) {
+    const wordScores = [];
+    const scorers = [];
+    for (let w = 0; w < parts[p].words.length; w += 1) {
+      const lists = [];
+      parts[p].words[w].forEach((term, t) => {
+        const postings = found[p][w][t];
+        const avgfl = engine.avgLength[engine.fieldIndex(term.field)];
+        lists.push(!postings || avgfl === null ? null
+          : [postings, bm25Scorer(idf(engine.count, postings.df), avgfl, engine.B, engine.K1), term.boost ?? 1]);
+      });
+      scorers.push(lists);
+      const present = lists.filter(Boolean);
+      const scores = knownScores(present);
+      let best = 0;
+      for (const value of scores.values()) best = Math.max(best, value);
+      known.push(best);
+      unknown.push(await unknownBound(engine, parts[p].words[w], present));
+      wordScores.push(scores);
+    }
+    const scores = parts[p].phrase ? await phraseScores(engine, parts[p], wordScores, scorers) : wordScores[0];
     if (together === null) {
       together = scores;
       continue;
@@ -102,14 +136,43 @@ export async function likelyPage(engine, node, from, to, fewest = 1) {
   }
   const whoosh = (id) => engine.files.whooshNumber(id);
   const ranked = [...together].sort((a, b) => b[1] - a[1] || whoosh(a[0]) - whoosh(b[0]));
-  // An article not ranked here lacks the data of at least one word: it scores at most the
-  // words' best known scores, with one word or more at their bound instead, whichever is most.
   if (unknown.includes(Infinity) || ranked.length < fewest) return [];
+  // An article not ranked here lacks the data of at least one word: it scores at most the
+  // words' best known scores, with one word or more at their bound instead, whichever is most
+  // (a phrase scores at most what its words score together).
   const most = known.reduce((sum, value, w) => sum + Math.max(value, unknown[w]), 0);
   const others = most - Math.min(...known.map((value, w) => Math.max(value, unknown[w]) - unknown[w]));
   // Only a settled page is fetched early: a wrong guess would cost a round trip of records.
   const settled = others === -Infinity || (ranked.length >= to && ranked[to - 1][1] > others);
   return settled ? ranked.slice(from, to).map(([id]) => id) : [];
+}
+
+/**
+ * Articles with all of a phrase's data in hand that have the phrase, with their score (Map):
+ * as engine.js phraseSet scores it, in each field where the phrase is, its words' scores there
+ * added up and boosted. `wordScores`: each word's known scores (knownScores); `scorers`: each
+ * word's [postings, scorer, boost] per phrase field (null where the word is not in the field).
+ */
+async function phraseScores(engine, part, wordScores, scorers) {
+  const [first, ...rest] = wordScores;
+  const ids = [...first.keys()].filter((id) => rest.every((scores) => scores.has(id)));
+  const scores = new Map();
+  for (let f = 0; f < part.phrase.length; f += 1) {
+    const lists = scorers.map((fields) => fields[f]);
+    // Whoosh gives up on a phrase in a field where one of its words is not.
+    if (lists.some((list) => !list)) continue;
+    const fieldIndex = engine.fieldIndex(part.phrase[f].field);
+    const positions = await Promise.all(part.phrase[f].words.map((word) => engine.files.positions(word, fieldIndex)));
+    for (const id of ids) {
+      const at = lists.map(([postings]) => indexOf(postings.ids, id));
+      if (at.includes(-1) || !hasPhrase(positions, id)) continue;
+      let sum = 0;
+      lists.forEach(([postings, score], w) => { sum += score(postings.weights[at[w]], postings.lengths[at[w]]); });
+      const boost = part.phrase[f].boost ?? 1;
+      scores.set(id, (scores.get(id) ?? 0) + (boost === 1 ? sum : sum * boost));
+    }
+  }
+  return scores;
 }
 
 /**

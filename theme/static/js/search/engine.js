@@ -35,6 +35,7 @@
 import { correctedQuery, plainWords } from "./corrections.js";
 import { likelyPage } from "./early_records.js";
 import { IndexFiles } from "./index_files.js";
+import { hasPhrase } from "./numbers.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
 import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
 import { bm25Scorer, idf, referenceFrequency } from "./scoring.js";
@@ -197,14 +198,8 @@ class ArchiveSearch {
     const ids = [];
     const scores = [];
     for (let i = 0; i < candidates.ids.length; i += 1) {
-      const id = candidates.ids[i];
-      let starts = positions[0].get(id);
-      for (let w = 1; w < positions.length && starts.length; w += 1) {
-        const next = new Set(positions[w].get(id));
-        starts = starts.filter((start) => next.has(start + w));
-      }
-      if (starts.length) {
-        ids.push(id);
+      if (hasPhrase(positions, candidates.ids[i])) {
+        ids.push(candidates.ids[i]);
         scores.push(candidates.scores[i]);
       }
     }

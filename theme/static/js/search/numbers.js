@@ -123,3 +123,16 @@ export class PositionsText {
     return places;
   }
 }
+
+/**
+ * Whether article `id` has a phrase: `positions` are the PositionsText of its words in one
+ * field, in the phrase's order (each word right after the one before it).
+ */
+export function hasPhrase(positions, id) {
+  let starts = positions[0].get(id);
+  for (let w = 1; w < positions.length && starts.length; w += 1) {
+    const next = new Set(positions[w].get(id));
+    starts = starts.filter((start) => next.has(start + w));
+  }
+  return starts.length > 0;
+}
