@@ -19,16 +19,21 @@ REPO = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node")
 
 
+def run_node_tests(name: str, export_dir: Path) -> None:
+    """Run tests/js/`name` with node's test runner on the export in `export_dir`; fail with its output."""
+    result = subprocess.run(
+        [NODE, "--test", str(REPO / "tests" / "js" / name)],
+        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
+        env={**os.environ, "SEARCH_EXPORT_DIR": str(export_dir)},
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_engine_unit_checks(tmp_path: Path) -> None:
     update_index(tmp_path / "index", fixture_documents())
     export_index(open_index(tmp_path / "index"), tmp_path / "search")
-    result = subprocess.run(
-        [NODE, "--test", str(REPO / "tests" / "js" / "engine.test.mjs")],
-        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
-        env={**os.environ, "SEARCH_EXPORT_DIR": str(tmp_path / "search")},
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    run_node_tests("engine.test.mjs", tmp_path / "search")
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
@@ -39,9 +44,4 @@ def test_records_of_a_settled_page_come_first(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(export, "TOP_POSTINGS", 1)
     update_index(tmp_path / "index", fixture_documents())
     export_index(open_index(tmp_path / "index"), tmp_path / "search")
-    result = subprocess.run(
-        [NODE, "--test", str(REPO / "tests" / "js" / "early_records.test.mjs")],
-        cwd=REPO, capture_output=True, text=True, check=False, timeout=300,
-        env={**os.environ, "SEARCH_EXPORT_DIR": str(tmp_path / "search")},
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    run_node_tests("early_records.test.mjs", tmp_path / "search")

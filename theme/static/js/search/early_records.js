@@ -16,19 +16,31 @@ import { hasPhrase } from "./numbers.js";
 import { indexOf } from "./index_files.js";
 import { bm25Scorer, idf } from "./scoring.js";
 
+/**
+ * Whether `items` (an "or" node's) name each text field at most once with its query boost, as
+ * a word typed without a field is searched: the export's word bounds are for that. `engine`:
+ * engine.js's ArchiveSearch.
+ */
+export function asTyped(engine, items) {
+  const boostOf = (name) => engine.manifest.fields.find((field) => field.name === name)?.boost ?? 1;
+  return new Set(items.map((item) => item.field)).size === items.length &&
+    items.every((item) => engine.avgLength[engine.fieldIndex(item.field)] != null && (item.boost ?? 1) === boostOf(item.field));
+}
+
 /** The plain word of `node` (a term in every text field, as the parser makes a word), or null. */
-function plainWord(node) {
+function plainWord(engine, node) {
   if (node.kind !== "or" || !node.items.length) return null;
   const [first] = node.items;
-  const same = node.items.every((item) => item.kind === "term" && item.text === first.text && item.field !== "desk");
-  return same ? node.items : null;
+  const same = node.items.every((item) => item.kind === "term" && item.text === first.text);
+  return same && asTyped(engine, node.items) ? node.items : null;
 }
 
 /** The phrase of `node` (the same phrase in each text field, as the parser makes one), or null. */
-function phrase(node) {
+function phrase(engine, node) {
   if (node.kind !== "or" || !node.items.length) return null;
   const words = node.items[0].words?.join(" ");
-  return node.items.every((item) => item.kind === "phrase" && item.words.join(" ") === words) ? node.items : null;
+  const same = node.items.every((item) => item.kind === "phrase" && item.words.join(" ") === words);
+  return same && asTyped(engine, node.items) ? node.items : null;
 }
 
 /**
@@ -36,12 +48,12 @@ function phrase(node) {
  * each word's field terms (a phrase's words in its fields, with its boosts), `phrase` the
  * phrase's field items (null for a plain word). Null for any other query.
  */
-function queryParts(node) {
+function queryParts(engine, node) {
   if (!node) return null;
   const parts = [];
   for (const item of node.kind === "and" ? node.items : [node]) {
-    const word = plainWord(item);
-    const items = word ? null : phrase(item);
+    const word = plainWord(engine, item);
+    const items = word ? null : phrase(engine, item);
     if (word) {
       parts.push({ words: [word], phrase: null });
     } else if (items) {
@@ -90,7 +102,7 @@ function knownScores(lists) {
  * statistics and Whoosh's tie order).
  */
 export async function likelyPage(engine, node, from, to, fewest = 1) {
-  const parts = queryParts(node);
+  const parts = queryParts(engine, node);
   if (!parts) return [];
   // Every word's lists at once: their shards come in one round trip.
   const found = await Promise.all(parts.map((part) => Promise.all(part.words.map((terms) => Promise.all(terms.map((term) => {
@@ -178,7 +190,7 @@ async function phraseScores(engine, part, wordScores, scorers) {
 /**
  * The most one word (`terms`, its field terms; `lists` its postings with scorers) can score
  * in an article whose data for it is not all in hand: the export's word bound (the best over
- * its ranges, engine.js wordBounded scales it to live statistics); -Infinity when every
+ * its ranges, scaled to live statistics as engine.js wordBounded does); -Infinity when every
  * posting's data is in hand; Infinity when a long list has no word bound to go by.
  */
 async function unknownBound(engine, terms, lists) {
@@ -186,9 +198,5 @@ async function unknownBound(engine, terms, lists) {
   const key = engine.termKey(terms[0].field, terms[0].text);
   const bounds = await engine.files.wordBounds(key);
   if (!bounds) return Infinity;
-  let scale = 0;
-  for (const [fieldIndex, , df] of await engine.files.entry(key)) {
-    if (typeof fieldIndex === "number") scale = Math.max(scale, engine.referenceScorer(fieldIndex, df).scale);
-  }
-  return Math.max(...bounds.values) * scale;
+  return Math.max(...bounds.values) * (await engine.wordBoundScale(key));
 }

@@ -33,7 +33,7 @@
 // matches), corrections.js ("did you mean"). This module evaluates a query tree and answers.
 
 import { correctedQuery, plainWords } from "./corrections.js";
-import { likelyPage } from "./early_records.js";
+import { asTyped, likelyPage } from "./early_records.js";
 import { IndexFiles } from "./index_files.js";
 import { hasPhrase } from "./numbers.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
@@ -257,6 +257,18 @@ class ArchiveSearch {
   }
 
   /**
+   * What turns word `key`'s bounds (files.wordBounds: reference scores summed over its fields)
+   * into bounds of live scores: the largest of its fields' scales (referenceScorer).
+   */
+  async wordBoundScale(key) {
+    let scale = 0;
+    for (const [fieldIndex, , df] of await this.files.entry(key)) {
+      if (typeof fieldIndex === "number") scale = Math.max(scale, this.referenceScorer(fieldIndex, df).scale);
+    }
+    return scale;
+  }
+
+  /**
    * `set` (the matches of an "or" node) with tighter bounds when the node is one word in
    * several text fields: an article whose scoring data is not all in hand cannot score more
    * for the word than the export's bound for its range of articles (its fields' bounds added
@@ -267,20 +279,12 @@ class ArchiveSearch {
     const [first] = node.items;
     // The export's bound is for the word as typed without a field: each text field once, with
     // its query boost (`oil OR headline:oil` counts the headline twice and is not bounded so).
-    const boostOf = (name) => this.manifest.fields.find((f) => f.name === name)?.boost ?? 1;
-    const oneWord = new Set(node.items.map((item) => item.field)).size === node.items.length &&
-      node.items.every((item) => item.kind === "term" && item.text === first.text &&
-        this.avgLength[this.fieldIndex(item.field)] != null && (item.boost ?? 1) === boostOf(item.field));
+    const oneWord = node.items.every((item) => item.kind === "term" && item.text === first.text) && asTyped(this, node.items);
     if (!oneWord) return set;
     const bounds = await this.files.wordBounds(first.text);
     if (!bounds) return set;
     const lists = [];
-    // The bounds are reference scores summed over the word's fields: the largest of the
-    // fields' scales turns them into bounds of live scores.
-    let scale = 0;
-    for (const [fieldIndex, , df] of await this.files.entry(first.text)) {
-      if (typeof fieldIndex === "number") scale = Math.max(scale, this.referenceScorer(fieldIndex, df).scale);
-    }
+    const scale = await this.wordBoundScale(first.text);
     for (const item of node.items) {
       const postings = await this.files.postings(item.text, this.fieldIndex(item.field));
       if (postings?.blocks) lists.push(postings);
