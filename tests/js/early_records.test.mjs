@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { openArchiveSearch } from "../../theme/static/js/search/engine.js";
-import { likelyPage } from "../../theme/static/js/search/early_records.js";
+import { settledPage } from "../../theme/static/js/search/early_records.js";
 import { parseQuery } from "../../theme/static/js/search/query_parser.js";
 import { diskFetch } from "./disk_fetch.mjs";
 
@@ -29,7 +29,7 @@ test("a page the entries settle has its records asked for first, and only the pa
       await engine.files.deskCodes();
       const node = parseQuery(engine.manifest.fields, query, "and", new Set());
       const from = (page - 1) * PAGE_SIZE;
-      const guessed = await likelyPage(engine, node, from, from + PAGE_SIZE);
+      const guessed = (await settledPage(engine, node, from, from + PAGE_SIZE))?.page.map(([id]) => id) ?? [];
       const before = counter.files.length;
       const answer = await engine.search(query, { page, pageSize: PAGE_SIZE });
       const fetched = counter.files.slice(before).map(recordOf).filter(Boolean).map(Number);
@@ -49,30 +49,43 @@ test("a page the entries settle has its records asked for first, and only the pa
   assert.ok(phrases > 0, "a phrase's page is settled too");
 });
 
-test("the settled page's records are requested before the engine has ranked the matches", async () => {
+test("a settled page of plain words is the whole answer; a phrase's has its records asked for first", async () => {
   const counter = { bytes: 0, files: [] };
   const engine = await openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch(counter) });
   await engine.files.deskCodes();
-  // Find a settled query, then check the order of requests on a fresh engine.
-  let query = null;
-  for (const candidate of QUERIES) {
-    const node = parseQuery(engine.manifest.fields, candidate, "and", new Set());
-    if ((await likelyPage(engine, node, 0, PAGE_SIZE)).length) {
-      query = candidate;
-      break;
-    }
+  const settled = [];
+  for (const query of QUERIES) {
+    const node = parseQuery(engine.manifest.fields, query, "and", new Set());
+    if (await settledPage(engine, node, 0, PAGE_SIZE)) settled.push(query);
   }
-  assert.ok(query, "one of the queries is settled by its entries");
-  const asked = []; // every request, when it is made
-  const disk = diskFetch({ bytes: 0, files: [] });
-  const second = await openArchiveSearch(pathToFileURL(folder).href, { fetch: (url) => { asked.push(url); return disk(url); } });
-  await second.files.deskCodes();
-  let evaluated = -1;
-  const run = second.run.bind(second);
-  second.run = async (...args) => {
-    evaluated = asked.length; // requests made before the evaluation started
-    return run(...args);
+  const plain = settled.filter((query) => !query.includes('"'));
+  const phrases = settled.filter((query) => query.includes('"'));
+  assert.ok(plain.length && phrases.length, `settled: ${settled}`);
+  const opened = async () => {
+    const asked = []; // every request, when it is made
+    const disk = diskFetch({ bytes: 0, files: [] });
+    const search = await openArchiveSearch(pathToFileURL(folder).href, { fetch: (url) => { asked.push(url); return disk(url); } });
+    await search.files.deskCodes();
+    let evaluated = null;
+    const run = search.run.bind(search);
+    search.run = async (...args) => {
+      evaluated ??= asked.length; // requests made before the evaluation started
+      return run(...args);
+    };
+    return { search, asked, evaluatedAt: () => evaluated };
   };
-  await second.search(query, { pageSize: PAGE_SIZE });
-  assert.ok(asked.slice(0, evaluated).some((url) => recordOf(url)), `${query}: records asked for before evaluating`);
+  for (const query of plain) {
+    const early = await opened();
+    const answer = await early.search.search(query, { pageSize: PAGE_SIZE });
+    assert.equal(early.evaluatedAt(), null, `${query}: answered from the entries`);
+    // The same query evaluated in full gives the same answer, to the last bit of each score.
+    const full = await opened();
+    full.search.settledAnswer = async () => null;
+    assert.deepEqual(answer, await full.search.search(query, { pageSize: PAGE_SIZE }), query);
+  }
+  for (const query of phrases) {
+    const early = await opened();
+    await early.search.search(query, { pageSize: PAGE_SIZE });
+    assert.ok(early.asked.slice(0, early.evaluatedAt()).some((url) => recordOf(url)), `${query}: records asked for before evaluating`);
+  }
 });

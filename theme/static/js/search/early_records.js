@@ -14,6 +14,7 @@
 
 import { hasPhrase } from "./numbers.js";
 import { indexOf } from "./index_files.js";
+import { intersectSets, makeSet, unionSets } from "./result_sets.js";
 import { bm25Scorer, idf } from "./scoring.js";
 
 /**
@@ -94,24 +95,26 @@ function knownScores(lists) {
 }
 
 /**
- * Article numbers at ranks [from, to) of query tree `node` by relevance when the entries
- * alone settle them (see the module comment): every other article holding all the words is
- * sure to score less. Empty when the query is not plain words and phrases, when they do not
- * settle it, or when fewer than `fewest` articles answer it (a question so answered is
- * searched for any of its words). `engine` is engine.js's ArchiveSearch (its files,
- * statistics and Whoosh's tie order).
+ * The articles at ranks [from, to) of query tree `node` by relevance, with their scores, when
+ * the entries alone settle them (see the module comment): every other article holding all
+ * the words is sure to score less. {page: [[article, score]], matches}: `matches`, for a query
+ * of plain words alone, is every article having all of them (sorted), so the whole answer is
+ * known; null with a phrase (only its positions in every article would say). Null when the
+ * query is not plain words and phrases, when they do not settle it, or when fewer than
+ * `fewest` articles answer it (a question so answered is searched for any of its words).
+ * `engine` is engine.js's ArchiveSearch (its files, statistics and Whoosh's tie order).
  */
-export async function likelyPage(engine, node, from, to, fewest = 1) {
+export async function settledPage(engine, node, from, to, fewest = 1) {
   const parts = queryParts(engine, node);
-  if (!parts) return [];
+  if (!parts) return null;
   // Every word's lists at once: their shards come in one round trip.
   const found = await Promise.all(parts.map((part) => Promise.all(part.words.map((terms) => Promise.all(terms.map((term) => {
     const fieldIndex = engine.fieldIndex(term.field);
     return fieldIndex < 0 ? null : engine.files.postings(engine.termKey(term.field, term.text), fieldIndex);
   }))))));
-  let together = null;
-  // Per word of the query: its best known score and its bound in articles without their data
-  // (unknownBound).
+  // Per part: its known articles' scores. Per word of the query: its best known score and its
+  // bound in articles without their data (unknownBound).
+  const partScores = [];
   const known = [];
   const unknown = [];
   for (let p = 0; p < parts.length; p += 1) {
@@ -134,29 +137,39 @@ export async function likelyPage(engine, node, from, to, fewest = 1) {
       unknown.push(await unknownBound(engine, parts[p].words[w], present));
       wordScores.push(scores);
     }
-    const scores = parts[p].phrase ? await phraseScores(engine, parts[p], wordScores, scorers) : wordScores[0];
-    if (together === null) {
-      together = scores;
-      continue;
+    partScores.push(parts[p].phrase ? await phraseScores(engine, parts[p], wordScores, scorers) : wordScores[0]);
+  }
+  // The parts' scores are added up as the engine adds them (result_sets.js intersectSets:
+  // the part with the fewest matches first), so the sums are the same numbers.
+  const plain = parts.every((part) => !part.phrase);
+  const matched = plain ? found.map(([lists]) => unionSets(lists.filter(Boolean).map((postings) =>
+    makeSet(postings.ids, new Float64Array(postings.ids.length))))) : null;
+  const order = parts.map((_, p) => p);
+  if (matched) order.sort((a, b) => matched[a].ids.length - matched[b].ids.length);
+  const together = [];
+  for (const [id, first] of partScores[order[0]]) {
+    let sum = first;
+    for (const p of order.slice(1)) {
+      const more = partScores[p].get(id);
+      if (more === undefined) {
+        sum = undefined;
+        break;
+      }
+      sum += more;
     }
-    const both = new Map();
-    for (const [id, value] of together) {
-      const more = scores.get(id);
-      if (more !== undefined) both.set(id, value + more);
-    }
-    together = both;
+    if (sum !== undefined) together.push([id, sum]);
   }
   const whoosh = (id) => engine.files.whooshNumber(id);
-  const ranked = [...together].sort((a, b) => b[1] - a[1] || whoosh(a[0]) - whoosh(b[0]));
-  if (unknown.includes(Infinity) || ranked.length < fewest) return [];
+  const ranked = together.sort((a, b) => b[1] - a[1] || whoosh(a[0]) - whoosh(b[0]));
+  if (unknown.includes(Infinity) || ranked.length < fewest) return null;
   // An article not ranked here lacks the data of at least one word: it scores at most the
   // words' best known scores, with one word or more at their bound instead, whichever is most
   // (a phrase scores at most what its words score together).
   const most = known.reduce((sum, value, w) => sum + Math.max(value, unknown[w]), 0);
   const others = most - Math.min(...known.map((value, w) => Math.max(value, unknown[w]) - unknown[w]));
-  // Only a settled page is fetched early: a wrong guess would cost a round trip of records.
-  const settled = others === -Infinity || (ranked.length >= to && ranked[to - 1][1] > others);
-  return settled ? ranked.slice(from, to).map(([id]) => id) : [];
+  // Only a settled page is answered early: a wrong guess would cost a round trip of records.
+  if (others !== -Infinity && (ranked.length < to || ranked[to - 1][1] <= others)) return null;
+  return { page: ranked.slice(from, to), matches: matched ? intersectSets(matched).ids : null };
 }
 
 /**

@@ -33,7 +33,7 @@
 // matches), corrections.js ("did you mean"). This module evaluates a query tree and answers.
 
 import { correctedQuery, plainWords } from "./corrections.js";
-import { asTyped, likelyPage } from "./early_records.js";
+import { asTyped, settledPage } from "./early_records.js";
 import { IndexFiles } from "./index_files.js";
 import { hasPhrase } from "./numbers.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
@@ -501,18 +501,31 @@ class ArchiveSearch {
   }
 
   /**
-   * Start fetching the records of the articles at ranks [from, to) of a query of plain words
-   * when its words' entries alone settle them (early_records.js): they travel while the query
-   * is evaluated. What the page shows does not depend on it.
+   * The answer to `query` (relevance, ranks [from, to)) when its words' entries alone settle
+   * its page (early_records.js): for plain words, the whole answer, without scoring every
+   * article that has them; with a phrase, null once the page's records are on their way (they
+   * travel while the query is evaluated). Null when the entries do not settle it.
    */
-  async prefetchLikelyPage(query, from, to) {
-    const node = parseQuery(this.manifest.fields, query, "and", new Set());
+  async settledAnswer(query, from, to, notes) {
+    const node = parseQuery(this.manifest.fields, query, "and", notes);
     const fewest = plainWords(query).length >= QUESTION_WORDS ? FEW_RESULTS : 1;
+    let settled;
     try {
-      this.files.prefetchRecords(await likelyPage(this, node, from, to, fewest));
+      settled = await settledPage(this, node, from, to, fewest);
     } catch {
-      // The evaluation that follows meets the same failure and reports it.
+      return null; // the evaluation that follows meets the same failure and reports it
     }
+    if (!settled) return null;
+    const ids = settled.page.map(([id]) => id);
+    this.files.prefetchRecords(ids);
+    if (!settled.matches) return null;
+    const [records, facets] = await Promise.all([Promise.all(ids.map((id) => this.files.record(id))), this.facets(settled.matches)]);
+    return {
+      query, mode: "all", corrected: null, total: settled.matches.length, allTotal: settled.matches.length,
+      hits: settled.page.map(([, score], k) => ({ score, doc: records[k] })),
+      facets, highlight: [...positiveTerms(node)], suggestion: null,
+      message: notes.size ? [...notes].join(" ") : null,
+    };
   }
 
   async search(rawQuery, options = {}) {
@@ -530,7 +543,10 @@ class ArchiveSearch {
 
     let mode = "all";
     let corrected = null;
-    if (sort === "relevance") await this.prefetchLikelyPage(query, (page - 1) * pageSize, page * pageSize);
+    if (sort === "relevance") {
+      const answer = await this.settledAnswer(query, (page - 1) * pageSize, page * pageSize, notes);
+      if (answer) return answer;
+    }
     let outcome = await this.run(query, "and", notes);
     if (!outcome) {
       return empty([...notes, NOTHING_TO_SEARCH].join(" "));
