@@ -72,6 +72,8 @@ class ArchiveSearch {
     this.fieldNames = manifest.fields.map((field) => field.name);
     this.avgLength = manifest.fields.map((field) =>
       "length" in field ? field.length / (manifest.count || 1) || 1 : null);
+    // Pages (ranks and query) that settledAnswer left to the full evaluation.
+    this.evaluatedPages = new Set();
   }
 
   fieldIndex(name) {
@@ -507,6 +509,10 @@ class ArchiveSearch {
    * travel while the query is evaluated). Null when the entries do not settle it.
    */
   async settledAnswer(query, from, to, notes) {
+    // A page not answered here once is evaluated in full when asked again (its blocks may
+    // have come since, but the evaluation is right either way, and in memory it is quick).
+    const key = `${from} ${to} ${query}`;
+    if (this.evaluatedPages.has(key)) return null;
     const node = parseQuery(this.manifest.fields, query, "and", notes);
     const fewest = plainWords(query).length >= QUESTION_WORDS ? FEW_RESULTS : 1;
     let settled;
@@ -515,6 +521,7 @@ class ArchiveSearch {
     } catch {
       return null; // the evaluation that follows meets the same failure and reports it
     }
+    if (!settled?.matches) this.evaluatedPages.add(key);
     if (!settled) return null;
     const ids = settled.page.map(([id]) => id);
     this.files.prefetchRecords(ids);
