@@ -8,9 +8,11 @@
 // round trip. Some articles have all their scoring data in the entries already: every
 // posting of a short list, and a word's top postings, which the export gives with all of the
 // word's fields. When the best of them score above what any other article can (the words'
-// bounds outside their tops), they are the page, and their records travel while the engine
-// computes. Only such a settled page is fetched early: a guess that turned out wrong would
-// cost a round trip of records. What the page shows is always the engine's own ranking.
+// bounds outside their tops), they are the page, scored and ordered as the engine would:
+// their records are asked for at once, and for plain words the rest of the answer is only
+// which articles have all the words (the total and facets). A phrase's page is only fetched
+// early: its total needs its positions in every article, so the engine still evaluates it.
+// Nothing is fetched on a guess: a wrong one would cost a round trip of records.
 
 import { hasPhrase } from "./numbers.js";
 import { indexOf } from "./index_files.js";
