@@ -100,3 +100,17 @@ def test_a_draft_renders_for_preview_but_is_not_listed(tmp_path, build_site):
     assert json_ld(draft)[0]["headline"] == "Ferry fares fall"
     assert headlines(build.page("desk/news/")) == ["Ferry fares rise"]
     assert "ferry-fares-fall" not in build.page("2023/03/16/ferry-fares-rise/")
+
+
+def test_json_ld_text_is_what_json_dumps_writes() -> None:
+    """The JSON-LD encoder made once per process writes what json.dumps writes with the same
+    options, then escaped for a <script> element."""
+    from archive_pages.jsonld import script_safe_json
+
+    values = [{"headline": 'A "</script>" & <!-- x', "n": 1, "f": 1.5, "none": None, "ok": True,
+               "list": ["é", "\u2028", "\u2029", {"nested": ["a", 2]}], "ключ": "значення"}, [], {}, "plain"]
+    for value in values:
+        expected = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+        expected = expected.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+        assert str(script_safe_json(value)) == expected
+        assert json.loads(str(script_safe_json(value))) == value

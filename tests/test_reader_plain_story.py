@@ -176,3 +176,42 @@ def _comparable(meta: dict) -> dict:
             return [plain(item) for item in value]
         return getattr(value, "name", value) if type(value).__name__ in {"Author", "Tag", "Category"} else value
     return {key: plain(value) for key, value in meta.items()}
+
+
+# Run in a fresh interpreter: reads a plain story, then one that is not plain, and says which of
+# the two slow imports were made before and after the second.
+_LAZY_READ = """
+import json, sys
+from pelican.settings import read_settings
+from archive_reader import ArchiveReader
+settings = read_settings(sys.argv[1], override={"PATH": sys.argv[2]})
+reader = ArchiveReader(settings)
+plain_html, _ = reader.read(sys.argv[3])
+slow = ("markdown_it", "jsonschema")
+before = [name for name in slow if name in sys.modules]
+marked_html, _ = reader.read(sys.argv[4])
+print(json.dumps({"before": before, "after": [name for name in slow if name in sys.modules],
+                  "plain": plain_html, "marked": marked_html}))
+"""
+
+
+def test_plain_valid_stories_are_read_without_markdown_it_or_jsonschema(tmp_path: Path) -> None:
+    """A rebuild reads few stories, all plain and valid in an archive kept clean: it must not
+    pay for importing markdown-it and jsonschema (a quarter of a second), and a story that is
+    not plain still gets markdown-it's HTML."""
+    import json
+    import subprocess
+    import sys
+
+    from theme_stories import START, write_story
+
+    plain = write_story(tmp_path, "Harbour reopens", START)
+    marked = write_story(tmp_path, "Ferry *strike* ends", START)
+    marked.write_text(marked.read_text(encoding="utf-8") + "\nA *marked* word.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _LAZY_READ, str(REPO / "pelicanconf.py"), str(tmp_path),
+                           str(plain), str(marked)], capture_output=True, text=True, check=True, cwd=REPO)
+    result = json.loads(done.stdout)
+    assert result["before"] == []
+    assert "markdown_it" in result["after"]
+    assert result["plain"] == "\n<p>Harbour reopens. A fictional story for the archive's tests.</p>\n"
+    assert "<em>marked</em>" in result["marked"]

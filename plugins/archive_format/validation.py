@@ -7,11 +7,12 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from archive_format.dates import NotIsoDate, localize
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, ValidationError
 
 SCHEMA_PATH = Path(__file__).with_name("front_matter.schema.json")
 
@@ -59,10 +60,20 @@ def _inline_definitions(node: Any, definitions: Mapping[str, Any]) -> Any:
 
 
 @cache
-def _validator() -> Draft202012Validator:
+def _schema() -> dict[str, Any]:
+    """The schema with its definitions inlined: what the validator and the quick check read."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(_inline_definitions(schema, schema.get("$defs", {})))
+    return _inline_definitions(schema, schema.get("$defs", {}))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    # Imported here: jsonschema takes a tenth of a second to import, and a build whose stories
+    # all pass the quick check (every rebuild of a clean archive) never needs it.
+    from jsonschema import Draft202012Validator
+
+    Draft202012Validator.check_schema(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    return Draft202012Validator(_schema())
 
 
 # Keywords that only annotate a schema: they never make a value invalid.
@@ -172,7 +183,7 @@ def _quick_check(schema: Any) -> Check | None:
 def _accepted() -> Check:
     """True for front matter the schema plainly accepts: the validator's answer without its
     walk of every field (a sixth of reading a story), for the stories that have no problem."""
-    return _quick_check(_validator().schema) or (lambda meta: False)
+    return _quick_check(_schema()) or (lambda meta: False)
 
 
 def _field_name(error: ValidationError) -> str:

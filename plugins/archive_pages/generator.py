@@ -75,13 +75,16 @@ class ArchivePagesGenerator(Generator):
 
     def _check_aliases(self) -> None:
         """Fail with the article's file when an alias would overwrite a page or another alias."""
+        aliased = [article for article in self.articles if getattr(article, "aliases", None)]
+        if not aliased:
+            return  # nothing can collide: no table of every address needed
         taken: dict[str, str] = {save_path(article.url): "the address of a story" for article in self.articles}
         for url in [listing.url for listing in self.listings] + [self.options.archive_url, ""]:
             taken[save_path(url)] = "the address of a listing page"
         for year in self.date_archive.years():
             taken[save_path(year.url)] = "the address of a listing page"
-        for article in self.articles:
-            for alias in getattr(article, "aliases", None) or []:
+        for article in aliased:
+            for alias in article.aliases:
                 target = save_path(str(alias).lstrip("/"))
                 if target in taken:
                     raise ArchiveContentError(

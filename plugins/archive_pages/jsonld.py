@@ -12,13 +12,17 @@ from .urls import join
 Article = Any  # a pelican.contents.Article
 
 
+# json.dumps with options makes a new encoder at every call (a fifth of its time for a story).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
 def script_safe_json(data: Any) -> Markup:
     """JSON text that cannot end its <script> element early.
 
     Escaping every "<" keeps "</script>" or "<!--" in a headline inert; the JSON value
     is unchanged because "\\u003c" decodes to "<".
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    text = _ENCODER.encode(data)
     text = text.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)
 

@@ -11,51 +11,17 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Iterable, Sequence
+from operator import itemgetter
+from typing import Any, Sequence
 
 Article = Any  # a pelican.contents.Article
 
-# A shared tag counts for more than a shared desk: tags are the narrower topic.
+# A shared tag counts for more than a shared desk: tags are the narrower topic (and `_best`
+# relies on DESK_WEIGHT < TAG_WEIGHT: one tag window less is never made up by the desk).
 TAG_WEIGHT = 2
 DESK_WEIGHT = 1
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-
-
-class _SortedGroup:
-    """Stories of one desk or tag, oldest first, with each story's position; `numbers` holds
-    each story's place in the list given to attach_neighbours, in the same order."""
-
-    def __init__(self, articles: list[Article], number: dict[int, int]) -> None:
-        articles.sort(key=lambda article: (article.date, article.slug))
-        self.articles = articles
-        self.numbers = [number[id(article)] for article in articles]
-        self.position = {id(article): index for index, article in enumerate(articles)}
-
-    def around(self, article: Article, size: int) -> list[int]:
-        """The numbers of up to `size` stories on each side of `article` in time."""
-        index = self.position[id(article)]
-        return [*self.numbers[max(0, index - size) : index], *self.numbers[index + 1 : index + 1 + size]]
-
-    def before_after(self, article: Article) -> tuple[Article | None, Article | None]:
-        """The story just older and the story just newer than `article`, if any."""
-        index = self.position[id(article)]
-        older = self.articles[index - 1] if index > 0 else None
-        newer = self.articles[index + 1] if index + 1 < len(self.articles) else None
-        return older, newer
-
-
-def _group(articles: Iterable[Article], keys: Callable[[Article], list[str]],
-           number: dict[int, int]) -> dict[str, _SortedGroup]:
-    """Stories grouped under each key `keys` gives them (a story may sit in several groups)."""
-    lists: dict[str, list[Article]] = defaultdict(list)
-    for article in articles:
-        for key in keys(article):
-            lists[key].append(article)
-    return {key: _SortedGroup(members, number) for key, members in lists.items()}
-
-
-def _desk_of(article: Article) -> list[str]:
-    return [article.category.slug]
+_COUNT = itemgetter(1)
 
 
 def _tags_of(article: Article) -> list[str]:
@@ -71,35 +37,79 @@ def attach_neighbours(articles: Sequence[Article], related_count: int, window: i
     """Set `desk_older`, `desk_newer` and `related` (best first) on every article.
 
     Related stories are the candidates with the highest score (TAG_WEIGHT per shared tag
-    window, DESK_WEIGHT for the same desk), then the nearest in time, then by slug. Stories
-    are handled by their number in `articles`, and each one's desk, time and slug read once:
-    the loop meets every story once for each neighbour it is a candidate of.
+    window, DESK_WEIGHT for the same desk), then the nearest in time, then by slug, then in
+    the order they were met (the article's tags in order, each window oldest first, then its
+    desk's window). Stories are handled by their number in `articles`, each one's desk, time
+    and slug read once.
     """
-    number = {id(article): index for index, article in enumerate(articles)}
-    desks = _group(articles, _desk_of, number)
-    tags = _group(articles, _tags_of, number)
+    count = len(articles)
     desk_of = [article.category.slug for article in articles]
-    moment = [_microseconds(article.date) for article in articles]
+    tags_of = [_tags_of(article) for article in articles]
+    dates = [article.date for article in articles]
     slug = [article.slug for article in articles]
+    moment = [_microseconds(date) for date in dates]
+    # One stable sort by (date, slug) (datetimes compared as Python does, wall time under one
+    # zone): every desk's and tag's list, filled in that order, comes out sorted as if sorted
+    # on its own. A story whose tags repeat a slug sits in that tag's list twice, and its
+    # place there is the later one.
+    desk_members: dict[str, list[int]] = defaultdict(list)
+    tag_members: dict[str, list[int]] = defaultdict(list)
+    desk_place = [0] * count
+    tag_place: list[dict[str, int]] = [{} for _ in range(count)]
+    for number in sorted(range(count), key=lambda number: (dates[number], slug[number])):
+        members = desk_members[desk_of[number]]
+        desk_place[number] = len(members)
+        members.append(number)
+        places = tag_place[number]
+        for tag in tags_of[number]:
+            members = tag_members[tag]
+            places[tag] = len(members)
+            members.append(number)
     for me, article in enumerate(articles):
         own_desk = desk_of[me]
-        desk = desks[own_desk]
-        article.desk_older, article.desk_newer = desk.before_after(article)
-        shared_tags: Counter[int] = Counter()
-        for tag in _tags_of(article):
-            shared_tags.update(tags[tag].around(article, window))
-        scores = {other: TAG_WEIGHT * count for other, count in shared_tags.items()}
-        for other in desk.around(article, window):
-            scores.setdefault(other, 0)
-        by_score: dict[int, list[int]] = defaultdict(list)
-        for other, score in scores.items():
-            by_score[score + DESK_WEIGHT if desk_of[other] == own_desk else score].append(other)
-        related: list[int] = []
-        # The best few of sorted(...)[:related_count]: ties broken only where they matter.
-        for score in sorted(by_score, reverse=True):
-            wanted = related_count - len(related)
-            if wanted <= 0:
-                break
-            related += heapq.nsmallest(wanted, by_score[score],
-                                       key=lambda other: (abs(moment[other] - moment[me]), slug[other]))
-        article.related = [articles[other] for other in related]
+        desk = desk_members[own_desk]
+        index = desk_place[me]
+        article.desk_older = articles[desk[index - 1]] if index > 0 else None
+        article.desk_newer = articles[desk[index + 1]] if index + 1 < len(desk) else None
+        shared: Counter[int] = Counter()
+        places = tag_place[me]
+        for tag in tags_of[me]:
+            members, place = tag_members[tag], places[tag]
+            shared.update(members[max(0, place - window):place])
+            shared.update(members[place + 1:place + 1 + window])
+        article.related = [articles[other] for other in _best(
+            shared, desk[max(0, index - window):index] + desk[index + 1:index + 1 + window],
+            own_desk, desk_of, related_count, _nearest(moment, slug, moment[me]))]
+
+
+def _nearest(moment: list[int], slug: list[str], mine: int) -> Any:
+    """The order among stories of one score: nearest in time to `mine`, then by slug."""
+    return lambda other: (abs(moment[other] - mine), slug[other])
+
+
+def _best(shared: Counter[int], desk_window: list[int], own_desk: str, desk_of: list[str],
+          wanted: int, nearest: Any) -> list[int]:
+    """The `wanted` best candidates, best first: those sharing tag windows (`shared` counts
+    them) by score — count × TAG_WEIGHT, plus DESK_WEIGHT on the story's own desk — then the
+    rest of the desk's window (DESK_WEIGHT alone). Only the scores that decide are ordered
+    by `nearest`; a sort on the count alone (stable: met order kept) finds them."""
+    best: list[int] = []
+    ranked = sorted(shared.items(), key=_COUNT, reverse=True)
+    at, total = 0, len(ranked)
+    while at < total and len(best) < wanted:
+        level = ranked[at][1]
+        same_desk: list[int] = []
+        other_desk: list[int] = []
+        while at < total and ranked[at][1] == level:
+            other = ranked[at][0]
+            (same_desk if desk_of[other] == own_desk else other_desk).append(other)
+            at += 1
+        # Score level × TAG_WEIGHT + DESK_WEIGHT comes before level × TAG_WEIGHT, and both
+        # before any lower level (DESK_WEIGHT < TAG_WEIGHT).
+        for bucket in (same_desk, other_desk):
+            if bucket and len(best) < wanted:
+                best += heapq.nsmallest(wanted - len(best), bucket, key=nearest)
+    if len(best) < wanted:
+        desk_only = [other for other in desk_window if other not in shared]
+        best += heapq.nsmallest(wanted - len(best), desk_only, key=nearest)
+    return best

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from functools import lru_cache
-from typing import Any, NoReturn
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
@@ -18,9 +18,11 @@ from archive_format import (
     localize,
     validate_front_matter,
 )
-from archive_reader.markdown import archive_markdown
 from archive_reader.plain_story import SANITIZED_ESCAPES, plain_inline, plain_story
 from archive_reader.sanitize import sanitize_html
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Site pages (content/pages/) are not stories: they have a title, not a headline and desk.
 PAGE_FIELDS = frozenset({"title", "slug", "summary", "status", "lang", "date", "modified", "template"})
@@ -66,12 +68,20 @@ class ArchiveReader(BaseReader):
 
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
-        self._md = archive_markdown()
         self.problems: list[FieldProblem] = []
         self._tz = settings.get("TIMEZONE") or "UTC"
         desks = settings.get("DESKS")
         self._desks: Mapping[str, str] | None = desks if desks else None
         self._slugs: dict[tuple[type[URLWrapper], str], str] = {}
+
+    @cached_property
+    def _md(self) -> MarkdownIt:
+        """The markdown-it parser, made for the first story or summary that is not plain: most
+        are (plain_story.py), and a rebuild that reads only plain ones never imports markdown-it
+        (importing and setting it up takes a seventh of a second)."""
+        from archive_reader.markdown import archive_markdown
+
+        return archive_markdown()
 
     # -- reading ---------------------------------------------------------------------
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
