@@ -143,6 +143,23 @@ def test_typed_query_shows_whooshs_results_highlighted(page: Page, site: str, wh
     assert page.locator(".search-result__snippet mark").count() >= PAGE_SIZE
 
 
+def test_warm_up_renders_nothing_on_the_page(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    """Before a first query the page runs the engine and renders its answers on a made-up index,
+    into a copy of its parts: the page itself stays empty, and a query afterwards is Whoosh's."""
+    page.goto(search_url(site))
+    title = page.title()
+    page.wait_for_function(
+        "performance.getEntriesByName('archive-search:warm-up').length > 0", timeout=10000)
+    for selector in ("#search-results", "#search-notices", "#search-pages", "#search-facets"):
+        assert page.locator(selector).inner_html().strip() == "", selector
+    assert page.locator("#search-status").inner_text().strip() == ""
+    assert page.title() == title
+    assert url_params(page) == {}
+    page.get_by_label("Words, names or a question").fill("ferries")
+    page.keyboard.press("Enter")
+    expect_results(page, site, whoosh.search("ferries"))
+
+
 def filtered(words: str, desks: list[str], desk: str = "", year: str = "") -> str:
     """The query a desk/year filter means in the query language: every other desk and the
     years around the chosen one excluded (a mask in Whoosh, so scores are unchanged)."""

@@ -11,6 +11,7 @@ from random import Random
 
 import pytest
 from whoosh.analysis import StandardAnalyzer
+from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
@@ -21,6 +22,7 @@ from archive_search import export as export_module
 from archive_search.export import _top_articles, export_index
 from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
 from archive_search.indexer import ArchiveWriter, open_index, update_index
+from archive_search.postings import GroupingPool
 from archive_search.query import ArchiveSearcher
 from archive_search.schema import build_schema
 from archive_search.tokens import Analyzer
@@ -172,6 +174,30 @@ def test_the_index_files_are_those_whoosh_writes_posting_by_posting(tmp_path: Pa
     assert ours == whoosh
 
 
+@pytest.mark.parametrize("limit", [1000, 0])
+def test_the_pool_gives_each_terms_postings_in_order_however_they_came(tmp_path: Path, limit: int) -> None:
+    """The posting pool keeps an analysis's postings apart from postings added one by one (and
+    spills both past its limit: `limit` 0 spills after every field); a term's postings come
+    out merged in document order, the same as when every posting is added one by one."""
+    schema = build_schema()
+    analyzer = Analyzer(schema["body"].analyzer)
+    texts = [doc.body for doc in fixture_documents()]
+    storage = FileStorage(str(tmp_path)).create()
+    one_by_one, mixed = GroupingPool(storage, limitmb=1000), GroupingPool(storage, limitmb=limit)
+    for docnum, text in enumerate(texts):
+        analysis = analyzer.field(text, 2.0)
+        for btext, _, weight, value in analysis.postings():
+            one_by_one.add(("body", btext, docnum, weight, value))
+            if docnum % 3 == 1:  # some documents' postings one by one, in the same field
+                mixed.add(("body", btext, docnum, weight, value))
+        if docnum % 3 != 1:
+            mixed.add_analysis("body", docnum, analysis)
+    expected = [(key, (list(ids), list(weights), values)) for key, (ids, weights, values) in one_by_one.iter_groups()]
+    found = [(key, (list(ids), list(weights), values)) for key, (ids, weights, values) in mixed.iter_groups()]
+    assert found == expected and len(expected) > 100
+    assert all(isinstance(weight, float) for _, (_, weights, _) in found for weight in weights)
+
+
 def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)  # many shards from ten articles
     documents = fixture_documents()
@@ -317,6 +343,32 @@ def test_an_update_whose_export_never_ran_is_still_exported(tmp_path: Path) -> N
     update_index(tmp_path / "clean", current)
     export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
     assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
+
+
+def test_an_export_of_another_format_is_replaced_not_extended(tmp_path: Path, monkeypatch) -> None:
+    """An export kept from a version of the format whose files lie elsewhere (score blocks in a
+    folder per list, before they shared one folder) is not extended by an edit: its shards
+    would name blocks where the client no longer looks. The next export is a clean one's, and
+    the old files are gone."""
+    monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)  # score blocks for most lists
+    monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
+    documents = fixture_documents()
+    update_index(tmp_path / "kept", documents[:-1])
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    state_path = tmp_path / "kept" / "export-state.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    state["version"] = export_module.FORMAT_VERSION - 1
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+    blocks = sorted((tmp_path / "out" / "scores").iterdir())
+    assert blocks, "the fixture has score blocks"
+    (tmp_path / "out" / "scores" / "oldlist").mkdir()
+    (blocks[0]).rename(tmp_path / "out" / "scores" / "oldlist" / "0.json")  # as the old layout had it
+    report = update_index(tmp_path / "kept", documents)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+    update_index(tmp_path / "clean", documents)
+    export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
+    assert not (tmp_path / "out" / "scores" / "oldlist").exists()
 
 
 def test_a_document_group_left_half_written_is_completed(tmp_path: Path) -> None:

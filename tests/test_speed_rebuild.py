@@ -16,19 +16,24 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from markupsafe import Markup
 from pelican import signals
 from pelican.contents import Article, Content
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Author, Category, Tag
+from pelican.utils import get_relative_path, path_to_url, sanitised_join
 from pelican.utils import process_translations as pelican_process_translations
 
 from archive_pages.sitemaps import SitemapEntry, _urlset, _urlset_xml
 from archive_search.documents import SearchDocument, from_article
 from archive_search.known_documents import KNOWN_FILE, KnownDocument, KnownDocuments
 from archive_speed import _note_story, _notes
-from archive_speed.page_keys import made_digest
+from archive_speed.added_attributes import quick_digest
+from archive_speed.fingerprint import hash_parts
+from archive_speed.page_paths import PagePaths
+from archive_speed.page_keys import _attributes_digest, _References, _TokenPickler, made_digest
 from archive_speed.source_paths import remembered_source_paths
-from archive_speed.story_tokens import CHECK_SETTING, TOKENS_FILE, MadeStoryChanged, StoryNotes
+from archive_speed.story_tokens import CHECK_SETTING, GONE, TOKENS_FILE, MadeStoryChanged, StoryNotes
 from archive_speed.translations import process_translations
 from conftest import FIXTURES, run_build
 from test_incremental_build import START, assert_same_site, newsroom_day, write_story
@@ -217,3 +222,95 @@ def test_stories_are_made_from_their_files_alone(tmp_path: Path) -> None:
     clean = run_build(content, tmp_path / "clean", settings=settings)
     assert incremental.returncode == clean.returncode == 0, incremental.log + clean.log
     assert_same_site(incremental, clean)
+
+
+def _added_attributes(change: str = "") -> dict[str, object]:
+    """What the generators add to a story (its desk and byline as shared objects, neighbours,
+    related stories, JSON-LD, pinned address), made anew on each call, with one `change`."""
+    harbour, ferry, budget = _article("harbour"), _article("ferry", number=1), _article("budget", number=2)
+    settings = harbour.settings
+    related = [ferry, budget, _article("council", number=3)]
+    added: dict[str, object] = {
+        "category": Category("news", settings), "author": Author("Mira Osei", settings),
+        "desk_name": "News", "desk_older": ferry, "desk_newer": None, "related": related,
+        "jsonld": Markup('{"headline": "Harbour"}'), "override_url": "2024/03/01/harbour/",
+        "translations": [], "number": 1,
+    }
+    changes = {
+        "": lambda: None,
+        "JSON-LD text": lambda: added.update(jsonld=Markup('{"headline": "Harbour!"}')),
+        "JSON-LD not marked safe": lambda: added.update(jsonld='{"headline": "Harbour"}'),
+        "related order": lambda: added.update(related=[related[1], related[0], related[2]]),
+        "related story": lambda: added.update(related=[ferry, budget, harbour]),
+        "related as a tuple": lambda: added.update(related=tuple(related)),
+        "desk": lambda: added.update(category=Category("business", settings)),
+        "byline": lambda: added.update(author=Author("Mira Osei-Bello", settings)),
+        "neighbour": lambda: added.update(desk_older=budget),
+        "neighbour gone": lambda: added.update(desk_older=None),
+        "number as truth": lambda: added.update(number=True),
+        "number as decimal": lambda: added.update(number=1.0),
+        "one more": lambda: added.update(pinned=True),
+        "one less": lambda: added.pop("translations"),
+        "attribute removed": lambda: added.update(translations=GONE),
+    }
+    changes[change]()
+    return added
+
+
+def test_added_attributes_digest_tells_apart_what_pickling_does() -> None:
+    """A story's token hashes what generators added to it without pickle (added_attributes.py):
+    the same attributes in other objects give the same digest, and every change the pickled
+    token tells apart is told apart too."""
+    references = _References()
+    changes = ["", "JSON-LD text", "JSON-LD not marked safe", "related order", "related story",
+               "related as a tuple", "desk", "byline", "neighbour", "neighbour gone", "number as truth",
+               "number as decimal", "one more", "one less", "attribute removed"]
+    quick = {change: quick_digest("Article", b"made", _added_attributes(change), references.of) for change in changes}
+    pickled = {change: _attributes_digest(_TokenPickler(references), {"(kind)": "Article", "(made)": b"made",
+                                                                      **_added_attributes(change)})
+               for change in changes}
+    assert None not in quick.values() and None not in pickled.values()
+    assert quick[""] == quick_digest("Article", b"made", _added_attributes(), references.of)  # other objects
+    assert pickled[""] == _attributes_digest(_TokenPickler(references), {"(kind)": "Article", "(made)": b"made",
+                                                                         **_added_attributes()})
+    for first in changes:
+        for second in changes:
+            assert (quick[first] == quick[second]) == (pickled[first] == pickled[second]), (first, second)
+    assert len(set(quick.values())) == len(changes)
+    assert quick_digest("Article", b"other", _added_attributes(), references.of) != quick[""]
+    assert quick_digest("Page", b"made", _added_attributes(), references.of) != quick[""]
+    # A kind it does not write (a mapping) leaves the token to pickle.
+    assert quick_digest("Article", b"made", {**_added_attributes(), "extra": {"a": 1}}, references.of) is None
+
+
+def test_equal_parts_hash_alike_however_shared() -> None:
+    """Page keys and tokens are compared across builds: equal parts must hash alike whether a
+    build holds them as one shared object or as equal copies."""
+    reference = "story:" + str(12345)
+    digest = b"\x01" * 16
+    shared = hash_parts(reference, reference, (reference, digest), digest)
+    copies = hash_parts("story:12345", "story:" + "12345", ("story:" + str(12345), bytes(digest)), b"\x01" * 16)
+    assert shared == copies
+    assert hash_parts("story:1", "2345") != hash_parts("story:12", "345")
+
+
+@pytest.mark.parametrize("output", ["site", "site/", "/"], ids=["relative", "trailing slash", "root"])
+def test_page_paths_are_pelicans(output: str, tmp_path: Path) -> None:
+    """A page's file and relative site URL are what Pelican's writer works out, for plain
+    names and for names Pelican normalizes (empty, `.` and `..` parts, absolute, trailing slash)."""
+    names = ["index.html", "404.html", "tag/harbour/index.html", "2024/03/01/ferry-fares/index.html",
+             "tag/harbour/page/2/index.html", "tag/x y/é.html", "a//b.html", "./a.html", "a/./b.html",
+             "a/../b.html", "a/", "feeds/desk/news.atom.xml", "..a/b..html", ".well-known/x"]
+    working_folder = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        paths = PagePaths(output)
+        for name in names:
+            assert paths.file(name) == sanitised_join(output, name), name
+            assert paths.site_url(name) == path_to_url(get_relative_path(name)), name
+        if output != "/":  # nothing is outside the root
+            with pytest.raises(RuntimeError, match="break out"):
+                paths.file("../elsewhere.html")
+        assert paths.site_url("2024/03/01/ferry-fares/index.html") == "../../../.."
+    finally:
+        os.chdir(working_folder)

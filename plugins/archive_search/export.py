@@ -10,8 +10,8 @@ Layout under the export folder (output/search/ in a site build):
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            the document frequency of each among live articles.
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
-- `scores/<hash>/<n>.json` scoring data (weight, length) of block n (BLOCK_POSTINGS postings)
-                           of a long posting list, a folder per list: a term's entry carries
+- `scores/<hash>-<n>.json` scoring data (weight, length) of block n (BLOCK_POSTINGS postings)
+                           of a long posting list (<hash> names the list's blocks): a term's entry carries
                            every article number (matches, totals and facets), the postings of
                            the word's TOP_POSTINGS best articles with their scoring data, and
                            each block's best (weight, length) of the others; with ["word",
@@ -67,7 +67,8 @@ from .livestats import LiveStatistics, whoosh_idf
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
 
-FORMAT_VERSION = 2
+#: 3: score blocks in one folder (scores/<name>-<n>.json, not scores/<name>/<n>.json).
+FORMAT_VERSION = 3
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
 SHARD_CHARS = 4_000
 #: Shard-table rows per table file; the manifest lists the table files, so it stays small.
@@ -118,6 +119,15 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def score_block(name: str, number: int) -> str:
+    """The path (in the export folder) of score block `number` of the list whose blocks are
+    named `name` (index_files.js loads it as `scores/${name}-${number}.json`).
+
+    All in one folder: a folder per list made 2,500 folders at 10,000 articles, and making a
+    folder cost the system more than the five files in it."""
+    return f"scores/{name}-{number}.json"
+
+
 class _Writer:
     """Writes content-named files below the export folder and remembers what it wrote.
 
@@ -148,20 +158,6 @@ class _Writer:
         if self.fresh or not ((path := self.root / relpath).exists() and path.stat().st_size == len(data)):
             self._write(relpath, data)
         return relpath
-
-    def make(self, folder: str) -> None:
-        """Make `folder` (inside the export folder; its parent is made if missing) and note
-        that it exists: files go in without a check."""
-        parent = folder.rpartition("/")[0]
-        if parent and parent not in self._folders:
-            os.makedirs(self.root / parent, exist_ok=True)
-            self._folders.add(parent)
-        os.mkdir(self.root / folder)
-        self._folders.add(folder)
-
-    def has_made(self, folder: str) -> bool:
-        """Whether this export made (or found) `folder`."""
-        return folder in self._folders
 
     def _write(self, relpath: str, data: bytes) -> None:
         """Write one file atomically, as archive_format.write_atomic does, in fewer steps.
@@ -619,40 +615,36 @@ class _ShardBuilder:
 
     def _write_blocks(self, texts: list[str | None], digests: list[str], previous: str | None = None,
                       previous_sizes: list[int] | None = None) -> str:
-        """Write the score blocks of one list and return their folder's name. A text of None
-        is the block of that number in folder `previous` (of `previous_sizes` bytes), linked.
+        """Write the score blocks of one list and return the name they share (score_block).
+        A text of None is the block of that number of list `previous` (of `previous_sizes`
+        bytes), linked.
 
-        One content-named folder per list, named by its blocks' digests, so the entry names it
-        once, not every block, and a list that grows keeps the digests of its unchanged blocks.
+        The name is made of the blocks' digests, so the entry names it once, not every block,
+        and a list that grows keeps the digests of its unchanged blocks.
         """
         folder = _digest("".join(digests))
-        directory = self.out.root / "scores" / folder
+        relpaths = [score_block(folder, number) for number in range(len(texts))]
         if self.out.fresh:
-            # Nothing was there before this export: only a folder it made itself (two lists
-            # with the same blocks) holds the files already.
-            kept = self.out.has_made(f"scores/{folder}")
-            fresh = not kept
+            # Nothing was there before this export: only this export (two lists with the same
+            # blocks) can have written the list's blocks already.
+            kept = relpaths[0] in self.out.written
         else:
-            # A folder named by its content is right if all its files are there (an earlier
-            # export may have emptied it).
-            fresh = not directory.is_dir()
-            kept = not fresh and all((directory / f"{number}.json").exists() for number in range(len(texts)))
-        if fresh:
-            self.out.make(f"scores/{folder}")
+            # Blocks named by their list's content are right if all are there (an earlier
+            # export may have removed some).
+            kept = all((self.out.root / relpath).exists() for relpath in relpaths)
         sizes: list[int] = []
-        for number, text in enumerate(texts):
-            relpath = f"scores/{folder}/{number}.json"
+        for number, (relpath, text) in enumerate(zip(relpaths, texts)):
             if text is not None:
                 (self.out.assume if kept else self.out.put)(relpath, text)
                 sizes.append(len(text.encode("utf-8")))
                 continue
             size = previous_sizes[number]
             if not kept:
-                source = self.out.root / "scores" / str(previous) / f"{number}.json"
+                source = self.out.root / score_block(str(previous), number)
                 try:
-                    os.link(source, directory / f"{number}.json")
+                    os.link(source, self.out.root / relpath)
                 except OSError:  # no hard links here, or a leftover file in the way
-                    write_atomic(directory / f"{number}.json", source.read_bytes())
+                    write_atomic(self.out.root / relpath, source.read_bytes())
             self.out.keep(relpath, size)
             sizes.append(size)
         self.score_files[folder] = sizes
@@ -888,12 +880,12 @@ class _Appender:
         changed |= set(range(old_count // BLOCK_POSTINGS, -(-len(every) // BLOCK_POSTINGS)))
         texts: list[str | None] = [None] * old_blocks
         digest_list = [digests[at:at + 12] for at in range(0, len(digests), 12)]
-        base = self.builder.out.root / "scores" / folder
+        root = self.builder.out.root
         for block in sorted(changed):
             start = block * BLOCK_POSTINGS
             if block < old_blocks:
                 try:
-                    block_pairs = decode_numbers(json.loads((base / f"{block}.json").read_text(encoding="utf-8")))
+                    block_pairs = decode_numbers(json.loads((root / score_block(folder, block)).read_text(encoding="utf-8")))
                 except (OSError, ValueError):
                     return None
                 block_pairs = list(zip(block_pairs[0::2], block_pairs[1::2]))
@@ -960,7 +952,7 @@ class _Previous:
         """Count the score blocks of the given folders of this export as part of the new one."""
         for folder in folders:
             for number, size in enumerate(self.blocks["files"][folder]):
-                out.keep(f"scores/{folder}/{number}.json", size)
+                out.keep(score_block(folder, number), size)
 
     def __post_init__(self) -> None:
         self.firsts = [row[0] for row in self.rows]
@@ -979,7 +971,7 @@ class _Previous:
 
 
 _STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segments", "groups", "files",
-               "shards", "shard_bytes", "sizes", "blocks", "generation")
+               "shards", "shard_bytes", "sizes", "blocks", "generation", "version")
 
 
 def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
@@ -994,7 +986,7 @@ def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     if (not isinstance(state, dict) or any(key not in state for key in _STATE_KEYS)
-            or state["manifest"] != _digest(manifest_text)):
+            or state["manifest"] != _digest(manifest_text) or state["version"] != FORMAT_VERSION):
         return None
     return state
 
@@ -1237,7 +1229,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     elif not fresh:
         _remove_stale(target, {target / name for name in out.written} | {manifest_path})
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
-                 "generation": generation,
+                 "generation": generation, "version": FORMAT_VERSION,
                  "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
                  "segments": segments, "groups": groups, "files": files, "shards": shard_table,
                  "shard_bytes": shard_bytes, "sizes": sizes,

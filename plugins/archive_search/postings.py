@@ -7,8 +7,10 @@ per posting (field length look-up, type checks, block buffering). Half the CPU o
 added (articles arrive in number order, so a term's list is already sorted), as three columns
 (document numbers, weights, values) rather than a tuple per posting, and spills whole terms
 when it passes its memory limit; an analyzed text field (tokens.FieldAnalysis) adds its
-postings a field at a time. `write_postings` gives the codec each term's postings a block at a
-time, filling the posting writer's block buffer as its `add_posting` would and letting Whoosh's
+postings a field at a time, each to one list of its term (document number, weight and value
+in turn; one list grown per posting rather than three), cut into columns when the term is
+written or spilled. `write_postings` gives the codec each term's postings a block at a time,
+filling the posting writer's block buffer as its `add_posting` would and letting Whoosh's
 own code write the blocks and term infos. The index files are Whoosh's format, read by any
 Whoosh reader.
 """
@@ -34,12 +36,15 @@ from .tokens import ONE_PLACE, FieldAnalysis, encoded_places
 
 #: A posting as Whoosh's writer makes it: (field name, term bytes, document number, weight, value bytes).
 Posting = tuple[str, bytes, int, float, bytes]
-#: One term's postings in document order: document numbers, weights, values (b"" for none).
-Group = tuple[array, array, list[bytes]]
+#: One term's postings in document order: document numbers, weights, values (b"" for none);
+#: the numbers and weights as arrays ("I", "d") or lists.
+Group = tuple[Sequence[int], Sequence[float], list[bytes]]
 #: What the pool counts per posting (its number, weight and value's reference; the value
 #: bytes are counted by their length) and per term (its key and three columns).
 POSTING_BYTES = 24
 TERM_BYTES = 400
+#: Counts of a term in a field whose weights the pool makes once.
+WEIGHTS = 1024
 #: W3TermInfo's fixed part: flags, total weight, documents, least and greatest length
 #: bytes, greatest weight, first and last id.
 _TERM_INFO = W3TermInfo._struct
@@ -50,6 +55,12 @@ def _new_group() -> Group:
     return array("I"), array("d"), []
 
 
+def _group_of(postings: list[Any]) -> Group:
+    """The columns of an analyzed term's postings kept as [document, weight, value, document,
+    ...], as lists: the writer reads them as it reads arrays (a spill makes them arrays)."""
+    return postings[0::3], postings[1::3], postings[2::3]
+
+
 class GroupingPool:
     """A drop-in for Whoosh's PostingPool (add, iter_postings, cleanup) that groups postings by
     term, spilling the groups to a run file in the writer's temporary storage past `limitmb`."""
@@ -58,12 +69,15 @@ class GroupingPool:
         self.tempstore = tempstore
         self.limit = limitmb * 1024 * 1024
         self.size = 0
-        #: field name → term bytes → the term's postings so far.
+        #: field name → term bytes → the term's postings so far (added one by one).
         self.fields: dict[str, dict[bytes, Group]] = {}
+        #: field name → term text → the term's postings so far from analyses, as one list of
+        #: document numbers, weights and values in turn.
+        self.analyzed: dict[str, dict[str, list[Any]]] = {}
+        #: boost → the weight of a posting of each count up to WEIGHTS, so that postings share
+        #: their weights' float objects (an array of weights took 8 bytes a posting, a new float 24).
+        self._weights: dict[float, list[float]] = {}
         self.runs: list[str] = []
-        #: field name → term text → the same group as `fields` has under its UTF-8 bytes, so an
-        #: analyzed field's posting finds its group with one look-up.
-        self._by_text: dict[str, dict[str, Group]] = {}
         # Whether documents came in ascending number (as add_document adds them), so every
         # term's list is already in order; the highest number so far.
         self._ordered = True
@@ -91,34 +105,26 @@ class GroupingPool:
         """Add the postings of one document's analyzed field: what `add` would be given for
         each of `analysis.postings()`, without making them one by one."""
         self._came(docnum)
-        by_text = self._by_text.get(fieldname)
-        if by_text is None:
-            by_text = self._by_text[fieldname] = {}
-        terms = self.fields.get(fieldname)
+        terms = self.analyzed.get(fieldname)
         if terms is None:
-            terms = self.fields[fieldname] = {}
-        boost = analysis.boost
-        positions = analysis.positions
-        size = self.size + POSTING_BYTES * len(positions)
+            terms = self.analyzed[fieldname] = {}
+        boost = float(analysis.boost)  # weights are floats, as Whoosh's are
+        weights = self._weights.get(boost)
+        if weights is None:
+            weights = self._weights[boost] = [count * boost for count in range(WEIGHTS)]
+        size = self.size + POSTING_BYTES * len(analysis.positions)
         one_place = ONE_PLACE
-        for term, places in positions.items():
-            group = by_text.get(term)
-            if group is None:
-                btext = term.encode("utf-8")
-                group = terms.get(btext)
-                if group is None:
-                    group = terms[btext] = _new_group()
-                    size += TERM_BYTES + len(btext)
-                by_text[term] = group
-            count = len(places)
+        for term, places in analysis.positions.items():
+            postings = terms.get(term)
+            if postings is None:
+                postings = terms[term] = []
+                size += TERM_BYTES + len(term.encode("utf-8"))
             # encoded_places, without a call for the common one-place value
+            count = len(places)
             value = one_place.get(places[0]) if count == 1 else None
             if value is None:
                 value = encoded_places(places)
-            ids, weights, values = group
-            ids.append(docnum)
-            weights.append(count * boost)
-            values.append(value)
+            postings += (docnum, weights[count] if count < WEIGHTS else count * boost, value)
             size += len(value)
         self.size = size
         if size > self.limit:
@@ -134,15 +140,27 @@ class GroupingPool:
         name = f"grouped{len(self.runs)}.run"
         with self.tempstore.create_file(name).raw_file() as run:
             for key, (ids, weights, values) in self._sorted_groups():
-                write_record(run, (key, ids.tobytes(), weights.tobytes(), values))
+                write_record(run, (key, array("I", ids).tobytes(), array("d", weights).tobytes(), values))
         self.runs.append(name)
-        self.fields, self._by_text, self.size = {}, {}, 0
+        self.fields, self.analyzed, self.size = {}, {}, 0
 
     def _sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], Group]]:
-        for fieldname in sorted(self.fields):
-            terms = self.fields[fieldname]
-            for btext in sorted(terms):
-                yield (fieldname, btext), terms[btext]
+        for fieldname in sorted(self.fields.keys() | self.analyzed.keys()):
+            terms = self.fields.get(fieldname, {})
+            analyzed = self.analyzed.get(fieldname, {})
+            # (Each term's UTF-8 bytes in order, as Whoosh's term table needs them.)
+            keys = sorted(terms.keys() | {term.encode("utf-8") for term in analyzed})
+            for btext in keys:
+                group = terms.get(btext)
+                postings = analyzed.get(btext.decode("utf-8")) if analyzed else None
+                if postings is not None:
+                    made = _group_of(postings)
+                    if group is None:
+                        group = made
+                    else:  # both ways in one field: merged in document order
+                        group = _in_document_order((array("I", group[0]) + array("I", made[0]),
+                                                    array("d", group[1]) + array("d", made[1]), group[2] + made[2]))
+                yield (fieldname, btext), group
 
     def _read_run(self, name: str) -> Iterator[tuple[tuple[str, bytes], Group]]:
         with self.tempstore.open_file(name).raw_file() as run:
@@ -182,7 +200,7 @@ class GroupingPool:
         for name in self.runs:
             self.tempstore.delete_file(name)
         self.runs = []
-        self.fields, self._by_text, self.size = {}, {}, 0
+        self.fields, self.analyzed, self.size = {}, {}, 0
 
 
 def _in_document_order(postings: Group) -> Group:

@@ -34,6 +34,8 @@ MAX_READ_DEPTH = 8
 NO_USE = Use()
 # Values read on many pages, whose reads are remembered (see PageFingerprints._reads).
 SHARED = (Content, URLWrapper)
+# The marshal format of hash_parts: the last without references between parts (see there).
+MARSHAL_VERSION = 2
 ATOMS = (str, bytes, int, float, bool, type(None), datetime.date, datetime.time, datetime.timedelta,
          datetime.tzinfo)
 
@@ -65,8 +67,10 @@ def source_identity(content: Content) -> str:
 
 def hash_parts(*parts: Any) -> bytes:
     """A 16-byte digest of the parts in order (bytes, or plain str, int, float, bool, None)."""
-    # marshal frames each part with its length, so ("ab", "c") and ("a", "bc") differ.
-    return hashlib.blake2b(marshal.dumps(parts), digest_size=16).digest()
+    # marshal frames each part with its length, so ("ab", "c") and ("a", "bc") differ. Version 2:
+    # later versions write a value met twice as a reference to the first, when it is the same
+    # object, so equal parts gave other bytes in another build when shared differently.
+    return hashlib.blake2b(marshal.dumps(parts, MARSHAL_VERSION), digest_size=16).digest()
 
 
 def _atom(value: Any) -> bytes:

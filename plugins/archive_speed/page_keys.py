@@ -27,6 +27,8 @@ import io
 import pickle
 import re
 from collections.abc import Hashable, Iterable, Mapping
+from itertools import repeat
+from operator import is_
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +36,7 @@ from markupsafe import Markup
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from archive_speed.added_attributes import quick_digest, wrapper_fields
 from archive_speed.fingerprint import (ATOMS, MAX_READ_DEPTH, PageFingerprints, Unfingerprintable, _identity, hash_parts,
                                        source_identity)
 from archive_speed.story_tokens import GONE, StoryNotes
@@ -44,8 +47,6 @@ from archive_speed.template_reads import TemplateReads, Use
 TOKEN_PLUMBING = frozenset({"settings", "_context", "source_path"})
 # Stands for a name the page's context does not hold.
 _ABSENT = object()
-# What a desk, tag or byline holds besides its state (see _TokenPickler.reducer_override).
-WRAPPER_COPIES = frozenset({"settings", "name", "slug"})
 
 
 class _References:
@@ -74,7 +75,7 @@ class _StoryReferences(PageFingerprints):
     def __init__(self, references: _References | None = None) -> None:
         super().__init__()
         self._references = references or _References()
-        self._names: dict[int, tuple[TemplateReads, list[str], list[bytes], list[Use]]] = {}
+        self._names: dict[int, tuple[TemplateReads, list[str], list[Use]]] = {}
         # Per template, the context values of its last page and what they read: a page's own
         # values are let go with the next page.
         self._previous: dict[int, tuple[list[Any], list[bytes]]] = {}
@@ -91,27 +92,29 @@ class _StoryReferences(PageFingerprints):
         remembered = self._names.get(id(reads))
         if remembered is None:
             names = sorted(reads.names())
-            remembered = self._names[id(reads)] = (reads, names, [name.encode() for name in names],
-                                                   [reads.uses[name] for name in names])
-        _, names, labels, uses = remembered
+            remembered = self._names[id(reads)] = (reads, names, [reads.uses[name] for name in names])
+        _, names, uses = remembered
         if self._enter_page(reads, localcontext):
             self._previous.pop(id(reads), None)
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
         self._last_page_reads, self._page_reads = self._page_reads, {}
-        values = [localcontext.get(name, _ABSENT) for name in names]
+        # Looked up and compared with the last page's values in C: a page of 35 names has one
+        # or two of its own.
+        values = list(map(localcontext.get, names, repeat(_ABSENT)))
         previous = self._previous.get(id(reads))
-        digests: list[bytes] = []
-        for index, value in enumerate(values):
-            if value is _ABSENT:
-                digests.append(b"")
-                continue
-            if previous is not None and previous[0][index] is value:
-                digest = previous[1][index]
-            else:
-                digest = self._read(value, uses[index], reads, 0)
-            digests.append(digest)
-            parts += [labels[index], digest]
+        if previous is None:
+            digests = [b""] * len(values)
+            changed: Iterable[int] = range(len(values))
+        else:
+            digests = list(previous[1])
+            changed = [index for index, same in enumerate(map(is_, values, previous[0])) if not same]
+        for index in changed:
+            value = values[index]
+            digests[index] = b"" if value is _ABSENT else self._read(value, uses[index], reads, 0)
+        # The names are the template's (its sources are in the key), in a fixed order; no read
+        # of a value is empty, so b"" stands for a name the page's context does not hold.
+        parts += digests
         # Holding the values keeps their ids their own while their reads are remembered.
         self._previous[id(reads)] = (values, digests)
         return hash_parts(*parts)
@@ -176,10 +179,7 @@ class _TokenPickler(pickle.Pickler):
         if remembered is None:
             # Pelican's as_dict() copies the name and slug into the object once its address was
             # formatted, and a slug is made from the name when first read: neither is state.
-            fields = {name: item for name, item in vars(wrapper).items() if name not in WRAPPER_COPIES}
-            if fields.get("_slug_from_name"):
-                fields.pop("_slug", None)
-            reduced = (_wrapper, (type(wrapper).__qualname__, sorted(fields.items())))
+            reduced = (_wrapper, (type(wrapper).__qualname__, wrapper_fields(wrapper)))
             remembered = self._reduced[id(wrapper)] = (wrapper, reduced)
         return remembered[1]
 
@@ -332,12 +332,15 @@ class PageKeys:
         if made_names is None:
             made_names = self._made_names[names] = frozenset(names)
         fields = vars(story)
-        fresh = {name: fields.get(name, GONE) for name, value in zip(names, values)
-                 if fields.get(name, GONE) is not value}
+        # Each attribute compared with what the story was made with in C, most being the same.
+        now = list(map(fields.get, names, repeat(GONE)))
+        fresh = {names[index]: now[index] for index, same in enumerate(map(is_, now, values)) if not same}
         fresh.update((name, value) for name, value in fields.items() if name not in made_names)
         if not TEXTS.isdisjoint(fresh) and _shows_links(story, fields):
             return None
         digest = self._notes.made_digest(story, identity)
         if digest is None:
             return None
-        return _attributes_digest(self._pickler, {"(kind)": type(story).__qualname__, "(made)": digest, **fresh})
+        kind = type(story).__qualname__
+        return (quick_digest(kind, digest, fresh, self._pickler.references.of)
+                or _attributes_digest(self._pickler, {"(kind)": kind, "(made)": digest, **fresh}))

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 from pelican import signals
 from pelican.contents import Content
-from pelican.utils import get_relative_path, path_to_url, sanitised_join
+from pelican.utils import sanitised_join
 from pelican.writers import FileOverwriteFailedError, Writer
 
 from archive_format import write_atomic
@@ -33,6 +33,7 @@ from archive_format import write_atomic
 from archive_speed.cache_guard import STATE_DIR, CacheGuard
 from archive_speed.fingerprint import PageFingerprints, Unfingerprintable, source_identity
 from archive_speed.page_keys import PageKeys
+from archive_speed.page_paths import PagePaths
 from archive_speed.story_tokens import StoryNotes
 from archive_speed.template_reads import TemplateReads, template_reads
 
@@ -139,6 +140,7 @@ class IncrementalWriter(Writer):
         self.keys: PageKeys | None = None
         self.reads: dict[str, TemplateReads] = {}
         self.counts: Counter[str] = Counter()
+        self.paths = PagePaths(self.output_path)
         signals.finalized.connect(self.finish)
 
     def write_file(self, name: str, template: Any, context: dict[str, Any], relative_urls: bool = False,
@@ -151,7 +153,7 @@ class IncrementalWriter(Writer):
                                override_output, url, **kwargs)
             return
         localcontext = self._local_context(context, name, kwargs, relative_urls)
-        path = sanitised_join(self.output_path, name)
+        path = self.paths.file(name)
         reads = self._reads_of(template)
         if reads is None:
             self.counts["rendered: template reads cannot be followed"] += 1
@@ -192,7 +194,7 @@ class IncrementalWriter(Writer):
         localcontext = context.copy()
         localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
         if relative_urls:
-            relative_url = path_to_url(get_relative_path(name))
+            relative_url = self.paths.site_url(name)
             localcontext["SITEURL"] = relative_url
             localcontext["localsiteurl"] = relative_url
         localcontext["output_file"] = name

@@ -33,7 +33,9 @@
 // matches), corrections.js ("did you mean"). This module evaluates a query tree and answers.
 
 import { correctedQuery, plainWords } from "./corrections.js";
+import { asTyped, settledPage } from "./early_records.js";
 import { IndexFiles } from "./index_files.js";
+import { hasPhrase } from "./numbers.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
 import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
 import { bm25Scorer, idf, referenceFrequency } from "./scoring.js";
@@ -70,6 +72,8 @@ class ArchiveSearch {
     this.fieldNames = manifest.fields.map((field) => field.name);
     this.avgLength = manifest.fields.map((field) =>
       "length" in field ? field.length / (manifest.count || 1) || 1 : null);
+    // Pages (ranks and query) that settledAnswer left to the full evaluation.
+    this.evaluatedPages = new Set();
   }
 
   fieldIndex(name) {
@@ -196,14 +200,8 @@ class ArchiveSearch {
     const ids = [];
     const scores = [];
     for (let i = 0; i < candidates.ids.length; i += 1) {
-      const id = candidates.ids[i];
-      let starts = positions[0].get(id);
-      for (let w = 1; w < positions.length && starts.length; w += 1) {
-        const next = new Set(positions[w].get(id));
-        starts = starts.filter((start) => next.has(start + w));
-      }
-      if (starts.length) {
-        ids.push(id);
+      if (hasPhrase(positions, candidates.ids[i])) {
+        ids.push(candidates.ids[i]);
         scores.push(candidates.scores[i]);
       }
     }
@@ -261,6 +259,18 @@ class ArchiveSearch {
   }
 
   /**
+   * What turns word `key`'s bounds (files.wordBounds: reference scores summed over its fields)
+   * into bounds of live scores: the largest of its fields' scales (referenceScorer).
+   */
+  async wordBoundScale(key) {
+    let scale = 0;
+    for (const [fieldIndex, , df] of await this.files.entry(key)) {
+      if (typeof fieldIndex === "number") scale = Math.max(scale, this.referenceScorer(fieldIndex, df).scale);
+    }
+    return scale;
+  }
+
+  /**
    * `set` (the matches of an "or" node) with tighter bounds when the node is one word in
    * several text fields: an article whose scoring data is not all in hand cannot score more
    * for the word than the export's bound for its range of articles (its fields' bounds added
@@ -271,20 +281,12 @@ class ArchiveSearch {
     const [first] = node.items;
     // The export's bound is for the word as typed without a field: each text field once, with
     // its query boost (`oil OR headline:oil` counts the headline twice and is not bounded so).
-    const boostOf = (name) => this.manifest.fields.find((f) => f.name === name)?.boost ?? 1;
-    const oneWord = new Set(node.items.map((item) => item.field)).size === node.items.length &&
-      node.items.every((item) => item.kind === "term" && item.text === first.text &&
-        this.avgLength[this.fieldIndex(item.field)] != null && (item.boost ?? 1) === boostOf(item.field));
+    const oneWord = node.items.every((item) => item.kind === "term" && item.text === first.text) && asTyped(this, node.items);
     if (!oneWord) return set;
     const bounds = await this.files.wordBounds(first.text);
     if (!bounds) return set;
     const lists = [];
-    // The bounds are reference scores summed over the word's fields: the largest of the
-    // fields' scales turns them into bounds of live scores.
-    let scale = 0;
-    for (const [fieldIndex, , df] of await this.files.entry(first.text)) {
-      if (typeof fieldIndex === "number") scale = Math.max(scale, this.referenceScorer(fieldIndex, df).scale);
-    }
+    const scale = await this.wordBoundScale(first.text);
     for (const item of node.items) {
       const postings = await this.files.postings(item.text, this.fieldIndex(item.field));
       if (postings?.blocks) lists.push(postings);
@@ -500,6 +502,39 @@ class ArchiveSearch {
     return top;
   }
 
+  /**
+   * The answer to `query` (relevance, ranks [from, to)) when its words' entries alone settle
+   * its page (early_records.js): for plain words, the whole answer, without scoring every
+   * article that has them; with a phrase, null once the page's records are on their way (they
+   * travel while the query is evaluated). Null when the entries do not settle it.
+   */
+  async settledAnswer(query, from, to, notes) {
+    // A page not answered here once is evaluated in full when asked again (its blocks may
+    // have come since, but the evaluation is right either way, and in memory it is quick).
+    const key = `${from} ${to} ${query}`;
+    if (this.evaluatedPages.has(key)) return null;
+    const node = parseQuery(this.manifest.fields, query, "and", notes);
+    const fewest = plainWords(query).length >= QUESTION_WORDS ? FEW_RESULTS : 1;
+    let settled;
+    try {
+      settled = await settledPage(this, node, from, to, fewest);
+    } catch {
+      return null; // the evaluation that follows meets the same failure and reports it
+    }
+    if (!settled?.matches) this.evaluatedPages.add(key);
+    if (!settled) return null;
+    const ids = settled.page.map(([id]) => id);
+    this.files.prefetchRecords(ids);
+    if (!settled.matches) return null;
+    const [records, facets] = await Promise.all([Promise.all(ids.map((id) => this.files.record(id))), this.facets(settled.matches)]);
+    return {
+      query, mode: "all", corrected: null, total: settled.matches.length, allTotal: settled.matches.length,
+      hits: settled.page.map(([, score], k) => ({ score, doc: records[k] })),
+      facets, highlight: [...positiveTerms(node)], suggestion: null,
+      message: notes.size ? [...notes].join(" ") : null,
+    };
+  }
+
   async search(rawQuery, options = {}) {
     const sort = options.sort === "newest" ? "newest" : "relevance";
     const pageSize = Math.max(1, Math.min(100, Math.floor(Number(options.pageSize) || 10)));
@@ -515,6 +550,10 @@ class ArchiveSearch {
 
     let mode = "all";
     let corrected = null;
+    if (sort === "relevance") {
+      const answer = await this.settledAnswer(query, (page - 1) * pageSize, page * pageSize, notes);
+      if (answer) return answer;
+    }
     let outcome = await this.run(query, "and", notes);
     if (!outcome) {
       return empty([...notes, NOTHING_TO_SEARCH].join(" "));

@@ -29,7 +29,7 @@ function firstAtLeast(values, value, from) {
 }
 
 /** Position of `value` in sorted `values`, or -1. */
-function indexOf(values, value) {
+export function indexOf(values, value) {
   let lo = 0;
   let hi = values.length - 1;
   while (lo <= hi) {
@@ -122,9 +122,19 @@ export class IndexFiles {
    * blocks loaded so far (loadBlocks, which counts up `version`); the others are undefined,
    * bounded by their block's best.
    */
-  async postings(key, fieldIndex) {
+  postings(key, fieldIndex) {
     const cacheKey = `${fieldIndex}\u0000${key}`;
-    if (this.decoded.has(cacheKey)) return this.decoded.get(cacheKey);
+    // The promise is kept, not its value: callers asking at once (the engine and the page
+    // guess of early_records.js) share one decoding.
+    if (!this.decoded.has(cacheKey)) {
+      const pending = this.decodedPostings(key, fieldIndex);
+      pending.catch(() => this.decoded.delete(cacheKey));
+      this.decoded.set(cacheKey, pending);
+    }
+    return this.decoded.get(cacheKey);
+  }
+
+  async decodedPostings(key, fieldIndex) {
     const entry = await this.entry(key);
     const item = entry && entry.find((part) => part[0] === fieldIndex);
     let result = null;
@@ -147,7 +157,6 @@ export class IndexFiles {
       // Whoosh's document frequency (it counts deleted documents until optimized).
       result = { ids, weights, lengths, df: scored ? item[2] : ids.length, blocks: null };
     }
-    this.decoded.set(cacheKey, result);
     return result;
   }
 
@@ -188,7 +197,7 @@ export class IndexFiles {
   async loadBlocks(missing) {
     const size = this.manifest.blockPostings;
     await Promise.all(missing.map(async ([postings, block]) => {
-      const numbers = decodeNumbers(await this.json(`scores/${postings.blocks.folder}/${block}.json`));
+      const numbers = decodeNumbers(await this.json(`scores/${postings.blocks.folder}-${block}.json`));
       if (postings.blocks.loaded[block]) return;
       for (let i = 0, at = block * size; i < numbers.length; i += 2, at += 1) {
         postings.weights[at] = numbers[i];

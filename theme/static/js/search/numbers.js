@@ -11,16 +11,18 @@ const DIGIT_VALUE = new Uint8Array(128);
 export function decodeNumbers(text) {
   const numbers = [];
   let value = 0;
-  let shift = 0;
+  // The weight of the next digit: multiplied along rather than 2 ** shift, which cost most of
+  // the decoding (about 3x slower).
+  let scale = 1;
   for (let i = 0; i < text.length; i += 1) {
     const digit = DIGIT_VALUE[text.charCodeAt(i)];
-    value += (digit & 31) * 2 ** shift;
+    value += (digit & 31) * scale;
     if (digit & 32) {
-      shift += 5;
+      scale *= 32;
     } else {
       numbers.push(value);
       value = 0;
-      shift = 0;
+      scale = 1;
     }
   }
   return numbers;
@@ -63,13 +65,13 @@ export class PositionsText {
     for (let posting = 0; posting < ids.length; posting += 1) {
       this.starts[posting] = at;
       let count = 0;
-      let shift = 0;
+      let scale = 1;
       for (;;) {
         const digit = DIGIT_VALUE[text.charCodeAt(at)];
         at += 1;
-        count += (digit & 31) * 2 ** shift;
+        count += (digit & 31) * scale;
         if (!(digit & 32)) break;
-        shift += 5;
+        scale *= 32;
       }
       // Skip `count` numbers: each ends at a digit below 32.
       while (count > 0) {
@@ -99,13 +101,13 @@ export class PositionsText {
     let count = -1;
     let position = 0;
     let value = 0;
-    let shift = 0;
+    let scale = 1;
     while (count !== 0) {
       const digit = DIGIT_VALUE[text.charCodeAt(at)];
       at += 1;
-      value += (digit & 31) * 2 ** shift;
+      value += (digit & 31) * scale;
       if (digit & 32) {
-        shift += 5;
+        scale *= 32;
         continue;
       }
       if (count < 0) {
@@ -116,8 +118,21 @@ export class PositionsText {
         count -= 1;
       }
       value = 0;
-      shift = 0;
+      scale = 1;
     }
     return places;
   }
+}
+
+/**
+ * Whether article `id` has a phrase: `positions` are the PositionsText of its words in one
+ * field, in the phrase's order (each word right after the one before it).
+ */
+export function hasPhrase(positions, id) {
+  let starts = positions[0].get(id);
+  for (let w = 1; w < positions.length && starts.length; w += 1) {
+    const next = new Set(positions[w].get(id));
+    starts = starts.filter((start) => next.has(start + w));
+  }
+  return starts.length > 0;
 }

@@ -21,6 +21,7 @@ const BUSY_AFTER_MS = 150;
 /** Names of the timings the page records with performance.measure. */
 const MEASURE_OPEN = "archive-search:open";
 const MEASURE_QUERY = "archive-search:query";
+const MEASURE_WARM_UP = "archive-search:warm-up";
 /** Page links shown either side of the current page. */
 const PAGE_LINK_SPAN = 3;
 const numberFormat = new Intl.NumberFormat("en-GB");
@@ -174,13 +175,26 @@ class SearchPage {
     window.setTimeout(record, 200);
   }
 
-  /** The engine and the result rendering run on a made-up index (engine.js warmUp); nothing is shown. */
+  /**
+   * The engine and the result rendering run on a made-up index (engine.js warmUp); nothing is
+   * shown: the answers are rendered into a detached copy of the page's parts.
+   */
   async warmUp() {
+    const searches = this.requestNumber;
+    const started = performance.now();
     try {
-      for (const answer of await warmUp(this.engine)) {
-        for (const hit of answer.hits) this.resultItem(hit.doc ?? {}, answer.highlight);
-        this.statusText(this.state, answer, answer.total);
+      const answers = await warmUp(this.engine);
+      // A reader's search started meanwhile has compiled the same code, and render() would
+      // clear its busy timer.
+      if (this.requestNumber !== searches) return;
+      const live = this.parts;
+      this.parts = pageParts(live.root.cloneNode(true));
+      try {
+        for (const answer of answers) this.render(withChanges(this.state, { q: answer.query }), answer);
+      } finally {
+        this.parts = live;
       }
+      performance.measure(MEASURE_WARM_UP, { start: started });
     } catch (error) {
       // Only the first query is the slower for it.
       console.warn("archive search warm-up failed:", error);

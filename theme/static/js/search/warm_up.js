@@ -11,7 +11,7 @@ const DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_
  * have score blocks, two words, a rare word and a prefix, by relevance and newest first. */
 export const WARM_UP_QUERIES = [
   ["alpha", "relevance"], ["alpha gamma", "relevance"], ["gamma", "relevance"], ["gamm*", "relevance"],
-  ["alpha", "newest"],
+  ["alpha", "newest"], ["beta alpha", "relevance"], ['"alpha beta"', "relevance"],
 ];
 const BASE = "https://warm-up.invalid/";
 const MADE_UP_ARTICLES = 6000;
@@ -45,6 +45,19 @@ function posting(at, article) {
 
 const idsMade = new Map();
 
+/** Sorted article numbers as the export writes them (encoding.py encode_articles): gaps, or
+ * "~" and a bitmap of six articles a digit when they cover more than a fifth of their range. */
+function encodeArticles(ids) {
+  if (!ids.length || ids.length * 5 <= ids[ids.length - 1]) return encode(ids.map((id, i) => id - (i ? ids[i - 1] : 0)));
+  const digits = new Array(Math.floor(ids[ids.length - 1] / 6) + 1).fill(0);
+  for (const id of ids) digits[Math.floor(id / 6)] |= 1 << (id % 6);
+  return `~${digits.map((digit) => DIGITS[digit]).join("")}`;
+}
+
+/** Positions of `word` in an article, in the export's form (count, then gaps): "alpha beta"
+ * is a phrase wherever both are. */
+const PLACES = { alpha: [1, 3], beta: [1, 4], gamma: [2, 1, 8], gammas: [1, 9] };
+
 /** Articles holding `word` in `field`, sorted. */
 function listIds(word, field, articles) {
   const key = `${word} ${field} ${articles}`;
@@ -69,7 +82,7 @@ function listEntry(word, field, articles, blockPostings) {
   // The top postings: (gap in list position, weight, length).
   const top = [];
   for (let at = 0; at < ids.length; at += TOP_EVERY) top.push(at ? TOP_EVERY : 0, ...posting(at, ids[at]));
-  return [field, encode(gaps), ids.length, encode(best), `${word}-${field}`, encode(top)];
+  return [field, encodeArticles(ids), ids.length, encode(best), `${word}-${field}`, encode(top)];
 }
 
 /**
@@ -83,7 +96,9 @@ export function madeUpIndex(manifest) {
   const size = manifest.blockPostings;
   const scored = manifest.fields.map((field, index) => ("length" in field ? index : -1)).filter((i) => i >= 0);
   const shard = {};
+  const places = {};
   for (const word of Object.keys(SPREAD)) {
+    places[word] = scored.map((field) => [field, encode(listIds(word, field, articles).flatMap(() => PLACES[word]))]);
     shard[word] = scored.map((field) => listEntry(word, field, articles, size));
     if (shard[word].some((entry) => entry.length === 6)) {
       const range = 512;
@@ -101,11 +116,12 @@ export function madeUpIndex(manifest) {
   const files = new Map([
     ["tables/table.json", [["", "shard"]]],
     ["terms/shard.json", shard],
+    ["positions/shard.json", places],
     ["desks.json", encode(Array.from({ length: articles }, (_, id) => id % Math.max(1, manifest.desks.length)))],
   ]);
   const answer = (path) => {
     if (files.has(path)) return files.get(path);
-    const block = /^scores\/(\w+)-(\d+)\/(\d+)\.json$/.exec(path);
+    const block = /^scores\/(\w+)-(\d+)-(\d+)\.json$/.exec(path);
     if (block) {
       const [word, field, number] = [block[1], Number(block[2]), Number(block[3])];
       const ids = listIds(word, field, articles);
