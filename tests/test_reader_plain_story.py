@@ -197,7 +197,7 @@ print(json.dumps({"before": before, "after": [name for name in slow if name in s
 
 def test_plain_valid_stories_are_read_without_markdown_it_or_jsonschema(tmp_path: Path) -> None:
     """A rebuild reads few stories, all plain and valid in an archive kept clean: it must not
-    pay for importing markdown-it and jsonschema (a quarter of a second), and a story that is
+    pay for importing markdown-it and jsonschema (about a tenth of a second), and a story that is
     not plain still gets markdown-it's HTML."""
     import json
     import subprocess

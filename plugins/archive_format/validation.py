@@ -68,7 +68,7 @@ def _schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
-    # Imported here: jsonschema takes a tenth of a second to import, and a build whose stories
+    # Imported here: jsonschema takes several hundredths of a second to import, and a build whose stories
     # all pass the quick check (every rebuild of a clean archive) never needs it.
     from jsonschema import Draft202012Validator
 

@@ -56,7 +56,7 @@ def attach_neighbours(articles: Sequence[Article], related_count: int, window: i
     tag_members: dict[str, list[int]] = defaultdict(list)
     desk_place = [0] * count
     tag_place: list[dict[str, int]] = [{} for _ in range(count)]
-    for number in sorted(range(count), key=lambda number: (dates[number], slug[number])):
+    for number in sorted(range(count), key=list(zip(dates, slug)).__getitem__):
         members = desk_members[desk_of[number]]
         desk_place[number] = len(members)
         members.append(number)
@@ -71,12 +71,13 @@ def attach_neighbours(articles: Sequence[Article], related_count: int, window: i
         index = desk_place[me]
         article.desk_older = articles[desk[index - 1]] if index > 0 else None
         article.desk_newer = articles[desk[index + 1]] if index + 1 < len(desk) else None
-        shared: Counter[int] = Counter()
+        met: list[int] = []  # the tag windows in order: counted at once, first met first
         places = tag_place[me]
         for tag in tags_of[me]:
             members, place = tag_members[tag], places[tag]
-            shared.update(members[max(0, place - window):place])
-            shared.update(members[place + 1:place + 1 + window])
+            met += members[max(0, place - window):place]
+            met += members[place + 1:place + 1 + window]
+        shared: Counter[int] = Counter(met)
         article.related = [articles[other] for other in _best(
             shared, desk[max(0, index - window):index] + desk[index + 1:index + 1 + window],
             own_desk, desk_of, related_count, _nearest(moment, slug, moment[me]))]

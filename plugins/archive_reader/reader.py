@@ -78,7 +78,7 @@ class ArchiveReader(BaseReader):
     def _md(self) -> MarkdownIt:
         """The markdown-it parser, made for the first story or summary that is not plain: most
         are (plain_story.py), and a rebuild that reads only plain ones never imports markdown-it
-        (importing and setting it up takes a seventh of a second)."""
+        (importing the reader and making two of them took 0.13 s with it, 0.03 without)."""
         from archive_reader.markdown import archive_markdown
 
         return archive_markdown()

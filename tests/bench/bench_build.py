@@ -27,7 +27,8 @@ sys.path.insert(0, str(BENCH_DIR))  # run as a script: the sibling modules are i
 
 import corpus  # noqa: E402
 import figures  # noqa: E402
-from measure import BuildFailed, TreeSize, Usage, repeated, run_measured, tree_size  # noqa: E402
+from measure import (REPEAT_BELOW_SECONDS, BuildFailed, TreeSize, Usage, median_usage,  # noqa: E402
+                     run_measured, tree_size)
 from pagefind_tool import pagefind_binary, run_pagefind  # noqa: E402
 
 REPO_ROOT = corpus.REPO_ROOT
@@ -201,16 +202,23 @@ def copy_tree(source: Path, dest: Path, discards: Discards) -> None:
     shutil.copytree(source, dest, symlinks=True)
 
 
-def measure_scenario(builder: Builder, scenario: Scenario, n: int, work: Path, runs: int,
-                     discards: Discards) -> Row:
-    """Run `scenario` for `builder` at `n` articles, `runs` times (fewer for slow runs).
+def measure_scenario(builders: list[Builder], scenario: Scenario, n: int, works: dict[str, Path],
+                     runs: int, discards: Discards) -> tuple[list[Row], list[Builder]]:
+    """Run `scenario` at `n` articles for every builder, `runs` rounds (fewer for slow runs).
 
-    Layout under `work`: `pristine/` the generated content, `base/` the state after the last full
-    build (what incremental scenarios start from), `run/` the build being measured.
+    The builders take turns within each round, in an order that rotates from round to round,
+    so the machine's load as it drifts falls on every builder alike (a baseline measured after
+    all of ours once came out 1.1–1.3× apart from its own code measured in turns). Layout under
+    each builder's folder: `pristine/` the generated content, `base/` the state after the last
+    full build (what incremental scenarios start from), `run/` the build being measured.
+    Returns the rows and the builders whose build failed (their log tail already printed).
     """
-    site = Site(work / "run")
+    results: dict[str, list[Usage]] = {builder.key: [] for builder in builders}
+    failed: list[Builder] = []
 
-    def once() -> Usage:
+    def once(builder: Builder) -> Usage:
+        work = works[builder.key]
+        site = Site(work / "run")
         if scenario.incremental:
             copy_tree(work / "base", site.root, discards)
         else:
@@ -220,11 +228,28 @@ def measure_scenario(builder: Builder, scenario: Scenario, n: int, work: Path, r
         return run_measured(builder.argv(site.content, site.output, site.cache), builder.cwd,
                             builder.env(), work / f"{scenario.key}.log")
 
-    usage, done = repeated(once, runs)
-    size = tree_size(site.output)
-    if not scenario.incremental:
-        copy_tree(site.root, work / "base", discards)
-    return Row(n, scenario, builder, usage, done, size)
+    for round_number in range(runs):
+        turn = round_number % len(builders)
+        for builder in builders[turn:] + builders[:turn]:
+            done = results[builder.key]
+            if builder in failed or (done and done[0].wall_s >= REPEAT_BELOW_SECONDS):
+                continue  # a run over a minute is measured once
+            try:
+                done.append(once(builder))
+            except BuildFailed as error:
+                print(error, file=sys.stderr)
+                failed.append(builder)
+    rows = []
+    for builder in builders:
+        if builder in failed:
+            continue
+        work = works[builder.key]
+        size = tree_size(work / "run" / "output")
+        if not scenario.incremental:
+            copy_tree(work / "run", work / "base", discards)
+        done = results[builder.key]
+        rows.append(Row(n, scenario, builder, median_usage(done), len(done), size))
+    return rows, failed
 
 
 def ratio(ours: float, theirs: float) -> str:
@@ -357,26 +382,30 @@ def main(argv: list[str] | None = None) -> int:
     discards = Discards(args.work / "discarded")
     try:
         for n in args.n:
+            works = {builder.key: args.work / str(n) / builder.key for builder in builders}
             for builder in builders:
-                work = args.work / str(n) / builder.key
-                discards.set_aside(work)
-                corpus.write_corpus(work / "pristine", n, builder.flavor, stories)
-                for scenario in scenarios:
-                    print(f"… {n:,} articles, {builder.label}, {scenario.label}", file=sys.stderr, flush=True)
-                    try:
-                        rows.append(measure_scenario(builder, scenario, n, work, args.runs, discards))
-                    except BuildFailed as error:
-                        print(error, file=sys.stderr)
-                        failed = True
-                        break
-                    if builder.key == "vanilla" and scenario.key == "full" and binary is not None:
-                        # Pagefind added to vanilla Pelican's site, as the issue's baseline has it.
-                        print(f"… {n:,} articles, Pagefind on vanilla's output", file=sys.stderr, flush=True)
-                        pagefind[n] = run_pagefind(binary, work / "run" / "output", work / "pagefind.log",
-                                                   whole_site=True)
-                    if builder.key == "ours" and scenario.key == "full":
-                        built = figures.BuiltArchive(n, work / "run" / "content", work / "run" / "output", REPO_ROOT)
-                        extra.extend((n, *figure) for figure in figures.collect(built))
+                discards.set_aside(works[builder.key])
+                corpus.write_corpus(works[builder.key] / "pristine", n, builder.flavor, stories)
+            measuring = list(builders)
+            for scenario in scenarios:
+                names = ", ".join(builder.label for builder in measuring)
+                print(f"… {n:,} articles, {scenario.label}: {names}", file=sys.stderr, flush=True)
+                measured, broken = measure_scenario(measuring, scenario, n, works, args.runs, discards)
+                rows.extend(measured)
+                failed = failed or bool(broken)
+                measuring = [builder for builder in measuring if builder not in broken]
+                if scenario.key != "full":
+                    continue
+                if binary is not None and any(b.key == "vanilla" for b in measuring):
+                    # Pagefind added to vanilla Pelican's site, as the issue's baseline has it.
+                    print(f"… {n:,} articles, Pagefind on vanilla's output", file=sys.stderr, flush=True)
+                    vanilla = works["vanilla"]
+                    pagefind[n] = run_pagefind(binary, vanilla / "run" / "output", vanilla / "pagefind.log",
+                                               whole_site=True)
+                if any(b.key == "ours" for b in measuring):
+                    ours = works["ours"] / "run"
+                    built = figures.BuiltArchive(n, ours / "content", ours / "output", REPO_ROOT)
+                    extra.extend((n, *figure) for figure in figures.collect(built))
     finally:
         discards.delete()  # after every measured build; a command started soon after may pay for it
     repeats = max(1, -(-max(args.n) // len(stories)))

@@ -11,7 +11,7 @@ import os
 import statistics
 import subprocess
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -70,14 +70,3 @@ def tree_size(folder: Path) -> TreeSize:
 def median_usage(runs: Sequence[Usage]) -> Usage:
     """Each figure's median over the runs (wall, CPU and memory separately)."""
     return Usage(*(statistics.median(getattr(run, f.name) for run in runs) for f in fields(Usage)))
-
-
-def repeated(measure_once: Callable[[], Usage], runs: int) -> tuple[Usage, int]:
-    """Median of up to `runs` measurements; a run over a minute is measured once.
-
-    Returns the median and the number of runs it is taken over.
-    """
-    results = [measure_once()]
-    while len(results) < runs and results[0].wall_s < REPEAT_BELOW_SECONDS:
-        results.append(measure_once())
-    return median_usage(results), len(results)
