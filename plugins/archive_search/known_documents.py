@@ -50,7 +50,9 @@ def inputs_digest(article: Any) -> str:
     )
     if parts[4] is None:  # no HTML as read: from_article falls back to `content`
         parts = (*parts[:4], str(article.content or ""), *parts[5:])
-    return hashlib.blake2b(marshal.dumps(parts), digest_size=16).hexdigest()
+    # Version 2: later versions write a value met twice as a reference when it is one object, so
+    # equal parts held differently in another build (a tag's slug and name, say) digested apart.
+    return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
 
 
 class KnownDocument:
