@@ -49,6 +49,17 @@ OTHER_MAKERS = (signals.article_generator_context, signals.page_generator_contex
 GONE = ("(attribute removed)",)
 
 
+def other_receivers(signals_: tuple[Any, ...], ours: Callable[..., Any]) -> list[str]:
+    """The names of the signals among `signals_` that a receiver other than `ours` listens to."""
+    listening = []
+    for signal in signals_:
+        receivers = [receiver() if isinstance(receiver, weakref.ref) else receiver
+                     for receiver in signal.receivers.values()]
+        if any(receiver is not None and receiver is not ours for receiver in receivers):
+            listening.append(signal.name)
+    return listening
+
+
 class MadeStoryChanged(RuntimeError):
     """A generator changed in place an object a story was made with (raised when checking)."""
 
@@ -88,14 +99,11 @@ class StoryNotes:
 
     def distrust_other_makers(self, ours: Callable[..., Any]) -> None:
         """Use no kept digest when another plugin listens where it could change a story's making."""
-        for signal in OTHER_MAKERS:
-            receivers = [receiver() if isinstance(receiver, weakref.ref) else receiver
-                         for receiver in signal.receivers.values()]
-            others = [receiver for receiver in receivers if receiver is not None and receiver is not ours]
-            if others:
-                logger.debug("Story tokens made anew: a plugin listens to %s", signal.name)
-                self.trusted = False
-                self._kept = {}
+        listening = other_receivers(OTHER_MAKERS, ours)
+        if listening:
+            logger.debug("Story tokens made anew: a plugin listens to %s", ", ".join(listening))
+            self.trusted = False
+            self._kept = {}
 
     def note(self, story: Content) -> None:
         """`content_object_init` receiver: the story's attributes as Content made them."""
@@ -114,6 +122,10 @@ class StoryNotes:
         for path, entry in cache.items():
             if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], bytes):
                 self._stamps[path] = entry[0].hex()
+
+    def note_stamp(self, source_path: str, stamp: str) -> None:
+        """The stamp (hex) of the file a story was made from, when no reader cache holds it."""
+        self._stamps[source_path] = stamp
 
     def made_of(self, story: Content) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:
         """The names and objects the story was made with, or None when it was not noted."""
