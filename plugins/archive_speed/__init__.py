@@ -125,6 +125,8 @@ def _start(pelican: Any) -> None:
         undo.enter_context(remembered_file_stamps())
     if {"kept_stories", "cache_guard"} <= fixes and KeptStories.usable(pelican.settings, _note_story):
         _kept.append(KeptStories(pelican.settings, guard.key, notes, remember_path))
+        if "pinned_urls" in fixes:
+            _kept[0].pin()
         undo.callback(_kept.clear)
 
 
@@ -170,9 +172,10 @@ def _group_linearly(generator: ArticlesGenerator) -> None:
 
 
 def _share_generator_names(generator: ArticlesGenerator) -> None:
-    share_names(story for kind in ("articles", "translations", "drafts", "drafts_translations",
-                                   "hidden_articles", "hidden_translations")
-                for story in getattr(generator, kind, None) or [])
+    stories = (story for kind in ("articles", "translations", "drafts", "drafts_translations",
+                                  "hidden_articles", "hidden_translations")
+               for story in getattr(generator, kind, None) or [])
+    (_kept[0].share_names if _kept else share_names)(stories)
 
 
 def _pinned_urls(generators: list[Any]) -> None:

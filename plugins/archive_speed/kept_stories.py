@@ -19,6 +19,8 @@ generator:
   times and inode stand in front of hashing it only as a shortcut: they are recorded only for
   files older than the build by a margin, and a fresh checkout (every stamp new) hashes every
   file and still finds every story;
+- with urls.py's pinning on, a kept story comes with the address and output path it was given
+  (`pin`);
 - only the files whose stories changed are written, from the kept stories' bytes (no story is
   pickled again), and Pelican's reader cache of articles is neither written nor, from then on,
   loaded.
@@ -55,7 +57,7 @@ import os
 import pickle
 import time
 import zlib
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -66,7 +68,8 @@ from pelican.urlwrappers import URLWrapper
 from archive_format import write_atomic
 
 from archive_speed.cache_guard import STATE_DIR
-from archive_speed.story_tokens import StoryNotes, other_receivers
+from archive_speed.shared_names import share_names
+from archive_speed.story_tokens import StoryNotes, other_receivers, receivers_of
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +78,12 @@ KEPT_PREFIX = "kept-stories-"
 # whose stories changed (about 2.5 MB each at 10,000 stories).
 SHARDS = 16
 # Raised when what is kept per story changes shape: an older file is then not read.
-FORMAT = 1
+FORMAT = 2
 CHECK_SETTING = "ARCHIVE_SPEED_CHECK_KEPT_STORIES"
 # Signals through which a plugin could make a story from more than its file (ours excepted).
 MAKING_SIGNALS = (signals.article_generator_preread, signals.article_generator_context, signals.content_object_init)
+# Signals sent between a story's making and urls.py pinning its address.
+PINNING_SIGNALS = (signals.article_generator_pretaxonomy, signals.article_generator_finalized)
 # A file's size and times are trusted as a shortcut for its SHA-256 only when it is older than
 # the build by this much: a file written in the same tick of the file system's clock as it was
 # looked at could change again without its time changing.
@@ -101,11 +106,13 @@ class _NotKept(Exception):
 
 
 class Kept(NamedTuple):
-    """One story file's entry: its SHA-256 (hex), its stamp when settled, the pickled story."""
+    """One story file's entry: its SHA-256 (hex), its stamp when settled, the pickled story,
+    and its address and output path when pinned (see `KeptStories.pins`)."""
 
     sha256: str
     stamp: tuple[int, int, int, int] | None
     story: bytes
+    pins: tuple[str, str] | None = None
 
 
 def _stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
@@ -176,6 +183,7 @@ class KeptStories:
         self.key = key
         self.notes = notes
         self.check = bool(settings.get(CHECK_SETTING))
+        self.pins = False
         self.where = [os.path.abspath(settings["PATH"]), os.path.abspath(settings["OUTPUT_PATH"]), os.getcwd()]
         self._settled_before = time.time_ns() - SETTLED_NS
         self._context: Mapping[str, Any] = {}
@@ -185,8 +193,12 @@ class KeptStories:
         self._current: dict[str, Kept] = {}
         # Files asked about and not answered: their entry but the story, taken before reading.
         self._asked: dict[str, tuple[str, tuple[int, int, int, int] | None]] = {}
-        # When checking: kept stories as loaded, to compare with the ones Pelican makes.
+        # The stories answered from what was kept, by id (held, so that ids stay theirs).
+        self._loaded: dict[int, Content] = {}
+        # When checking: kept stories as loaded, to compare with the ones Pelican makes, and
+        # the addresses kept with them, to compare with the ones urls.py pins.
         self._restored: dict[str, Content] = {}
+        self._pinned: dict[str, tuple[Content, tuple[str, str] | None]] = {}
         self._names: dict[Hashable, URLWrapper] = {}
         self._shards: dict[int, dict[str, Kept]] = {}
         self._readers_cache: str | None = None
@@ -197,10 +209,19 @@ class KeptStories:
         `ours` is archive_speed's own content_object_init receiver."""
         if settings.get("DEFAULT_DATE") == "fs":
             return False
-        listening = other_receivers(MAKING_SIGNALS, ours)
+        listening = other_receivers(MAKING_SIGNALS, (ours,))
         if listening:
             logger.debug("Stories made anew: a plugin listens to %s", ", ".join(listening))
         return not listening and bool(settings.get("CACHE_CONTENT"))
+
+    def pin(self) -> None:
+        """Keep each story's address and output path too, and pin a kept story's as urls.py
+        would: its address is made of what the story was made with and the settings alone, so
+        it is the one worked out when it was made, unless a plugin other than archive_speed
+        can change the story before urls.py pins it."""
+        ours = [receiver for signal in PINNING_SIGNALS for receiver in receivers_of(signal)
+                if getattr(receiver, "__module__", "").startswith(__package__ or "archive_speed")]
+        self.pins = not other_receivers(PINNING_SIGNALS, ours)
 
     def attach(self, generator: Any) -> None:
         """Answer `generator`'s content cache questions, and stop its reader cache being written."""
@@ -211,6 +232,9 @@ class KeptStories:
         generator.get_cached_data = self.get
         generator.cache_data = self.put
         generator.save_cache = self.save
+        if self.check and self.pins:
+            # Connected after archive_speed's own receivers: urls.py has pinned by then.
+            signals.article_generator_finalized.connect(self._check_pins)
         readers = generator.readers
         # Pelican's reader cache, if one was loaded, still answers stories not kept yet (the
         # first build after this fix came in); it is not written again: kept stories hold more.
@@ -268,13 +292,32 @@ class KeptStories:
             self._restored[relative] = story
             return default
         del self._asked[relative]
-        self._current[relative] = Kept(sha256, settled, kept.story)
+        self._current[relative] = Kept(sha256, settled, kept.story, kept.pins)
+        self._loaded[id(story)] = story
         if self.remember_path is not None:
             self.remember_path(story)
         if self.notes is not None:
             self.notes.note(story)
             self.notes.note_stamp(story.source_path, sha256)
+        if self.pins and kept.pins is not None:
+            # After the notes: pinned addresses are added to a story, not what it was made with.
+            fields = vars(story)
+            if "override_url" not in fields and "override_save_as" not in fields:
+                fields["override_url"], fields["override_save_as"] = kept.pins
         return story
+
+    def share_names(self, stories: Iterable[Content]) -> None:
+        """shared_names.py's sharing for a generator's `stories`: the kept ones share theirs
+        already (one object per reference), so only the stories made this build are visited."""
+        share_names((story for story in stories if self._loaded.get(id(story)) is not story), self._names.values())
+
+    def _check_pins(self, generator: Any) -> None:
+        """When checking: each kept address and output path is the one urls.py pinned."""
+        pinned, self._pinned = self._pinned, {}
+        for relative, (story, pins) in pinned.items():
+            now = (getattr(story, "override_url", None), getattr(story, "override_save_as", None))
+            if pins != now:
+                raise KeptStoryDiffers(f"{relative}: kept address and output path {pins} are not the pinned {now}")
 
     def _restore(self, relative: str, kept: Kept) -> Content | None:
         """The story in `kept`, with this build's objects for its references; None if unreadable."""
@@ -315,9 +358,11 @@ class KeptStories:
         except (_NotKept, pickle.PicklingError, TypeError, AttributeError) as error:
             logger.debug("%s not kept: %s", relative, error)
             return
+        pins = (story.url, story.save_as) if self.pins else None
         if restored is not None:
             self._compare(relative, story, restored)
-        self._current[relative] = Kept(sha256, settled, made)
+            self._pinned[relative] = (story, self._kept[relative].pins)
+        self._current[relative] = Kept(sha256, settled, made, pins)
 
     def _compare(self, relative: str, story: Content, kept: Content) -> None:
         """Raise KeptStoryDiffers unless the kept story, as loaded, is the one Pelican made:
@@ -386,4 +431,5 @@ def shard_of(relative: str) -> int:
 def _same_entries(new: dict[str, Kept], old: dict[str, Kept]) -> bool:
     # A kept story's bytes are the very object loaded: compared by identity, not byte by byte.
     return new.keys() == old.keys() and all(
-        entry.story is old[relative].story and entry[:2] == old[relative][:2] for relative, entry in new.items())
+        entry.story is old[relative].story and entry[:2] == old[relative][:2] and entry.pins == old[relative].pins
+        for relative, entry in new.items())

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +49,17 @@ OTHER_MAKERS = (signals.article_generator_context, signals.page_generator_contex
 GONE = ("(attribute removed)",)
 
 
-def other_receivers(signals_: tuple[Any, ...], ours: Callable[..., Any]) -> list[str]:
-    """The names of the signals among `signals_` that a receiver other than `ours` listens to."""
-    listening = []
-    for signal in signals_:
-        receivers = [receiver() if isinstance(receiver, weakref.ref) else receiver
-                     for receiver in signal.receivers.values()]
-        if any(receiver is not None and receiver is not ours for receiver in receivers):
-            listening.append(signal.name)
-    return listening
+def receivers_of(signal: Any) -> list[Any]:
+    """The receivers a blinker signal would call now."""
+    receivers = [receiver() if isinstance(receiver, weakref.ref) else receiver
+                 for receiver in signal.receivers.values()]
+    return [receiver for receiver in receivers if receiver is not None]
+
+
+def other_receivers(signals_: tuple[Any, ...], ours: Collection[Any]) -> list[str]:
+    """The names of the signals among `signals_` that a receiver not in `ours` listens to."""
+    return [signal.name for signal in signals_
+            if any(all(receiver is not mine for mine in ours) for receiver in receivers_of(signal))]
 
 
 class MadeStoryChanged(RuntimeError):
@@ -99,7 +101,7 @@ class StoryNotes:
 
     def distrust_other_makers(self, ours: Callable[..., Any]) -> None:
         """Use no kept digest when another plugin listens where it could change a story's making."""
-        listening = other_receivers(OTHER_MAKERS, ours)
+        listening = other_receivers(OTHER_MAKERS, (ours,))
         if listening:
             logger.debug("Story tokens made anew: a plugin listens to %s", ", ".join(listening))
             self.trusted = False
