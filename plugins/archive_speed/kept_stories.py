@@ -309,7 +309,11 @@ class KeptStories:
     def share_names(self, stories: Iterable[Content]) -> None:
         """shared_names.py's sharing for a generator's `stories`: the kept ones share theirs
         already (one object per reference), so only the stories made this build are visited."""
-        share_names((story for story in stories if self._loaded.get(id(story)) is not story), self._names.values())
+        made = [story for story in stories if self._loaded.get(id(story)) is not story]
+        share_names(made, self._names.values())
+        if self.notes is not None:
+            for story in made:
+                self.notes.note_shared(story)
 
     def _check_pins(self, generator: Any) -> None:
         """When checking: each kept address and output path is the one urls.py pinned."""

@@ -34,6 +34,7 @@ from typing import Any
 
 from pelican import signals
 from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
 
 from archive_format import write_atomic
 
@@ -124,6 +125,20 @@ class StoryNotes:
         for path, entry in cache.items():
             if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], bytes):
                 self._stamps[path] = entry[0].hex()
+
+    def note_shared(self, story: Content) -> None:
+        """After shared_names.py gave `story` a shared desk or byline in place of its own (an
+        interchangeable object): note the shared one as what it was made with, as a kept story
+        (kept_stories.py) is made with them. Its token is then the same whether the story was
+        made this build or kept, and pages showing it keep their keys from one to the other."""
+        made = self._made.get(id(story))
+        if made is None or made[0] is not story:
+            return
+        _, names, values, when_made = made
+        fields = vars(story)
+        shared = tuple(fields[name] if isinstance(value, URLWrapper) and isinstance(fields.get(name), URLWrapper)
+                       else value for name, value in zip(names, values))
+        self._made[id(story)] = (story, names, shared, when_made)
 
     def note_stamp(self, source_path: str, stamp: str) -> None:
         """The stamp (hex) of the file a story was made from, when no reader cache holds it."""
