@@ -238,7 +238,11 @@ class KeptStories:
         readers = generator.readers
         # Pelican's reader cache, if one was loaded, still answers stories not kept yet (the
         # first build after this fix came in); it is not written again: kept stories hold more.
+        # An empty one is not asked at all: asking stamps (hashes) each file again.
         readers._cache_data_policy = False
+        if not getattr(readers, "_cache", None):
+            readers.get_cached_data = _not_cached
+            readers.cache_data = _not_cached
         self._readers_cache = getattr(readers, "_cache_path", None)
 
     def _shard_path(self, shard: int) -> Path:
@@ -366,6 +370,11 @@ class KeptStories:
         if restored is not None:
             self._compare(relative, story, restored)
             self._pinned[relative] = (story, self._kept[relative].pins)
+        elif pins is not None and not self.check:
+            # Pinned now, as urls.py would pin it when the generator finishes: worked out once.
+            fields = vars(story)
+            if "override_url" not in fields and "override_save_as" not in fields:
+                fields["override_url"], fields["override_save_as"] = pins
         self._current[relative] = Kept(sha256, settled, made, pins)
 
     def _compare(self, relative: str, story: Content, kept: Content) -> None:
@@ -425,6 +434,11 @@ def _sharing(story: Content) -> list[int]:
     first: dict[int, int] = {}
     return [first.setdefault(id(value), index) for index, value in enumerate(values)
             if not isinstance(value, str | int | float | bytes | type(None))]
+
+
+def _not_cached(filename: str, default: Any = None) -> Any:
+    """An empty reader cache's answer to every question (and nothing kept when told)."""
+    return default
 
 
 def shard_of(relative: str) -> int:
