@@ -9,16 +9,20 @@ archive of test_incremental_build.py, each rebuild compared byte for byte with a
 from __future__ import annotations
 
 import copy
+import random
 from datetime import timedelta
 from pathlib import Path
 
+import jinja2
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
 from pelican.urlwrappers import Category
 
-from archive_speed.page_keys import PageKeys, made_digest
+from archive_speed.fingerprint import PageFingerprints, source_identity
+from archive_speed.page_keys import PageKeys, _StoryReferences, made_digest
 from archive_speed.render_cache import PageManifest
 from archive_speed.story_tokens import StoryNotes
+from archive_speed.template_reads import template_reads
 from test_incremental_build import archive  # noqa: F401 - the fixture archive of those tests
 from test_incremental_build import START, assert_same_site, build, retitle, story, write_story
 
@@ -118,3 +122,34 @@ def test_a_story_pointed_at_an_equal_desk_keeps_its_token(tmp_path: Path) -> Non
 
     assert tokens(None) == tokens("news")
     assert tokens("business") != tokens("news")
+
+
+def test_lists_of_stories_read_in_one_pass_key_as_the_long_way() -> None:
+    """A listing's stories are read as references in one pass (page_keys.py `_items`): over
+    random lists (lists and tuples, repeats, a list holding something else than stories), the
+    context key is the one the long way gives, and two pages share a key only when they list
+    the same stories in the same order."""
+    environment = jinja2.Environment(loader=jinja2.DictLoader({
+        "list.html": "{% for story in stories %}{{ story.title }}{% endfor %}{{ stories[-1].date }}"
+                     "{{ stories|length }}{% for item in mixed %}{{ item.title }}{% endfor %}"}))
+    reads = template_reads(environment, "list.html")
+    pool = [_article(f"story-{number}", f"Story {number % 3}") for number in range(6)]
+    for number, article in enumerate(pool):
+        article.relative_source_path = f"story-{number}.md"
+
+    class LongWay(_StoryReferences):
+        _items = PageFingerprints._items
+
+    chooser = random.Random(11)
+    fast, slow = _StoryReferences(), LongWay()
+    seen: dict[bytes, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    for _ in range(300):
+        stories = [chooser.choice(pool) for _ in range(chooser.randrange(1, 6))]
+        mixed = [*chooser.sample(pool, 2), {"title": chooser.choice("ab")}]
+        context = {"stories": stories if chooser.random() < 0.5 else tuple(stories), "mixed": mixed,
+                   "localsiteurl": ""}
+        key = fast.of("list.html", reads, context)
+        assert key == slow.of("list.html", reads, context)
+        listed = (tuple(map(source_identity, stories)), (*map(source_identity, mixed[:2]), mixed[2]["title"]))
+        assert seen.setdefault(key, listed) == listed
+    assert len(seen) > 100

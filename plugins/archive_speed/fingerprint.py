@@ -263,8 +263,7 @@ class PageFingerprints:
             if counted:  # items only counted (`|length`, a slice's bounds)
                 parts += [label, b"#%d" % sum(1 for _ in value)]
                 continue
-            items = [self._read(item, item_use, reads, depth + 1) for item in value]
-            parts += [label, *items]
+            parts += [label, *self._items(value, item_use, reads, depth + 1)]
         for label, names, name_uses in plan.unpacks:
             parts.append(label)
             if isinstance(value, ATOMS) or not _iterable(value):
@@ -292,6 +291,10 @@ class PageFingerprints:
                 continue
             parts += [repr(resolved).encode(), self._read(part, slice_use, reads, depth + 1)]
         return hash_parts(*parts)
+
+    def _items(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> list[bytes]:
+        """What the template reads of each item of `value` (iterated once), in order."""
+        return [self._read(item, use, reads, depth) for item in value]
 
     def whole(self, value: Any) -> bytes:
         """The fingerprint of all of `value` that a template could show."""

@@ -27,8 +27,8 @@ import io
 import pickle
 import re
 from collections.abc import Hashable, Iterable, Mapping
-from itertools import repeat
-from operator import is_
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -47,6 +47,8 @@ from archive_speed.template_reads import TemplateReads, Use
 TOKEN_PLUMBING = frozenset({"settings", "_context", "source_path"})
 # Stands for a name the page's context does not hold.
 _ABSENT = object()
+# Lists read item by item in one pass (iterating them twice reads the same items).
+_PLAIN_LISTS = (list, tuple)
 
 
 class _References:
@@ -108,7 +110,7 @@ class _StoryReferences(PageFingerprints):
             changed: Iterable[int] = range(len(values))
         else:
             digests = list(previous[1])
-            changed = [index for index, same in enumerate(map(is_, values, previous[0])) if not same]
+            changed = compress(range(len(values)), map(is_not, values, previous[0]))
         for index in changed:
             value = values[index]
             digests[index] = b"" if value is _ABSENT else self._read(value, uses[index], reads, 0)
@@ -139,6 +141,14 @@ class _StoryReferences(PageFingerprints):
         if isinstance(value, Content):
             return self._references.of(value)
         return super().whole(value)
+
+    def _items(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> list[bytes]:
+        # A story is read as its reference whatever the use (`_read`): a listing page's list of
+        # stories, read twice per page (its loop and `stories[-1]`), in one pass each, without a
+        # call through `_read` per story (about 0.3 s of a "+1" at 10,000 stories).
+        if type(value) in _PLAIN_LISTS and all(map(isinstance, value, repeat(Content))):
+            return list(map(self._references.of, value))
+        return super()._items(value, use, reads, depth)
 
 
 class _TokenPickler(pickle.Pickler):
@@ -354,9 +364,10 @@ class PageKeys:
         fields = vars(story)
         # Each attribute compared with what the story was made with in C, most being the same.
         now = list(map(fields.get, names, repeat(GONE)))
-        fresh = {names[index]: now[index] for index, same in enumerate(map(is_, now, values))
-                 if not same and not _same_wrapper(now[index], values[index])}
-        fresh.update((name, value) for name, value in fields.items() if name not in made_names)
+        fresh = {names[index]: now[index] for index in compress(range(len(names)), map(is_not, now, values))
+                 if not _same_wrapper(now[index], values[index])}
+        for name in fields.keys() - made_names:
+            fresh[name] = fields[name]
         if not TEXTS.isdisjoint(fresh) and _shows_links(story, fields):
             return None
         digest = self._notes.made_digest(story, identity)
