@@ -22,7 +22,7 @@ from archive_speed.fingerprint import PageFingerprints, source_identity
 from archive_speed.page_keys import PageKeys, _StoryReferences, made_digest
 from archive_speed.render_cache import PageManifest
 from archive_speed.story_tokens import StoryNotes
-from archive_speed.template_reads import template_reads
+from archive_speed.template_reads import KeptReads, TemplateReads, template_reads
 from test_incremental_build import archive  # noqa: F401 - the fixture archive of those tests
 from test_incremental_build import START, assert_same_site, build, retitle, story, write_story
 
@@ -153,3 +153,36 @@ def test_lists_of_stories_read_in_one_pass_key_as_the_long_way() -> None:
         listed = (tuple(map(source_identity, stories)), (*map(source_identity, mixed[:2]), mixed[2]["title"]))
         assert seen.setdefault(key, listed) == listed
     assert len(seen) > 100
+
+
+def test_template_reads_are_kept_only_while_every_template_involved_is_the_same(tmp_path: Path) -> None:
+    """Reads kept from the last build are the ones parsing gives, and an edit to any template
+    involved (an imported macro, a base template), a template found elsewhere, other code or
+    a file cut short make the templates be read again."""
+    templates = {
+        "base.html": "{{ SITENAME }}{% block content %}{% endblock %}",
+        "macros.html": "{% macro story_list(stories) %}{% for story in stories %}{{ story.title }}{% endfor %}"
+                       "{% endmacro %}",
+        "listing.html": '{% extends "base.html" %}{% from "macros.html" import story_list %}'
+                        "{% block content %}{{ story_list(stories) }}{% endblock %}",
+    }
+    path = tmp_path / "template-reads.pickle"
+
+    def kept_build(loader: jinja2.BaseLoader, key: str = "key") -> TemplateReads:
+        kept = KeptReads(path, key)
+        reads = kept.reads(jinja2.Environment(loader=loader), "listing.html")
+        assert reads == template_reads(jinja2.Environment(loader=loader), "listing.html")
+        kept.save()
+        return reads
+
+    first = kept_build(jinja2.DictLoader(templates))
+    assert kept_build(jinja2.DictLoader(templates)) == first
+    templates["macros.html"] = templates["macros.html"].replace("story.title", "story.title }}{{ story.url")
+    assert "url" in kept_build(jinja2.DictLoader(templates)).uses["story"].attrs
+    templates["base.html"] = "{{ SITESUBTITLE }}" + templates["base.html"]
+    assert "SITESUBTITLE" in kept_build(jinja2.DictLoader(templates)).uses
+    theme = jinja2.DictLoader({"base.html": "{{ THEME_NOTE }}{% block content %}{% endblock %}"})
+    assert "THEME_NOTE" in kept_build(jinja2.ChoiceLoader([theme, jinja2.DictLoader(templates)])).uses
+    kept_build(jinja2.DictLoader(templates), key="other code")
+    path.write_bytes(path.read_bytes()[:20])
+    assert "SITESUBTITLE" in kept_build(jinja2.DictLoader(templates)).uses

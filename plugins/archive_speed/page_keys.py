@@ -36,7 +36,7 @@ from markupsafe import Markup
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-from archive_speed.added_attributes import quick_digest, wrapper_fields
+from archive_speed.added_attributes import WRAPPER_COPIES, quick_digest, wrapper_fields
 from archive_speed.fingerprint import (ATOMS, MAX_READ_DEPTH, PageFingerprints, Unfingerprintable, _identity, hash_parts,
                                        source_identity)
 from archive_speed.story_tokens import GONE, StoryNotes
@@ -295,8 +295,14 @@ def _same_wrapper(now: Any, made: Any) -> bool:
     """Whether a desk, tag or byline replaced since the story was made holds what the one it was
     made with holds (shared_names.py points a story at the first such object of the build): the
     made digest covers it then, and the token does not depend on which story came first."""
-    return (isinstance(now, URLWrapper) and type(now) is type(made)
-            and wrapper_fields(now) == wrapper_fields(made))
+    if not isinstance(now, URLWrapper) or type(now) is not type(made):
+        return False
+    # Most often the fields but the copies Pelican adds are equal (the settings compared by
+    # identity first); wrapper_fields also sets aside a slug only worked out from the name.
+    fields, made_fields = vars(now), vars(made)
+    return ({name: value for name, value in fields.items() if name not in WRAPPER_COPIES}
+            == {name: value for name, value in made_fields.items() if name not in WRAPPER_COPIES}
+            or wrapper_fields(now) == wrapper_fields(made))
 
 
 class PageKeys:

@@ -38,11 +38,12 @@ from archive_speed.fingerprint import PageFingerprints, Unfingerprintable, sourc
 from archive_speed.page_keys import PageKeys
 from archive_speed.page_paths import PagePaths
 from archive_speed.story_tokens import StoryNotes
-from archive_speed.template_reads import TemplateReads, template_reads
+from archive_speed.template_reads import KeptReads, TemplateReads
 
 logger = logging.getLogger(__name__)
 
 MANIFEST_FILE = "pages.marshal"
+TEMPLATE_READS_FILE = "template-reads.pickle"
 # marshal's format 4: a string met twice (a story's identity, interned) is written once.
 MANIFEST_FORMAT = 4
 
@@ -142,6 +143,8 @@ class IncrementalWriter(Writer):
         self.fingerprints = PageFingerprints()
         self.keys: PageKeys | None = None
         self.reads: dict[str, TemplateReads] = {}
+        self.kept_reads = KeptReads(Path(settings["CACHE_PATH"]) / STATE_DIR / TEMPLATE_READS_FILE,
+                                    self.guard.key)
         self.counts: Counter[str] = Counter()
         self.paths = PagePaths(self.output_path)
         signals.finalized.connect(self.finish)
@@ -209,7 +212,7 @@ class IncrementalWriter(Writer):
         """What the template reads, or None when that cannot be followed."""
         name = template.name
         if name not in self.reads:
-            self.reads[name] = template_reads(template.environment, name)
+            self.reads[name] = self.kept_reads.reads(template.environment, name)
         reads = self.reads[name]
         return None if reads.opaque else reads
 
@@ -293,6 +296,7 @@ class IncrementalWriter(Writer):
                 _remove_empty_folders(os.path.dirname(path), self.output_path)
                 self.counts["removed"] += 1
         self.current.save()
+        self.kept_reads.save()
         if self.notes is not None:
             self.notes.save()
         self.guard.record()
