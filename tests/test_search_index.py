@@ -6,6 +6,7 @@ import dataclasses
 import heapq
 import json
 import pickle
+from datetime import timedelta
 from pathlib import Path
 from random import Random
 
@@ -324,6 +325,31 @@ def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_th
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), f"{count} stories"
     assert extended > 20, "words were extended, not rebuilt"
+
+
+def test_a_word_whose_best_story_has_it_only_in_a_short_list_is_extended_as_a_clean_export(
+        tmp_path: Path, monkeypatch) -> None:
+    """A word in many bodies (a long list) and in one headline whose story's body lacks it:
+    that story is among the word's top articles only through the headline's short list, so
+    extending the word must find it there, not only among the long list's top postings."""
+    monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 2)
+    monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 3)
+    reference = {"count": 64, "lengthSteps": [82, 40, 140, 40], "frequencyBits": 4, "frequencyStep": 16}
+    monkeypatch.setattr("archive_search.export._reference", lambda stats: reference)
+    base = fixture_documents()[0]
+    documents = [dataclasses.replace(base, key=f"k{number:02d}/", url=f"k{number:02d}/", headline=f"Quay report {number}",
+                                     date=base.date + timedelta(days=number),
+                                     body="The ferry crossed. " + "Ferry tickets rose. " * (number % 3))
+                 for number in range(9)]
+    documents[4] = dataclasses.replace(documents[4], headline="Ferry strike", body="Crews walked out.")
+    for step, count in enumerate((8, 9)):
+        current = documents[:count]
+        report = update_index(tmp_path / "kept", current)
+        exported = export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+        update_index(tmp_path / f"clean{step}", current)
+        export_index(open_index(tmp_path / f"clean{step}"), tmp_path / f"clean-out{step}")
+        assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{step}"), f"{count} stories"
+    assert exported.extended, "the word was extended, not rebuilt"
 
 
 def test_an_update_whose_export_never_ran_is_still_exported(tmp_path: Path) -> None:

@@ -43,6 +43,7 @@ import shutil
 import zlib
 from pickle import loads
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import accumulate, chain
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -155,9 +156,16 @@ class _Writer:
         self.written.add(relpath)
         self.bytes += len(data)
         # Content-named files never change once written; an existing one is already right.
-        if self.fresh or not ((path := self.root / relpath).exists() and path.stat().st_size == len(data)):
+        if self.fresh or not self._present(relpath, len(data)):
             self._write(relpath, data)
         return relpath
+
+    def _present(self, relpath: str, size: int) -> bool:
+        """True when the folder has the file `relpath` with `size` bytes."""
+        try:
+            return os.stat(f"{self.root}/{relpath}").st_size == size
+        except OSError:
+            return False
 
     def _write(self, relpath: str, data: bytes) -> None:
         """Write one file atomically, as archive_format.write_atomic does, in fewer steps.
@@ -631,7 +639,7 @@ class _ShardBuilder:
         else:
             # Blocks named by their list's content are right if all are there (an earlier
             # export may have removed some).
-            kept = all((self.out.root / relpath).exists() for relpath in relpaths)
+            kept = all(os.path.exists(f"{self.out.root}/{relpath}") for relpath in relpaths)
         sizes: list[int] = []
         for number, (relpath, text) in enumerate(zip(relpaths, texts)):
             if text is not None:
@@ -640,11 +648,11 @@ class _ShardBuilder:
                 continue
             size = previous_sizes[number]
             if not kept:
-                source = self.out.root / score_block(str(previous), number)
+                source = f"{self.out.root}/{score_block(str(previous), number)}"
                 try:
-                    os.link(source, self.out.root / relpath)
+                    os.link(source, f"{self.out.root}/{relpath}")
                 except OSError:  # no hard links here, or a leftover file in the way
-                    write_atomic(self.out.root / relpath, source.read_bytes())
+                    write_atomic(self.out.root / relpath, Path(source).read_bytes())
             self.out.keep(relpath, size)
             sizes.append(size)
         self.score_files[folder] = sizes
@@ -814,32 +822,38 @@ class _Appender:
                 top_at[i] = {articles[i][at]: at for at in positions}
                 pairs[i] = {articles[i][at]: pair for at, pair in zip(positions, zip(numbers[1::3], numbers[2::3]))}
 
-        def total(article: int, postings: dict[int, dict[int, tuple[int, int]]]) -> float:
-            value = 0.0
-            for i in indexes:  # field order, as _word_scores adds them up
-                pair = postings[i].get(article)
-                if pair is not None:
-                    value += boosts[i] * scores[i][pair]
-            return value
+        def totals_of(chosen: Iterable[int], postings: dict[int, dict[int, tuple[int, int]]]) -> dict[int, float]:
+            # Each chosen article's score for the word: its fields' scores added up in field
+            # order, as _word_scores adds them (the same sums, bit for bit), a field at a time.
+            found = dict.fromkeys(chosen, 0.0)
+            for i in indexes:
+                boost, score, field_pairs = boosts[i], scores[i], postings[i]
+                for article in found.keys() & field_pairs.keys():
+                    found[article] += boost * score[field_pairs[article]]
+            return found
 
-        in_long = {i: set(articles[i]) for i in top_at}
-        top_long = {article for i in top_at for article in top_at[i]}
-        for article in top_long:  # a top article's postings in every long list are top postings
-            if any(article in in_long[i] and article not in top_at[i] for i in top_at):
+        top_long: set[int] = set().union(*top_at.values())
+        # A top article's postings in every long list are top postings.
+        for i, at in top_at.items():
+            if not top_long.difference(at).isdisjoint(articles[i]):
                 return None
-        totals = {article: total(article, pairs) for article in top_long}
-        short_only = {article for i in indexes if i not in top_at for article in articles[i]
-                      if article not in top_long and not any(article in in_long[i] for i in top_at)}
-        ranked = sorted(short_only, key=lambda article: (-total(article, pairs), article))
         if len(top_long) > TOP_POSTINGS:
             return None
+        totals = totals_of(top_long, pairs)
+        # Articles only in short lists, and the best of them up to the old top's size.
+        short_only: set[int] = set().union(*(articles[i] for i in indexes if i not in top_at))
+        short_only -= top_long
+        for i in top_at:
+            if short_only:
+                short_only.difference_update(articles[i])
+        short_totals = totals_of(short_only, pairs)
+        ranked = sorted(short_only, key=lambda article: (-short_totals[article], article))
         old_top = top_long | set(ranked[:TOP_POSTINGS - len(top_long)])
         for article in old_top - top_long:
-            totals[article] = total(article, pairs)
+            totals[article] = short_totals[article]
         new_pairs = {i: {article: (weight, length) for article, weight, length, _ in new[i]} for i in indexes}
         added = sorted({article for i in indexes for article in new_pairs[i]})
-        for article in added:
-            totals[article] = total(article, new_pairs)
+        totals.update(totals_of(added, new_pairs))
         top = _top_articles({article: totals[article] for article in old_top | set(added)})
         pushed_out = old_top - top
         item_of: dict[int, list[Any]] = {}
@@ -885,7 +899,8 @@ class _Appender:
             start = block * BLOCK_POSTINGS
             if block < old_blocks:
                 try:
-                    block_pairs = decode_numbers(json.loads((root / score_block(folder, block)).read_text(encoding="utf-8")))
+                    with open(f"{root}/{score_block(folder, block)}", encoding="utf-8") as stored:
+                        block_pairs = decode_numbers(json.load(stored))
                 except (OSError, ValueError):
                     return None
                 block_pairs = list(zip(block_pairs[0::2], block_pairs[1::2]))

@@ -315,7 +315,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
     wanted: dict[str, tuple[int, str | None, datetime]] = {}
     for position, document in enumerate(documents):
         key = document.key
-        wanted[key] = (position, document.fingerprint() if key in known else None, document.date.replace(tzinfo=None))
+        wanted[key] = (position, document.fingerprint() if key in known else None, document.date)
     fingerprints = dict(known)
     to_write: list[tuple[datetime, str, int]] = []
     for key, (position, new, date) in wanted.items():
@@ -327,7 +327,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
         else:
             report.unchanged += 1
             continue
-        to_write.append((date, key, position))
+        to_write.append((date.replace(tzinfo=None), key, position))
     report.removed = sorted(set(known) - set(wanted))
     for key in report.removed:
         del fingerprints[key]
