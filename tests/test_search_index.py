@@ -39,6 +39,7 @@ def test_numbers_survive_the_text_encoding() -> None:
     numbers = [0, 1, 31, 32, 33, 1023, 1024, 123_456_789, 7]
     text = encode_numbers(numbers)
     assert decode_numbers(text) == numbers
+    assert encode_numbers(iter(numbers)) == text  # numbers handed over one by one
     assert len(encode_numbers([5] * 10)) == 10  # small numbers take one character
     with pytest.raises(ValueError):
         encode_numbers([-1])
@@ -49,7 +50,10 @@ def test_article_sets_survive_gaps_and_bitmaps() -> None:
     dense = [n for n in range(0, 600) if n % 3]
     assert not encode_articles(sparse).startswith("~") and encode_articles(dense).startswith("~")
     assert len(encode_articles(dense)) == 1 + 600 // 6  # six articles to a character
-    for articles in ([], [0], sparse, dense, [0, 1, 2, 3, 4, 5, 6]):
+    # A word in 400 stories of the first years and one of 50,000 stories later: a gap of
+    # more than 32,767 articles in a list written as gaps.
+    far = list(range(0, 2_000, 5)) + [52_000]
+    for articles in ([], [0], sparse, dense, [0, 1, 2, 3, 4, 5, 6], far):
         assert decode_articles(encode_articles(articles)) == articles
 
 

@@ -44,7 +44,7 @@ def encode_numbers(numbers: Iterable[int]) -> str:
         return "".join(map(_ENCODED.__getitem__, values))
     out: list[str] = []
     append = out.append
-    for number in numbers:
+    for number in values:  # (`numbers` may be an iterator, already read into `values`)
         if 0 <= number < 32:  # the common case, one character
             append(ALPHABET[number])
             continue
