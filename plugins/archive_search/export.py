@@ -120,6 +120,11 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def _quoted(encoded: str) -> str:
+    """An encode_numbers text as JSON (its alphabet needs no escaping): what _dumps writes."""
+    return f'"{encoded}"'
+
+
 def score_block(name: str, number: int) -> str:
     """The path (in the export folder) of score block `number` of the list whose blocks are
     named `name` (index_files.js loads it as `scores/${name}-${number}.json`).
@@ -542,26 +547,28 @@ class _ShardBuilder:
                     continue
                 lists.append((index, field, postings, frequency))
                 positions.setdefault(key, []).append([index, places])
-            totals = self._word_scores(lists)
+            totals, scored = self._word_scores(lists)
             top = _top_articles(totals)
-            for index, field, postings, frequency in lists:
-                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top)])
+            for (index, field, postings, frequency), values in zip(lists, scored):
+                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top, values)])
             if totals:
                 entries[key].append(["word", WORD_RANGE, self._word_bounds(totals, top)])
         return entries, positions
 
-    def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> dict[int, float]:
+    def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> tuple[dict[int, float], list[list[float]]]:
         """Each article's score for the word over all its fields (as a query for the word alone
-        scores it, headline boost included), when one of its lists is long enough for blocks;
-        else nothing."""
+        scores it, headline boost included), and each list's postings' scores in the field
+        (no boost), when one of its lists is long enough for blocks; else nothing."""
         if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
-            return {}
+            return {}, [[] for _ in lists]
         totals: dict[int, float] = {}
+        scored = []
         for _, field, numbers, frequency in lists:
             boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
             # Each posting's score looked up in C (map over the (weight, length) pairs), then
             # added up per article in field order, as a query adds them.
             values = list(map(self._scorer.scores(field, frequency).__getitem__, zip(numbers[1::3], numbers[2::3])))
+            scored.append(values)
             if boost != 1.0:
                 values = [boost * value for value in values]
             if not totals:
@@ -570,7 +577,7 @@ class _ShardBuilder:
             get = totals.get
             for article, value in zip(accumulate(numbers[0::3]), values):
                 totals[article] = get(article, 0.0) + value
-        return totals
+        return totals, scored
 
     @staticmethod
     def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
@@ -586,12 +593,14 @@ class _ShardBuilder:
         bests = (max(scores[start:start + WORD_RANGE]) for start in range(0, len(scores), WORD_RANGE))
         return encode_numbers([0 if best == -math.inf else max(0, math.ceil(best * 1000) + 1) for best in bests])
 
-    def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
+    def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int],
+                 values: list[float]) -> list[Any]:
         """The entry of one field's postings (after the field number): [postings, df] when the
         list is short; else [article numbers (encode_articles), df, each block's best (weight,
         length) among the postings not in the top, the blocks' folder, the top postings (gap in
         list position, weight, length)]. The postings of the word's top articles come with the
-        entry, so a one-word query ranks without fetching a block."""
+        entry, so a one-word query ranks without fetching a block. (`values`: each posting's
+        score in the field, as _word_scores found it for a long list.)"""
         if len(numbers) <= 3 * BLOCK_POSTINGS:
             return [encode_numbers(numbers), frequency]
         articles = list(accumulate(numbers[0::3]))
@@ -604,15 +613,17 @@ class _ShardBuilder:
         best: list[int] = []
         texts: list[str] = []
         for start in range(0, len(pairs), BLOCK_POSTINGS):
-            block = pairs[start:start + BLOCK_POSTINGS]
-            # The block without its top postings, in order (max keeps the first of equals).
-            rest = block
+            end = start + BLOCK_POSTINGS
+            block = pairs[start:end]
             if start // BLOCK_POSTINGS in top_in_block:
+                # The block without its top postings, in order (max keeps the first of equals).
                 rest = block[:]
                 for at in reversed(top_in_block[start // BLOCK_POSTINGS]):
                     del rest[at]
-            best += max(rest, key=scores.__getitem__) if rest else (0, 0)
-            texts.append(_dumps(encode_numbers(list(chain.from_iterable(block)))))
+                best += max(rest, key=scores.__getitem__) if rest else (0, 0)
+            else:  # the first posting of the block's best score: what max(block, key=...) picks
+                best += pairs[values.index(max(values[start:end]), start, end)]
+            texts.append(_quoted(encode_numbers(list(chain.from_iterable(block)))))
         folder = self._write_blocks(texts, [_digest(text) for text in texts])
         top_numbers: list[int] = []
         previous = 0
@@ -917,7 +928,7 @@ class _Appender:
             else:
                 best += choice
             if grown or block >= old_blocks:
-                text = _dumps(encode_numbers([number for pair in block_pairs for number in pair]))
+                text = _quoted(encode_numbers(list(chain.from_iterable(block_pairs))))
                 if block < old_blocks:
                     texts[block], digest_list[block] = text, _digest(text)
                 else:
