@@ -215,6 +215,22 @@ class _Writer:
         self.written.add(relpath)
         self.bytes += size
 
+    def link(self, source: str, relpath: str, size: int) -> bool:
+        """Make `relpath` a hard link to `source`, a file of the previous export in the same
+        folder holding what `relpath` must hold (`size` bytes): a name, not a new file, which
+        is what a file costs the system. False when no link can be made (no hard links here,
+        or a file in the way)."""
+        folder = relpath.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(f"{self.root}/{folder}", exist_ok=True)
+            self._folders.add(folder)
+        try:
+            os.link(f"{self.root}/{source}", f"{self.root}/{relpath}")
+        except OSError:
+            return False
+        self.keep(relpath, size)
+        return True
+
     def put_named(self, folder: str, text: str) -> str:
         return self.put(f"{folder}/{_digest(text)}.json", text)
 
@@ -658,13 +674,11 @@ class _ShardBuilder:
                 sizes.append(len(text.encode("utf-8")))
                 continue
             size = previous_sizes[number]
-            if not kept:
-                source = f"{self.out.root}/{score_block(str(previous), number)}"
-                try:
-                    os.link(source, f"{self.out.root}/{relpath}")
-                except OSError:  # no hard links here, or a leftover file in the way
-                    write_atomic(self.out.root / relpath, Path(source).read_bytes())
-            self.out.keep(relpath, size)
+            source = score_block(str(previous), number)
+            if kept or not self.out.link(source, relpath, size):
+                if not kept:
+                    write_atomic(self.out.root / relpath, (self.out.root / source).read_bytes())
+                self.out.keep(relpath, size)
             sizes.append(size)
         self.score_files[folder] = sizes
         self.score_digests[folder] = "".join(digests)
@@ -1198,9 +1212,19 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             # A group folder is named by its content, so files in it are right; but a build
             # stopped while writing it leaves some of them missing.
             kept = all((target / "docs" / name / f"{start + offset}.json").exists() for offset in range(len(texts)))
-            written = out.assume if kept else out.put
+            # The articles this group had at the same places in the last export, none
+            # re-indexed since: their records are files of that group's folder (a day's new
+            # stories change the last group's name, not its older records).
+            before = (state["docnums"][start:start + DOC_GROUP_SIZE] if numbers_kept and number < len(state["groups"])
+                      else [])
             for offset, text in enumerate(texts):
-                written(f"docs/{name}/{start + offset}.json", text)
+                relpath = f"docs/{name}/{start + offset}.json"
+                if kept:
+                    out.assume(relpath, text)
+                elif not (offset < len(before) and before[offset] == members[offset]
+                          and out.link(f"docs/{state['groups'][number][0]}/{start + offset}.json", relpath,
+                                       len(text.encode("utf-8")))):
+                    out.put(relpath, text)
             groups.append([name, sum(len(text.encode("utf-8")) for text in texts)])
 
         desks = sorted(set(articles.desks))
