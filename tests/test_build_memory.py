@@ -67,10 +67,10 @@ def test_a_listing_pages_own_reads_are_let_go_and_its_key_is_the_same() -> None:
     listing = Listing("Harbour", ["Ferry strike", "Tram vote", "Harbour reopens"])
     pages = [Page(f"tag/harbour/page/{number}/", listing.stories[number:number + 1]) for number in range(3)]
     contexts = [{"listing": listing, "page": page, "localsiteurl": "../../.."} for page in pages]
-    alone = [PageKeys({}).of("listing.html", reads, context, []) for context in contexts]
+    alone = [PageKeys({}).context_key("listing.html", reads, context) for context in contexts]
 
     keys = PageKeys({})
-    built = [keys.of("listing.html", reads, context, []) for context in contexts]
+    built = [keys.context_key("listing.html", reads, context) for context in contexts]
     first_page = weakref.ref(pages[0])
     del pages, contexts
     gc.collect()

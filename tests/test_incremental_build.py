@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from archive_format import article_relpath, render_article
+from archive_speed.render_cache import MANIFEST_FILE
 from conftest import FIXTURES, REPO, Build, run_build
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -196,7 +197,7 @@ def test_damaged_caches_and_pages_are_not_trusted(archive: Path, tmp_path: Path,
         reader_cache = next((cache / "archive_speed").glob("kept-stories-*"))
         reader_cache.write_bytes(reader_cache.read_bytes()[:100])
     elif damage == "page manifest garbled":
-        (cache / "archive_speed" / "pages.json").write_text('{"key": "x", "pages": [', encoding="utf-8")
+        (cache / "archive_speed" / MANIFEST_FILE).write_bytes(b"\xe9\x03key\x00garbled")
     else:
         page = output / "2024" / "03" / "01" / "harbour-city-harbour-0" / "index.html"
         # The same size: only the file's time tells that it is no longer what the build wrote.

@@ -69,7 +69,9 @@ def quick_digest(kind: str, made: bytes, added: Mapping[str, Any],
     attributes `added` since (other stories named by `reference`); None when a value is of a
     kind not written here."""
     try:
-        parts = [(name, _part(value, reference, 0)) for name, value in sorted(added.items())]
+        # Text, numbers and None (most of what is added) written as they are without a call.
+        parts = [(name, value if type(value) in PLAIN else _part(value, reference, 0))
+                 for name, value in sorted(added.items())]
     except (_NotQuick, Unfingerprintable):
         return None
     return hash_parts(b"added attributes", kind, made, tuple(parts))

@@ -46,7 +46,7 @@ class _Plan(NamedTuple):
     use: Use  # held, so that its id stays its own while the plan is remembered
     reads: TemplateReads
     truth: bool
-    attrs: tuple[tuple[bytes, str, Use], ...]
+    attrs: tuple[tuple[bytes, str, Use, bool], ...]  # with whether the attribute is read whole
     aliases: tuple[tuple[bytes, Use], ...]
     loops: tuple[tuple[bytes, str, Use, bool], ...]  # with whether its items are only counted
     unpacks: tuple[tuple[bytes, tuple[str, ...], tuple[Use, ...]], ...]
@@ -232,7 +232,8 @@ class PageFingerprints:
             uses = reads.uses
             plan = self._plans[key] = _Plan(
                 use, reads, use.truth,
-                tuple((b"." + attr.encode(), attr, attr_use) for attr, attr_use in sorted(use.attrs.items())),
+                tuple((b"." + attr.encode(), attr, attr_use, attr_use.whole)
+                      for attr, attr_use in sorted(use.attrs.items())),
                 tuple((b"=" + alias.encode(), uses.get(alias, NO_USE)) for alias in sorted(use.aliases)),
                 tuple((b"[" + name.encode() + b"]", name, uses.get(name, NO_USE), uses.get(name, NO_USE) == NO_USE)
                       for name in sorted(use.loops)),
@@ -249,8 +250,16 @@ class PageFingerprints:
         parts = []
         if plan.truth:
             parts.append(b"?1" if value and value is not UNDEFINED else b"?0")
-        for label, attr, attr_use in plan.attrs:
-            parts += [label, self._attribute(value, attr, attr_use, reads, depth)]
+        if isinstance(value, Content):
+            for label, attr, attr_use, _ in plan.attrs:
+                parts += [label, self._attribute(value, attr, attr_use, reads, depth)]
+        else:
+            for label, attr, attr_use, whole in plan.attrs:
+                item = _attribute(value, attr)
+                # Text read whole, hashed as `whole` hashes it (a listing page's addresses and
+                # titles) without the calls that lead there.
+                parts += [label, b"s" + item.encode() if whole and type(item) is str
+                          else self._read(item, attr_use, reads, depth + 1)]
         for label, alias_use in plan.aliases:
             parts += [label, self._read(value, alias_use, reads, depth + 1)]
         for label, loop_name, item_use, counted in plan.loops:
@@ -263,8 +272,7 @@ class PageFingerprints:
             if counted:  # items only counted (`|length`, a slice's bounds)
                 parts += [label, b"#%d" % sum(1 for _ in value)]
                 continue
-            items = [self._read(item, item_use, reads, depth + 1) for item in value]
-            parts += [label, *items]
+            parts += [label, *self._items(value, item_use, reads, depth + 1)]
         for label, names, name_uses in plan.unpacks:
             parts.append(label)
             if isinstance(value, ATOMS) or not _iterable(value):
@@ -292,6 +300,10 @@ class PageFingerprints:
                 continue
             parts += [repr(resolved).encode(), self._read(part, slice_use, reads, depth + 1)]
         return hash_parts(*parts)
+
+    def _items(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> list[bytes]:
+        """What the template reads of each item of `value` (iterated once), in order."""
+        return [self._read(item, use, reads, depth) for item in value]
 
     def whole(self, value: Any) -> bytes:
         """The fingerprint of all of `value` that a template could show."""

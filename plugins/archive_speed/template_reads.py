@@ -12,15 +12,29 @@ time, a custom filter that reads the whole context — makes the template `opaqu
 always render.
 Names are merged across scopes (a loop variable and a context value of the same name share one
 Use), which can only make a fingerprint cover more, never less.
+
+Parsing the theme's templates for their reads took about 0.1 CPU s of every build. `KeptReads`
+keeps each template's reads across builds with the names of the templates involved, in the order
+their sources were hashed: the reads follow from those sources alone (the Jinja version, the
+filters the settings and plugins give and this code are in the cache guard's key), so they are
+used again while hashing the same templates' sources now gives the same digest — the same
+sources name the same templates in the same order.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import pickle
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from jinja2 import Environment, meta, nodes
+from jinja2 import Environment, TemplateNotFound, meta, nodes
 from jinja2.utils import _PassArg
+
+from archive_format import write_atomic
+
+logger = logging.getLogger(__name__)
 
 
 # The loop name under which every item of a list is counted without being read: the items of a
@@ -74,6 +88,8 @@ class TemplateReads:
     opaque: bool = False
     # Context names some slice takes a bound from (their values are part of a slice's reading).
     bound_names: set[str] = field(default_factory=set)
+    # Every template involved, in the order `source_digest` hashed their sources.
+    templates: tuple[str, ...] = ()
 
     def names(self) -> set[str]:
         """Every name the templates read (context names among them)."""
@@ -308,14 +324,15 @@ def template_reads(environment: Environment, name: str) -> TemplateReads:
     reads = TemplateReads()
     sources = hashlib.blake2b(digest_size=16)
     trees: list[nodes.Template] = []
-    pending, seen = [name], set()
+    pending, seen, order = [name], set(), []
     while pending:
         current = pending.pop()
         if current in seen:
             continue
         seen.add(current)
+        order.append(current)
         source, _, _ = environment.loader.get_source(environment, current)
-        sources.update(current.encode() + b"\0" + source.encode() + b"\0")
+        sources.update(_source_part(current, source))
         tree = environment.parse(source, current)
         trees.append(tree)
         for referenced in meta.find_referenced_templates(tree):
@@ -327,4 +344,59 @@ def template_reads(environment: Environment, name: str) -> TemplateReads:
     for tree in trees:
         collector.visit(tree, [])
     reads.source_digest = sources.digest()
+    reads.templates = tuple(order)
     return reads
+
+
+def _source_part(name: str, source: str) -> bytes:
+    return name.encode() + b"\0" + source.encode() + b"\0"
+
+
+def _sources_digest(environment: Environment, names: tuple[str, ...]) -> bytes | None:
+    """The digest `template_reads` gives templates `names` as their sources are now (None when
+    one is gone)."""
+    sources = hashlib.blake2b(digest_size=16)
+    try:
+        for name in names:
+            source, _, _ = environment.loader.get_source(environment, name)
+            sources.update(_source_part(name, source))
+    except TemplateNotFound:
+        return None
+    return sources.digest()
+
+
+class KeptReads:
+    """Template reads kept across builds in the file `path` under the build environment's `key`
+    (cache_guard.py; see the module's docstring)."""
+
+    def __init__(self, path: Path, key: str) -> None:
+        self.path = path
+        self.key = key
+        self._kept: dict[str, TemplateReads] = {}
+        self._current: dict[str, TemplateReads] = {}
+        try:
+            kept_key, kept = pickle.loads(path.read_bytes())
+            if (kept_key == key and isinstance(kept, dict)
+                    and all(isinstance(reads, TemplateReads) for reads in kept.values())):
+                self._kept = kept
+        except FileNotFoundError:
+            pass
+        except Exception as error:  # a file cut short or of other code: read the templates again
+            logger.debug("Template reads not kept (%s): %s", path, error)
+
+    def reads(self, environment: Environment, name: str) -> TemplateReads:
+        """`template_reads(environment, name)`, kept from the last build when its templates'
+        sources are the same."""
+        kept = self._kept.get(name)
+        if kept is not None and kept.templates and _sources_digest(environment, kept.templates) == kept.source_digest:
+            reads = kept
+        else:
+            reads = template_reads(environment, name)
+        self._current[name] = reads
+        return reads
+
+    def save(self) -> None:
+        """Keep the reads of this build's templates for the next, when they differ from the kept."""
+        if self._current.keys() != self._kept.keys() or any(
+                reads is not self._kept[name] for name, reads in self._current.items()):
+            write_atomic(self.path, pickle.dumps((self.key, self._current), protocol=pickle.HIGHEST_PROTOCOL))
