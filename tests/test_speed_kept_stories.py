@@ -96,17 +96,22 @@ def test_kept_stories_are_what_pelican_makes(archive: Path, tmp_path: Path) -> N
     assert len(_kept(output)) == len(stories)  # one new, one taken down
 
 
+def _record(output: Path, shard: Path) -> None:
+    """Record `shard`'s bytes as the last build's, as the guard would have."""
+    state_path = _cache(output) / STATE_DIR / "state.json"
+    state = json.loads(state_path.read_text(encoding="utf-8"))
+    state["files"][shard.name] = hashlib.sha256(shard.read_bytes()).hexdigest()
+    state_path.write_text(json.dumps(state), encoding="utf-8")
+
+
 def _forge(output: Path, into: str, source: str) -> None:
     """Give story `into` the kept bytes of story `source`, and record the shard's new hash as
     the last build's: only the checking build can then tell."""
-    folder = _cache(output) / STATE_DIR
-    path = folder / f"{KEPT_PREFIX}{shard_of(into):02d}.pickle"
-    data = pickle.loads(path.read_bytes())
-    data["stories"][into] = (*data["stories"][into][:2], _kept(output)[source][2])
-    path.write_bytes(pickle.dumps(data))
-    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
-    state["files"][path.name] = hashlib.sha256(path.read_bytes()).hexdigest()
-    (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    shard = _cache(output) / STATE_DIR / f"{KEPT_PREFIX}{shard_of(into):02d}.pickle"
+    data = pickle.loads(shard.read_bytes())
+    data["stories"][into] = (*data["stories"][into][:2], _kept(output)[source][2], *data["stories"][into][3:])
+    shard.write_bytes(pickle.dumps(data))
+    _record(output, shard)
 
 
 def test_a_kept_story_that_is_not_pelicans_is_caught(archive: Path, tmp_path: Path) -> None:
@@ -149,18 +154,29 @@ def test_an_edit_keeping_size_and_time_is_seen(archive: Path, tmp_path: Path) ->
 
 
 def test_a_fresh_checkout_keeps_every_story(archive: Path, tmp_path: Path) -> None:
-    """Content copied anew (every file's time and inode new) with the cache restored: every
-    story is found by its hash and none is made again."""
+    """Content copied anew (every file's times and inode new) with the cache restored: each
+    story is found by its file's hash, not made again. One kept story is marked (its reader's
+    name, which no page shows) to tell a kept story from one made again."""
     output = tmp_path / "site"
     _build(archive, output)
+    marked = sorted(_kept(output))[0]
+    shard = _cache(output) / STATE_DIR / f"{KEPT_PREFIX}{shard_of(marked):02d}.pickle"
+    data = pickle.loads(shard.read_bytes())
+    sha256, stamp, story, *rest = data["stories"][marked]
+    assert story.count(b"\x8c\x07archive") == 1
+    data["stories"][marked] = (sha256, stamp, story.replace(b"\x8c\x07archive", b"\x8c\x07MARKED!"), *rest)
+    shard.write_bytes(pickle.dumps(data))
+    _record(output, shard)
     first = _kept(output)
-    fresh = tmp_path / "checkout"
-    shutil.move(archive, fresh)
-    shutil.copytree(fresh, archive)  # new inodes and times, same bytes, same place
-    _build(archive, output, CHECKED)
+
+    moved = tmp_path / "checkout"
+    shutil.move(archive, moved)
+    shutil.copytree(moved, archive)  # new inodes and times, same bytes, same place
+    _build(archive, output)
     second = _kept(output)
-    assert {path: entry[0] for path, entry in second.items()} == {path: entry[0] for path, entry in first.items()}
-    assert all(second[path][2] == first[path][2] for path in first)
+    assert sorted(second) == sorted(first)
+    assert all(second[path][0] == first[path][0] for path in first)
+    assert b"MARKED!" in second[marked][2]
 
 
 def test_a_story_made_invalid_fails_with_its_field_named(archive: Path, tmp_path: Path) -> None:
