@@ -49,6 +49,7 @@ builds so).
 
 from __future__ import annotations
 
+import copyreg
 import hashlib
 import importlib
 import io
@@ -138,32 +139,52 @@ def _name_reference(wrapper: URLWrapper, settings: Mapping[str, Any]) -> tuple[H
     return (_NAME, kind.__module__, kind.__qualname__, state)
 
 
+def _kept_name(reference: tuple[Hashable, ...]) -> URLWrapper:
+    """What a desk's, tag's or byline's reference in a kept story names (`_name_reference`):
+    only `_StoryUnpickler` answers it, with the build's own object."""
+    raise pickle.UnpicklingError(f"a kept story's reference read outside kept stories: {reference!r}")
+
+
+# The settings and the build's context are the first two objects of every kept story's memo
+# (`_StoryPickler`), so that wherever a story holds them the pickle says "the object at 0 / 1".
+_SEEDED = 2
+# What `_StoryUnpickler` reads before a kept story: settings and context at memo 0 and 1 (each
+# a persistent reference, then memoized), left on the stack as a pair and ended.
+_SEED = (b"\x80\x05" + b"\x8c\x08" + _SETTINGS.encode() + b"Q\x94" + b"\x8c\x07" + _CONTEXT.encode() + b"Q\x94"
+         + b"\x86.")
+
+
 class _StoryPickler(pickle.Pickler):
-    """Pickles one story with the build's own objects as references."""
+    """Pickles one story with the build's own objects as references, with no Python code run
+    for the story's strings, lists and dictionaries (the pickler asks Python only for the
+    types in `dispatch`): the settings and the context are pre-set in the memo, desks, tags
+    and bylines and other stories are reduced by `dispatch`'s entries."""
 
-    def __init__(self, file: io.BytesIO, story: Content, settings: Mapping[str, Any],
-                 context: Mapping[str, Any]) -> None:
+    def __init__(self, file: io.BytesIO, settings: Mapping[str, Any], context: Mapping[str, Any],
+                 dispatch: Mapping[type, Callable[[Any], Any]]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self._story, self._settings, self._context = story, settings, context
-
-    def persistent_id(self, obj: Any) -> Hashable | None:
-        if obj is self._settings:
-            return _SETTINGS
-        if obj is self._context:
-            return _CONTEXT
-        if isinstance(obj, URLWrapper):
-            return _name_reference(obj, self._settings)
-        if isinstance(obj, Content) and obj is not self._story:
-            raise _NotKept(f"holds another story ({obj})")
-        return None
+        self.memo = {id(settings): (0, settings), id(context): (1, context)}
+        self.dispatch_table = dispatch
 
 
 class _StoryUnpickler(pickle.Unpickler):
-    """Unpickles a kept story, its references answered by `persistent_load`."""
+    """Unpickles a kept story: settings and context from the memo `_SEED` sets, a desk, tag or
+    byline by `name` from its reference."""
 
-    def __init__(self, data: bytes, load: Callable[[Any], Any]) -> None:
-        super().__init__(io.BytesIO(data))
-        self.persistent_load = load  # type: ignore[method-assign]
+    def __init__(self, data: bytes, settings: Mapping[str, Any], context: Mapping[str, Any],
+                 name: Callable[[Any], Any]) -> None:
+        super().__init__(io.BytesIO(_SEED + data))
+        self._name = name
+        self.persistent_load = {_SETTINGS: settings, _CONTEXT: context}.__getitem__  # type: ignore[method-assign]
+
+    def find_class(self, module: str, name: str) -> Any:
+        if name == "_kept_name" and module == __name__:
+            return self._name
+        return super().find_class(module, name)
+
+    def load(self) -> Any:
+        super().load()  # the seed
+        return super().load()
 
 
 class KeptStories:
@@ -202,6 +223,9 @@ class KeptStories:
         self._names: dict[Hashable, URLWrapper] = {}
         self._shards: dict[int, dict[str, Kept]] = {}
         self._readers_cache: str | None = None
+        # The story being pickled (`_pickled`), and the pickler's reducers by type.
+        self._dumping: Content | None = None
+        self._dispatch: dict[type, Callable[[Any], Any]] = {}
 
     @staticmethod
     def usable(settings: Mapping[str, Any], ours: Callable[..., Any]) -> bool:
@@ -330,17 +354,13 @@ class KeptStories:
     def _restore(self, relative: str, kept: Kept) -> Content | None:
         """The story in `kept`, with this build's objects for its references; None if unreadable."""
         try:
-            return _StoryUnpickler(kept.story, self._reference).load()
+            return _StoryUnpickler(kept.story, self.settings, self._context, self._reference).load()
         except _UNREADABLE as error:
             logger.info("Kept story of %s unreadable (%s): made again", relative, error)
             return None
 
     def _reference(self, reference: Any) -> Any:
-        """The build's own object a kept story's reference stands for."""
-        if reference == _SETTINGS:
-            return self.settings
-        if reference == _CONTEXT:
-            return self._context
+        """The build's own desk, tag or byline a kept story's reference stands for."""
         name = self._names.get(reference)
         if name is None:
             kind, module, qualname, state = reference
@@ -390,17 +410,45 @@ class KeptStories:
             f"{relative}: the kept story differs from what Pelican makes of the same file "
             f"(attributes: {', '.join(differing) or 'the same values, shared otherwise'})")
 
-    def _pickled(self, story: Content, value: Any) -> bytes:
+    def _pickled(self, story: Content, value: Any, *, fast: bool = False) -> bytes:
         buffer = io.BytesIO()
-        _StoryPickler(buffer, story, self.settings, self._context).dump(value)
+        pickler = _StoryPickler(buffer, self.settings, self._context, self._reducers(type(story)))
+        pickler.fast = fast
+        self._dumping = story
+        try:
+            pickler.dump(value)
+        finally:
+            self._dumping = None
         return buffer.getvalue()
 
     def _values(self, story: Content, value: Any) -> bytes:
-        buffer = io.BytesIO()
-        pickler = _StoryPickler(buffer, story, self.settings, self._context)
-        pickler.fast = True  # no memo: equal values give equal bytes however they are shared
-        pickler.dump(value)
-        return buffer.getvalue()
+        # No memo (but the settings and context): equal values give equal bytes however they
+        # are shared.
+        return self._pickled(story, value, fast=True)
+
+    def _reducers(self, kind: type) -> dict[type, Callable[[Any], Any]]:
+        """The pickler's dispatch table: copyreg's, and ours for every class of story, desk,
+        tag and byline (worked out again when a story of a class not seen yet comes)."""
+        if kind not in self._dispatch:
+            self._dispatch = dict(copyreg.dispatch_table)
+            self._dispatch.update(dict.fromkeys(_subclasses(URLWrapper), self._reduce_name))
+            self._dispatch.update(dict.fromkeys(_subclasses(Content), self._reduce_story))
+            self._dispatch.setdefault(kind, self._reduce_story)
+        return self._dispatch
+
+    def _reduce_name(self, name: URLWrapper) -> Any:
+        """A desk, tag or byline as its reference (`_kept_name`), or by value when it has a
+        field that is not a plain value."""
+        reference = _name_reference(name, self.settings)
+        if reference is None:
+            return name.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+        return _kept_name, (reference,)
+
+    def _reduce_story(self, story: Content) -> Any:
+        """The story being pickled, as pickle would; another story cannot be kept."""
+        if story is not self._dumping:
+            raise _NotKept(f"holds another story ({story})")
+        return story.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
 
     def save(self) -> None:
         """Pelican's `save_cache`: write the shards whose stories changed for the next build, let
@@ -425,6 +473,16 @@ class KeptStories:
             write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         if self._readers_cache:
             Path(self._readers_cache).unlink(missing_ok=True)
+
+
+def _subclasses(kind: type) -> list[type]:
+    """`kind` and every class derived from it."""
+    found, todo = [], [kind]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
 
 
 def _sharing(story: Content) -> list[int]:
