@@ -79,7 +79,7 @@ KEPT_PREFIX = "kept-stories-"
 # whose stories changed (about 2.5 MB each at 10,000 stories).
 SHARDS = 16
 # Raised when what is kept per story changes shape: an older file is then not read.
-FORMAT = 2
+FORMAT = 3
 CHECK_SETTING = "ARCHIVE_SPEED_CHECK_KEPT_STORIES"
 # Signals through which a plugin could make a story from more than its file (ours excepted).
 MAKING_SIGNALS = (signals.article_generator_preread, signals.article_generator_context, signals.content_object_init)
