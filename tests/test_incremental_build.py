@@ -187,14 +187,14 @@ def test_a_setting_change_reaches_every_page_showing_it(archive: Path, tmp_path:
     assert b'topic/tram-fares/' in story_page.read_bytes()
 
 
-@pytest.mark.parametrize("damage", ["reader cache cut short", "page manifest garbled", "page edited by hand",
+@pytest.mark.parametrize("damage", ["story cache cut short", "page manifest garbled", "page edited by hand",
                                     "page edited by hand, same size"])
 def test_damaged_caches_and_pages_are_not_trusted(archive: Path, tmp_path: Path, damage: str) -> None:
     output = tmp_path / "site"
     build(archive, output)
     cache = output.parent / (output.name + "-cache")
-    if damage == "reader cache cut short":
-        reader_cache = cache / "ArticlesGenerator-Readers"
+    if damage == "story cache cut short":
+        reader_cache = next((cache / "archive_speed").glob("kept-stories-*"))
         reader_cache.write_bytes(reader_cache.read_bytes()[:100])
     elif damage == "page manifest garbled":
         (cache / "archive_speed" / MANIFEST_FILE).write_bytes(b"\xe9\x03key\x00garbled")

@@ -106,3 +106,40 @@ def test_pelican_writing_desk_pages_itself_is_refused_with_the_setting_named(tmp
     assert 'CATEGORY_SAVE_AS' in log and 'set CATEGORY_SAVE_AS = ""' in log
     assert "Traceback" not in log
     assert not Path(build.output / "desk/news/index.html").exists()
+
+
+def test_listings_sorted_by_place_in_the_archive_are_sorted_on_date_and_slug() -> None:
+    """NewestFirst gives what sorting each listing on (date, slug), newest first, gives: on random
+    archives with times shared and repeated when the clocks go back, slugs shared, two stories
+    sharing both (then every listing is sorted the long way), and a story outside the archive."""
+    import random
+    from datetime import datetime, timedelta
+    from operator import attrgetter
+    from zoneinfo import ZoneInfo
+
+    from archive_pages.listings import NewestFirst
+
+    class Story:  # compared and hashed by identity, as Pelican's stories are
+        def __init__(self, date: datetime, slug: str, number: int) -> None:
+            self.date, self.slug, self.number = date, slug, number
+
+    kyiv = ZoneInfo("Europe/Kyiv")
+    long_way = attrgetter("date", "slug")
+    for seed in range(20):
+        chance = random.Random(seed)
+        stories = []
+        for number in range(chance.choice([1, 5, 40, 300])):
+            if chance.random() < 0.2:
+                date = datetime(2023, 10, 29, 3, 30, tzinfo=kyiv, fold=chance.randint(0, 1))
+            else:
+                date = datetime(2023, 1, 1, tzinfo=kyiv) + timedelta(hours=chance.randint(0, 300))
+            stories.append(Story(date=date, slug=chance.choice([f"story-{number}", "same-slug"]),
+                                           number=number))
+        if seed % 4 == 0:  # two stories sharing a date and a slug
+            stories.append(Story(date=stories[0].date, slug=stories[0].slug, number=-1))
+        newest_first = NewestFirst(stories)
+        outsider = Story(date=stories[0].date, slug="outsider", number=-2)
+        for listing in [stories, *(chance.sample(stories, chance.randint(0, len(stories))) for _ in range(20)),
+                        [*stories[:3], outsider]]:
+            expected = sorted(listing, key=long_way, reverse=True)
+            assert [story.number for story in newest_first(listing)] == [story.number for story in expected]

@@ -55,7 +55,8 @@ NAMES = ["Internet Explorer", "Mozilla Foundation", "Ravi Menon", "Ann O'Neil", 
 
 def test_bylines_and_tags_get_pelicans_own_wrappers(tmp_path: Path) -> None:
     """Each wrapper the reader makes is, field for field, the one Pelican makes and slugifies
-    itself, for names met once and again, and for names with no slug (left for Pelican)."""
+    itself, for names met once and again, and for names with no slug (left for Pelican); a name
+    met again is given the same object, unless it has no slug."""
     # Tags slugified by rules of their own: a byline and a tag of one name differ.
     tag_rules = [*read_settings(None)["SLUG_REGEX_SUBSTITUTIONS"], ("ravi", "tagged")]
     settings = read_settings(str(REPO / "pelicanconf.py"),
@@ -66,10 +67,32 @@ def test_bylines_and_tags_get_pelicans_own_wrappers(tmp_path: Path) -> None:
     for _ in range(300):
         kind = chance.choice([Tag, Author])
         name = chance.choice(NAMES)
-        met = (kind, name) in reader._slugs
+        met = (kind, name) in reader._unslugged
+        before = reader._wrappers.get((kind, name))
         ours, theirs = reader._named(kind, name), kind(name, settings)
         assert type(ours) is kind
         if met and not theirs.slug:
             assert ours._slug is None  # Pelican makes it, and warns, when it is used
+        assert (ours is before) == bool(theirs.slug and before is not None)
+        assert ours is reader._named(kind, name) or not theirs.slug
         assert ours.slug == theirs.slug
         assert vars(ours) == vars(theirs), name
+
+
+def test_stories_of_one_desk_byline_and_tag_share_their_objects(tmp_path: Path) -> None:
+    """Two stories read by one reader hold the same desk, byline and tag objects, each what
+    Pelican would make for it (the desk's slug is the desk, its name the display name)."""
+    settings = read_settings(str(REPO / "pelicanconf.py"), override={"PATH": str(tmp_path)})
+    reader = ArchiveReader(settings)
+    metas = []
+    for number, tags in enumerate((["Ferries", "Port"], ["Port"])):
+        path = tmp_path / f"2024-03-1{number}-story-{number}.md"
+        path.write_text(f"---\nheadline: Story {number}\ndate: 2024-03-1{number}T09:00:00+02:00\ndesk: news\n"
+                        f"byline: [Ada Fenwick]\ntags: [{', '.join(tags)}]\n---\n\nText.\n", encoding="utf-8")
+        metas.append(reader.read(str(path))[1])
+    first, second = metas
+    assert first["category"] is second["category"]
+    assert (first["category"].slug, first["category"].name) == ("news", settings["DESKS"]["news"])
+    assert first["authors"][0] is second["authors"][0]
+    assert first["tags"][1] is second["tags"][0] and first["tags"][0] is not second["tags"][0]
+    assert vars(first["tags"][1]) == vars(Tag("Port", settings)) | {"_slug": "port"}

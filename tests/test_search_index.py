@@ -6,6 +6,7 @@ import dataclasses
 import heapq
 import json
 import pickle
+from datetime import timedelta
 from pathlib import Path
 from random import Random
 
@@ -38,6 +39,7 @@ def test_numbers_survive_the_text_encoding() -> None:
     numbers = [0, 1, 31, 32, 33, 1023, 1024, 123_456_789, 7]
     text = encode_numbers(numbers)
     assert decode_numbers(text) == numbers
+    assert encode_numbers(iter(numbers)) == text  # numbers handed over one by one
     assert len(encode_numbers([5] * 10)) == 10  # small numbers take one character
     with pytest.raises(ValueError):
         encode_numbers([-1])
@@ -48,7 +50,10 @@ def test_article_sets_survive_gaps_and_bitmaps() -> None:
     dense = [n for n in range(0, 600) if n % 3]
     assert not encode_articles(sparse).startswith("~") and encode_articles(dense).startswith("~")
     assert len(encode_articles(dense)) == 1 + 600 // 6  # six articles to a character
-    for articles in ([], [0], sparse, dense, [0, 1, 2, 3, 4, 5, 6]):
+    # A word in 400 stories of the first years and one of 50,000 stories later: a gap of
+    # more than 32,767 articles in a list written as gaps.
+    far = list(range(0, 2_000, 5)) + [52_000]
+    for articles in ([], [0], sparse, dense, [0, 1, 2, 3, 4, 5, 6], far):
         assert decode_articles(encode_articles(articles)) == articles
 
 
@@ -324,6 +329,31 @@ def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_th
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), f"{count} stories"
     assert extended > 20, "words were extended, not rebuilt"
+
+
+def test_a_word_whose_best_story_has_it_only_in_a_short_list_is_extended_as_a_clean_export(
+        tmp_path: Path, monkeypatch) -> None:
+    """A word in many bodies (a long list) and in one headline whose story's body lacks it:
+    that story is among the word's top articles only through the headline's short list, so
+    extending the word must find it there, not only among the long list's top postings."""
+    monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 2)
+    monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 3)
+    reference = {"count": 64, "lengthSteps": [82, 40, 140, 40], "frequencyBits": 4, "frequencyStep": 16}
+    monkeypatch.setattr("archive_search.export._reference", lambda stats: reference)
+    base = fixture_documents()[0]
+    documents = [dataclasses.replace(base, key=f"k{number:02d}/", url=f"k{number:02d}/", headline=f"Quay report {number}",
+                                     date=base.date + timedelta(days=number),
+                                     body="The ferry crossed. " + "Ferry tickets rose. " * (number % 3))
+                 for number in range(9)]
+    documents[4] = dataclasses.replace(documents[4], headline="Ferry strike", body="Crews walked out.")
+    for step, count in enumerate((8, 9)):
+        current = documents[:count]
+        report = update_index(tmp_path / "kept", current)
+        exported = export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+        update_index(tmp_path / f"clean{step}", current)
+        export_index(open_index(tmp_path / f"clean{step}"), tmp_path / f"clean-out{step}")
+        assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{step}"), f"{count} stories"
+    assert exported.extended, "the word was extended, not rebuilt"
 
 
 def test_an_update_whose_export_never_ran_is_still_exported(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from pelican import signals
 
 from .generator import ArchiveContentError, ArchivePagesGenerator
 from .settings import ArchivePagesSettingError, ArchivePagesSettings
+from .template_cache import keep_compiled_templates
 
 __all__ = ["ArchiveContentError", "ArchivePagesGenerator", "ArchivePagesSettingError", "ArchivePagesSettings", "register"]
 
@@ -31,3 +32,4 @@ def register() -> None:
     """Wire the plugin into Pelican's signals."""
     signals.initialized.connect(_check_settings)
     signals.get_generators.connect(_generators)
+    signals.generator_init.connect(keep_compiled_templates)

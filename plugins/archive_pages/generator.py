@@ -13,7 +13,7 @@ from pelican.generators import Generator, PelicanTemplateNotFound
 from archive_format import write_atomic
 
 from .jsonld import news_article, script_safe_json
-from .listings import DateArchive, Listing, desk_name, subject_listings
+from .listings import DateArchive, Listing, NewestFirst, desk_name, subject_listings
 from .neighbours import attach_neighbours
 from .paging import paginate, save_path
 from .settings import ArchivePagesSettings
@@ -47,8 +47,9 @@ class ArchivePagesGenerator(Generator):
             article.desk_name = desk_name(self.settings, article.category)
             article.jsonld = script_safe_json(news_article(article, self.settings, self.site_url))
         self.articles = articles
-        self.listings: list[Listing] = subject_listings(self.context, self.settings)
-        self.date_archive = DateArchive(articles, self.options)
+        newest_first = NewestFirst(articles)
+        self.listings: list[Listing] = subject_listings(self.context, self.settings, newest_first)
+        self.date_archive = DateArchive(articles, self.options, newest_first)
         self.listings.extend(self.date_archive.listings())
         self.context["SITE_ABSOLUTE_URL"] = self.site_url
         self.context["ARCHIVE_URL"] = self.options.archive_url

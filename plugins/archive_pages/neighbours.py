@@ -8,7 +8,6 @@ size of the archive.
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from operator import itemgetter
@@ -109,8 +108,8 @@ def _best(shared: Counter[int], desk_window: list[int], own_desk: str, desk_of: 
         # before any lower level (DESK_WEIGHT < TAG_WEIGHT).
         for bucket in (same_desk, other_desk):
             if bucket and len(best) < wanted:
-                best += heapq.nsmallest(wanted - len(best), bucket, key=nearest)
+                best += sorted(bucket, key=nearest)[:wanted - len(best)]
     if len(best) < wanted:
         desk_only = [other for other in desk_window if other not in shared]
-        best += heapq.nsmallest(wanted - len(best), desk_only, key=nearest)
+        best += sorted(desk_only, key=nearest)[:wanted - len(best)]
     return best

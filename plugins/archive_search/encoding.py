@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from operator import sub
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _VALUE = {char: value for value, char in enumerate(ALPHABET)}
@@ -44,7 +45,7 @@ def encode_numbers(numbers: Iterable[int]) -> str:
         return "".join(map(_ENCODED.__getitem__, values))
     out: list[str] = []
     append = out.append
-    for number in numbers:
+    for number in values:  # (`numbers` may be an iterator, already read into `values`)
         if 0 <= number < 32:  # the common case, one character
             append(ALPHABET[number])
             continue
@@ -89,7 +90,7 @@ def encode_articles(articles: list[int]) -> str:
     they cover more than a fifth of their range, "~" and a bitmap of six articles per digit
     (article n is bit n % 6 of digit n // 6), which is then the smaller once compressed."""
     if not articles or len(articles) * 5 <= articles[-1]:
-        return encode_numbers(b - a for a, b in zip([0] + articles, articles))
+        return encode_numbers(list(map(sub, articles, [0, *articles])))
     digits = bytearray(articles[-1] // 6 + 1)
     for article in articles:
         digits[article // 6] |= 1 << (article % 6)

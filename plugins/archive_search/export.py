@@ -43,6 +43,7 @@ import shutil
 import zlib
 from pickle import loads
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import accumulate, chain
 from bisect import bisect_right
 from dataclasses import dataclass
@@ -119,6 +120,11 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def _quoted(encoded: str) -> str:
+    """An encode_numbers text as JSON (its alphabet needs no escaping): what _dumps writes."""
+    return f'"{encoded}"'
+
+
 def score_block(name: str, number: int) -> str:
     """The path (in the export folder) of score block `number` of the list whose blocks are
     named `name` (index_files.js loads it as `scores/${name}-${number}.json`).
@@ -155,9 +161,16 @@ class _Writer:
         self.written.add(relpath)
         self.bytes += len(data)
         # Content-named files never change once written; an existing one is already right.
-        if self.fresh or not ((path := self.root / relpath).exists() and path.stat().st_size == len(data)):
+        if self.fresh or not self._present(relpath, len(data)):
             self._write(relpath, data)
         return relpath
+
+    def _present(self, relpath: str, size: int) -> bool:
+        """True when the folder has the file `relpath` with `size` bytes."""
+        try:
+            return os.stat(f"{self.root}/{relpath}").st_size == size
+        except OSError:
+            return False
 
     def _write(self, relpath: str, data: bytes) -> None:
         """Write one file atomically, as archive_format.write_atomic does, in fewer steps.
@@ -201,6 +214,22 @@ class _Writer:
             return
         self.written.add(relpath)
         self.bytes += size
+
+    def link(self, source: str, relpath: str, size: int) -> bool:
+        """Make `relpath` a hard link to `source`, a file of the previous export in the same
+        folder holding what `relpath` must hold (`size` bytes): a name, not a new file, which
+        is what a file costs the system. False when no link can be made (no hard links here,
+        or a file in the way)."""
+        folder = relpath.rpartition("/")[0]
+        if folder not in self._folders:
+            os.makedirs(f"{self.root}/{folder}", exist_ok=True)
+            self._folders.add(folder)
+        try:
+            os.link(f"{self.root}/{source}", f"{self.root}/{relpath}")
+        except OSError:
+            return False
+        self.keep(relpath, size)
+        return True
 
     def put_named(self, folder: str, text: str) -> str:
         return self.put(f"{folder}/{_digest(text)}.json", text)
@@ -534,26 +563,28 @@ class _ShardBuilder:
                     continue
                 lists.append((index, field, postings, frequency))
                 positions.setdefault(key, []).append([index, places])
-            totals = self._word_scores(lists)
+            totals, scored = self._word_scores(lists)
             top = _top_articles(totals)
-            for index, field, postings, frequency in lists:
-                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top)])
+            for (index, field, postings, frequency), values in zip(lists, scored):
+                entries.setdefault(key, []).append([index, *self._blocked(field, postings, frequency, top, values)])
             if totals:
                 entries[key].append(["word", WORD_RANGE, self._word_bounds(totals, top)])
         return entries, positions
 
-    def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> dict[int, float]:
+    def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> tuple[dict[int, float], list[list[float]]]:
         """Each article's score for the word over all its fields (as a query for the word alone
-        scores it, headline boost included), when one of its lists is long enough for blocks;
-        else nothing."""
+        scores it, headline boost included), and each list's postings' scores in the field
+        (no boost), when one of its lists is long enough for blocks; else nothing."""
         if all(len(numbers) <= 3 * BLOCK_POSTINGS for _, _, numbers, _ in lists):
-            return {}
+            return {}, [[] for _ in lists]
         totals: dict[int, float] = {}
+        scored = []
         for _, field, numbers, frequency in lists:
             boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
             # Each posting's score looked up in C (map over the (weight, length) pairs), then
             # added up per article in field order, as a query adds them.
             values = list(map(self._scorer.scores(field, frequency).__getitem__, zip(numbers[1::3], numbers[2::3])))
+            scored.append(values)
             if boost != 1.0:
                 values = [boost * value for value in values]
             if not totals:
@@ -562,7 +593,7 @@ class _ShardBuilder:
             get = totals.get
             for article, value in zip(accumulate(numbers[0::3]), values):
                 totals[article] = get(article, 0.0) + value
-        return totals
+        return totals, scored
 
     @staticmethod
     def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
@@ -578,12 +609,14 @@ class _ShardBuilder:
         bests = (max(scores[start:start + WORD_RANGE]) for start in range(0, len(scores), WORD_RANGE))
         return encode_numbers([0 if best == -math.inf else max(0, math.ceil(best * 1000) + 1) for best in bests])
 
-    def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int]) -> list[Any]:
+    def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int],
+                 values: list[float]) -> list[Any]:
         """The entry of one field's postings (after the field number): [postings, df] when the
         list is short; else [article numbers (encode_articles), df, each block's best (weight,
         length) among the postings not in the top, the blocks' folder, the top postings (gap in
         list position, weight, length)]. The postings of the word's top articles come with the
-        entry, so a one-word query ranks without fetching a block."""
+        entry, so a one-word query ranks without fetching a block. (`values`: each posting's
+        score in the field, as _word_scores found it for a long list.)"""
         if len(numbers) <= 3 * BLOCK_POSTINGS:
             return [encode_numbers(numbers), frequency]
         articles = list(accumulate(numbers[0::3]))
@@ -596,15 +629,17 @@ class _ShardBuilder:
         best: list[int] = []
         texts: list[str] = []
         for start in range(0, len(pairs), BLOCK_POSTINGS):
-            block = pairs[start:start + BLOCK_POSTINGS]
-            # The block without its top postings, in order (max keeps the first of equals).
-            rest = block
+            end = start + BLOCK_POSTINGS
+            block = pairs[start:end]
             if start // BLOCK_POSTINGS in top_in_block:
+                # The block without its top postings, in order (max keeps the first of equals).
                 rest = block[:]
                 for at in reversed(top_in_block[start // BLOCK_POSTINGS]):
                     del rest[at]
-            best += max(rest, key=scores.__getitem__) if rest else (0, 0)
-            texts.append(_dumps(encode_numbers(list(chain.from_iterable(block)))))
+                best += max(rest, key=scores.__getitem__) if rest else (0, 0)
+            else:  # the first posting of the block's best score: what max(block, key=...) picks
+                best += pairs[values.index(max(values[start:end]), start, end)]
+            texts.append(_quoted(encode_numbers(list(chain.from_iterable(block)))))
         folder = self._write_blocks(texts, [_digest(text) for text in texts])
         top_numbers: list[int] = []
         previous = 0
@@ -631,7 +666,7 @@ class _ShardBuilder:
         else:
             # Blocks named by their list's content are right if all are there (an earlier
             # export may have removed some).
-            kept = all((self.out.root / relpath).exists() for relpath in relpaths)
+            kept = all(os.path.exists(f"{self.out.root}/{relpath}") for relpath in relpaths)
         sizes: list[int] = []
         for number, (relpath, text) in enumerate(zip(relpaths, texts)):
             if text is not None:
@@ -639,13 +674,11 @@ class _ShardBuilder:
                 sizes.append(len(text.encode("utf-8")))
                 continue
             size = previous_sizes[number]
-            if not kept:
-                source = self.out.root / score_block(str(previous), number)
-                try:
-                    os.link(source, self.out.root / relpath)
-                except OSError:  # no hard links here, or a leftover file in the way
-                    write_atomic(self.out.root / relpath, source.read_bytes())
-            self.out.keep(relpath, size)
+            source = score_block(str(previous), number)
+            if kept or not self.out.link(source, relpath, size):
+                if not kept:
+                    write_atomic(self.out.root / relpath, (self.out.root / source).read_bytes())
+                self.out.keep(relpath, size)
             sizes.append(size)
         self.score_files[folder] = sizes
         self.score_digests[folder] = "".join(digests)
@@ -814,32 +847,38 @@ class _Appender:
                 top_at[i] = {articles[i][at]: at for at in positions}
                 pairs[i] = {articles[i][at]: pair for at, pair in zip(positions, zip(numbers[1::3], numbers[2::3]))}
 
-        def total(article: int, postings: dict[int, dict[int, tuple[int, int]]]) -> float:
-            value = 0.0
-            for i in indexes:  # field order, as _word_scores adds them up
-                pair = postings[i].get(article)
-                if pair is not None:
-                    value += boosts[i] * scores[i][pair]
-            return value
+        def totals_of(chosen: Iterable[int], postings: dict[int, dict[int, tuple[int, int]]]) -> dict[int, float]:
+            # Each chosen article's score for the word: its fields' scores added up in field
+            # order, as _word_scores adds them (the same sums, bit for bit), a field at a time.
+            found = dict.fromkeys(chosen, 0.0)
+            for i in indexes:
+                boost, score, field_pairs = boosts[i], scores[i], postings[i]
+                for article in found.keys() & field_pairs.keys():
+                    found[article] += boost * score[field_pairs[article]]
+            return found
 
-        in_long = {i: set(articles[i]) for i in top_at}
-        top_long = {article for i in top_at for article in top_at[i]}
-        for article in top_long:  # a top article's postings in every long list are top postings
-            if any(article in in_long[i] and article not in top_at[i] for i in top_at):
+        top_long: set[int] = set().union(*top_at.values())
+        # A top article's postings in every long list are top postings.
+        for i, at in top_at.items():
+            if not top_long.difference(at).isdisjoint(articles[i]):
                 return None
-        totals = {article: total(article, pairs) for article in top_long}
-        short_only = {article for i in indexes if i not in top_at for article in articles[i]
-                      if article not in top_long and not any(article in in_long[i] for i in top_at)}
-        ranked = sorted(short_only, key=lambda article: (-total(article, pairs), article))
         if len(top_long) > TOP_POSTINGS:
             return None
+        totals = totals_of(top_long, pairs)
+        # Articles only in short lists, and the best of them up to the old top's size.
+        short_only: set[int] = set().union(*(articles[i] for i in indexes if i not in top_at))
+        short_only -= top_long
+        for i in top_at:
+            if short_only:
+                short_only.difference_update(articles[i])
+        short_totals = totals_of(short_only, pairs)
+        ranked = sorted(short_only, key=lambda article: (-short_totals[article], article))
         old_top = top_long | set(ranked[:TOP_POSTINGS - len(top_long)])
         for article in old_top - top_long:
-            totals[article] = total(article, pairs)
+            totals[article] = short_totals[article]
         new_pairs = {i: {article: (weight, length) for article, weight, length, _ in new[i]} for i in indexes}
         added = sorted({article for i in indexes for article in new_pairs[i]})
-        for article in added:
-            totals[article] = total(article, new_pairs)
+        totals.update(totals_of(added, new_pairs))
         top = _top_articles({article: totals[article] for article in old_top | set(added)})
         pushed_out = old_top - top
         item_of: dict[int, list[Any]] = {}
@@ -885,7 +924,8 @@ class _Appender:
             start = block * BLOCK_POSTINGS
             if block < old_blocks:
                 try:
-                    block_pairs = decode_numbers(json.loads((root / score_block(folder, block)).read_text(encoding="utf-8")))
+                    with open(f"{root}/{score_block(folder, block)}", encoding="utf-8") as stored:
+                        block_pairs = decode_numbers(json.load(stored))
                 except (OSError, ValueError):
                     return None
                 block_pairs = list(zip(block_pairs[0::2], block_pairs[1::2]))
@@ -902,7 +942,7 @@ class _Appender:
             else:
                 best += choice
             if grown or block >= old_blocks:
-                text = _dumps(encode_numbers([number for pair in block_pairs for number in pair]))
+                text = _quoted(encode_numbers(list(chain.from_iterable(block_pairs))))
                 if block < old_blocks:
                     texts[block], digest_list[block] = text, _digest(text)
                 else:
@@ -1172,9 +1212,19 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             # A group folder is named by its content, so files in it are right; but a build
             # stopped while writing it leaves some of them missing.
             kept = all((target / "docs" / name / f"{start + offset}.json").exists() for offset in range(len(texts)))
-            written = out.assume if kept else out.put
+            # The articles this group had at the same places in the last export, none
+            # re-indexed since: their records are files of that group's folder (a day's new
+            # stories change the last group's name, not its older records).
+            before = (state["docnums"][start:start + DOC_GROUP_SIZE] if numbers_kept and number < len(state["groups"])
+                      else [])
             for offset, text in enumerate(texts):
-                written(f"docs/{name}/{start + offset}.json", text)
+                relpath = f"docs/{name}/{start + offset}.json"
+                if kept:
+                    out.assume(relpath, text)
+                elif not (offset < len(before) and before[offset] == members[offset]
+                          and out.link(f"docs/{state['groups'][number][0]}/{start + offset}.json", relpath,
+                                       len(text.encode("utf-8")))):
+                    out.put(relpath, text)
             groups.append([name, sum(len(text.encode("utf-8")) for text in texts)])
 
         desks = sorted(set(articles.desks))

@@ -37,19 +37,19 @@ def _code_version() -> str:
     return hashlib.sha256(source + sys.version.encode()).hexdigest()
 
 
-def inputs_digest(article: Any) -> str:
-    """A digest of everything from_article reads of `article`."""
-    metadata = getattr(article, "metadata", {}) or {}
+def inputs_digest(article: Any, url: str | None = None) -> str:
+    """A digest of everything from_article reads of `article` (`url`: its address, if known)."""
+    metadata = getattr(article, "metadata", None) or {}
     category = getattr(article, "category", None)
     html = getattr(article, "_content", None)
+    if not isinstance(html, str):  # no HTML as read: from_article falls back to `content`
+        html = str(article.content or "")
     parts = (
-        str(article.url), str(article.title), article.date.isoformat(), str(getattr(category, "slug", "") or ""),
-        html if isinstance(html, str) else None, str(metadata.get("summary", "") or ""),
-        [str(author) for author in getattr(article, "authors", None) or []],
-        [(str(tag.slug), str(tag)) for tag in getattr(article, "tags", None) or []],
+        str(article.url) if url is None else url, str(article.title), article.date.isoformat(),
+        str(getattr(category, "slug", "") or ""), html, str(metadata.get("summary", "") or ""),
+        list(map(str, getattr(article, "authors", None) or ())),
+        [(str(tag.slug), str(tag)) for tag in getattr(article, "tags", None) or ()],
     )
-    if parts[4] is None:  # no HTML as read: from_article falls back to `content`
-        parts = (*parts[:4], str(article.content or ""), *parts[5:])
     # Version 2: later versions write a value met twice as a reference when it is one object, so
     # equal parts held differently in another build (a tag's slug and name, say) digested apart.
     return hashlib.blake2b(marshal.dumps(parts, 2), digest_size=16).hexdigest()
@@ -66,14 +66,14 @@ class KnownDocument:
     __slots__ = ("_article", "_fingerprint", "_document", "_known", "_digest", "key", "date")
 
     def __init__(self, article: Any, fingerprint: str | None, known: KnownDocuments | None = None,
-                 digest: str = "") -> None:
+                 digest: str = "", key: str | None = None) -> None:
         self._article = article
         self._fingerprint = fingerprint
         self._document: SearchDocument | None = None
         # Where to record the fingerprint of a document made here (None: it was kept).
         self._known = known
         self._digest = digest
-        self.key = article.url
+        self.key = article.url if key is None else key
         self.date = article.date
 
     def fingerprint(self) -> str:
@@ -115,14 +115,15 @@ class KnownDocuments:
     def on_demand(self, article: Any) -> KnownDocument:
         """`article`'s search document as a stand-in that makes it only when it is read: with
         the kept fingerprint when the article's inputs are those of the last build."""
+        url = str(article.url)
         digest = self._digests.get(id(article))
         if digest is None:
-            digest = self._digests[id(article)] = inputs_digest(article)
-        known = self.previous.get(str(article.url))
-        if isinstance(known, list) and len(known) == 2 and known[0] == digest:
-            self.current[str(article.url)] = known
-            return KnownDocument(article, known[1])
-        return KnownDocument(article, None, self, digest)
+            digest = self._digests[id(article)] = inputs_digest(article, url)
+        known = self.previous.get(url)
+        if type(known) is list and len(known) == 2 and known[0] == digest:
+            self.current[url] = known
+            return KnownDocument(article, known[1], key=url)
+        return KnownDocument(article, None, self, digest, url)
 
     def document(self, article: Any) -> SearchDocument | KnownDocument:
         """`article`'s search document, or a stand-in with its known fingerprint."""

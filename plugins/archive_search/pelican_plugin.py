@@ -16,7 +16,7 @@ Settings (all optional):
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
 
@@ -65,6 +65,10 @@ class ArticleDocuments(Sequence[SearchDocument]):
 
     def __len__(self) -> int:
         return len(self._articles)
+
+    def __iter__(self) -> Iterator[SearchDocument | KnownDocument]:
+        # (Sequence's own __iter__ asks for each position in turn, through __getitem__.)
+        return map(from_article if self._known is None else self._known.on_demand, self._articles)
 
     @overload
     def __getitem__(self, position: int) -> SearchDocument | KnownDocument: ...

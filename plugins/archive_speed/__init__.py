@@ -17,6 +17,8 @@
 - collector: Python's cycle collector run less often while the archive is in memory
 - dates: each date a template formats with `strftime` is formatted once per build (dates.py)
 - template_checks: templates not checked on disk at every render (template_checks.py)
+- kept_stories: what Pelican made of each unchanged story file loaded, not made again
+  (kept_stories.py)
 
 Each fix can be switched off with `ARCHIVE_SPEED_FIXES` (settings.py); the README's
 "Benchmarks" section gives each one's measured effect.
@@ -60,6 +62,7 @@ from pelican.generators import ArticlesGenerator
 from archive_speed.cache_guard import CacheGuard
 from archive_speed.dates import remember_dates
 from archive_speed.file_stamps import remembered_file_stamps
+from archive_speed.kept_stories import KeptStories
 from archive_speed.page_keys import made_digest
 from archive_speed.listings import use_listing_generator
 from archive_speed.page_text import release_page_text
@@ -82,6 +85,8 @@ UNDO = "archive_speed_undo"
 NOTES = "archive_speed_notes"
 # The StoryNotes of the build under way: stories are made where only the story is at hand.
 _notes: list[StoryNotes] = []
+# The KeptStories of the build under way, given to its articles generator.
+_kept: list[KeptStories] = []
 # New container objects between two runs of the cycle collector (Python's default is 700).
 COLLECTOR_THRESHOLD = 100_000
 
@@ -105,6 +110,7 @@ def _start(pelican: Any) -> None:
     undo = ExitStack()
     setattr(pelican, UNDO, undo)
     _notes.clear()
+    _kept.clear()
     notes = None
     if {"story_tokens", "render_cache", "cache_guard"} <= fixes:
         notes = StoryNotes(pelican.settings, guard.key, made_digest)
@@ -112,16 +118,28 @@ def _start(pelican: Any) -> None:
         _notes.append(notes)
         undo.callback(_notes.clear)
     setattr(pelican, NOTES, notes)
+    remember_path = None
     if "source_paths" in fixes:
-        undo.enter_context(remembered_source_paths())
+        remember_path = undo.enter_context(remembered_source_paths())
     if "file_stamps" in fixes:
         undo.enter_context(remembered_file_stamps())
+    if {"kept_stories", "cache_guard"} <= fixes and KeptStories.usable(pelican.settings, _note_story):
+        _kept.append(KeptStories(pelican.settings, guard.key, notes, remember_path))
+        if "pinned_urls" in fixes:
+            _kept[0].pin()
+        undo.callback(_kept.clear)
 
 
 def _note_story(content: Any) -> None:
     """`content_object_init` receiver: what the story was made with, for its token."""
     for notes in _notes:
         notes.note(content)
+
+
+def _keep_stories(generator: Any) -> None:
+    """`article_generator_init` receiver: the generator asks the kept stories first."""
+    for kept in _kept:
+        kept.attach(generator)
 
 
 def _note_stamps(generator: Any) -> None:
@@ -154,9 +172,10 @@ def _group_linearly(generator: ArticlesGenerator) -> None:
 
 
 def _share_generator_names(generator: ArticlesGenerator) -> None:
-    share_names(story for kind in ("articles", "translations", "drafts", "drafts_translations",
-                                   "hidden_articles", "hidden_translations")
-                for story in getattr(generator, kind, None) or [])
+    stories = (story for kind in ("articles", "translations", "drafts", "drafts_translations",
+                                  "hidden_articles", "hidden_translations")
+               for story in getattr(generator, kind, None) or [])
+    (_kept[0].share_names if _kept else share_names)(stories)
 
 
 def _pinned_urls(generators: list[Any]) -> None:
@@ -203,6 +222,7 @@ def register() -> None:
     signals.initialized.connect(_start)
     signals.article_generator_init.connect(_listings)
     signals.article_generator_init.connect(_translations)
+    signals.article_generator_init.connect(_keep_stories)
     signals.generator_init.connect(_dates)
     signals.generator_init.connect(_template_checks)
     signals.article_generator_finalized.connect(_pinned_urls_of)

@@ -13,8 +13,10 @@ from typing import Any
 
 
 @contextmanager
-def remembered_method(owner: type, name: str, key: Callable[..., Hashable | None]) -> Iterator[None]:
-    """While inside, `owner.<name>(self, *args)` answers from a memo keyed by `key(self, *args)`.
+def remembered_method(owner: type, name: str, key: Callable[..., Hashable | None]
+                      ) -> Iterator[dict[Hashable, Any]]:
+    """While inside, `owner.<name>(self, *args)` answers from a memo keyed by `key(self, *args)`
+    (the memo is what the `with` gives, for answers known otherwise).
 
     A key of None means the answer is not one to remember: the method itself is asked. The
     method's own code answers every new key, so an answer is always Pelican's; it is put back on
@@ -34,6 +36,6 @@ def remembered_method(owner: type, name: str, key: Callable[..., Hashable | None
     remembered.__doc__ = original.__doc__
     setattr(owner, name, remembered)
     try:
-        yield
+        yield memo
     finally:
         setattr(owner, name, original)

@@ -25,6 +25,7 @@ FIXES = {
     "shared_names": "one desk, tag or byline object per name, shared by its stories",
     "template_checks": "templates not checked on disk at every render",
     "story_tokens": "what Pelican made of a story's file tokened once per file, across builds",
+    "kept_stories": "what Pelican made of each unchanged story file loaded, not made again",
 }
 
 

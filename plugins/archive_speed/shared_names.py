@@ -45,9 +45,14 @@ def _any_state(wrapper: URLWrapper) -> Hashable | None:
     return key
 
 
-def share_names(stories: Iterable[Any]) -> None:
-    """Point every story's category, tags and authors at one object per kind and state."""
+def share_names(stories: Iterable[Any], shared_already: Iterable[URLWrapper] = ()) -> None:
+    """Point every story's category, tags and authors at one object per kind and state: one of
+    `shared_already` (held by stories not given here) when it has that kind and state."""
     shared: dict[Hashable, URLWrapper] = {}
+    for wrapper in shared_already:
+        key = _state(wrapper)
+        if key is not None:
+            shared.setdefault(key, wrapper)
 
     def one(wrapper: Any) -> Any:
         if not isinstance(wrapper, URLWrapper):

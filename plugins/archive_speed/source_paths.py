@@ -5,15 +5,16 @@ between them each time it is called, and Pelican calls it for every URL and outp
 formats (`url_format`), for the story's place in the context and at creation: five times per
 story per build, about 0.6 CPU s of every build at 10,000 stories. The answer depends only on
 the two paths and the working folder, so `remembered_source_paths()` answers each question
-once per build from a memo and asks Pelican's own method otherwise.
+once per build from a memo and asks Pelican's own method otherwise. A story loaded rather than
+made (kept_stories.py) brings its answer along: `relative_source_path`, which Content set from
+this very method when it made the story, in the same folders.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Hashable
-from contextlib import AbstractContextManager
-from typing import Any
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 
 from pelican.contents import Content
 
@@ -28,6 +29,15 @@ def _path_key(content: Content, source_path: str | None = None) -> Hashable | No
     return (path, content.settings["PATH"], os.getcwd())
 
 
-def remembered_source_paths() -> AbstractContextManager[None]:
-    """While inside, Content.get_relative_source_path answers from a memo."""
-    return remembered_method(Content, "get_relative_source_path", _path_key)
+@contextmanager
+def remembered_source_paths() -> Iterator[Callable[[Content], None]]:
+    """While inside, Content.get_relative_source_path answers from a memo; the `with` gives a
+    function telling the memo a story's answer (its `relative_source_path`, as Content made it)."""
+    with remembered_method(Content, "get_relative_source_path", _path_key) as memo:
+
+        def remember(story: Content) -> None:
+            key = _path_key(story)
+            if key is not None:
+                memo.setdefault(key, story.relative_source_path)
+
+        yield remember

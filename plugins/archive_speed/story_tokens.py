@@ -28,12 +28,13 @@ from __future__ import annotations
 import json
 import logging
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import Any
 
 from pelican import signals
 from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
 
 from archive_format import write_atomic
 
@@ -47,6 +48,19 @@ CHECK_SETTING = "ARCHIVE_SPEED_CHECK_TOKENS"
 OTHER_MAKERS = (signals.article_generator_context, signals.page_generator_context, signals.content_object_init)
 # Stands for an attribute a story was made with and no longer has.
 GONE = ("(attribute removed)",)
+
+
+def receivers_of(signal: Any) -> list[Any]:
+    """The receivers a blinker signal would call now."""
+    receivers = [receiver() if isinstance(receiver, weakref.ref) else receiver
+                 for receiver in signal.receivers.values()]
+    return [receiver for receiver in receivers if receiver is not None]
+
+
+def other_receivers(signals_: tuple[Any, ...], ours: Collection[Any]) -> list[str]:
+    """The names of the signals among `signals_` that a receiver not in `ours` listens to."""
+    return [signal.name for signal in signals_
+            if any(all(receiver is not mine for mine in ours) for receiver in receivers_of(signal))]
 
 
 class MadeStoryChanged(RuntimeError):
@@ -88,14 +102,11 @@ class StoryNotes:
 
     def distrust_other_makers(self, ours: Callable[..., Any]) -> None:
         """Use no kept digest when another plugin listens where it could change a story's making."""
-        for signal in OTHER_MAKERS:
-            receivers = [receiver() if isinstance(receiver, weakref.ref) else receiver
-                         for receiver in signal.receivers.values()]
-            others = [receiver for receiver in receivers if receiver is not None and receiver is not ours]
-            if others:
-                logger.debug("Story tokens made anew: a plugin listens to %s", signal.name)
-                self.trusted = False
-                self._kept = {}
+        listening = other_receivers(OTHER_MAKERS, (ours,))
+        if listening:
+            logger.debug("Story tokens made anew: a plugin listens to %s", ", ".join(listening))
+            self.trusted = False
+            self._kept = {}
 
     def note(self, story: Content) -> None:
         """`content_object_init` receiver: the story's attributes as Content made them."""
@@ -114,6 +125,24 @@ class StoryNotes:
         for path, entry in cache.items():
             if isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], bytes):
                 self._stamps[path] = entry[0].hex()
+
+    def note_shared(self, story: Content) -> None:
+        """After shared_names.py gave `story` a shared desk or byline in place of its own (an
+        interchangeable object): note the shared one as what it was made with, as a kept story
+        (kept_stories.py) is made with them. Its token is then the same whether the story was
+        made this build or kept, and pages showing it keep their keys from one to the other."""
+        made = self._made.get(id(story))
+        if made is None or made[0] is not story:
+            return
+        _, names, values, when_made = made
+        fields = vars(story)
+        shared = tuple(fields[name] if isinstance(value, URLWrapper) and isinstance(fields.get(name), URLWrapper)
+                       else value for name, value in zip(names, values))
+        self._made[id(story)] = (story, names, shared, when_made)
+
+    def note_stamp(self, source_path: str, stamp: str) -> None:
+        """The stamp (hex) of the file a story was made from, when no reader cache holds it."""
+        self._stamps[source_path] = stamp
 
     def made_of(self, story: Content) -> tuple[tuple[str, ...], tuple[Any, ...]] | None:
         """The names and objects the story was made with, or None when it was not noted."""
