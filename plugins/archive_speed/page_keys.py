@@ -2,13 +2,17 @@
 
 Fingerprinting a page (fingerprint.py) reads every value its template reads, down into each
 story it shows, so fingerprinting all pages costs a walk over the whole archive on every build.
-A page key avoids that walk for pages nothing touched. It hashes:
+A page key avoids that walk for pages nothing touched. It is made of:
 
 - the template's name and the source of every template involved, and the page's depth;
 - what the template reads of its context with every story cut short to its identity (its class
   and path inside content/): the desks, pages and numbers read, and which stories sit where;
 - a token for each story the page's last fingerprint read (recorded with it in the manifest):
   every attribute of the story, other stories again by identity only.
+
+The first two are hashed into the page's context key; the tokens are compared once per build,
+story by story, with the last build's (kept in the manifest), not hashed into every page's key
+(`PageKeys` says why that is the same check).
 
 If the key equals the one recorded with the page, its fingerprint is unchanged: the fingerprint
 walk reaches stories only through values the key covers, each story it reached last time has
@@ -135,7 +139,11 @@ class _StoryReferences(PageFingerprints):
         if remembered is not None:
             self._reads[key] = remembered
             return remembered[1]
-        return self._remember(self._page_reads, key, value, lambda: self._compute_read(value, use, reads, depth))
+        # A key gathers no stories (it reads each as its reference only): the read is computed
+        # and kept with its value, without `_remember`'s bookkeeping of the stories read.
+        digest = self._compute_read(value, use, reads, depth)
+        self._page_reads[key] = (value, digest, ())
+        return digest
 
     def whole(self, value: Any) -> bytes:
         if isinstance(value, Content):
