@@ -74,11 +74,12 @@ def environment_key(settings: Mapping[str, Any]) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def _file_sha256(path: Path) -> str | None:
-    # Read in chunks: Pelican's content cache is 155 MB at 50,000 stories, and the guard
-    # records it at the end of the build, when the site is in memory too.
+def file_sha256(path: str | Path) -> str | None:
+    """The SHA-256 (hex) of the file at `path`, or None when it cannot be read."""
+    # Read in chunks: a cache file can be large (Pelican's content caches, kept stories), and
+    # the guard records them at the end of the build, when the site is in memory too.
     try:
-        with path.open("rb") as handle:
+        with open(path, "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
@@ -132,12 +133,12 @@ class CacheGuard:
         if key != self.key:
             return "code, packages or settings changed"
         for path in self.cache_files():
-            if _file_sha256(path) != recorded.get(path.name):
+            if file_sha256(path) != recorded.get(path.name):
                 return f"{path} is not what the last build wrote"
         return None
 
     def record(self) -> None:
         """After a successful build: remember the key and what every cache file holds."""
         files = {path.name: digest for path in self.cache_files()
-                 if (digest := _file_sha256(path)) is not None}
+                 if (digest := file_sha256(path)) is not None}
         write_atomic(self.state_path, json.dumps({"key": self.key, "files": files}, indent=1))

@@ -50,7 +50,6 @@ builds so).
 from __future__ import annotations
 
 import copyreg
-import hashlib
 import importlib
 import io
 import logging
@@ -68,7 +67,7 @@ from pelican.urlwrappers import URLWrapper
 
 from archive_format import write_atomic
 
-from archive_speed.cache_guard import STATE_DIR
+from archive_speed.cache_guard import STATE_DIR, file_sha256
 from archive_speed.shared_names import share_names
 from archive_speed.story_tokens import StoryNotes, other_receivers, receivers_of
 
@@ -119,11 +118,6 @@ class Kept(NamedTuple):
 def _stamp(stat: os.stat_result) -> tuple[int, int, int, int]:
     # ctime too: restoring an edited file's mtime (touch -d) still changes its ctime.
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-
-
-def _sha256(path: str) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _name_reference(wrapper: URLWrapper, settings: Mapping[str, Any]) -> tuple[Hashable, ...] | None:
@@ -304,9 +298,8 @@ class KeptStories:
         kept = self._kept.get(relative)
         sha256 = kept.sha256 if kept is not None and kept.stamp == stamp else None
         if sha256 is None:
-            try:
-                sha256 = _sha256(path)
-            except OSError:
+            sha256 = file_sha256(path)
+            if sha256 is None:
                 return default
         settled = stamp if stamp[1] < self._settled_before and stamp[2] < self._settled_before else None
         self._asked[relative] = (sha256, settled)

@@ -34,7 +34,7 @@ from pelican.writers import FileOverwriteFailedError, Writer
 
 from archive_format import write_atomic
 
-from archive_speed.cache_guard import STATE_DIR, CacheGuard
+from archive_speed.cache_guard import STATE_DIR, CacheGuard, file_sha256
 from archive_speed.fingerprint import PageFingerprints, Unfingerprintable, source_identity
 from archive_speed.page_keys import PageKeys
 from archive_speed.page_paths import PagePaths
@@ -91,14 +91,6 @@ class PageManifest:
                                                self.tokens), MANIFEST_FORMAT))
 
 
-def _sha256_of_file(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
-
-
 def _stat(path: str) -> tuple[int, int] | None:
     try:
         stat = os.stat(path)
@@ -116,7 +108,7 @@ def _checked(path: str, recorded: PageRecord) -> PageRecord | None:
         return None
     if stat == (recorded.size, recorded.mtime_ns):
         return recorded
-    if _sha256_of_file(path) != recorded.sha256:
+    if file_sha256(path) != recorded.sha256:
         return None
     return recorded._replace(size=stat[0], mtime_ns=stat[1])
 
@@ -292,7 +284,7 @@ class IncrementalWriter(Writer):
             if name in self.current.pages:
                 continue
             path = sanitised_join(self.output_path, name)
-            if path not in self._written_files and _sha256_of_file(path) == record.sha256:
+            if path not in self._written_files and file_sha256(path) == record.sha256:
                 os.remove(path)
                 _remove_empty_folders(os.path.dirname(path), self.output_path)
                 self.counts["removed"] += 1
