@@ -266,6 +266,26 @@ def test_one_analysis_pass_gives_what_whoosh_indexes() -> None:
         assert analyzer.words(text)[0] == [token.text for token in standard(text)], text[:80]
 
 
+def test_the_tokens_of_random_texts_are_whooshs() -> None:
+    """The indexer's token expression (possessive, without Whoosh's group) and its lowercasing
+    of an ASCII text before cutting it find the tokens Whoosh's analyzer finds, on random texts
+    made of what could tell them apart: dots and stars between words, runs of dots, capitals
+    whose lowercase is not a word character in the same way (İ), digits, underscores."""
+    schema = build_schema()
+    analyzer = Analyzer(schema["body"].analyzer)
+    pieces = ["Tax", "tAX", "a", "I", "the", ".", "..", "*", "_", "9", "3.5", "U.S.", " ", " ", "\n", "-", "'",
+              "İstanbul", "STRASSE", "ß", "ΣΑΣ", "e\u0301", "x*y", "co.uk", "Ünal"]
+    rng = Random(9)
+    texts = ["".join(rng.choice(pieces[:17] if ascii_only else pieces) for _ in range(rng.randint(1, 30)))
+             for ascii_only in (True, False) for _ in range(1500)]
+    assert sum(text.isascii() for text in texts) > 500 and sum(not text.isascii() for text in texts) > 500
+    for text in texts:
+        whoosh = sorted(schema["body"].index(text))
+        analysis = analyzer.field(text)
+        assert sorted(analysis.postings()) == whoosh, repr(text)
+        assert analysis.surface == set(analyzer.words(text)[0]), repr(text)
+
+
 @pytest.mark.parametrize("score_blocks", [False, True])
 def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: Path, monkeypatch,
                                                                       score_blocks: bool) -> None:
