@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from array import array
 import heapq
 import json
 import pickle
@@ -24,6 +25,7 @@ from archive_search.export import _top_articles, export_index
 from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
 from archive_search.indexer import ArchiveWriter, open_index, update_index
 from archive_search.postings import GroupingPool
+from archive_search.records import read_records, write_record
 from archive_search.query import ArchiveSearcher
 from archive_search.schema import build_schema
 from archive_search.tokens import Analyzer
@@ -201,6 +203,53 @@ def test_the_pool_gives_each_terms_postings_in_order_however_they_came(tmp_path:
     found = [(key, (list(ids), list(weights), values)) for key, (ids, weights, values) in mixed.iter_groups()]
     assert found == expected and len(expected) > 100
     assert all(isinstance(weight, float) for _, (_, weights, _) in found for weight in weights)
+
+
+class TermByTermRuns(GroupingPool):
+    """The pool spilling one record per term, its numbers and weights as arrays of bytes, and
+    merging the runs a term at a time (how runs were kept before whole lists were)."""
+
+    def _spill(self) -> None:
+        name = f"grouped{len(self.runs)}.run"
+        with self.tempstore.create_file(name).raw_file() as run:
+            for key, postings in self._sorted_groups():
+                write_record(run, (key, array("I", postings[0::3]).tobytes(), array("d", postings[1::3]).tobytes(),
+                                   postings[2::3]))
+        self.runs.append(name)
+        self.fields, self.analyzed, self.size = {}, {}, 0
+
+    def iter_groups(self):
+        def run_groups(name):
+            with self.tempstore.open_file(name).raw_file() as run:
+                for key, ids, weights, values in read_records(run):
+                    yield key, (array("I", ids), array("d", weights), values)
+        memory = ((key, (postings[0::3], postings[1::3], postings[2::3])) for key, postings in self._sorted_groups())
+        parts: dict = {}
+        for key, (ids, weights, values) in heapq.merge(*map(run_groups, self.runs), memory, key=lambda item: item[0]):
+            if parts and key not in parts:
+                yield from parts.items()
+                parts = {}
+            found = parts.setdefault(key, ([], [], []))
+            found[0].extend(ids), found[1].extend(weights), found[2].extend(values)
+        yield from parts.items()
+
+
+def test_spilled_runs_give_the_index_files_that_runs_of_a_record_per_term_gave(tmp_path: Path, monkeypatch) -> None:
+    """Runs of whole lists, many terms to a record, give Whoosh's writer the same postings
+    with the same values shared (a pickled block writes a value met twice once), so the
+    index files are those of runs written a term at a time."""
+    monkeypatch.setattr("archive_search.indexer.WRITER_LIMIT_MB", 1)
+    documents = fixture_documents() + (bbc_documents()[:300] if BBC_ROOT.is_dir() else [])
+    spills = []
+    spill = GroupingPool._spill
+    monkeypatch.setattr(GroupingPool, "_spill", lambda pool: spills.append(1) or spill(pool))
+    update_index(tmp_path / "whole", documents)
+    assert len(spills) > 2, "the pool spilled runs"
+    monkeypatch.setattr("archive_search.indexer.GroupingPool", TermByTermRuns)
+    update_index(tmp_path / "per-term", documents)
+    whole, per_term = _segment_files(tmp_path / "whole"), _segment_files(tmp_path / "per-term")
+    assert len(whole[".pst"]) > 10_000
+    assert whole == per_term
 
 
 def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Path, monkeypatch) -> None:
