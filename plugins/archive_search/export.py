@@ -42,11 +42,11 @@ import os
 import shutil
 import zlib
 from pickle import loads
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable
 from itertools import accumulate, chain, compress, count, repeat
 from operator import add, mul
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
 from datetime import datetime
@@ -601,12 +601,18 @@ class _ShardBuilder:
     def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
         """Per WORD_RANGE articles, the best score of the word outside its top articles, in
         thousandths rounded up with one to spare (the client only compares with it)."""
-        # Scores laid out by article, the top ones and absent ones as -inf, so each range's best
-        # is one max() over a slice; rounding up is monotonic, so round the best alone.
-        scores = [-math.inf] * (max(totals) + 1)
-        deque(map(scores.__setitem__, totals.keys(), totals.values()), 0)
-        deque(map(scores.__setitem__, top, repeat(-math.inf)), 0)
-        bests = (max(scores[start:start + WORD_RANGE]) for start in range(0, len(scores), WORD_RANGE))
+        # The articles outside the top in order (nearly sorted already: the first field's in
+        # order, then the others'), each range's best one max() over its stretch of them:
+        # work in proportion to the word's articles, not to the archive. Rounding up is
+        # monotonic, so round the best alone.
+        rest = sorted(totals.keys() - top)
+        score = totals.__getitem__
+        bests = []
+        low = 0
+        for start in range(0, max(totals) + 1, WORD_RANGE):
+            high = bisect_left(rest, start + WORD_RANGE, low)
+            bests.append(max(map(score, rest[low:high])) if high > low else -math.inf)
+            low = high
         return encode_numbers([0 if best == -math.inf else max(0, math.ceil(best * 1000) + 1) for best in bests])
 
     def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int],

@@ -56,8 +56,11 @@ def _group_of(postings: list[Any]) -> Group:
     return postings[0::3], postings[1::3], postings[2::3]
 
 
-#: Terms per record of a spilled run: one marshal call and one read per so many terms.
+#: Terms per record of a spilled run, at most: one marshal call and one read per so many terms.
 RUN_TERMS = 256
+#: ... and postings per record (past this, the record ends with the term that passed it): a
+#: merge holds one record of each run, so this bounds what reading runs adds to memory.
+RUN_POSTINGS = 2048
 
 
 class GroupingPool:
@@ -68,7 +71,8 @@ class GroupingPool:
     came; a spill writes them so, sorted by term, RUN_TERMS terms to a record, and reading a
     run back gives the same lists (marshal keeps a value met twice in one record one object,
     as the pool had it), so merging runs is joining lists and cutting columns happens once,
-    when a term is written.
+    when a term is written. A record holds at most RUN_TERMS terms and, but for its last term,
+    RUN_POSTINGS postings.
     """
 
     def __init__(self, tempstore: Any, limitmb: int = 128) -> None:
@@ -144,11 +148,13 @@ class GroupingPool:
         name = f"grouped{len(self.runs)}.run"
         with self.tempstore.create_file(name).raw_file() as run:
             chunk: list[tuple[tuple[str, bytes], list[Any]]] = []
+            items = 0  # (three a posting)
             for item in self._sorted_groups():
                 chunk.append(item)
-                if len(chunk) == RUN_TERMS:
+                items += len(item[1])
+                if len(chunk) == RUN_TERMS or items >= 3 * RUN_POSTINGS:
                     write_record(run, chunk)
-                    chunk = []
+                    chunk, items = [], 0
             if chunk:
                 write_record(run, chunk)
         self.runs.append(name)
