@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from array import array
 import heapq
 import json
 import pickle
@@ -24,6 +25,7 @@ from archive_search.export import _top_articles, export_index
 from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
 from archive_search.indexer import ArchiveWriter, open_index, update_index
 from archive_search.postings import GroupingPool
+from archive_search.records import read_records, write_record
 from archive_search.query import ArchiveSearcher
 from archive_search.schema import build_schema
 from archive_search.tokens import Analyzer
@@ -203,6 +205,53 @@ def test_the_pool_gives_each_terms_postings_in_order_however_they_came(tmp_path:
     assert all(isinstance(weight, float) for _, (_, weights, _) in found for weight in weights)
 
 
+class TermByTermRuns(GroupingPool):
+    """The pool spilling one record per term, its numbers and weights as arrays of bytes, and
+    merging the runs a term at a time (how runs were kept before whole lists were)."""
+
+    def _spill(self) -> None:
+        name = f"grouped{len(self.runs)}.run"
+        with self.tempstore.create_file(name).raw_file() as run:
+            for key, postings in self._sorted_groups():
+                write_record(run, (key, array("I", postings[0::3]).tobytes(), array("d", postings[1::3]).tobytes(),
+                                   postings[2::3]))
+        self.runs.append(name)
+        self.fields, self.analyzed, self.size = {}, {}, 0
+
+    def iter_groups(self):
+        def run_groups(name):
+            with self.tempstore.open_file(name).raw_file() as run:
+                for key, ids, weights, values in read_records(run):
+                    yield key, (array("I", ids), array("d", weights), values)
+        memory = ((key, (postings[0::3], postings[1::3], postings[2::3])) for key, postings in self._sorted_groups())
+        parts: dict = {}
+        for key, (ids, weights, values) in heapq.merge(*map(run_groups, self.runs), memory, key=lambda item: item[0]):
+            if parts and key not in parts:
+                yield from parts.items()
+                parts = {}
+            found = parts.setdefault(key, ([], [], []))
+            found[0].extend(ids), found[1].extend(weights), found[2].extend(values)
+        yield from parts.items()
+
+
+def test_spilled_runs_give_the_index_files_that_runs_of_a_record_per_term_gave(tmp_path: Path, monkeypatch) -> None:
+    """Runs of whole lists, many terms to a record, give Whoosh's writer the same postings
+    with the same values shared (a pickled block writes a value met twice once), so the
+    index files are those of runs written a term at a time."""
+    monkeypatch.setattr("archive_search.indexer.WRITER_LIMIT_MB", 1)
+    documents = fixture_documents() + (bbc_documents()[:300] if BBC_ROOT.is_dir() else [])
+    spills = []
+    spill = GroupingPool._spill
+    monkeypatch.setattr(GroupingPool, "_spill", lambda pool: spills.append(1) or spill(pool))
+    update_index(tmp_path / "whole", documents)
+    assert len(spills) > 2, "the pool spilled runs"
+    monkeypatch.setattr("archive_search.indexer.GroupingPool", TermByTermRuns)
+    update_index(tmp_path / "per-term", documents)
+    whole, per_term = _segment_files(tmp_path / "whole"), _segment_files(tmp_path / "per-term")
+    assert len(whole[".pst"]) > 10_000
+    assert whole == per_term
+
+
 def test_an_edit_rewrites_only_its_shards_and_equals_a_full_export(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)  # many shards from ten articles
     documents = fixture_documents()
@@ -264,6 +313,26 @@ def test_one_analysis_pass_gives_what_whoosh_indexes() -> None:
             assert sorted(analysis.postings()) == whoosh, f"{name}: {text[:80]!r}"
             assert analysis.surface == set(analyzer.words(text)[0]), text[:80]  # the spelling list's words
         assert analyzer.words(text)[0] == [token.text for token in standard(text)], text[:80]
+
+
+def test_the_tokens_of_random_texts_are_whooshs() -> None:
+    """The indexer's token expression (possessive, without Whoosh's group) and its lowercasing
+    of an ASCII text before cutting it find the tokens Whoosh's analyzer finds, on random texts
+    made of what could tell them apart: dots and stars between words, runs of dots, capitals
+    whose lowercase is not a word character in the same way (İ), digits, underscores."""
+    schema = build_schema()
+    analyzer = Analyzer(schema["body"].analyzer)
+    pieces = ["Tax", "tAX", "a", "I", "the", ".", "..", "*", "_", "9", "3.5", "U.S.", " ", " ", "\n", "-", "'",
+              "İstanbul", "STRASSE", "ß", "ΣΑΣ", "e\u0301", "x*y", "co.uk", "Ünal"]
+    rng = Random(9)
+    texts = ["".join(rng.choice(pieces[:17] if ascii_only else pieces) for _ in range(rng.randint(1, 30)))
+             for ascii_only in (True, False) for _ in range(1500)]
+    assert sum(text.isascii() for text in texts) > 500 and sum(not text.isascii() for text in texts) > 500
+    for text in texts:
+        whoosh = sorted(schema["body"].index(text))
+        analysis = analyzer.field(text)
+        assert sorted(analysis.postings()) == whoosh, repr(text)
+        assert analysis.surface == set(analyzer.words(text)[0]), repr(text)
 
 
 @pytest.mark.parametrize("score_blocks", [False, True])

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import unescape
 from html.parser import HTMLParser
+from itertools import chain
 from typing import Any
 
 #: Indexed fields whose text is stored with each article, to know which terms and words an
@@ -150,6 +151,8 @@ class _TextCollector(HTMLParser):
 _BARE_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)>")
 #: Tags html_to_text reads without the parser: blocks, and inline tags that only wrap text.
 _BARE_TAGS_READ = _BLOCK_TAGS | frozenset("a b i em strong u s small sub sup span mark abbr cite q code".split())
+#: What html_to_text reads each of those tags as: a line break for a block, nothing for the others.
+_TAG_BREAK = {name: "\n" if name in _BLOCK_TAGS else "" for name in _BARE_TAGS_READ}
 
 
 def html_to_text(html: str) -> str:
@@ -161,7 +164,8 @@ def html_to_text(html: str) -> str:
         collector.close()
         parts = collector.parts
     lines = ("".join(parts)).split("\n")
-    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+    # Each line with text, its words joined by one space (a map over the lines, in C).
+    return "\n".join(map(" ".join, map(str.split, filter(str.strip, lines))))
 
 
 def _bare_parts(html: str) -> list[str] | None:
@@ -174,17 +178,15 @@ def _bare_parts(html: str) -> list[str] | None:
     switches it to raw text (script, style), it does nothing else."""
     pieces = _BARE_TAG.split(html)
     texts, names = pieces[0::2], pieces[1::2]
-    if any("<" in text for text in texts):
+    if html.count("<") != len(names):  # a `<` in the text between the tags (each tag has one)
         return None
-    names = [name.lower() for name in names]
+    names = list(map(str.lower, names))
     if not _BARE_TAGS_READ.issuperset(names):
         return None
-    parts = [unescape(texts[0])]
-    for name, text in zip(names, texts[1:]):
-        if name in _BLOCK_TAGS:
-            parts.append("\n")
-        parts.append(unescape(text))
-    return parts
+    if "&" in html:  # (html.unescape returns a text without `&` as it is)
+        texts = list(map(unescape, texts))
+    # The texts in turn with what each tag stands for: a line break for a block, else nothing.
+    return [texts[0], *chain.from_iterable(zip(map(_TAG_BREAK.__getitem__, names), texts[1:]))]
 
 
 def _body_html(article: Any) -> str:

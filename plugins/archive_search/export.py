@@ -44,8 +44,9 @@ import zlib
 from pickle import loads
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import accumulate, chain
-from bisect import bisect_right
+from itertools import accumulate, chain, compress, count, repeat
+from operator import add, mul
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
 from datetime import datetime
@@ -586,27 +587,32 @@ class _ShardBuilder:
             values = list(map(self._scorer.scores(field, frequency).__getitem__, zip(numbers[1::3], numbers[2::3])))
             scored.append(values)
             if boost != 1.0:
-                values = [boost * value for value in values]
+                values = list(map(mul, repeat(boost), values))
+            articles = list(accumulate(numbers[0::3]))
             if not totals:
-                totals = dict(zip(accumulate(numbers[0::3]), values))
+                totals = dict(zip(articles, values))
                 continue
-            get = totals.get
-            for article, value in zip(accumulate(numbers[0::3]), values):
-                totals[article] = get(article, 0.0) + value
+            # totals[article] = totals.get(article, 0.0) + value for each posting, in C: the
+            # same additions in the same order, new articles added in list order.
+            totals.update(zip(articles, map(add, map(totals.get, articles, repeat(0.0)), values)))
         return totals, scored
 
     @staticmethod
     def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
         """Per WORD_RANGE articles, the best score of the word outside its top articles, in
         thousandths rounded up with one to spare (the client only compares with it)."""
-        # Scores laid out by article, the top ones and absent ones as -inf, so each range's best
-        # is one max() over a slice; rounding up is monotonic, so round the best alone.
-        scores = [-math.inf] * (max(totals) + 1)
-        for article, total in totals.items():
-            scores[article] = total
-        for article in top:
-            scores[article] = -math.inf
-        bests = (max(scores[start:start + WORD_RANGE]) for start in range(0, len(scores), WORD_RANGE))
+        # The articles outside the top in order (nearly sorted already: the first field's in
+        # order, then the others'), each range's best one max() over its stretch of them:
+        # work in proportion to the word's articles, not to the archive. Rounding up is
+        # monotonic, so round the best alone.
+        rest = sorted(totals.keys() - top)
+        score = totals.__getitem__
+        bests = []
+        low = 0
+        for start in range(0, max(totals) + 1, WORD_RANGE):
+            high = bisect_left(rest, start + WORD_RANGE, low)
+            bests.append(max(map(score, rest[low:high])) if high > low else -math.inf)
+            low = high
         return encode_numbers([0 if best == -math.inf else max(0, math.ceil(best * 1000) + 1) for best in bests])
 
     def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int],
@@ -620,31 +626,36 @@ class _ShardBuilder:
         if len(numbers) <= 3 * BLOCK_POSTINGS:
             return [encode_numbers(numbers), frequency]
         articles = list(accumulate(numbers[0::3]))
-        pairs = list(zip(numbers[1::3], numbers[2::3]))
+        # Each posting's weight and length in turn: the list without its article gaps (a
+        # block's text is a slice of it, with no pair made per posting).
+        flat = numbers[:]
+        del flat[0::3]
         scores = self._scorer.scores(field, frequency)
-        top = [at for at, article in enumerate(articles) if article in top_articles]
+        top = list(compress(count(), map(top_articles.__contains__, articles)))
         top_in_block: dict[int, list[int]] = defaultdict(list)
         for at in top:
             top_in_block[at // BLOCK_POSTINGS].append(at % BLOCK_POSTINGS)
         best: list[int] = []
         texts: list[str] = []
-        for start in range(0, len(pairs), BLOCK_POSTINGS):
+        for start in range(0, len(articles), BLOCK_POSTINGS):
             end = start + BLOCK_POSTINGS
-            block = pairs[start:end]
-            if start // BLOCK_POSTINGS in top_in_block:
+            block = flat[2 * start:2 * end]
+            tops = top_in_block.get(start // BLOCK_POSTINGS)
+            if tops:
                 # The block without its top postings, in order (max keeps the first of equals).
-                rest = block[:]
-                for at in reversed(top_in_block[start // BLOCK_POSTINGS]):
+                rest = list(zip(block[0::2], block[1::2]))
+                for at in reversed(tops):
                     del rest[at]
                 best += max(rest, key=scores.__getitem__) if rest else (0, 0)
             else:  # the first posting of the block's best score: what max(block, key=...) picks
-                best += pairs[values.index(max(values[start:end]), start, end)]
-            texts.append(_quoted(encode_numbers(list(chain.from_iterable(block)))))
+                at = values.index(max(values[start:end]), start, end)
+                best += flat[2 * at:2 * at + 2]
+            texts.append(_quoted(encode_numbers(block)))
         folder = self._write_blocks(texts, [_digest(text) for text in texts])
         top_numbers: list[int] = []
         previous = 0
         for at in top:
-            top_numbers += (at - previous, *pairs[at])
+            top_numbers += (at - previous, flat[2 * at], flat[2 * at + 1])
             previous = at
         return [encode_articles(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
 

@@ -22,7 +22,8 @@ import zlib
 from array import array
 from collections.abc import Iterator, Sequence
 from pickle import dumps
-from operator import itemgetter, sub
+from itertools import chain
+from operator import sub
 from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
@@ -36,8 +37,7 @@ from .tokens import ONE_PLACE, FieldAnalysis, encoded_places
 
 #: A posting as Whoosh's writer makes it: (field name, term bytes, document number, weight, value bytes).
 Posting = tuple[str, bytes, int, float, bytes]
-#: One term's postings in document order: document numbers, weights, values (b"" for none);
-#: the numbers and weights as arrays ("I", "d") or lists.
+#: One term's postings in document order: document numbers, weights, values (b"" for none).
 Group = tuple[Sequence[int], Sequence[float], list[bytes]]
 #: What the pool counts per posting (its number, weight and value's reference; the value
 #: bytes are counted by their length) and per term (its key and three columns).
@@ -51,28 +51,37 @@ _TERM_INFO = W3TermInfo._struct
 # (_TABLE_ROW: a term table row's key and value lengths, as HashWriter.add writes them.)
 
 
-def _new_group() -> Group:
-    return array("I"), array("d"), []
-
-
 def _group_of(postings: list[Any]) -> Group:
-    """The columns of an analyzed term's postings kept as [document, weight, value, document,
-    ...], as lists: the writer reads them as it reads arrays (a spill makes them arrays)."""
+    """The columns of a term's postings kept as [document, weight, value, document, ...]."""
     return postings[0::3], postings[1::3], postings[2::3]
+
+
+#: Terms per record of a spilled run, at most: one marshal call and one read per so many terms.
+RUN_TERMS = 256
+#: ... and postings per record (past this, the record ends with the term that passed it): a
+#: merge holds one record of each run, so this bounds what reading runs adds to memory.
+RUN_POSTINGS = 2048
 
 
 class GroupingPool:
     """A drop-in for Whoosh's PostingPool (add, iter_postings, cleanup) that groups postings by
-    term, spilling the groups to a run file in the writer's temporary storage past `limitmb`."""
+    term, spilling the groups to a run file in the writer's temporary storage past `limitmb`.
+
+    Each term's postings are one list of document number, weight and value in turn, as they
+    came; a spill writes them so, sorted by term, RUN_TERMS terms to a record, and reading a
+    run back gives the same lists (marshal keeps a value met twice in one record one object,
+    as the pool had it), so merging runs is joining lists and cutting columns happens once,
+    when a term is written. A record holds at most RUN_TERMS terms and, but for its last term,
+    RUN_POSTINGS postings.
+    """
 
     def __init__(self, tempstore: Any, limitmb: int = 128) -> None:
         self.tempstore = tempstore
         self.limit = limitmb * 1024 * 1024
         self.size = 0
         #: field name → term bytes → the term's postings so far (added one by one).
-        self.fields: dict[str, dict[bytes, Group]] = {}
-        #: field name → term text → the term's postings so far from analyses, as one list of
-        #: document numbers, weights and values in turn.
+        self.fields: dict[str, dict[bytes, list[Any]]] = {}
+        #: field name → term text → the term's postings so far from analyses.
         self.analyzed: dict[str, dict[str, list[Any]]] = {}
         #: boost → the weight of a posting of each count up to WEIGHTS, so that postings share
         #: their weights' float objects (an array of weights took 8 bytes a posting, a new float 24).
@@ -92,11 +101,10 @@ class GroupingPool:
             terms = self.fields[fieldname] = {}
         group = terms.get(btext)
         if group is None:
-            group = terms[btext] = _new_group()
+            group = terms[btext] = []
             self.size += TERM_BYTES + len(btext)
-        group[0].append(docnum)
-        group[1].append(weight)
-        group[2].append(value or b"")
+        # (A weight is a float, as Whoosh's pool and the writer's blocks have it.)
+        group += (docnum, float(weight), value or b"")
         self.size += POSTING_BYTES + len(value or b"")
         if self.size > self.limit:
             self._spill()
@@ -139,55 +147,65 @@ class GroupingPool:
     def _spill(self) -> None:
         name = f"grouped{len(self.runs)}.run"
         with self.tempstore.create_file(name).raw_file() as run:
-            for key, (ids, weights, values) in self._sorted_groups():
-                write_record(run, (key, array("I", ids).tobytes(), array("d", weights).tobytes(), values))
+            chunk: list[tuple[tuple[str, bytes], list[Any]]] = []
+            items = 0  # (three a posting)
+            for item in self._sorted_groups():
+                chunk.append(item)
+                items += len(item[1])
+                if len(chunk) == RUN_TERMS or items >= 3 * RUN_POSTINGS:
+                    write_record(run, chunk)
+                    chunk, items = [], 0
+            if chunk:
+                write_record(run, chunk)
         self.runs.append(name)
         self.fields, self.analyzed, self.size = {}, {}, 0
 
-    def _sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], Group]]:
+    def _sorted_groups(self) -> Iterator[tuple[tuple[str, bytes], list[Any]]]:
+        """((field name, term bytes), postings as [document, weight, value, ...]) per term in
+        memory, in term order."""
         for fieldname in sorted(self.fields.keys() | self.analyzed.keys()):
             terms = self.fields.get(fieldname, {})
             analyzed = self.analyzed.get(fieldname, {})
             # (Each term's UTF-8 bytes in order, as Whoosh's term table needs them.)
             keys = sorted(terms.keys() | {term.encode("utf-8") for term in analyzed})
             for btext in keys:
-                group = terms.get(btext)
-                postings = analyzed.get(btext.decode("utf-8")) if analyzed else None
-                if postings is not None:
-                    made = _group_of(postings)
-                    if group is None:
-                        group = made
+                postings = terms.get(btext)
+                made = analyzed.get(btext.decode("utf-8")) if analyzed else None
+                if made is not None:
+                    if postings is None:
+                        postings = made
                     else:  # both ways in one field: merged in document order
-                        group = _in_document_order((array("I", group[0]) + array("I", made[0]),
-                                                    array("d", group[1]) + array("d", made[1]), group[2] + made[2]))
-                yield (fieldname, btext), group
+                        postings = _flat(_in_document_order(_group_of(postings + made)))
+                yield (fieldname, btext), postings
 
-    def _read_run(self, name: str) -> Iterator[tuple[tuple[str, bytes], Group]]:
+    def _read_run(self, name: str, number: int) -> Iterator[tuple[tuple[str, bytes], int, list[Any]]]:
         with self.tempstore.open_file(name).raw_file() as run:
-            for key, ids, weights, values in read_records(run):
-                group = _new_group()
-                group[0].frombytes(ids)
-                group[1].frombytes(weights)
-                group[2].extend(values)
-                yield key, group
+            for chunk in read_records(run):
+                for key, postings in chunk:
+                    yield key, number, postings
 
     def iter_groups(self) -> Iterator[tuple[tuple[str, bytes], Group]]:
         """((field name, term bytes), postings in document order) per term, in term order."""
-        sources = [self._read_run(name) for name in self.runs] + [self._sorted_groups()]
+        # Each source's items carry its number, so the merge compares keys, then sources in
+        # the order they were made: runs hold earlier documents than later runs and memory,
+        # so a term's parts are joined in order.
+        memory = ((key, len(self.runs), postings) for key, postings in self._sorted_groups())
+        sources = [self._read_run(name, number) for number, name in enumerate(self.runs)] + [memory]
         current: tuple[str, bytes] | None = None
-        postings: Group | None = None
-        # Runs hold earlier documents than later runs and memory, so a term's parts are in order.
-        for key, part in heapq.merge(*sources, key=itemgetter(0)):
+        postings: list[Any] | None = None
+        for key, _, part in heapq.merge(*sources) if len(sources) > 1 else memory:
             if key != current:
                 if postings is not None:
-                    yield current, postings if self._ordered else _in_document_order(postings)
+                    yield current, self._columns(postings)
                 current, postings = key, part
                 continue
-            postings[0].extend(part[0])
-            postings[1].extend(part[1])
-            postings[2].extend(part[2])
+            postings += part
         if postings is not None:
-            yield current, postings if self._ordered else _in_document_order(postings)
+            yield current, self._columns(postings)
+
+    def _columns(self, postings: list[Any]) -> Group:
+        group = _group_of(postings)
+        return group if self._ordered else _in_document_order(group)
 
     def iter_postings(self) -> Iterator[Posting]:
         """Every posting in (field, term, document) order, as PostingPool.iter_postings."""
@@ -203,14 +221,18 @@ class GroupingPool:
         self.fields, self.analyzed, self.size = {}, {}, 0
 
 
+def _flat(group: Group) -> list[Any]:
+    """A term's columns as one list of document, weight and value in turn."""
+    return list(chain.from_iterable(zip(*group)))
+
+
 def _in_document_order(postings: Group) -> Group:
     # Only when documents came out of order (GroupingPool._came): merging segments adds each
     # segment's postings after the new documents', still ascending, but that is not relied on.
     ids, weights, values = postings
     if any(ids[at] >= ids[at + 1] for at in range(len(ids) - 1)):
         order = sorted(range(len(ids)), key=ids.__getitem__)
-        return (array("I", [ids[at] for at in order]), array("d", [weights[at] for at in order]),
-                [values[at] for at in order])
+        return ([ids[at] for at in order], [weights[at] for at in order], [values[at] for at in order])
     return postings
 
 

