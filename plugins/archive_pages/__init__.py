@@ -15,6 +15,7 @@ from pelican import signals
 from .generator import ArchiveContentError, ArchivePagesGenerator
 from .settings import ArchivePagesSettingError, ArchivePagesSettings
 from .template_cache import keep_compiled_templates
+from .template_lookups import plain_template_lookups
 
 __all__ = ["ArchiveContentError", "ArchivePagesGenerator", "ArchivePagesSettingError", "ArchivePagesSettings", "register"]
 
@@ -33,3 +34,4 @@ def register() -> None:
     signals.initialized.connect(_check_settings)
     signals.get_generators.connect(_generators)
     signals.generator_init.connect(keep_compiled_templates)
+    signals.generator_init.connect(plain_template_lookups)
