@@ -13,9 +13,9 @@ from typing import Any
 from pelican import signals
 
 from .generator import ArchiveContentError, ArchivePagesGenerator
+from .jinja_shortcuts import quicker_jinja
 from .settings import ArchivePagesSettingError, ArchivePagesSettings
 from .template_cache import keep_compiled_templates
-from .template_lookups import plain_template_lookups
 
 __all__ = ["ArchiveContentError", "ArchivePagesGenerator", "ArchivePagesSettingError", "ArchivePagesSettings", "register"]
 
@@ -34,4 +34,4 @@ def register() -> None:
     signals.initialized.connect(_check_settings)
     signals.get_generators.connect(_generators)
     signals.generator_init.connect(keep_compiled_templates)
-    signals.generator_init.connect(plain_template_lookups)
+    signals.generator_init.connect(quicker_jinja)
