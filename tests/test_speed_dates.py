@@ -5,13 +5,15 @@ from __future__ import annotations
 import locale
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from pelican import signals
 from pelican.utils import DateFormatter, SafeDatetime
 
 from archive_speed import dates
-from archive_speed.dates import SEPARATOR, RememberedDates, pelican_strftime, quick_strftime
+from archive_speed.dates import SEPARATOR, RememberedDates, pelican_strftime, quick_strftime, remember_dates
 
 KYIV = ZoneInfo("Europe/Kyiv")
 
@@ -194,3 +196,33 @@ def test_a_locale_other_than_the_filters_is_switched_as_pelican_switches_it(
         locale.setlocale(switched, kept_locale[1])
         assert quick_strftime(pelican, ONE_CALL_VALUES[0], "%Y-%m-%d") == "2023-03-06"
     assert long_way == ["%Y-%m-%d", "%Y-%m-%d"]
+
+
+def _generator(context: dict[str, object], formatter: DateFormatter) -> SimpleNamespace:
+    """What `remember_dates` reads of a Pelican generator: its Jinja filters and the build's context."""
+    return SimpleNamespace(env=SimpleNamespace(filters={"strftime": formatter}), context=context)
+
+
+def test_the_generators_of_a_build_share_what_they_format() -> None:
+    """The filters of one build's generators, Pelican's with one locale, share their texts (and
+    print as Pelican's filter); another locale, another filter type and the next build do not."""
+    build, other_locale = {}, DateFormatter()
+    other_locale.locale = "POSIX"
+
+    class OwnFilter(DateFormatter):
+        pass
+
+    generators = [_generator(build, DateFormatter()), _generator(build, DateFormatter()),
+                  _generator(build, other_locale), _generator(build, OwnFilter())]
+    for generator in generators:
+        remember_dates(generator)
+    articles, listings, posix, own = (generator.env.filters["strftime"] for generator in generators)
+    evening = SafeDatetime(2023, 3, 16, 21, 8, tzinfo=KYIV)
+    assert articles(evening, "%-d %b %Y") == DateFormatter()(evening, "%-d %b %Y") == listings(evening, "%-d %b %Y")
+    assert articles._formatted is listings._formatted and len(listings._formatted) == 1
+    assert posix._formatted is not articles._formatted and own._formatted is not articles._formatted
+    next_build = _generator({}, DateFormatter())
+    remember_dates(next_build)
+    assert next_build.env.filters["strftime"]._formatted == {}
+    signals.finalized.send(None)
+    assert dates._shared == []

@@ -18,6 +18,9 @@ switches it only when it is not already the filter's (it is, unless something ch
 the generators were made), and formats all the directives of a format in one `strftime` call:
 joined by a separator no directive prints, the result split on it (should a piece hold the
 separator after all, e.g. a time zone's name, the count tells and the long way answers).
+Every generator has a filter of its own; those of one build that are Pelican's with the same
+locale share what they format (a story's date is formatted for its page, its neighbours' pages
+and its listings, by two generators).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from collections.abc import Callable, Hashable
 from functools import cache
 from typing import Any
 
+from pelican import signals
 from pelican.utils import DateFormatter, SafeDatetime
 
 # Values whose formatting follows from the key below (others are passed through).
@@ -126,9 +130,10 @@ def quick_strftime(formatter: DateFormatter, date: Any, date_format: str) -> str
 class RememberedDates:
     """A `strftime` filter that formats each (date, format) once with `formatter`."""
 
-    def __init__(self, formatter: Callable[[Any, str], str]) -> None:
+    def __init__(self, formatter: Callable[[Any, str], str], formatted: dict[Hashable, str] | None = None) -> None:
+        """`formatted`: the texts formatted so far, when shared with filters that print alike."""
         self.formatter = formatter
-        self._formatted: dict[Hashable, str] = {}
+        self._formatted: dict[Hashable, str] = {} if formatted is None else formatted
         # Pelican's own filter is formatted the quick way; any other (a subclass too) as it is.
         self._format: Callable[[Any, str], str] = (
             (lambda date, date_format: quick_strftime(formatter, date, date_format))
@@ -147,10 +152,34 @@ class RememberedDates:
         return formatted
 
 
+# The dates formatted by the generators of the build under way, shared by those whose filter is
+# Pelican's own with the same locale (each generator has a filter of its own, and a story's date
+# is shown by its page, its neighbours' pages and its listings): (the build's context, texts by
+# locale). Let go when the build ends.
+_shared: list[tuple[Any, dict[str, dict[Hashable, str]]]] = []
+
+
+def _shared_texts(context: Any, formatter: Any) -> dict[Hashable, str] | None:
+    """The texts this build's filters formatting as `formatter` does share; None for a filter
+    other than Pelican's own."""
+    if type(formatter) is not DateFormatter:
+        return None
+    if not _shared or _shared[0][0] is not context:
+        _shared[:] = [(context, {})]
+        signals.finalized.connect(_forget_shared)
+    return _shared[0][1].setdefault(formatter.locale, {})
+
+
+def _forget_shared(pelican: Any) -> None:
+    """`finalized` receiver: the build's dates are let go with it."""
+    _shared.clear()
+
+
 def remember_dates(generator: Any) -> None:
     """`generator_init` receiver: the generator's `strftime` filter formats each date once
-    (Pelican's own filter only: one set in JINJA_FILTERS may not give the same text twice)."""
+    per build (Pelican's own filter only: one set in JINJA_FILTERS may not give the same text
+    twice), sharing what it formats with the build's other generators that print alike."""
     filters = generator.env.filters
     formatter = filters.get("strftime")
     if isinstance(formatter, DateFormatter):
-        filters["strftime"] = RememberedDates(formatter)
+        filters["strftime"] = RememberedDates(formatter, _shared_texts(generator.context, formatter))
