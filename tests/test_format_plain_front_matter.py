@@ -107,3 +107,18 @@ def test_the_archives_own_stories_are_read_quickly_and_as_yaml_reads_them() -> N
     for block in blocks:
         theirs = yaml.load(block, Loader=_ArchiveLoader)  # noqa: S506 - a SafeLoader subclass
         assert _same(load_front_matter(block), theirs), block
+
+
+def test_a_line_read_again_gives_each_story_its_own_values() -> None:
+    """Lines met before are taken from memory, yet every story gets lists of its own: a
+    byline changed in one story's front matter is not changed in the next story's."""
+    block = "headline: Harbour reopens\ndesk: news\nbyline: [Ann Lee, Bo Kim]\ntags: [Port]\n"
+    first, again = _plain_front_matter(block), _plain_front_matter(block)
+    assert first == again == yaml.load(block, Loader=_ArchiveLoader)  # noqa: S506
+    assert first is not None and again is not None
+    first["byline"].append("Cy Ng")
+    first["tags"].clear()
+    assert again["byline"] == ["Ann Lee", "Bo Kim"] and again["tags"] == ["Port"]
+    assert type(again["byline"]) is list
+    # A field twice is left to YAML, whether its lines were met before or not.
+    assert _plain_front_matter(block + "desk: news\n") is None

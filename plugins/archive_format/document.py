@@ -96,25 +96,35 @@ def _plain_front_matter(text: str) -> dict[str, Any] | None:
     for line in text.split("\n"):
         if not line:
             continue
-        match = _PLAIN_LINE.fullmatch(line)
-        if match is None:
+        read = _plain_line(line)
+        if read is None or read[0] in meta:
             return None
-        field, value = match.groups()
-        if field in meta or not _plain_name(field):
-            return None
-        listed = _PLAIN_LIST.fullmatch(value)
-        if listed is not None:
-            items = listed.group(1).split(", ")
-            if not all(_plain_name(item) and "," not in item for item in items):
-                return None
-            meta[field] = items
-        elif _plain_text(value):
-            meta[field] = value
-        elif (quoted := _single_quoted(value)) is not None:
-            meta[field] = quoted
-        else:
-            return None
+        field, value = read
+        meta[field] = list(value) if type(value) is tuple else value
     return meta or None
+
+
+@lru_cache(maxsize=8192)
+def _plain_line(line: str) -> tuple[str, str | tuple[str, ...]] | None:
+    """(field, value) of one plain front-matter line (a list's items as a tuple: each story gets
+    a list of its own), or None when YAML must read it. Lines recur from story to story (the
+    desk, the byline, the language, the status): each is read once (18.5 → 11 µs a story)."""
+    match = _PLAIN_LINE.fullmatch(line)
+    if match is None:
+        return None
+    field, value = match.groups()
+    if not _plain_name(field):
+        return None
+    listed = _PLAIN_LIST.fullmatch(value)
+    if listed is not None:
+        items = listed.group(1).split(", ")
+        if not all(_plain_name(item) and "," not in item for item in items):
+            return None
+        return field, tuple(items)
+    if _plain_text(value):
+        return field, value
+    quoted = _single_quoted(value)
+    return None if quoted is None else (field, quoted)
 
 
 def _single_quoted(value: str) -> str | None:

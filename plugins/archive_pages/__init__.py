@@ -13,6 +13,7 @@ from typing import Any
 from pelican import signals
 
 from .generator import ArchiveContentError, ArchivePagesGenerator
+from .jinja_shortcuts import quicker_jinja
 from .settings import ArchivePagesSettingError, ArchivePagesSettings
 from .template_cache import keep_compiled_templates
 
@@ -33,3 +34,4 @@ def register() -> None:
     signals.initialized.connect(_check_settings)
     signals.get_generators.connect(_generators)
     signals.generator_init.connect(keep_compiled_templates)
+    signals.generator_init.connect(quicker_jinja)

@@ -7,6 +7,7 @@ from typing import Any, Mapping
 
 from markupsafe import Markup
 
+from .jinja_shortcuts import plain_striptags
 from .urls import join
 
 Article = Any  # a pelican.contents.Article
@@ -28,7 +29,8 @@ def script_safe_json(data: Any) -> Markup:
 
 
 def _plain(html: str | None) -> str:
-    return Markup(html or "").striptags()
+    # Markup(html).striptags(), as Jinja's striptags filter has it (plain text read directly).
+    return plain_striptags(html or "")
 
 
 def news_article(article: Article, settings: Mapping[str, Any], site_url: str) -> dict[str, Any]:

@@ -20,6 +20,17 @@ LISTINGS_PELICAN_MUST_NOT_WRITE = (
 FEEDS_THAT_COLLIDE = ("AUTHOR_FEED_ATOM", "AUTHOR_FEED_RSS", "TAG_FEED_ATOM", "TAG_FEED_RSS")
 
 
+def speed_fixes(settings: Mapping[str, Any]) -> frozenset[str] | None:
+    """The archive_speed fixes this build uses (ARCHIVE_SPEED_FIXES), or None when archive_speed
+    is not in PLUGINS: the theme's own shortcuts follow the switches of the fixes they lean on."""
+    names = {getattr(plugin, "__name__", plugin) for plugin in settings.get("PLUGINS") or []}
+    if "archive_speed" not in names:
+        return None
+    from archive_speed.settings import enabled_fixes
+
+    return enabled_fixes(settings)
+
+
 class ArchivePagesSettingError(SystemExit):
     """A pelicanconf.py setting that the archive pages plugin cannot work with.
 

@@ -20,19 +20,20 @@ from typing import Any
 
 from jinja2 import FileSystemBytecodeCache
 
+from .settings import speed_fixes
+
 # The files kept in the cache guard's folder, one per template.
 FILE_PATTERN = "template-%s.cache"
 
 
 def _guarded_folder(settings: Mapping[str, Any]) -> Path | None:
     """The folder archive_speed's cache guard checks in this build, or None when it checks none."""
-    names = {getattr(plugin, "__name__", plugin) for plugin in settings.get("PLUGINS") or []}
-    if "archive_speed" not in names or not settings.get("CACHE_PATH"):
+    fixes = speed_fixes(settings)
+    if fixes is None or "cache_guard" not in fixes or not settings.get("CACHE_PATH"):
         return None
     from archive_speed.cache_guard import STATE_DIR
-    from archive_speed.settings import enabled_fixes
 
-    return Path(settings["CACHE_PATH"]) / STATE_DIR if "cache_guard" in enabled_fixes(settings) else None
+    return Path(settings["CACHE_PATH"]) / STATE_DIR
 
 
 def keep_compiled_templates(generator: Any) -> None:

@@ -26,6 +26,7 @@ FIXES = {
     "template_checks": "templates not checked on disk at every render",
     "story_tokens": "what Pelican made of a story's file tokened once per file, across builds",
     "kept_stories": "what Pelican made of each unchanged story file loaded, not made again",
+    "theme_jinja": "template look-ups in plain dictionaries and striptags on plain text read directly (archive_pages)",
 }
 
 
