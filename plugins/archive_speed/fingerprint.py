@@ -85,6 +85,9 @@ def _atom(value: Any) -> bytes:
 class PageFingerprints:
     """Fingerprints for the pages of one build; remembers what every shared value hashed to."""
 
+    # How the parts of a read are combined (PageSources combines nothing).
+    _hash = staticmethod(hash_parts)
+
     def __init__(self) -> None:
         # Keyed by id() and holding the value, so an id cannot be reused while remembered; with
         # each digest, the identities of the stories it was read from.
@@ -166,7 +169,7 @@ class PageFingerprints:
                     read = self._read(value, use, reads, 0)
                 parts += [name.encode(), read]
         self._last_page = page
-        return hash_parts(*parts)
+        return self._hash(*parts)
 
     def _remember(self, memory: dict[Any, tuple[Any, bytes, tuple[str, ...]]], key: Hashable, value: Any,
                   compute: Callable[[], bytes]) -> bytes:
@@ -299,7 +302,7 @@ class PageFingerprints:
                 parts.append(self.whole(value))
                 continue
             parts += [repr(resolved).encode(), self._read(part, slice_use, reads, depth + 1)]
-        return hash_parts(*parts)
+        return self._hash(*parts)
 
     def _items(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> list[bytes]:
         """What the template reads of each item of `value` (iterated once), in order."""
@@ -325,20 +328,20 @@ class PageFingerprints:
             for attr in sorted(vars(value)):
                 if attr not in CONTENT_PLUMBING and not attr.startswith("_"):
                     extras += [attr.encode(), self._shallow(getattr(value, attr))]
-            return hash_parts(b"content", self.story(value), *extras)
+            return self._hash(b"content", self.story(value), *extras)
         if isinstance(value, URLWrapper):
             return hash_parts(b"wrapper", type(value).__name__.encode(), str(value.name).encode(),
                          str(value.slug).encode(), str(value.url).encode(), str(value.save_as).encode())
         if isinstance(value, Mapping):
             items = sorted((self.whole(key), self.whole(item)) for key, item in value.items())
-            return hash_parts(b"map", *(part for pair in items for part in pair))
+            return self._hash(b"map", *(part for pair in items for part in pair))
         if isinstance(value, Set):
-            return hash_parts(b"set", *sorted(self.whole(item) for item in value))
+            return self._hash(b"set", *sorted(self.whole(item) for item in value))
         if isinstance(value, Sequence):
-            return hash_parts(b"seq", *(self.whole(item) for item in value))
+            return self._hash(b"seq", *(self.whole(item) for item in value))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = [f.name for f in dataclasses.fields(value)]
-            return hash_parts(b"data", type(value).__qualname__.encode(),
+            return self._hash(b"data", type(value).__qualname__.encode(),
                          *(self.whole(getattr(value, name)) for name in fields))
         raise Unfingerprintable(f"no fingerprint for {type(value).__module__}.{type(value).__qualname__}")
 
@@ -372,7 +375,7 @@ class PageFingerprints:
         if isinstance(value, Content):
             return self.story(value)
         if isinstance(value, list | tuple) and any(isinstance(item, Content) for item in value):
-            return hash_parts(b"seq", *(self._shallow(item) for item in value))
+            return self._hash(b"seq", *(self._shallow(item) for item in value))
         return self.whole(value)
 
 
@@ -414,3 +417,34 @@ def _iterable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def _no_digest(*parts: Any) -> bytes:
+    return b""
+
+
+# Metadata values that hold no story and always have a fingerprint.
+_PLAIN_METADATA = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date})
+
+
+class PageSources(PageFingerprints):
+    """PageFingerprints' walk without its digests: `of` gives b"" and adds to `sources` exactly
+    the stories a fingerprint would have read (the same walk, the same values read, the same
+    Unfingerprintable raised), for a page whose fingerprint is not needed."""
+
+    _hash = staticmethod(_no_digest)
+
+    def whole(self, value: Any) -> bytes:
+        if type(value) in _PLAIN_METADATA:
+            return b""
+        return super().whole(value)
+
+    def story(self, content: Content) -> bytes:
+        self._sources.add(source_identity(content))
+        remembered = self._stories.get(id(content))
+        if remembered is None:
+            for item in content.metadata.values():
+                if type(item) not in _PLAIN_METADATA:
+                    self._shallow(item)  # a story, or a kind with no fingerprint, inside
+            self._stories[id(content)] = (content, b"")
+        return b""
