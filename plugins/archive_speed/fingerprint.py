@@ -16,7 +16,9 @@ import datetime
 import hashlib
 import marshal
 import sys
-from collections.abc import Callable, Hashable, Mapping, Sequence, Set
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
+from itertools import compress, repeat
+from operator import is_not
 from typing import Any, NamedTuple
 
 from pelican.contents import Content
@@ -423,16 +425,70 @@ def _no_digest(*parts: Any) -> bytes:
     return b""
 
 
+# Stands for a name the page's context does not hold.
+_ABSENT = object()
 # Metadata values that hold no story and always have a fingerprint.
 _PLAIN_METADATA = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date})
 
 
 class PageSources(PageFingerprints):
-    """PageFingerprints' walk without its digests: `of` gives b"" and adds to `sources` exactly
-    the stories a fingerprint would have read (the same walk, the same values read, the same
-    Unfingerprintable raised), for a page whose fingerprint is not needed."""
+    """PageFingerprints' walk without its digests, for a page whose fingerprint is not needed:
+    `of` gives b"" and adds to `sources` exactly the stories a fingerprint would have read (the
+    same walk, the same values read, Unfingerprintable raised alike), except that it does not
+    walk into plain values (text, numbers, dates): they hold no story, and what a template reads
+    of one is made of it alone (a fingerprint could fail there on, say, `title.__class__`)."""
 
     _hash = staticmethod(_no_digest)
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Per template, the context values of its last page and the stories each one's read
+        # found (held, so that their ids stay their own), as page_keys' context keys keep them.
+        self._previous: dict[int, tuple[TemplateReads, list[Any], list[tuple[str, ...]]]] = {}
+        self._names: dict[int, tuple[TemplateReads, list[str]]] = {}
+
+    def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
+           sources: set[str] | None = None) -> bytes:
+        """PageFingerprints.of's stories: a context value that is the very object the template's
+        last page read is not read again (as there, values do not change while pages are
+        written), and the values are looked up and compared with the last page's in C."""
+        sources = set() if sources is None else sources
+        names = self._names.get(id(reads))
+        if names is None:
+            names = self._names[id(reads)] = (reads, sorted(reads.names()))
+        ordered = names[1]
+        if self._enter_page(reads, localcontext):
+            self._previous.pop(id(reads), None)  # slices now read other items
+        self._page_whole = {}
+        values = list(map(localcontext.get, ordered, repeat(_ABSENT)))
+        previous = self._previous.get(id(reads))
+        if previous is None:
+            found: list[tuple[str, ...]] = [()] * len(values)
+            changed: Iterable[int] = range(len(values))
+        else:
+            found = list(previous[2])
+            changed = compress(range(len(values)), map(is_not, values, previous[1]))
+        uses = reads.uses
+        for index in changed:
+            value = values[index]
+            if value is _ABSENT:
+                found[index] = ()
+                continue
+            self._sources = set()
+            self._read(value, uses[ordered[index]], reads, 0)
+            found[index] = tuple(self._sources)
+        self._previous[id(reads)] = (reads, values, found)
+        for stories in found:
+            if stories:
+                sources.update(stories)
+        return b""
+
+    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
+        # A plain value holds no story, and whatever a template reads of it is made of it alone
+        # (so covered by the key or the token that covers the value itself).
+        if type(value) in _PLAIN_METADATA:
+            return b""
+        return super()._read(value, use, reads, depth)
 
     def whole(self, value: Any) -> bytes:
         if type(value) in _PLAIN_METADATA:
