@@ -17,7 +17,7 @@ import jinja2
 import pytest
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
-from pelican.urlwrappers import Category
+from pelican.urlwrappers import Category, Tag
 
 from archive_speed.fingerprint import PageFingerprints, PageSources, Unfingerprintable, source_identity
 from archive_speed.page_keys import PageKeys, _StoryReferences, made_digest
@@ -164,7 +164,9 @@ def test_stories_found_without_fingerprints_are_the_ones_fingerprints_read() -> 
     environment = jinja2.Environment(loader=jinja2.DictLoader({
         "page.html": "{{ article.title }}{% for other in article.related %}{{ other.title }}{% endfor %}"
                      "{% if shown %}{{ shown }}{{ shown|length }}{% endif %}{{ article.metadata.linked.slug }}"
-                     "{% for story in stories %}{{ story.summary }}{{ story.extra }}{% endfor %}"}))
+                     "{% for story in stories %}{{ story.summary }}{{ story.extra }}{% endfor %}"
+                     "{{ article.category.url }}{% for tag in article.tags %}{{ tag }}{% endfor %}"
+                     "{{ desk.name }}{% for story in desk.stories %}{{ story.title }}{% endfor %}"}))
     reads = template_reads(environment, "page.html")
     chooser = random.Random(7)
     pool = [_article(f"story-{number}", f"Story {number}") for number in range(8)]
@@ -174,11 +176,17 @@ def test_stories_found_without_fingerprints_are_the_ones_fingerprints_read() -> 
         if chooser.random() < 0.4:
             article.metadata["linked"] = chooser.choice(pool)
         article.extra = chooser.choice([None, "text", [chooser.choice(pool)], {"words": ["a", "b"]}])
+    for article in pool:
+        article.category = Category(chooser.choice(["news", "sport"]), article.settings)
+        article.tags = [Tag(name, article.settings) for name in chooser.sample(["ferry", "tram", "port"], 2)]
     pool[3].extra = object()  # no fingerprint: the page fails either way
     failed = 0
     for _ in range(200):
         fingerprints, walk = PageFingerprints(), PageSources()  # nothing remembered between pages
+        desk = Category("news", pool[0].settings)
+        desk.stories = chooser.sample(pool, chooser.randrange(0, 3))  # a desk holding stories: read into
         context = {"article": chooser.choice(pool), "stories": chooser.sample(pool, chooser.randrange(0, 4)),
+                   "desk": desk,
                    "shown": chooser.choice([None, chooser.choice(pool), chooser.sample(pool, 2), "words"]),
                    "localsiteurl": ""}
         long_way: set[str] = set()

@@ -431,6 +431,15 @@ _ABSENT = object()
 _PLAIN_METADATA = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date})
 
 
+# What a desk, tag or byline shows of itself (`_compute_whole`): text made of its fields.
+WRAPPER_TEXTS = frozenset({"name", "slug", "url", "save_as"})
+
+
+def _leaf(use: Use) -> bool:
+    """Whether `use` reads its value whole or for its truth only, and nothing of what it holds."""
+    return not (use.attrs or use.loops or use.unpacks or use.aliases or use.slices)
+
+
 class PageSources(PageFingerprints):
     """PageFingerprints' walk without its digests, for a page whose fingerprint is not needed:
     `of` gives b"" and adds to `sources` exactly the stories a fingerprint would have read (the
@@ -446,6 +455,7 @@ class PageSources(PageFingerprints):
         # found (held, so that their ids stay their own), as page_keys' context keys keep them.
         self._previous: dict[int, tuple[TemplateReads, list[Any], list[tuple[str, ...]]]] = {}
         self._names: dict[int, tuple[TemplateReads, list[str]]] = {}
+        self._name_uses: dict[int, tuple[Use, bool]] = {}
 
     def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
            sources: set[str] | None = None) -> bytes:
@@ -485,13 +495,25 @@ class PageSources(PageFingerprints):
 
     def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
         # A plain value holds no story, and whatever a template reads of it is made of it alone
-        # (so covered by the key or the token that covers the value itself).
-        if type(value) in _PLAIN_METADATA:
+        # (so covered by the key or the token that covers the value itself); nor does a desk,
+        # tag or byline read for its name and address only.
+        if type(value) in _PLAIN_METADATA or (isinstance(value, URLWrapper) and self._names_only(use)):
             return b""
         return super()._read(value, use, reads, depth)
 
+    def _names_only(self, use: Use) -> bool:
+        """Whether `use` reads at most a desk's, tag's or byline's name and address, each for
+        what it is (no loop, slice or further attribute of them)."""
+        known = self._name_uses.get(id(use))
+        if known is None:
+            known = self._name_uses[id(use)] = (use, not (use.loops or use.unpacks or use.aliases or use.slices)
+                                                and all(attr in WRAPPER_TEXTS and _leaf(attr_use)
+                                                        for attr, attr_use in use.attrs.items()))
+        return known[1]
+
     def whole(self, value: Any) -> bytes:
-        if type(value) in _PLAIN_METADATA:
+        # A desk, tag or byline is read whole as its name and addresses (`_compute_whole`).
+        if type(value) in _PLAIN_METADATA or isinstance(value, URLWrapper):
             return b""
         return super().whole(value)
 
