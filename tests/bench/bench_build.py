@@ -167,6 +167,7 @@ class Row:
     usage: Usage
     runs: int
     output: TreeSize
+    cpu_each: tuple[float, ...] = ()  # CPU s of each run, in the order they ran
 
 
 class Discards:
@@ -203,7 +204,8 @@ def copy_tree(source: Path, dest: Path, discards: Discards) -> None:
 
 
 def measure_scenario(builders: list[Builder], scenario: Scenario, n: int, works: dict[str, Path],
-                     runs: int, discards: Discards) -> tuple[list[Row], list[Builder]]:
+                     runs: int, discards: Discards,
+                     after: Callable[[Builder, Site], None] | None = None) -> tuple[list[Row], list[Builder]]:
     """Run `scenario` at `n` articles for every builder, `runs` rounds (fewer for slow runs).
 
     The builders take turns within each round, in an order that rotates from round to round,
@@ -211,6 +213,8 @@ def measure_scenario(builders: list[Builder], scenario: Scenario, n: int, works:
     all of ours once came out 1.1–1.3× apart from its own code measured in turns). Layout under
     each builder's folder: `pristine/` the generated content, `base/` the state after the last
     full build (what incremental scenarios start from), `run/` the build being measured.
+    `after`, when given, is called with each builder and its site right after each of its runs,
+    inside the round (Pagefind indexes vanilla's output there, so its runs share the rounds' load).
     Returns the rows and the builders whose build failed (their log tail already printed).
     """
     results: dict[str, list[Usage]] = {builder.key: [] for builder in builders}
@@ -225,8 +229,11 @@ def measure_scenario(builders: list[Builder], scenario: Scenario, n: int, works:
             discards.set_aside(site.root)
             copy_tree(work / "pristine", site.content, discards)
         scenario.change(site, n, builder.flavor)
-        return run_measured(builder.argv(site.content, site.output, site.cache), builder.cwd,
-                            builder.env(), work / f"{scenario.key}.log")
+        usage = run_measured(builder.argv(site.content, site.output, site.cache), builder.cwd,
+                             builder.env(), work / f"{scenario.key}.log")
+        if after is not None:
+            after(builder, site)
+        return usage
 
     for round_number in range(runs):
         turn = round_number % len(builders)
@@ -248,7 +255,8 @@ def measure_scenario(builders: list[Builder], scenario: Scenario, n: int, works:
         if not scenario.incremental:
             copy_tree(work / "run", work / "base", discards)
         done = results[builder.key]
-        rows.append(Row(n, scenario, builder, median_usage(done), len(done), size))
+        rows.append(Row(n, scenario, builder, median_usage(done), len(done), size,
+                        tuple(run.cpu_s for run in done)))
     return rows, failed
 
 
@@ -378,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     extra: list[tuple[int, str, str, str]] = []
     binary = pagefind_binary()
     pagefind: dict[int, Usage] = {}
+    pagefind_each: dict[int, tuple[float, ...]] = {}
     failed = False
     discards = Discards(args.work / "discarded")
     try:
@@ -390,18 +399,26 @@ def main(argv: list[str] | None = None) -> int:
             for scenario in scenarios:
                 names = ", ".join(builder.label for builder in measuring)
                 print(f"… {n:,} articles, {scenario.label}: {names}", file=sys.stderr, flush=True)
-                measured, broken = measure_scenario(measuring, scenario, n, works, args.runs, discards)
+                pagefind_runs: list[Usage] = []
+
+                def add_pagefind(builder: Builder, site: Site) -> None:
+                    # Pagefind added to vanilla Pelican's site, as the issue's baseline has it,
+                    # right after each vanilla full build, in the same round as ours.
+                    if builder.key == "vanilla":
+                        pagefind_runs.append(run_pagefind(binary, site.output, site.root.parent / "pagefind.log",
+                                                          whole_site=True, bundle=site.root / "pagefind"))
+
+                indexing = scenario.key == "full" and binary is not None
+                measured, broken = measure_scenario(measuring, scenario, n, works, args.runs, discards,
+                                                    add_pagefind if indexing else None)
                 rows.extend(measured)
                 failed = failed or bool(broken)
                 measuring = [builder for builder in measuring if builder not in broken]
+                if pagefind_runs:
+                    pagefind[n] = median_usage(pagefind_runs)
+                    pagefind_each[n] = tuple(run.cpu_s for run in pagefind_runs)
                 if scenario.key != "full":
                     continue
-                if binary is not None and any(b.key == "vanilla" for b in measuring):
-                    # Pagefind added to vanilla Pelican's site, as the issue's baseline has it.
-                    print(f"… {n:,} articles, Pagefind on vanilla's output", file=sys.stderr, flush=True)
-                    vanilla = works["vanilla"]
-                    pagefind[n] = run_pagefind(binary, vanilla / "run" / "output", vanilla / "pagefind.log",
-                                               whole_site=True)
                 if any(b.key == "ours" for b in measuring):
                     ours = works["ours"] / "run"
                     built = figures.BuiltArchive(n, ours / "content", ours / "output", REPO_ROOT)
@@ -416,9 +433,20 @@ def main(argv: list[str] | None = None) -> int:
     rows.sort(key=lambda row: (row.n, order[row.scenario.key], order[row.builder.key]))
     print("\n".join(format_rows(rows)))
     if pagefind:
-        print("\n| articles | Pagefind on vanilla's whole output | wall s | CPU s | peak RSS MB |\n|---|---|---|---|---|")
+        print("\n| articles | Pagefind on vanilla's whole output | runs | wall s | CPU s | peak RSS MB |"
+              "\n|---|---|---|---|---|---|")
         for n, usage in sorted(pagefind.items()):
-            print(f"| {n:,} | pagefind --site | {usage.wall_s:.1f} | {usage.cpu_s:.1f} | {usage.peak_rss_mb:.0f} |")
+            print(f"| {n:,} | pagefind --site | {len(pagefind_each[n])} | {usage.wall_s:.1f} | {usage.cpu_s:.1f} "
+                  f"| {usage.peak_rss_mb:.0f} |")
+    repeated = [row for row in rows if len(row.cpu_each) > 1]
+    if repeated or any(len(each) > 1 for each in pagefind_each.values()):
+        # The spread behind each median: on a shared machine it can be as wide as a goal's margin.
+        print("\n| articles | scenario | build | CPU s of each run, in order |\n|---|---|---|---|")
+        for row in repeated:
+            print(f"| {row.n:,} | {row.scenario.label} | {row.builder.label} | "
+                  + ", ".join(f"{cpu:.1f}" for cpu in row.cpu_each) + " |")
+        for n, each in sorted(pagefind_each.items()):
+            print(f"| {n:,} | full build | Pagefind on vanilla's output | " + ", ".join(f"{cpu:.1f}" for cpu in each) + " |")
     goals = format_goals(rows, pagefind)
     if goals:
         print("\n" + "\n".join(goals))

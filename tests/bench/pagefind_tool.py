@@ -43,15 +43,21 @@ def pagefind_version(binary: Path) -> str:
     return subprocess.run([str(binary), "--version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def run_pagefind(binary: Path, site: Path, log: Path, whole_site: bool = False) -> Usage:
-    """Index `site` into `site/pagefind/`; returns wall, CPU and peak RSS.
+def run_pagefind(binary: Path, site: Path, log: Path, whole_site: bool = False,
+                 bundle: Path | None = None) -> Usage:
+    """Index `site` into `site/pagefind/` (or into `bundle`); returns wall, CPU and peak RSS.
 
     By default only our article pages, from the story itself. `whole_site` indexes every page
     with Pagefind's defaults, as `pagefind --site output` on any Pelican site does (how the
-    benchmark adds Pagefind to vanilla Pelican, whose pages have no such markers).
+    benchmark adds Pagefind to vanilla Pelican, whose pages have no such markers). A `bundle`
+    outside the site leaves the site's own files and size as the build left them.
     """
-    shutil.rmtree(site / BUNDLE, ignore_errors=True)
-    argv = [str(binary), "--site", str(site), "--output-subdir", BUNDLE, "--force-language", "en", "--quiet"]
+    if bundle is None:
+        shutil.rmtree(site / BUNDLE, ignore_errors=True)
+        where = ["--output-subdir", BUNDLE]
+    else:
+        where = ["--output-path", str(bundle.resolve())]
+    argv = [str(binary), "--site", str(site), *where, "--force-language", "en", "--quiet"]
     if not whole_site:
         argv += ["--glob", ARTICLE_GLOB, "--root-selector", ROOT_SELECTOR]
     return run_measured(argv, cwd=site, env=dict(os.environ), log=log)
