@@ -7,6 +7,7 @@ it to the same bytes, so the second can keep the first's file. A value of a kind
 not know raises `Unfingerprintable`, and the page is rendered as usual. Given a set, `of` also
 adds to it the `source_identity` of every story (article or page) the page read anything of:
 what page_keys.py checks, on the next build, before fingerprinting the page again.
+`PageSources` gathers those stories alone, for a page that is rendered anyway (a new page).
 """
 
 from __future__ import annotations

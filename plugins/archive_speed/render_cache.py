@@ -11,8 +11,9 @@ not the archive. A kept file must still hold the bytes the manifest records: its
 modification time say so when they are what the build left, otherwise its SHA-256 is checked.
 A page the last build did not write (every page of a clean build) is rendered whatever its
 fingerprint, so only the stories it reads are gathered for its key (`PageSources`: the
-fingerprint's walk without hashing what it reads, 0.88 → 0.57 s for 6,827 pages); a page so
-recorded whose key changes later is rendered, and its file kept when the bytes are the same.
+fingerprint's walk without hashing what it reads, about half its time: 3.2 → 1.8 CPU s in a
+clean build of 10,000 stories); a page so recorded whose key changes later is rendered, and its
+file kept when the bytes are the same.
 Pages written by the last build and by no generator this time (a story deleted) are removed, so
 the output is what a clean build writes. The manifest lives in CACHE_PATH/archive_speed/pages.marshal,
 next to the guard's state (which vouches for its bytes): marshal, not JSON, because it is read and
