@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from archive_format import article_relpath, render_article
-from archive_speed.render_cache import MANIFEST_FILE
+from archive_speed.render_cache import CHECK_SOURCES_SETTING, MANIFEST_FILE
 from conftest import FIXTURES, REPO, Build, run_build
 
 KYIV = ZoneInfo("Europe/Kyiv")
@@ -206,4 +206,19 @@ def test_damaged_caches_and_pages_are_not_trusted(archive: Path, tmp_path: Path,
 
     newsroom_day(archive)
     incremental = build(archive, output)
+    assert_same_site(incremental, build(archive, tmp_path / "clean"))
+
+
+def test_stories_found_without_fingerprints_are_the_ones_fingerprints_read(archive: Path, tmp_path: Path) -> None:
+    """A page the last build did not write records the stories it reads without its fingerprint
+    (render_cache.PageSources); with the check on, every such page is fingerprinted too and the
+    two sets compared (the build fails on a difference): in a clean build (every page) and in a
+    newsroom day's rebuild (its new pages), then the rebuild equals a clean build."""
+    output = tmp_path / "site"
+    settings = {**SETTINGS, CHECK_SOURCES_SETTING: True}
+    first = run_build(archive, output, settings=settings)
+    assert first.returncode == 0, first.log
+    newsroom_day(archive)
+    incremental = run_build(archive, output, settings=settings)
+    assert incremental.returncode == 0, incremental.log
     assert_same_site(incremental, build(archive, tmp_path / "clean"))

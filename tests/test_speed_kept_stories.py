@@ -231,6 +231,38 @@ def test_a_kept_story_loads_as_it_was_made(tmp_path: Path) -> None:
     assert generator.get_cached_data("ferry.md") is None
 
 
+def test_a_shared_desk_is_kept_with_the_fields_it_had_for_each_story(tmp_path: Path) -> None:
+    """Stories share one desk, tag or byline object, whose reference is worked out once while
+    its fields stay the same objects: a desk whose slug is worked out (and copied in by
+    as_dict) or which is renamed between two stories is kept, for each, as it was then."""
+    settings = copy.deepcopy(DEFAULT_CONFIG) | {"CACHE_PATH": str(tmp_path), "PATH": str(tmp_path),
+                                                 "OUTPUT_PATH": str(tmp_path / "out"), "CACHE_CONTENT": True,
+                                                 "LOAD_CONTENT_CACHE": True}
+    context: dict[str, object] = {"generated_content": {}}
+    desk = Category("news", settings)
+    slugs = ("ferry", "budget", "tram", "port")
+    changes = [lambda: None, lambda: desk.as_dict(), lambda: None, lambda: setattr(desk, "name", "News desk")]
+    writer = KeptStories(settings, "key")
+    generator = _Generator(tmp_path, context)
+    writer.attach(generator)
+    states = {}
+    for slug, change in zip(slugs, changes):
+        change()
+        states[slug] = dict(vars(desk))
+        (tmp_path / f"{slug}.md").write_text(slug, encoding="utf-8")
+        assert generator.get_cached_data(f"{slug}.md") is None
+        story = Article(f"<p>{slug}</p>", metadata={"title": slug, "slug": slug, "date": START, "category": desk},
+                        settings=settings, source_path=str(tmp_path / f"{slug}.md"), context=context)
+        generator.cache_data(f"{slug}.md", story)
+    generator.save_cache()
+    reader = KeptStories(settings, "key")
+    reader.attach(generator)
+    for slug in slugs:
+        kept = generator.get_cached_data(f"{slug}.md")
+        assert vars(kept.category) == states[slug], slug
+    assert len({repr([item for item in state.items() if item[0] != "settings"]) for state in states.values()}) == 3
+
+
 class _Generator:
     """What KeptStories uses of Pelican's articles generator."""
 

@@ -14,11 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import jinja2
+import pytest
 from pelican.contents import Article
 from pelican.settings import DEFAULT_CONFIG
-from pelican.urlwrappers import Category
+from pelican.urlwrappers import Category, Tag
 
-from archive_speed.fingerprint import PageFingerprints, source_identity
+from archive_speed.fingerprint import PageFingerprints, PageSources, Unfingerprintable, source_identity
 from archive_speed.page_keys import PageKeys, _StoryReferences, made_digest
 from archive_speed.render_cache import PageManifest
 from archive_speed.story_tokens import StoryNotes
@@ -153,6 +154,56 @@ def test_lists_of_stories_read_in_one_pass_key_as_the_long_way() -> None:
         listed = (tuple(map(source_identity, stories)), (*map(source_identity, mixed[:2]), mixed[2]["title"]))
         assert seen.setdefault(key, listed) == listed
     assert len(seen) > 100
+
+
+def test_stories_found_without_fingerprints_are_the_ones_fingerprints_read() -> None:
+    """PageSources walks pages as PageFingerprints does without hashing what it reads: over
+    random pages reading stories by attribute, whole (printed, filtered), through other stories
+    (related lists, a story in another's metadata) and through values without a fingerprint, it
+    finds the same stories, and fails on the same pages."""
+    environment = jinja2.Environment(loader=jinja2.DictLoader({
+        "page.html": "{{ article.title }}{% for other in article.related %}{{ other.title }}{% endfor %}"
+                     "{% if shown %}{{ shown }}{{ shown|length }}{% endif %}{{ article.metadata.linked.slug }}"
+                     "{% for story in stories %}{{ story.summary }}{{ story.extra }}{% endfor %}"
+                     "{{ article.category.url }}{% for tag in article.tags %}{{ tag }}{% endfor %}"
+                     "{{ desk.name }}{% for story in desk.stories %}{{ story.title }}{% endfor %}"
+                     "{% if article.flag %}{{ article.slug }}{% endif %}"}))
+    reads = template_reads(environment, "page.html")
+    chooser = random.Random(7)
+    pool = [_article(f"story-{number}", f"Story {number}") for number in range(8)]
+    for number, article in enumerate(pool):
+        article.relative_source_path = f"story-{number}.md"
+        article.related = chooser.sample(pool[:number], min(number, 2))
+        if chooser.random() < 0.4:
+            article.metadata["linked"] = chooser.choice(pool)
+        article.extra = chooser.choice([None, "text", [chooser.choice(pool)], {"words": ["a", "b"]}])
+    for article in pool:
+        article.category = Category(chooser.choice(["news", "sport"]), article.settings)
+        article.tags = [Tag(name, article.settings) for name in chooser.sample(["ferry", "tram", "port"], 2)]
+        if chooser.random() < 0.5:
+            article.flag = chooser.choice([True, chooser.choice(pool)])  # a story some stories lack
+    pool[3].extra = object()  # no fingerprint: the page fails either way
+    failed = 0
+    for _ in range(200):
+        fingerprints, walk = PageFingerprints(), PageSources()  # nothing remembered between pages
+        desk = Category("news", pool[0].settings)
+        desk.stories = chooser.sample(pool, chooser.randrange(0, 3))  # a desk holding stories: read into
+        context = {"article": chooser.choice(pool), "stories": chooser.sample(pool, chooser.randrange(0, 4)),
+                   "desk": desk,
+                   "shown": chooser.choice([None, chooser.choice(pool), chooser.sample(pool, 2), "words"]),
+                   "localsiteurl": ""}
+        long_way: set[str] = set()
+        found: set[str] = set()
+        try:
+            fingerprints.of("page.html", reads, context, long_way)
+        except Unfingerprintable:
+            failed += 1
+            with pytest.raises(Unfingerprintable):
+                walk.of("page.html", reads, context, found)
+            continue
+        assert walk.of("page.html", reads, context, found) == b""
+        assert found == long_way
+    assert 0 < failed < 200
 
 
 def test_template_reads_are_kept_only_while_every_template_involved_is_the_same(tmp_path: Path) -> None:

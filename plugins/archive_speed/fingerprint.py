@@ -7,6 +7,7 @@ it to the same bytes, so the second can keep the first's file. A value of a kind
 not know raises `Unfingerprintable`, and the page is rendered as usual. Given a set, `of` also
 adds to it the `source_identity` of every story (article or page) the page read anything of:
 what page_keys.py checks, on the next build, before fingerprinting the page again.
+`PageSources` gathers those stories alone, for a page that is rendered anyway (a new page).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ import datetime
 import hashlib
 import marshal
 import sys
-from collections.abc import Callable, Hashable, Mapping, Sequence, Set
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence, Set
+from itertools import compress, repeat
+from operator import attrgetter, is_not
 from typing import Any, NamedTuple
 
 from pelican.contents import Content
@@ -84,6 +87,9 @@ def _atom(value: Any) -> bytes:
 
 class PageFingerprints:
     """Fingerprints for the pages of one build; remembers what every shared value hashed to."""
+
+    # How the parts of a read are combined (PageSources combines nothing).
+    _hash = staticmethod(hash_parts)
 
     def __init__(self) -> None:
         # Keyed by id() and holding the value, so an id cannot be reused while remembered; with
@@ -166,7 +172,7 @@ class PageFingerprints:
                     read = self._read(value, use, reads, 0)
                 parts += [name.encode(), read]
         self._last_page = page
-        return hash_parts(*parts)
+        return self._hash(*parts)
 
     def _remember(self, memory: dict[Any, tuple[Any, bytes, tuple[str, ...]]], key: Hashable, value: Any,
                   compute: Callable[[], bytes]) -> bytes:
@@ -299,7 +305,7 @@ class PageFingerprints:
                 parts.append(self.whole(value))
                 continue
             parts += [repr(resolved).encode(), self._read(part, slice_use, reads, depth + 1)]
-        return hash_parts(*parts)
+        return self._hash(*parts)
 
     def _items(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> list[bytes]:
         """What the template reads of each item of `value` (iterated once), in order."""
@@ -325,20 +331,20 @@ class PageFingerprints:
             for attr in sorted(vars(value)):
                 if attr not in CONTENT_PLUMBING and not attr.startswith("_"):
                     extras += [attr.encode(), self._shallow(getattr(value, attr))]
-            return hash_parts(b"content", self.story(value), *extras)
+            return self._hash(b"content", self.story(value), *extras)
         if isinstance(value, URLWrapper):
             return hash_parts(b"wrapper", type(value).__name__.encode(), str(value.name).encode(),
                          str(value.slug).encode(), str(value.url).encode(), str(value.save_as).encode())
         if isinstance(value, Mapping):
             items = sorted((self.whole(key), self.whole(item)) for key, item in value.items())
-            return hash_parts(b"map", *(part for pair in items for part in pair))
+            return self._hash(b"map", *(part for pair in items for part in pair))
         if isinstance(value, Set):
-            return hash_parts(b"set", *sorted(self.whole(item) for item in value))
+            return self._hash(b"set", *sorted(self.whole(item) for item in value))
         if isinstance(value, Sequence):
-            return hash_parts(b"seq", *(self.whole(item) for item in value))
+            return self._hash(b"seq", *(self.whole(item) for item in value))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
             fields = [f.name for f in dataclasses.fields(value)]
-            return hash_parts(b"data", type(value).__qualname__.encode(),
+            return self._hash(b"data", type(value).__qualname__.encode(),
                          *(self.whole(getattr(value, name)) for name in fields))
         raise Unfingerprintable(f"no fingerprint for {type(value).__module__}.{type(value).__qualname__}")
 
@@ -372,7 +378,7 @@ class PageFingerprints:
         if isinstance(value, Content):
             return self.story(value)
         if isinstance(value, list | tuple) and any(isinstance(item, Content) for item in value):
-            return hash_parts(b"seq", *(self._shallow(item) for item in value))
+            return self._hash(b"seq", *(self._shallow(item) for item in value))
         return self.whole(value)
 
 
@@ -414,3 +420,156 @@ def _iterable(value: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+def _no_digest(*parts: Any) -> bytes:
+    return b""
+
+
+# Stands for a name the page's context does not hold.
+_ABSENT = object()
+# Metadata values that hold no story and always have a fingerprint.
+_PLAIN_METADATA = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date})
+
+
+# A story's attributes read through `story` (PageFingerprints._attribute).
+STORY_TEXTS = frozenset({"content", "summary"})
+# What a desk, tag or byline shows of itself (`_compute_whole`): text made of its fields.
+WRAPPER_TEXTS = frozenset({"name", "slug", "url", "save_as"})
+
+
+def _leaf(use: Use) -> bool:
+    """Whether `use` reads its value whole or for its truth only, and nothing of what it holds."""
+    return not (use.attrs or use.loops or use.unpacks or use.aliases or use.slices)
+
+
+def _story_plan(plan: _Plan) -> tuple[Callable[[Any], Any] | None, list[tuple[str, Use]],
+                                     tuple[tuple[bytes, str, Use, bool], ...]] | None:
+    """How PageSources reads a story under `plan`: a getter of the attributes read for what
+    they are, those attributes with their uses, and the plan's other attribute reads (its text,
+    read by `story`, among them); None when the plan reads the story otherwise than by attribute."""
+    if plan.aliases or plan.loops or plan.unpacks or plan.slices:
+        return None
+    leaves = [(attr, attr_use) for _, attr, attr_use, _ in plan.attrs
+              if _leaf(attr_use) and attr not in STORY_TEXTS]
+    others = tuple(read for read in plan.attrs if not (_leaf(read[2]) and read[1] not in STORY_TEXTS))
+    return (attrgetter(*(attr for attr, _ in leaves)) if leaves else None), leaves, others
+
+
+class PageSources(PageFingerprints):
+    """PageFingerprints' walk without its digests, for a page whose fingerprint is not needed:
+    `of` gives b"" and adds to `sources` exactly the stories a fingerprint would have read (the
+    same walk, the same values read, Unfingerprintable raised alike), except that it does not
+    walk into plain values (text, numbers, dates): they hold no story, and what a template reads
+    of one is made of it alone (a fingerprint could fail there on, say, `title.__class__`)."""
+
+    _hash = staticmethod(_no_digest)
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Per template, the context values of its last page and the stories each one's read
+        # found (held, so that their ids stay their own), as page_keys' context keys keep them.
+        self._previous: dict[int, tuple[TemplateReads, list[Any], list[tuple[str, ...]]]] = {}
+        self._names: dict[int, tuple[TemplateReads, list[str]]] = {}
+        self._name_uses: dict[int, tuple[Use, bool]] = {}
+        self._story_plans: dict[int, tuple[_Plan, Any]] = {}
+
+    def of(self, template_name: str, reads: TemplateReads, localcontext: Mapping[str, Any],
+           sources: set[str] | None = None) -> bytes:
+        """PageFingerprints.of's stories: a context value that is the very object the template's
+        last page read is not read again (as there, values do not change while pages are
+        written), and the values are looked up and compared with the last page's in C."""
+        sources = set() if sources is None else sources
+        names = self._names.get(id(reads))
+        if names is None:
+            names = self._names[id(reads)] = (reads, sorted(reads.names()))
+        ordered = names[1]
+        if self._enter_page(reads, localcontext):
+            self._previous.pop(id(reads), None)  # slices now read other items
+        self._page_whole = {}
+        values = list(map(localcontext.get, ordered, repeat(_ABSENT)))
+        previous = self._previous.get(id(reads))
+        if previous is None:
+            found: list[tuple[str, ...]] = [()] * len(values)
+            changed: Iterable[int] = range(len(values))
+        else:
+            found = list(previous[2])
+            changed = compress(range(len(values)), map(is_not, values, previous[1]))
+        uses = reads.uses
+        for index in changed:
+            value = values[index]
+            if value is _ABSENT:
+                found[index] = ()
+                continue
+            self._sources = set()
+            self._read(value, uses[ordered[index]], reads, 0)
+            found[index] = tuple(self._sources)
+        self._previous[id(reads)] = (reads, values, found)
+        for stories in found:
+            if stories:
+                sources.update(stories)
+        return b""
+
+    def _compute_read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
+        """PageFingerprints._compute_read's stories; a story read by attribute only has the
+        attributes read for what they are (no further reads of them, its text aside) taken
+        in one call and only those holding no plain value read further (about 20 a story page)."""
+        if not isinstance(value, Content):
+            return super()._compute_read(value, use, reads, depth)
+        plan = self._plan(use, reads)
+        known = self._story_plans.get(id(plan))
+        if known is None:
+            known = self._story_plans[id(plan)] = (plan, _story_plan(plan))
+        quick = known[1]
+        if quick is None:
+            return super()._compute_read(value, use, reads, depth)
+        self._sources.add(source_identity(value))
+        getter, leaves, others = quick
+        try:
+            items = getter(value) if getter is not None else ()
+        except AttributeError:  # an attribute it lacks: each read as Jinja reads it
+            others = plan.attrs
+        else:
+            if len(leaves) == 1:
+                items = (items,)
+            if not set(map(type, items)) <= _PLAIN_METADATA:
+                for (_, attr_use), item in zip(leaves, items):
+                    if type(item) not in _PLAIN_METADATA:
+                        self._read(item, attr_use, reads, depth + 1)
+        for _, attr, attr_use, _ in others:
+            self._attribute(value, attr, attr_use, reads, depth)
+        return b""
+
+    def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
+        # A plain value holds no story, and whatever a template reads of it is made of it alone
+        # (so covered by the key or the token that covers the value itself); nor does a desk,
+        # tag or byline read for its name and address only.
+        if type(value) in _PLAIN_METADATA or (isinstance(value, URLWrapper) and self._names_only(use)):
+            return b""
+        return super()._read(value, use, reads, depth)
+
+    def _names_only(self, use: Use) -> bool:
+        """Whether `use` reads at most a desk's, tag's or byline's name and address, each for
+        what it is (no loop, slice or further attribute of them)."""
+        known = self._name_uses.get(id(use))
+        if known is None:
+            known = self._name_uses[id(use)] = (use, not (use.loops or use.unpacks or use.aliases or use.slices)
+                                                and all(attr in WRAPPER_TEXTS and _leaf(attr_use)
+                                                        for attr, attr_use in use.attrs.items()))
+        return known[1]
+
+    def whole(self, value: Any) -> bytes:
+        # A desk, tag or byline is read whole as its name and addresses (`_compute_whole`).
+        if type(value) in _PLAIN_METADATA or isinstance(value, URLWrapper):
+            return b""
+        return super().whole(value)
+
+    def story(self, content: Content) -> bytes:
+        self._sources.add(source_identity(content))
+        remembered = self._stories.get(id(content))
+        if remembered is None:
+            for item in content.metadata.values():
+                if type(item) not in _PLAIN_METADATA:
+                    self._shallow(item)  # a story, or a kind with no fingerprint, inside
+            self._stories[id(content)] = (content, b"")
+        return b""
