@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import {
   decodeNumbers, editDistance, limitQuery, openArchiveSearch, plainWords, MAX_QUERY_CHARS, warmUp,
 } from "../../theme/static/js/search/engine.js";
-import { diskFetch } from "./disk_fetch.mjs";
+import { diskFetch, requestsSettled } from "./disk_fetch.mjs";
 
 const folder = process.env.SEARCH_EXPORT_DIR;
 const open = () => openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch({ bytes: 0, files: [] }) });
@@ -83,7 +83,7 @@ test("markup in a headline stays text in the record", async () => {
 test("while typing, the word being typed brings its shard from the fourth letter", async () => {
   const counter = { bytes: 0, files: [] };
   const engine = await openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch(counter) });
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  const settle = () => requestsSettled(counter);
   const terms = () => counter.files.filter((url) => url.includes("/terms/"));
   engine.prefetch("lar", { typing: true });
   await settle();
