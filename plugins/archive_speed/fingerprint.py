@@ -427,7 +427,42 @@ def _no_digest(*parts: Any) -> bytes:
 
 
 # Stands for a name the page's context does not hold.
-_ABSENT = object()
+ABSENT = object()
+
+
+class LastPageValues:
+    """Per template, the context values its last page held and what was made of each, so that a
+    page reads again only the values that are not the very objects its template's last page held
+    (values do not change while pages are written): looked up and compared in C, as a page of 35
+    names has one or two of its own. Holding the values keeps their ids their own."""
+
+    def __init__(self) -> None:
+        self._names: dict[int, tuple[TemplateReads, list[str], list[Use]]] = {}
+        self._previous: dict[int, tuple[list[Any], list[Any]]] = {}
+
+    def forget(self, reads: TemplateReads) -> None:
+        """Read every value of the template's next page again (its slices read other items)."""
+        self._previous.pop(id(reads), None)
+
+    def changed(self, reads: TemplateReads, localcontext: Mapping[str, Any], fresh: Any
+                ) -> tuple[list[Use], list[Any], list[Any], Iterable[int]]:
+        """The uses of the template's names (in a fixed order), the page's values (ABSENT for a
+        name it lacks), what was made of the last page's (`fresh` for each when none is known)
+        and the places of the values to read again."""
+        known = self._names.get(id(reads))
+        if known is None:
+            names = sorted(reads.names())
+            known = self._names[id(reads)] = (reads, names, [reads.uses[name] for name in names])
+        _, names, uses = known
+        values = list(map(localcontext.get, names, repeat(ABSENT)))
+        previous = self._previous.get(id(reads))
+        if previous is None:
+            return uses, values, [fresh] * len(values), range(len(values))
+        return uses, values, list(previous[1]), compress(range(len(values)), map(is_not, values, previous[0]))
+
+    def keep(self, reads: TemplateReads, values: list[Any], made: list[Any]) -> None:
+        """What was made of this page's `values`, for the template's next page."""
+        self._previous[id(reads)] = (values, made)
 # Metadata values that hold no story and always have a fingerprint.
 _PLAIN_METADATA = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date})
 
@@ -467,10 +502,8 @@ class PageSources(PageFingerprints):
 
     def __init__(self) -> None:
         super().__init__()
-        # Per template, the context values of its last page and the stories each one's read
-        # found (held, so that their ids stay their own), as page_keys' context keys keep them.
-        self._previous: dict[int, tuple[TemplateReads, list[Any], list[tuple[str, ...]]]] = {}
-        self._names: dict[int, tuple[TemplateReads, list[str]]] = {}
+        # Per template, the stories each context value of its last page was found to read.
+        self._last_values = LastPageValues()
         self._name_uses: dict[int, tuple[Use, bool]] = {}
         self._story_plans: dict[int, tuple[_Plan, Any]] = {}
 
@@ -480,31 +513,19 @@ class PageSources(PageFingerprints):
         last page read is not read again (as there, values do not change while pages are
         written), and the values are looked up and compared with the last page's in C."""
         sources = set() if sources is None else sources
-        names = self._names.get(id(reads))
-        if names is None:
-            names = self._names[id(reads)] = (reads, sorted(reads.names()))
-        ordered = names[1]
         if self._enter_page(reads, localcontext):
-            self._previous.pop(id(reads), None)  # slices now read other items
+            self._last_values.forget(reads)  # slices now read other items
         self._page_whole = {}
-        values = list(map(localcontext.get, ordered, repeat(_ABSENT)))
-        previous = self._previous.get(id(reads))
-        if previous is None:
-            found: list[tuple[str, ...]] = [()] * len(values)
-            changed: Iterable[int] = range(len(values))
-        else:
-            found = list(previous[2])
-            changed = compress(range(len(values)), map(is_not, values, previous[1]))
-        uses = reads.uses
+        uses, values, found, changed = self._last_values.changed(reads, localcontext, ())
         for index in changed:
             value = values[index]
-            if value is _ABSENT:
+            if value is ABSENT:
                 found[index] = ()
                 continue
             self._sources = set()
-            self._read(value, uses[ordered[index]], reads, 0)
+            self._read(value, uses[index], reads, 0)
             found[index] = tuple(self._sources)
-        self._previous[id(reads)] = (reads, values, found)
+        self._last_values.keep(reads, values, found)
         for stories in found:
             if stories:
                 sources.update(stories)

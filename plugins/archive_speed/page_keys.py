@@ -41,8 +41,8 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from archive_speed.added_attributes import WRAPPER_COPIES, quick_digest, wrapper_fields
-from archive_speed.fingerprint import (ATOMS, MAX_READ_DEPTH, PageFingerprints, Unfingerprintable, _identity, hash_parts,
-                                       source_identity)
+from archive_speed.fingerprint import (ABSENT, ATOMS, MAX_READ_DEPTH, LastPageValues, PageFingerprints, Unfingerprintable,
+                                       _identity, hash_parts, source_identity)
 from archive_speed.story_tokens import GONE, StoryNotes
 from archive_speed.template_reads import TemplateReads, Use
 
@@ -50,7 +50,6 @@ from archive_speed.template_reads import TemplateReads, Use
 # manifest's key; the absolute source path changes with the checkout's folder).
 TOKEN_PLUMBING = frozenset({"settings", "_context", "source_path"})
 # Stands for a name the page's context does not hold.
-_ABSENT = object()
 # Lists read item by item in one pass (iterating them twice reads the same items).
 _PLAIN_LISTS = (list, tuple)
 
@@ -81,10 +80,9 @@ class _StoryReferences(PageFingerprints):
     def __init__(self, references: _References | None = None) -> None:
         super().__init__()
         self._references = references or _References()
-        self._names: dict[int, tuple[TemplateReads, list[str], list[Use]]] = {}
         # Per template, the context values of its last page and what they read: a page's own
         # values are let go with the next page.
-        self._previous: dict[int, tuple[list[Any], list[bytes]]] = {}
+        self._last_values = LastPageValues()
         # The same for what is read inside those values: a listing page and its slice of stories
         # are read on one page only, a listing or a desk list on the pages after it too.
         self._page_reads: dict[Hashable, tuple[Any, bytes, tuple[str, ...]]] = {}
@@ -95,34 +93,19 @@ class _StoryReferences(PageFingerprints):
         """PageFingerprints.of, with each context value's read remembered from the template's
         last page while the value is the same object: most pages of a template read the same
         settings and desk lists, and only their own story, listing or page differs."""
-        remembered = self._names.get(id(reads))
-        if remembered is None:
-            names = sorted(reads.names())
-            remembered = self._names[id(reads)] = (reads, names, [reads.uses[name] for name in names])
-        _, names, uses = remembered
         if self._enter_page(reads, localcontext):
-            self._previous.pop(id(reads), None)
+            self._last_values.forget(reads)
         parts = [template_name.encode(), reads.source_digest]
         self._page_whole = {}
         self._last_page_reads, self._page_reads = self._page_reads, {}
-        # Looked up and compared with the last page's values in C: a page of 35 names has one
-        # or two of its own.
-        values = list(map(localcontext.get, names, repeat(_ABSENT)))
-        previous = self._previous.get(id(reads))
-        if previous is None:
-            digests = [b""] * len(values)
-            changed: Iterable[int] = range(len(values))
-        else:
-            digests = list(previous[1])
-            changed = compress(range(len(values)), map(is_not, values, previous[0]))
+        uses, values, digests, changed = self._last_values.changed(reads, localcontext, b"")
         for index in changed:
             value = values[index]
-            digests[index] = b"" if value is _ABSENT else self._read(value, uses[index], reads, 0)
+            digests[index] = b"" if value is ABSENT else self._read(value, uses[index], reads, 0)
         # The names are the template's (its sources are in the key), in a fixed order; no read
         # of a value is empty, so b"" stands for a name the page's context does not hold.
         parts += digests
-        # Holding the values keeps their ids their own while their reads are remembered.
-        self._previous[id(reads)] = (values, digests)
+        self._last_values.keep(reads, values, digests)
         return hash_parts(*parts)
 
     def _read(self, value: Any, use: Use, reads: TemplateReads, depth: int) -> bytes:
