@@ -102,6 +102,31 @@ test("while typing, the word being typed brings its shard from the fourth letter
   assert.equal(terms().length, 1, "a desk is not looked up in the shards");
 });
 
+test("while typing, the page Enter would show comes ahead, and only the latest one", async () => {
+  const counter = { bytes: 0, files: [] };
+  const engine = await openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch(counter) });
+  const records = (from = 0) => counter.files.slice(from).filter((url) => url.includes("/docs/"));
+  // Typed on before the first page was settled: only the second one's records are fetched.
+  engine.prefetch("larkmere", { typing: true, pageAhead: 10 });
+  engine.prefetch("larkmere council", { typing: true, pageAhead: 10 });
+  await requestsSettled(counter);
+  const ahead = records();
+  const before = counter.files.length;
+  const answer = await engine.search("larkmere council");
+  assert.ok(answer.hits.length > 1);
+  assert.deepEqual(records(before), [], "Enter finds the page's records in hand");
+  assert.equal(new Set(ahead).size, answer.hits.length, "the page's records and no others");
+  const alone = await engine.search("larkmere");
+  assert.notDeepEqual(alone.hits.map((hit) => hit.doc.url), answer.hits.map((hit) => hit.doc.url),
+    "the two queries have different pages, so the check above tells them apart");
+  // Without pageAhead (the page's filters or newest first) nothing but the word's shard.
+  const quiet = { bytes: 0, files: [] };
+  const other = await openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch(quiet) });
+  other.prefetch("larkmere council", { typing: true });
+  await requestsSettled(quiet);
+  assert.deepEqual(quiet.files.filter((url) => url.includes("/docs/")), []);
+});
+
 test("articles sure to be on the page are told apart from those whose place is open", async () => {
   const engine = await open();
   // Bounds from above (set) and below (lower) of four articles, ranked by the bounds from above.

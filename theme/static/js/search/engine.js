@@ -74,6 +74,8 @@ class ArchiveSearch {
       "length" in field ? field.length / (manifest.count || 1) || 1 : null);
     // Pages (ranks and query) that settledAnswer left to the full evaluation.
     this.evaluatedPages = new Set();
+    // The query whose page pageAhead() last looked at, as typed so far.
+    this.aheadQuery = null;
   }
 
   fieldIndex(name) {
@@ -348,9 +350,12 @@ class ArchiveSearch {
    * its candidates, so the search that follows finds them in hand. A word being typed (the
    * last one, when `typing` and no space follows it) gets its shard table, and from
    * TYPED_SHARD_LETTERS letters on the shard that would hold it as typed so far.
+   * With `pageAhead` (a page size), once that word has as many letters, the first page of the
+   * query as typed by relevance too, when its words' entries settle it (pageAhead()).
    */
-  prefetch(query, { typing = false } = {}) {
-    let text = limitQuery(String(query ?? "")).query;
+  prefetch(query, { typing = false, pageAhead = 0 } = {}) {
+    const whole = limitQuery(String(query ?? "")).query;
+    let text = whole;
     const partial = typing && /\S$/.test(text) ? /\S+$/.exec(text)[0] : null;
     if (partial) text = text.slice(0, -partial.length);
     const quiet = (pending) => pending.catch(() => {});
@@ -371,7 +376,24 @@ class ArchiveSearch {
     // Once the word being typed has a few letters, the shard that would hold it as typed so
     // far: the words sort together, so the finished word is mostly in the same shard.
     const key = this.termKey(word.field, word.text);
-    quiet(word.text.length >= TYPED_SHARD_LETTERS ? this.files.entry(key) : this.files.shardOf(key));
+    const lettered = word.text.length >= TYPED_SHARD_LETTERS;
+    quiet(lettered ? this.files.entry(key) : this.files.shardOf(key));
+    if (pageAhead && lettered) quiet(this.pageAhead(whole.trim(), pageAhead));
+  }
+
+  /**
+   * Start fetching the records of the first page of `query` by relevance when its words'
+   * entries alone settle that page (early_records.js), as search() would answer it: a reader
+   * who presses Enter on the words typed so far finds the page's records in hand. Nothing is
+   * fetched for a page the entries do not settle, nor for one the reader has typed past.
+   */
+  async pageAhead(query, pageSize) {
+    if (query === this.aheadQuery) return;
+    this.aheadQuery = query;
+    const node = parseQuery(this.manifest.fields, query, "and", new Set());
+    const fewest = plainWords(query).length >= QUESTION_WORDS ? FEW_RESULTS : 1;
+    const settled = await settledPage(this, node, 0, pageSize, fewest);
+    if (settled && this.aheadQuery === query) this.files.prefetchRecords(settled.page.map(([id]) => id));
   }
 
   /** Frequency of `term` summed over the scored text fields (0 when unknown). */
