@@ -89,8 +89,7 @@ class ArchiveReader(BaseReader):
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Return (sanitized HTML, Pelican metadata) for one file, or raise InvalidArticle."""
         shown = self._shown_path(source_path)
-        with open(source_path, encoding="utf-8-sig") as handle:
-            text = handle.read()
+        text = self._text(source_path, shown)
         # A plain story comes escaped as the sanitizer would write it: nothing left to sanitize.
         plain = plain_story(text, SANITIZED_ESCAPES)
         if plain is not None:
@@ -110,6 +109,22 @@ class ArchiveReader(BaseReader):
             self._fail(validate_front_matter(meta, shown, desks=self._desks, tz_name=self._tz,
                                              lines=front_matter_lines(block)))
         return html, self._article_metadata(meta)
+
+    def _text(self, source_path: str, shown: str) -> str:
+        """The file's text (a byte order mark dropped, line ends made \\n); fails, naming the
+        line, when it is not UTF-8, and when it cannot be read (a link to a missing file)."""
+        try:
+            with open(source_path, encoding="utf-8-sig") as handle:
+                return handle.read()
+        except UnicodeDecodeError as error:
+            # read() decodes the whole file at once: `object` is every byte of it (after a BOM)
+            line = error.object[:error.start].count(b"\n") + 1
+            byte = error.object[error.start:error.start + 1].hex()
+            self._fail([FieldProblem(shown, "file", f"is not UTF-8 text (byte 0x{byte} on line {line}); "
+                                     "save it as UTF-8 (\"Save with encoding\" in most editors)", line)])
+        except OSError as error:
+            self._fail([FieldProblem(shown, "file", f"cannot be read ({error.strerror}); "
+                                     "fix or remove the file (a link to a missing file?)")])
 
     def _parse(self, text: str, shown: str) -> tuple[str, str]:
         """(front matter block, HTML) of a story through markdown-it; fails without front matter."""
