@@ -49,3 +49,22 @@ def test_unreadable_articles_stop_the_build_instead_of_dropping_out(fixture_arch
     assert "2023-03-21-gone.md: file: cannot be read" in build.log
     assert "Traceback" not in build.log
     assert not any((tmp_path / "out").rglob("*.html"))
+
+
+def test_two_stories_at_one_address_stop_the_build_before_any_page_is_written(
+        fixture_archive: Path, tmp_path: Path) -> None:
+    # The same story filed under a second desk: same day, same slug, same address.
+    story = fixture_archive / "news/2023/2023-03-16-tram-line-vote.md"
+    copy = fixture_archive / "business/2023/2023-03-16-tram-line-vote.md"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(story.read_text(encoding="utf-8").replace("desk: news", "desk: business"), encoding="utf-8")
+    build = run_build(fixture_archive, tmp_path / "out")
+    assert build.returncode != 0
+    assert "1 article file(s) are invalid; nothing was written" in build.log
+    # Either file may be met first; the message names both.
+    assert 'slug: "tram-line-vote" gives the address 2023/03/16/tram-line-vote/, which' in build.log
+    assert "news/2023/2023-03-16-tram-line-vote.md" in build.log
+    assert "business/2023/2023-03-16-tram-line-vote.md" in build.log
+    assert "another slug (e.g. slug: tram-line-vote-2)" in build.log
+    assert "Traceback" not in build.log
+    assert not any((tmp_path / "out").rglob("*.html"))

@@ -41,6 +41,15 @@ def relative_path(path: str, start: str) -> str:
     return name if relative == os.curdir else os.path.join(relative, name)
 
 
+def shown_path(source_path: str) -> str:
+    """The path as the editor knows it: relative to the project folder when inside it."""
+    try:
+        relative = relative_path(source_path, os.curdir)
+    except ValueError:  # another drive on Windows
+        return source_path
+    return source_path if relative.startswith(os.pardir) else relative
+
+
 @lru_cache(maxsize=1024)
 def _relative_folder(folder: str, start: str, cwd: str) -> str:
     # `cwd` is part of the key: relpath makes relative paths absolute against it.
@@ -88,7 +97,7 @@ class ArchiveReader(BaseReader):
     # -- reading ---------------------------------------------------------------------
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Return (sanitized HTML, Pelican metadata) for one file, or raise InvalidArticle."""
-        shown = self._shown_path(source_path)
+        shown = shown_path(source_path)
         text = self._text(source_path, shown)
         # A plain story comes escaped as the sanitizer would write it: nothing left to sanitize.
         plain = plain_story(text, SANITIZED_ESCAPES)
@@ -136,14 +145,6 @@ class ArchiveReader(BaseReader):
     def _fail(self, problems: list[FieldProblem]) -> NoReturn:
         self.problems.extend(problems)
         raise InvalidArticle(problems)
-
-    def _shown_path(self, source_path: str) -> str:
-        """The path as the editor knows it: relative to the project folder when inside it."""
-        try:
-            relative = relative_path(source_path, os.curdir)
-        except ValueError:  # another drive on Windows
-            return source_path
-        return source_path if relative.startswith(os.pardir) else relative
 
     def _is_page(self, source_path: str) -> bool:
         relative = relative_path(source_path, self.settings.get("PATH", "."))
