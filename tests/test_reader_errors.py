@@ -68,3 +68,19 @@ def test_two_stories_at_one_address_stop_the_build_before_any_page_is_written(
     assert "another slug (e.g. slug: tram-line-vote-2)" in build.log
     assert "Traceback" not in build.log
     assert not any((tmp_path / "out").rglob("*.html"))
+
+
+@pytest.mark.parametrize(("setting", "value", "message"), [
+    # A list of desks: every story used to be "Could not process", then a template traceback.
+    ("DESKS", ["news", "business", "culture", "sport"],
+     "pelicanconf.py: DESKS = ['news', 'business', 'culture', 'sport']: expected each desk's slug and display name"),
+    ("TIMEZONE", "Europe/Kiev-Harbour",
+     "pelicanconf.py: TIMEZONE = 'Europe/Kiev-Harbour': not a zoneinfo name; write one such as \"Europe/Kyiv\""),
+])
+def test_a_setting_the_reader_cannot_use_stops_the_build_naming_it(
+        fixture_archive: Path, tmp_path: Path, setting: str, value: object, message: str) -> None:
+    build = run_build(fixture_archive, tmp_path / "out", settings={setting: value})
+    assert build.returncode != 0
+    assert message in build.log
+    assert "Traceback" not in build.log and "Could not process" not in build.log
+    assert not any((tmp_path / "out").rglob("*.html"))

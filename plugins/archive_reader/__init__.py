@@ -7,9 +7,9 @@ from typing import Any
 from pelican import signals
 
 from archive_reader.addresses import address_clashes
-from archive_reader.reader import ArchiveReader, InvalidArticle
+from archive_reader.reader import ArchiveReader, InvalidArticle, ReaderSettingError
 
-__all__ = ["ArchiveReader", "InvalidArticle", "InvalidArchive", "register"]
+__all__ = ["ArchiveReader", "InvalidArticle", "InvalidArchive", "ReaderSettingError", "register"]
 
 
 class InvalidArchive(SystemExit):

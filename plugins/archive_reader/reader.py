@@ -5,6 +5,7 @@ import os
 from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
@@ -64,6 +65,37 @@ class InvalidArticle(ValueError):
         self.problems = problems
 
 
+class ReaderSettingError(SystemExit):
+    """A pelicanconf.py setting the reader cannot read every story with.
+
+    A SystemExit, as InvalidArchive: otherwise Pelican logs "Could not process" for each story
+    and builds the archive without them.
+    """
+
+
+def _timezone(settings: Mapping[str, Any]) -> str:
+    """TIMEZONE, checked: the zone of every date written without an offset."""
+    name = settings.get("TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ReaderSettingError(f"pelicanconf.py: TIMEZONE = {name!r}: not a zoneinfo name; "
+                                 'write one such as "Europe/Kyiv" or "UTC"') from None
+    return str(name)
+
+
+def _desks(settings: Mapping[str, Any]) -> Mapping[str, str] | None:
+    """DESKS, checked (a mapping of desk slug → display name), or None when it is not set."""
+    desks = settings.get("DESKS")
+    if not desks:
+        return None
+    if not isinstance(desks, Mapping) or not all(
+            isinstance(slug, str) and isinstance(name, str) for slug, name in desks.items()):
+        raise ReaderSettingError(f"pelicanconf.py: DESKS = {desks!r}: expected each desk's slug and "
+                                 'display name, in display order, e.g. {"news": "News", "sport": "Sport"}')
+    return desks
+
+
 class ArchiveReader(BaseReader):
     """Reads ``.md`` article files: YAML front matter validated against the archive's
     schema, Markdown rendered with markdown-it-py and sanitized with nh3.
@@ -78,9 +110,8 @@ class ArchiveReader(BaseReader):
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
         self.problems: list[FieldProblem] = []
-        self._tz = settings.get("TIMEZONE") or "UTC"
-        desks = settings.get("DESKS")
-        self._desks: Mapping[str, str] | None = desks if desks else None
+        self._tz = _timezone(settings)
+        self._desks = _desks(settings)
         # One desk, tag and byline object per name for the stories this reader reads (below).
         self._wrappers: dict[tuple[type[URLWrapper], str], URLWrapper] = {}
         self._unslugged: set[tuple[type[URLWrapper], str]] = set()
