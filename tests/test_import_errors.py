@@ -1,0 +1,42 @@
+"""Raw articles and import settings an editor got wrong: each refused with the file (or line),
+the field and what to do, while the rest of the batch imports and nothing is half-written."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from archive_import.pipeline import ImportRun, RunSummary
+from archive_import.settings import ImportSettings
+
+DESKS = {"news": "News", "sport": "Sport"}
+
+
+def _import(tmp_path: Path, *sources: Path) -> tuple[RunSummary, list[str]]:
+    """Import `sources` into tmp_path/content; the summary and the articles written (relative paths)."""
+    settings = ImportSettings(content_dir=tmp_path / "content", report_path=tmp_path / "report.jsonl", desks=DESKS,
+                              desk_map={"sport": "sport"})
+    summary = ImportRun(settings, progress=False).run(list(sources))
+    written = sorted(str(p.relative_to(tmp_path / "content")) for p in (tmp_path / "content").rglob("*.md"))
+    return summary, written
+
+
+def _lines(tmp_path: Path, *rows: dict) -> Path:
+    path = tmp_path / "export.jsonl"
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def _reasons(summary: RunSummary) -> dict[str, str]:
+    return {r["source"].rsplit("/", 1)[-1]: r["reason"] for r in summary.records if r["status"] == "rejected"}
+
+
+def test_a_desk_the_archive_does_not_have_is_refused_not_written(tmp_path: Path) -> None:
+    # Written, it would stop the next build ("not a desk of this archive") and open a new desk folder.
+    export = _lines(tmp_path,
+                    {"headline": "Rovers win the cup", "date": "2023-05-01", "desk": "sport", "body": "They won."},
+                    {"headline": "Rowers win the regatta", "date": "2023-05-02", "desk": "sprot", "body": "They won."})
+    summary, written = _import(tmp_path, export)
+    assert written == ["sport/2023/2023-05-01-rovers-win-the-cup.md"]
+    assert summary.imported == 1 and summary.rejected == 1
+    assert ('desk: "sprot" is not a desk of this archive (known: news, sport; add new desks to DESKS in '
+            "pelicanconf.py)") in _reasons(summary)["export.jsonl#line-2"]
