@@ -40,3 +40,21 @@ def test_a_desk_the_archive_does_not_have_is_refused_not_written(tmp_path: Path)
     assert summary.imported == 1 and summary.rejected == 1
     assert ('desk: "sprot" is not a desk of this archive (known: news, sport; add new desks to DESKS in '
             "pelicanconf.py)") in _reasons(summary)["export.jsonl#line-2"]
+
+
+def test_a_json_line_with_a_field_of_the_wrong_kind_is_rejected_on_its_own(tmp_path: Path) -> None:
+    # A source given as a bare address used to fail the whole file: "the jsonl reader failed".
+    export = _lines(tmp_path,
+                    {"headline": "Rovers win the cup", "date": "2023-05-01", "body": "They won."},
+                    {"headline": "Ferry returns", "date": "2023-05-02", "source": "https://example.org/ferry",
+                     "body": "The ferry is back."},
+                    {"headline": "Museum reopens", "date": "2023-05-03", "html": 5},
+                    {"headline": "Bridge opens", "date": None, "body": "The bridge is open."})
+    summary, written = _import(tmp_path, export)
+    assert written == ["news/2023/2023-05-01-rovers-win-the-cup.md"]
+    assert _reasons(summary) == {
+        "export.jsonl#line-2": 'source: must be an object such as {"url": "https://...", "guid": "..."}, '
+                               'not "https://example.org/ferry"',
+        "export.jsonl#line-3": "html: must be HTML text, not 5",
+        "export.jsonl#line-4": "date: is missing; every story needs one",
+    }
