@@ -49,3 +49,11 @@ def test_missing_source_and_bad_setting_are_clear_errors(tmp_path: Path) -> None
     conf.write_text('TIMEZONE = "Europe/Kyiv"\nDESKS = {"news": "News"}\nIMPORT_DESK_MAP = {"sports desk": "sport"}\n')
     bad = _cli(str(FIXTURES / "text"), "--settings", str(conf), cwd=tmp_path)
     assert bad.returncode == 2 and "IMPORT_DESK_MAP" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_settings_file_that_is_not_there_is_named_not_guessed(tmp_path: Path) -> None:
+    # Without it the run would file every story under the one default desk, into ./content.
+    result = _cli(str(FIXTURES / "text"), "--settings", str(tmp_path / "pelicanconf.py"), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"--settings: {tmp_path / 'pelicanconf.py'}: no such settings file" in result.stderr
+    assert not (tmp_path / "content").exists()

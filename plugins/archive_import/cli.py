@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"SRC: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if not args.settings.is_file():
+        # Without it the desks, the time zone and the content folder would all be guesses.
+        print(f"--settings: {args.settings}: no such settings file; run the import in the archive's folder "
+              "(make import SRC=...) or give --settings path/to/pelicanconf.py", file=sys.stderr)
+        return 2
     try:
         settings = load_settings(
             args.settings, content_dir=args.content, report_path=args.report, timezone=args.timezone,
