@@ -57,3 +57,22 @@ def test_a_settings_file_that_is_not_there_is_named_not_guessed(tmp_path: Path) 
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert f"--settings: {tmp_path / 'pelicanconf.py'}: no such settings file" in result.stderr
     assert not (tmp_path / "content").exists()
+
+
+def test_a_folder_that_cannot_be_written_stops_the_run_naming_it(tmp_path: Path) -> None:
+    conf = str(REPO / "pelicanconf.py")
+    (tmp_path / "content").write_text("a file where the content folder should be\n")
+    blocked = _cli(str(FIXTURES / "text"), "--settings", conf, "--content", str(tmp_path / "content"),
+                   "--report", str(tmp_path / "report.jsonl"), cwd=tmp_path)
+    assert blocked.returncode == 2 and "Traceback" not in blocked.stderr
+    assert "content/news/2023: cannot be written (Not a directory); point --content and --report" in blocked.stderr
+
+    # A report path that is a folder: the articles are written whole, and a second run keeps them.
+    (tmp_path / "reports").mkdir()
+    args = (str(FIXTURES / "text"), "--settings", conf, "--content", str(tmp_path / "articles"))
+    stopped = _cli(*args, "--report", str(tmp_path / "reports"), cwd=tmp_path)
+    assert stopped.returncode == 2 and "Traceback" not in stopped.stderr
+    assert f"{tmp_path / 'reports'}: cannot be written (Is a directory)" in stopped.stderr
+    again = _cli(*args, "--report", str(tmp_path / "report-2.jsonl"), cwd=tmp_path)
+    assert "imported 0, unchanged 4, duplicates 0, rejected 0" in again.stdout
+    assert not list(tmp_path.rglob("*.tmp"))

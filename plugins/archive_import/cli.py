@@ -66,7 +66,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from archive_import.pipeline import ImportRun
 
-    summary = ImportRun(settings, progress=not args.quiet).run(args.sources)
+    try:
+        summary = ImportRun(settings, progress=not args.quiet).run(args.sources)
+    except OSError as error:
+        # Every article is written whole or not at all (write_atomic): a stop leaves no half file.
+        where = error.filename2 or error.filename or settings.content_dir  # os.replace: the target
+        print(f"{where}: cannot be written ({error.strerror}); point --content "
+              "and --report at a folder you can write to and run the import again (articles already "
+              "written are kept, and importing them again changes no byte)", file=sys.stderr)
+        return 2
     for record in summary.records:
         status = record["status"]
         if status == "rejected":
