@@ -76,3 +76,19 @@ def test_a_folder_that_cannot_be_written_stops_the_run_naming_it(tmp_path: Path)
     again = _cli(*args, "--report", str(tmp_path / "report-2.jsonl"), cwd=tmp_path)
     assert "imported 0, unchanged 4, duplicates 0, rejected 0" in again.stdout
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_folder_without_raw_articles_is_an_error_not_imported_0(tmp_path: Path) -> None:
+    conf = str(REPO / "pelicanconf.py")
+    (tmp_path / "empty").mkdir()
+    empty = _cli(str(tmp_path / "empty"), "--settings", conf, "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert empty.returncode == 2 and "Traceback" not in empty.stderr
+    assert f"SRC: no raw article found in {tmp_path / 'empty'}; give the files or the folder" in empty.stderr
+
+    # The archive's own articles given by mistake: each file says why it was skipped.
+    articles = _cli(str(REPO / "tests/fixtures/archive/news"), "--settings", conf,
+                    "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert articles.returncode == 2
+    assert '2023-03-16-tram-line-vote.md: ".md" files are not raw articles the importer reads' in articles.stderr
+    assert "SRC: no raw article found in" in articles.stderr
+    assert not list((tmp_path / "content").rglob("*.md"))

@@ -87,4 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"would write {settings.content_dir}/{record['article']} ({status})")
     prefix = "dry run: " if args.dry_run else ""
     print(f"{prefix}{summary.line()}" + (f"; report: {settings.report_path}" if settings.report_path else ""))
+    if all(record["status"] == "skipped" for record in summary.records):
+        # An empty folder or the wrong one (a folder of articles, of images): say so, not "imported 0".
+        for record in summary.records:
+            print(f"skipped   {record['source']}: {record['reason']}", file=sys.stderr)
+        print(f"SRC: no raw article found in {', '.join(map(str, args.sources))}; give the files or the folder "
+              "of the raw exports (see --help for the kinds the importer reads)", file=sys.stderr)
+        return 2
     return 1 if summary.rejected else 0
