@@ -32,11 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page-size", type=int, default=10)
     parser.add_argument("--exact", action="store_true", help="search the words as typed, without respelling them")
     args = parser.parse_args(argv)
-    if not index.exists_in(str(args.index)):
+    try:
+        found = index.exists_in(str(args.index))
+        searcher = index.open_dir(str(args.index)).searcher() if found else None
+    except Exception as error:  # noqa: BLE001 - a half-written or damaged folder, as indexer.open_index says
+        print(f"{args.index}: the search index cannot be read ({type(error).__name__}: {error}); delete the "
+              "folder and build the site again (make html) to make a new one", file=sys.stderr)
+        return 2
+    if searcher is None:
         print(f"{args.index}: no search index here; build the site first (make html) "
               f"or point --index at the folder SEARCH_INDEX_PATH names", file=sys.stderr)
         return 2
-    with index.open_dir(str(args.index)).searcher() as searcher:
+    with searcher:
         archive = ArchiveSearcher(searcher)
         query = " ".join(args.query)
         result = archive.search(archive.as_typed(query) if args.exact else query, sort=args.sort,

@@ -1,0 +1,50 @@
+"""Editors' search command (python -m archive_search, make search) given what it cannot answer:
+a damaged index, a page that is not one, a query with nothing to look up. Each is said on
+stderr with what to do, exit status 2, never a traceback."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive_search.indexer import update_index
+from conftest import REPO
+from search_corpus import fixture_documents
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("search") / "index"
+    update_index(folder, fixture_documents())
+    return folder
+
+
+def _search(index: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
+    return subprocess.run([sys.executable, "-m", "archive_search", "--index", str(index), *args],
+                          cwd=REPO, env=env, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize("damage", ["table of contents", "segment removed", "segment cut short"])
+def test_a_damaged_index_is_named_with_what_to_do(index: Path, tmp_path: Path, damage: str) -> None:
+    damaged = tmp_path / "index"
+    damaged.mkdir()
+    for file in index.iterdir():
+        (damaged / file.name).write_bytes(file.read_bytes())
+    segments = list(damaged.glob("*.seg"))
+    if damage == "table of contents":
+        next(damaged.glob("_MAIN_*.toc")).write_bytes(b"half a file")
+    elif damage == "segment removed":
+        for segment in segments:
+            segment.unlink()
+    else:
+        for segment in segments:
+            segment.write_bytes(segment.read_bytes()[:100])
+    result = _search(damaged, "council")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{damaged}: the search index cannot be read (")
+    assert "delete the folder and build the site again (make html)" in result.stderr
