@@ -48,3 +48,23 @@ def test_a_damaged_index_is_named_with_what_to_do(index: Path, tmp_path: Path, d
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith(f"{damaged}: the search index cannot be read (")
     assert "delete the folder and build the site again (make html)" in result.stderr
+
+
+@pytest.mark.parametrize("page", ["0", "-3", "abc", "2.5"])
+def test_a_page_that_is_not_a_page_number_is_refused(index: Path, page: str) -> None:
+    # PAGE=0 used to show page 1 without a word; PAGE=abc was argparse's "invalid int value".
+    result = _search(index, "--page", page, "council")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"argument --page: must be a whole number of 1 or more, not {page!r}" in result.stderr
+
+
+def test_a_page_past_the_last_says_how_many_pages_there_are(index: Path) -> None:
+    first = _search(index, "council")
+    total = int(first.stdout.splitlines()[0].split()[0])
+    pages = -(-total // 2)
+    past = _search(index, "--page-size", "2", "--page", str(pages + 1), "council")
+    assert past.returncode == 2 and past.stdout == ""
+    assert past.stderr == (f"--page {pages + 1}: the {total} result(s) for 'council' fill {pages} page(s) of 2; "
+                           f"ask for a page from 1 to {pages}\n")
+    last = _search(index, "--page-size", "2", "--page", str(pages), "council")
+    assert last.returncode == 0 and last.stdout.splitlines()[1].startswith(f"{2 * pages - 1:4d}")

@@ -21,15 +21,23 @@ from .query import ArchiveSearcher
 DEFAULT_INDEX = Path("cache/search-index")
 
 
+def _whole_number(text: str) -> int:
+    """A page number or size: a whole number of 1 or more (argparse names the option)."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, not {text!r}")
+    return int(text)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run one query and print its results; return the exit status (2: no usable index)."""
+    """Run one query and print its results; return the exit status (2: no usable index, or a
+    page past the last)."""
     parser = argparse.ArgumentParser(prog="python -m archive_search", description=__doc__.split("\n\n")[0])
     parser.add_argument("query", nargs="+", help="the query, in the search page's language")
     parser.add_argument("--index", type=Path, default=DEFAULT_INDEX,
                         help=f"folder of the Whoosh index (default: {DEFAULT_INDEX})")
     parser.add_argument("--sort", choices=("relevance", "newest"), default="relevance")
-    parser.add_argument("--page", type=int, default=1)
-    parser.add_argument("--page-size", type=int, default=10)
+    parser.add_argument("--page", type=_whole_number, default=1, help="page of results (make: PAGE=2)")
+    parser.add_argument("--page-size", type=_whole_number, default=10)
     parser.add_argument("--exact", action="store_true", help="search the words as typed, without respelling them")
     args = parser.parse_args(argv)
     try:
@@ -47,7 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         archive = ArchiveSearcher(searcher)
         query = " ".join(args.query)
         result = archive.search(archive.as_typed(query) if args.exact else query, sort=args.sort,
-                                page=max(1, args.page), page_size=max(1, args.page_size))
+                                page=args.page, page_size=args.page_size)
+    pages = -(-result.total // args.page_size)
+    if result.total and args.page > pages:
+        print(f"--page {args.page}: the {result.total} result(s) for {query!r} fill {pages} page(s) of "
+              f"{args.page_size}; ask for a page from 1 to {pages}", file=sys.stderr)
+        return 2
     if result.message:
         print(result.message)
     if result.corrected:
@@ -57,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
                if result.all_total else "No story has")
         print(f"{few} all of the words; showing results for any of the words, best matches first.")
     print(f"{result.total} articles for {result.query!r}")
-    first = (max(1, args.page) - 1) * max(1, args.page_size)
+    first = (args.page - 1) * args.page_size
     for rank, (score, _, record) in enumerate(result.hits, start=first + 1):
         shown = f"{score:9.4f}" if score is not None else " " * 9
         print(f"{rank:4d} {shown}  {record['date'][:10]}  {record['headline']}  {record['url']}")
