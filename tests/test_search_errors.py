@@ -68,3 +68,15 @@ def test_a_page_past_the_last_says_how_many_pages_there_are(index: Path) -> None
                            f"ask for a page from 1 to {pages}\n")
     last = _search(index, "--page-size", "2", "--page", str(pages), "council")
     assert last.returncode == 0 and last.stdout.splitlines()[1].startswith(f"{2 * pages - 1:4d}")
+
+
+@pytest.mark.parametrize(("words", "message"), [
+    ("", "Type a word to search for."),
+    ("the and of", "Nothing to search for: add a specific word"),
+    ("-council", "Nothing to search for: add a specific word"),
+])
+def test_a_query_with_nothing_to_look_up_says_so_and_fails(index: Path, words: str, message: str) -> None:
+    # These printed "0 articles for ..." with exit status 0, like a search that found nothing.
+    result = _search(index, "--", words)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith(message) and result.stderr.endswith(f"(the query was {words!r})\n")

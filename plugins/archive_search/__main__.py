@@ -29,8 +29,8 @@ def _whole_number(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one query and print its results; return the exit status (2: no usable index, or a
-    page past the last)."""
+    """Run one query and print its results; return the exit status (2: no usable index, nothing
+    to search for, or a page past the last)."""
     parser = argparse.ArgumentParser(prog="python -m archive_search", description=__doc__.split("\n\n")[0])
     parser.add_argument("query", nargs="+", help="the query, in the search page's language")
     parser.add_argument("--index", type=Path, default=DEFAULT_INDEX,
@@ -54,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     with searcher:
         archive = ArchiveSearcher(searcher)
         query = " ".join(args.query)
-        result = archive.search(archive.as_typed(query) if args.exact else query, sort=args.sort,
-                                page=args.page, page_size=args.page_size)
+        typed = archive.as_typed(query) if args.exact else query
+        result = archive.search(typed, sort=args.sort, page=args.page, page_size=args.page_size)
+        searchable = archive.parse(typed) is not None
+    if not searchable:  # empty, or only very common words: there is nothing to look up
+        print(f"{result.message} (the query was {query!r})", file=sys.stderr)
+        return 2
     pages = -(-result.total // args.page_size)
     if result.total and args.page > pages:
         print(f"--page {args.page}: the {result.total} result(s) for {query!r} fill {pages} page(s) of "
