@@ -58,3 +58,14 @@ def test_a_json_line_with_a_field_of_the_wrong_kind_is_rejected_on_its_own(tmp_p
         "export.jsonl#line-3": "html: must be HTML text, not 5",
         "export.jsonl#line-4": "date: is missing; every story needs one",
     }
+
+
+def test_an_unreadable_article_already_in_content_does_not_stop_the_import(tmp_path: Path) -> None:
+    # The archive is read for duplicates; a link to a moved file made every import fail.
+    folder = tmp_path / "content" / "news" / "2023"
+    folder.mkdir(parents=True)
+    (folder / "2023-03-17-gone.md").symlink_to(tmp_path / "moved-away.md")
+    (folder / "2023-03-18-cafe.md").write_bytes("---\nheadline: Café\n---\nThe café.\n".encode("latin-1"))
+    export = _lines(tmp_path, {"headline": "Rovers win the cup", "date": "2023-05-01", "body": "They won."})
+    summary, written = _import(tmp_path, export)
+    assert summary.imported == 1 and "news/2023/2023-05-01-rovers-win-the-cup.md" in written
