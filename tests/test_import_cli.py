@@ -49,3 +49,46 @@ def test_missing_source_and_bad_setting_are_clear_errors(tmp_path: Path) -> None
     conf.write_text('TIMEZONE = "Europe/Kyiv"\nDESKS = {"news": "News"}\nIMPORT_DESK_MAP = {"sports desk": "sport"}\n')
     bad = _cli(str(FIXTURES / "text"), "--settings", str(conf), cwd=tmp_path)
     assert bad.returncode == 2 and "IMPORT_DESK_MAP" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_a_settings_file_that_is_not_there_is_named_not_guessed(tmp_path: Path) -> None:
+    # Without it the run would file every story under the one default desk, into ./content.
+    result = _cli(str(FIXTURES / "text"), "--settings", str(tmp_path / "pelicanconf.py"), cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"--settings: {tmp_path / 'pelicanconf.py'}: no such settings file" in result.stderr
+    assert not (tmp_path / "content").exists()
+
+
+def test_a_folder_that_cannot_be_written_stops_the_run_naming_it(tmp_path: Path) -> None:
+    conf = str(REPO / "pelicanconf.py")
+    (tmp_path / "content").write_text("a file where the content folder should be\n")
+    blocked = _cli(str(FIXTURES / "text"), "--settings", conf, "--content", str(tmp_path / "content"),
+                   "--report", str(tmp_path / "report.jsonl"), cwd=tmp_path)
+    assert blocked.returncode == 2 and "Traceback" not in blocked.stderr
+    assert "content/news/2023: cannot be written (Not a directory); point --content and --report" in blocked.stderr
+
+    # A report path that is a folder: the articles are written whole, and a second run keeps them.
+    (tmp_path / "reports").mkdir()
+    args = (str(FIXTURES / "text"), "--settings", conf, "--content", str(tmp_path / "articles"))
+    stopped = _cli(*args, "--report", str(tmp_path / "reports"), cwd=tmp_path)
+    assert stopped.returncode == 2 and "Traceback" not in stopped.stderr
+    assert f"{tmp_path / 'reports'}: cannot be written (Is a directory)" in stopped.stderr
+    again = _cli(*args, "--report", str(tmp_path / "report-2.jsonl"), cwd=tmp_path)
+    assert "imported 0, unchanged 4, duplicates 0, rejected 0" in again.stdout
+    assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_a_folder_without_raw_articles_is_an_error_not_imported_0(tmp_path: Path) -> None:
+    conf = str(REPO / "pelicanconf.py")
+    (tmp_path / "empty").mkdir()
+    empty = _cli(str(tmp_path / "empty"), "--settings", conf, "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert empty.returncode == 2 and "Traceback" not in empty.stderr
+    assert f"SRC: no raw article found in {tmp_path / 'empty'}; give the files or the folder" in empty.stderr
+
+    # The archive's own articles given by mistake: each file says why it was skipped.
+    articles = _cli(str(REPO / "tests/fixtures/archive/news"), "--settings", conf,
+                    "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert articles.returncode == 2
+    assert '2023-03-16-tram-line-vote.md: ".md" files are not raw articles the importer reads' in articles.stderr
+    assert "SRC: no raw article found in" in articles.stderr
+    assert not list((tmp_path / "content").rglob("*.md"))

@@ -32,6 +32,13 @@ def test_chrome_hints_apply_to_their_source_only(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("lines", "setting"), [
     ('TIMEZONE = "Mars/Olympus"\nDESKS = {"news": "News"}\n', "TIMEZONE"),
     ('DESKS = {"news": "News"}\nIMPORT_DEFAULT_DESK = "weather"\n', "IMPORT_DEFAULT_DESK"),
+    # A setting of the wrong kind is named too, instead of a traceback from deep in the run.
+    ('DESKS = ["news", "sport"]\n', r"DESKS = \['news', 'sport'\]: expected a mapping of text to text"),
+    ('DESKS = {"news": "News"}\nIMPORT_CHROME_HINTS = {"ledger": "Edit post"}\n',
+     "IMPORT_CHROME_HINTS = .*: expected a mapping of a source name to a list of lines"),
+    ('DESKS = {"news": "News"}\nTIMEZONE = 3\n', 'TIMEZONE: "3" is not a zoneinfo name'),
+    ('DESKS = {"news": "News"}\nIMPORT_REPORT = 5\n', "IMPORT_REPORT = 5: expected text"),
+    ('DESKS = {"news": "News"\n', "cannot be read: SyntaxError: '{' was never closed"),
 ])
 def test_a_setting_that_cannot_work_is_named(tmp_path: Path, lines: str, setting: str) -> None:
     conf = tmp_path / "pelicanconf.py"

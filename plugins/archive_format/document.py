@@ -43,7 +43,21 @@ _SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 class _ArchiveLoader(_SafeLoader):  # type: ignore[misc,valid-type]
     """SafeLoader that keeps dates as the strings written, so validation sees what the
-    editor typed and a bare date is never silently read as midnight UTC."""
+    editor typed and a bare date is never silently read as midnight UTC, and refuses a field
+    written twice (YAML would keep the last value and lose the other without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key, _ in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                # File lines: the block starts on line 2, after the opening '---'.
+                line = key.start_mark.line + 2
+                if key.value in seen:
+                    lines = f"line {line}" if seen[key.value] == line else f"lines {seen[key.value]} and {line}"
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f'"{key.value}" is given twice ({lines}); keep one of them', key.start_mark)
+                seen[key.value] = line
+        return super().construct_mapping(node, deep)
 
 
 class _ArchiveDumper(_SafeDumper):  # type: ignore[misc,valid-type]

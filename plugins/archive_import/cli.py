@@ -46,6 +46,11 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"SRC: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
+    if not args.settings.is_file():
+        # Without it the desks, the time zone and the content folder would all be guesses.
+        print(f"--settings: {args.settings}: no such settings file; run the import in the archive's folder "
+              "(make import SRC=...) or give --settings path/to/pelicanconf.py", file=sys.stderr)
+        return 2
     try:
         settings = load_settings(
             args.settings, content_dir=args.content, report_path=args.report, timezone=args.timezone,
@@ -61,7 +66,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from archive_import.pipeline import ImportRun
 
-    summary = ImportRun(settings, progress=not args.quiet).run(args.sources)
+    try:
+        summary = ImportRun(settings, progress=not args.quiet).run(args.sources)
+    except OSError as error:
+        # Every article is written whole or not at all (write_atomic): a stop leaves no half file.
+        where = error.filename2 or error.filename or settings.content_dir  # os.replace: the target
+        print(f"{where}: cannot be written ({error.strerror}); point --content "
+              "and --report at a folder you can write to and run the import again (articles already "
+              "written are kept, and importing them again changes no byte)", file=sys.stderr)
+        return 2
     for record in summary.records:
         status = record["status"]
         if status == "rejected":
@@ -74,4 +87,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"would write {settings.content_dir}/{record['article']} ({status})")
     prefix = "dry run: " if args.dry_run else ""
     print(f"{prefix}{summary.line()}" + (f"; report: {settings.report_path}" if settings.report_path else ""))
+    if all(record["status"] == "skipped" for record in summary.records):
+        # An empty folder or the wrong one (a folder of articles, of images): say so, not "imported 0".
+        for record in summary.records:
+            print(f"skipped   {record['source']}: {record['reason']}", file=sys.stderr)
+        print(f"SRC: no raw article found in {', '.join(map(str, args.sources))}; give the files or the folder "
+              "of the raw exports (see --help for the kinds the importer reads)", file=sys.stderr)
+        return 2
     return 1 if summary.rejected else 0

@@ -79,7 +79,10 @@ class DuplicateIndex:
             relpath = path.relative_to(self.content_dir).as_posix()
             if relpath.startswith("pages/"):
                 continue
-            stat = path.stat()
+            try:
+                stat = path.stat()
+            except OSError:  # a link to a missing file: the build names it; it holds no story to match
+                continue
             stamp = [stat.st_size, stat.st_mtime_ns]
             cached = cache.get(relpath)
             if cached and cached["stamp"] == stamp:

@@ -207,7 +207,9 @@ class ImportRun:
         relpath = article_relpath(meta)
         record["article"] = relpath
         shown = f"{self.settings.content_dir.name}/{relpath}"
-        problems = validate_front_matter(meta, shown)
+        # DESKS as the build checks it: a desk the archive does not have is refused here, not
+        # written for the next build to stop on.
+        problems = validate_front_matter(meta, shown, desks=self.settings.desks, tz_name=self.settings.timezone)
         if problems:
             record.update(status="rejected", reason="; ".join(str(problem) for problem in problems))
             self._record(record)

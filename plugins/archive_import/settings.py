@@ -71,7 +71,7 @@ class ImportSettings:
         """Raise SettingsError naming the first setting that cannot work."""
         try:
             ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, TypeError):
             raise SettingsError(f'TIMEZONE: "{self.timezone}" is not a zoneinfo name (e.g. "Europe/Kyiv")') from None
         for phrase, desk in self.desk_map.items():
             if desk not in self.desks:
@@ -84,24 +84,53 @@ def load_settings(conf_path: Path | None, **overrides: Any) -> ImportSettings:
     """Settings from pelicanconf.py (when it exists) with `overrides` (None values ignored) on top."""
     values: dict[str, Any] = {}
     if conf_path is not None and conf_path.is_file():
-        # loaded as a module only: the importer needs no theme or plugin set-up
-        from pelican.settings import get_settings_from_file
-
-        conf = get_settings_from_file(str(conf_path))
+        conf = _read_settings_file(conf_path)
         base = conf_path.parent
         values = {
             "timezone": conf.get("TIMEZONE") or "Europe/Kyiv",
-            "desks": dict(conf.get("DESKS") or {"news": "News"}),
-            "desk_map": dict(conf.get("IMPORT_DESK_MAP") or DEFAULT_DESK_MAP),
-            "default_desk": conf.get("IMPORT_DEFAULT_DESK") or "news",
-            "chrome_hints": dict(conf.get("IMPORT_CHROME_HINTS") or {}),
-            "lang": conf.get("DEFAULT_LANG") or "en",
-            "content_dir": base / str(conf.get("PATH") or "content"),
+            "desks": dict(_checked(conf, "DESKS", _TEXT_TO_TEXT) or {"news": "News"}),
+            "desk_map": dict(_checked(conf, "IMPORT_DESK_MAP", _TEXT_TO_TEXT) or DEFAULT_DESK_MAP),
+            "default_desk": _checked(conf, "IMPORT_DEFAULT_DESK", _TEXT) or "news",
+            "chrome_hints": dict(_checked(conf, "IMPORT_CHROME_HINTS", _TEXT_TO_LINES) or {}),
+            "lang": _checked(conf, "DEFAULT_LANG", _TEXT) or "en",
+            "content_dir": base / (_checked(conf, "PATH", _TEXT) or "content"),
         }
-        report = conf.get("IMPORT_REPORT")
+        report = _checked(conf, "IMPORT_REPORT", _TEXT)
         if report:
             values["report_path"] = base / report
     values.update({key: value for key, value in overrides.items() if value is not None})
     settings = ImportSettings(**values)
     settings.check()
     return settings
+
+
+def _read_settings_file(conf_path: Path) -> dict[str, Any]:
+    """The settings of a pelicanconf.py, loaded as a module only (the importer needs no theme or
+    plugin set-up); SettingsError when Python cannot run it."""
+    from pelican.settings import get_settings_from_file
+
+    try:
+        return get_settings_from_file(str(conf_path))
+    except Exception as error:  # noqa: BLE001 - the file is Python: any error in it is the user's to fix
+        raise SettingsError(f"cannot be read: {type(error).__name__}: {error}; fix the file and "
+                            "run the import again (make html stops on it too)") from None
+
+
+# What a setting must hold: a test, and how to say it in the message.
+_TEXT = (lambda value: isinstance(value, str), "text, in quotes")
+_TEXT_TO_TEXT = (lambda value: isinstance(value, dict) and all(
+    isinstance(key, str) and isinstance(item, str) for key, item in value.items()),
+    'a mapping of text to text, e.g. {"news": "News"}')
+_TEXT_TO_LINES = (lambda value: isinstance(value, dict) and all(
+    isinstance(key, str) and isinstance(lines, list) and all(isinstance(line, str) for line in lines)
+    for key, lines in value.items()),
+    'a mapping of a source name to a list of lines, e.g. {"ledger": ["Edit post"]}')
+
+
+def _checked(conf: dict[str, Any], name: str, shape: tuple[Any, str]) -> Any:
+    """conf[name] (None when unset), or SettingsError naming the setting when it has the wrong shape."""
+    value = conf.get(name)
+    test, expected = shape
+    if value is not None and not test(value):
+        raise SettingsError(f"{name} = {value!r}: expected {expected}")
+    return value

@@ -20,6 +20,13 @@ __all__ = ["read_json_lines"]
 _FIELDS = {"headline", "date", "modified", "desk", "byline", "tags", "summary", "image", "source", "lang",
            "slug", "aliases", "corrections", "status"}
 
+# (field, kind of value, what to write instead) for the fields read here before validation.
+_SHAPES = (
+    ("body", str, "Markdown text"),
+    ("html", str, "HTML text"),
+    ("source", dict, 'an object such as {"url": "https://...", "guid": "..."}'),
+)
+
 
 def read_json_lines(path: Path, text: str, settings: ImportSettings) -> list[ExtractedStory | RejectedSource]:
     """Every story of a JSON-lines file (a single JSON object or array is read too)."""
@@ -47,6 +54,10 @@ def _story(where: str, row: Any, settings: ImportSettings) -> ExtractedStory | R
     unknown = sorted(set(row) - _FIELDS - {"body", "html"})
     if unknown:
         return RejectedSource(where, f"unknown field(s) {', '.join(unknown)}; known: {', '.join(sorted(_FIELDS))}, body, html")
+    # Fields the reader itself takes apart: a wrong kind would fail the whole file, not this line.
+    for name, kind, example in _SHAPES:
+        if row.get(name) is not None and not isinstance(row[name], kind):
+            return RejectedSource(where, f"{name}: must be {example}, not {json.dumps(row[name], ensure_ascii=False)}")
     body = row.get("body") or html_to_markdown(row.get("html") or "")
     if not str(body).strip():
         return RejectedSource(where, 'no text: give the story in "body" (Markdown) or "html"')
@@ -54,7 +65,7 @@ def _story(where: str, row: Any, settings: ImportSettings) -> ExtractedStory | R
         return RejectedSource(where, "headline: is missing; every story needs one")
     meta = {key: row[key] for key in _FIELDS if key in row}
     try:
-        if "date" not in meta:
+        if meta.get("date") in (None, ""):
             return RejectedSource(where, "date: is missing; every story needs one")
         meta["date"] = parse_date(str(meta["date"]), settings.timezone, settings.captured_at)
         if meta.get("modified"):

@@ -6,9 +6,10 @@ from typing import Any
 
 from pelican import signals
 
-from archive_reader.reader import ArchiveReader, InvalidArticle
+from archive_reader.addresses import address_clashes
+from archive_reader.reader import ArchiveReader, InvalidArticle, ReaderSettingError
 
-__all__ = ["ArchiveReader", "InvalidArticle", "InvalidArchive", "register"]
+__all__ = ["ArchiveReader", "InvalidArticle", "InvalidArchive", "ReaderSettingError", "register"]
 
 
 class InvalidArchive(SystemExit):
@@ -26,12 +27,14 @@ def use_archive_reader(readers: Any) -> None:
 
 
 def fail_on_invalid_articles(generators: list[Any]) -> None:
-    """After reading, stop with the list of every problem in every file, before writing."""
+    """After reading, stop with the list of every problem in every file (two stories at one
+    address among them), before writing."""
     problems = []
     for generator in generators:
         readers = getattr(getattr(generator, "readers", None), "readers", {})
         for reader in {id(r): r for r in readers.values() if isinstance(r, ArchiveReader)}.values():
             problems.extend(reader.problems)
+    problems.extend(address_clashes(generators))
     if not problems:
         return
     problems.sort(key=lambda p: (p.source, p.line or 0))

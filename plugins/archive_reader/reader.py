@@ -5,6 +5,7 @@ import os
 from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NoReturn
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
@@ -41,6 +42,15 @@ def relative_path(path: str, start: str) -> str:
     return name if relative == os.curdir else os.path.join(relative, name)
 
 
+def shown_path(source_path: str) -> str:
+    """The path as the editor knows it: relative to the project folder when inside it."""
+    try:
+        relative = relative_path(source_path, os.curdir)
+    except ValueError:  # another drive on Windows
+        return source_path
+    return source_path if relative.startswith(os.pardir) else relative
+
+
 @lru_cache(maxsize=1024)
 def _relative_folder(folder: str, start: str, cwd: str) -> str:
     # `cwd` is part of the key: relpath makes relative paths absolute against it.
@@ -53,6 +63,37 @@ class InvalidArticle(ValueError):
     def __init__(self, problems: list[FieldProblem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+class ReaderSettingError(SystemExit):
+    """A pelicanconf.py setting the reader cannot read every story with.
+
+    A SystemExit, as InvalidArchive: otherwise Pelican logs "Could not process" for each story
+    and builds the archive without them.
+    """
+
+
+def _timezone(settings: Mapping[str, Any]) -> str:
+    """TIMEZONE, checked: the zone of every date written without an offset."""
+    name = settings.get("TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ReaderSettingError(f"pelicanconf.py: TIMEZONE = {name!r}: not a zoneinfo name; "
+                                 'write one such as "Europe/Kyiv" or "UTC"') from None
+    return str(name)
+
+
+def _desks(settings: Mapping[str, Any]) -> Mapping[str, str] | None:
+    """DESKS, checked (a mapping of desk slug → display name), or None when it is not set."""
+    desks = settings.get("DESKS")
+    if not desks:
+        return None
+    if not isinstance(desks, Mapping) or not all(
+            isinstance(slug, str) and isinstance(name, str) for slug, name in desks.items()):
+        raise ReaderSettingError(f"pelicanconf.py: DESKS = {desks!r}: expected each desk's slug and "
+                                 'display name, in display order, e.g. {"news": "News", "sport": "Sport"}')
+    return desks
 
 
 class ArchiveReader(BaseReader):
@@ -69,9 +110,8 @@ class ArchiveReader(BaseReader):
     def __init__(self, settings: dict[str, Any]) -> None:
         super().__init__(settings)
         self.problems: list[FieldProblem] = []
-        self._tz = settings.get("TIMEZONE") or "UTC"
-        desks = settings.get("DESKS")
-        self._desks: Mapping[str, str] | None = desks if desks else None
+        self._tz = _timezone(settings)
+        self._desks = _desks(settings)
         # One desk, tag and byline object per name for the stories this reader reads (below).
         self._wrappers: dict[tuple[type[URLWrapper], str], URLWrapper] = {}
         self._unslugged: set[tuple[type[URLWrapper], str]] = set()
@@ -88,9 +128,8 @@ class ArchiveReader(BaseReader):
     # -- reading ---------------------------------------------------------------------
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """Return (sanitized HTML, Pelican metadata) for one file, or raise InvalidArticle."""
-        shown = self._shown_path(source_path)
-        with open(source_path, encoding="utf-8-sig") as handle:
-            text = handle.read()
+        shown = shown_path(source_path)
+        text = self._text(source_path, shown)
         # A plain story comes escaped as the sanitizer would write it: nothing left to sanitize.
         plain = plain_story(text, SANITIZED_ESCAPES)
         if plain is not None:
@@ -111,6 +150,22 @@ class ArchiveReader(BaseReader):
                                              lines=front_matter_lines(block)))
         return html, self._article_metadata(meta)
 
+    def _text(self, source_path: str, shown: str) -> str:
+        """The file's text (a byte order mark dropped, line ends made \\n); fails, naming the
+        line, when it is not UTF-8, and when it cannot be read (a link to a missing file)."""
+        try:
+            with open(source_path, encoding="utf-8-sig") as handle:
+                return handle.read()
+        except UnicodeDecodeError as error:
+            # read() decodes the whole file at once: `object` is every byte of it (after a BOM)
+            line = error.object[:error.start].count(b"\n") + 1
+            byte = error.object[error.start:error.start + 1].hex()
+            self._fail([FieldProblem(shown, "file", f"is not UTF-8 text (byte 0x{byte} on line {line}); "
+                                     "save it as UTF-8 (\"Save with encoding\" in most editors)", line)])
+        except OSError as error:
+            self._fail([FieldProblem(shown, "file", f"cannot be read ({error.strerror}); "
+                                     "fix or remove the file (a link to a missing file?)")])
+
     def _parse(self, text: str, shown: str) -> tuple[str, str]:
         """(front matter block, HTML) of a story through markdown-it; fails without front matter."""
         tokens = self._md.parse(text)
@@ -121,14 +176,6 @@ class ArchiveReader(BaseReader):
     def _fail(self, problems: list[FieldProblem]) -> NoReturn:
         self.problems.extend(problems)
         raise InvalidArticle(problems)
-
-    def _shown_path(self, source_path: str) -> str:
-        """The path as the editor knows it: relative to the project folder when inside it."""
-        try:
-            relative = relative_path(source_path, os.curdir)
-        except ValueError:  # another drive on Windows
-            return source_path
-        return source_path if relative.startswith(os.pardir) else relative
 
     def _is_page(self, source_path: str) -> bool:
         relative = relative_path(source_path, self.settings.get("PATH", "."))
