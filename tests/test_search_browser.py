@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -360,6 +361,35 @@ def test_results_follow_the_search_box_while_typing(page: Page, site: str, whoos
     page.keyboard.press("Enter")
     expect_results(page, site, whoosh.search("shipyard elec"))
     expect_params(page, {"q": "shipyard elec"})
+
+
+def test_enter_finds_the_typed_words_records_in_hand(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
+    """While the reader types, the records of the page Enter would show are fetched ahead
+    (engine.js pageAhead), so Enter asks for none."""
+    page.clock.install(time=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    page.goto(search_url(site))
+    expect(page.locator("#search-status")).to_be_attached()
+    # The page's clock stopped (timers due by then run first): the typing pause never ends, so
+    # no preview fetches anything, and what comes before Enter is the look-ahead alone.
+    page.clock.pause_at(datetime(2026, 1, 2, tzinfo=timezone.utc))
+    records: list[str] = []
+    page.on("request", lambda request: records.append(request.url) if "/search/docs/" in request.url else None)
+    expected = whoosh.search("ferry crew")
+    assert len(expected.hits) >= 2
+    page.get_by_label("Words, names or a question").press_sequentially("ferry crew", delay=20)
+    # Until no record has been asked for in a quarter of a second (five seconds at most).
+    seen, quiet = -1, 0
+    for _ in range(100):
+        quiet = quiet + 1 if len(records) == seen else 0
+        seen = len(records)
+        if seen and quiet >= 5:
+            break
+        page.wait_for_timeout(50)
+    assert len(set(records)) >= len(expected.hits), records
+    before = len(records)
+    page.keyboard.press("Enter")
+    expect_results(page, site, expected)
+    assert records[before:] == [], "Enter fetched records the typing had not"
 
 
 def test_keyboard_alone_runs_filters_and_pages(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
