@@ -25,3 +25,21 @@ def test_a_search_setting_that_is_no_folder_stops_the_build_naming_it(
     assert message in build.log
     assert "Traceback" not in build.log
     assert not (tmp_path / "out").exists()  # stopped before any page was written
+
+
+@pytest.mark.parametrize("folder", ["absolute", "../search", "search/../..", "."])
+def test_an_export_folder_outside_the_output_is_refused(tmp_path: Path, folder: str) -> None:
+    # Such an index was exported beside or outside the site, where the search page never looks.
+    folder = str(tmp_path / "search") if folder == "absolute" else folder
+    build = run_build(FIXTURES / "archive", tmp_path / "out", settings={"SEARCH_OUTPUT_DIR": folder})
+    assert build.returncode != 0 and "Traceback" not in build.log
+    assert (f"pelicanconf.py: SEARCH_OUTPUT_DIR = {folder!r}: the exported index must go in a folder inside the "
+            f"output ({tmp_path / 'out'}), where the search page fetches it; write a folder name such as "
+            'SEARCH_OUTPUT_DIR = "search"') in build.log
+    assert not (tmp_path / "out").exists() and not (tmp_path / "search").exists()
+
+
+def test_an_export_folder_inside_the_output_is_taken(tmp_path: Path) -> None:
+    build = run_build(FIXTURES / "archive", tmp_path / "out", settings={"SEARCH_OUTPUT_DIR": "assets/../find/"})
+    assert build.returncode == 0, build.log
+    assert (tmp_path / "out" / "find" / "manifest.json").is_file()

@@ -70,7 +70,14 @@ def search_folders(settings: Mapping[str, Any]) -> SearchFolders:
     cache = str(Path(_folder_setting(settings, "CACHE_PATH", "cache")) / INDEX_FOLDER)
     index_path = Path(_folder_setting(settings, "SEARCH_INDEX_PATH", cache))
     export = _folder_setting(settings, "SEARCH_OUTPUT_DIR", "search")
-    return SearchFolders(index_path, Path(settings["OUTPUT_PATH"]) / export)
+    # The search page fetches the index from the site itself; and in the output folder itself
+    # the export would clear its folder names (docs/, terms/...) of the site's own files.
+    inside = os.path.normpath(export)
+    if os.path.isabs(inside) or inside == os.curdir or inside.split(os.sep)[0] == os.pardir:
+        raise SearchSettingError(f"pelicanconf.py: SEARCH_OUTPUT_DIR = {export!r}: the exported index must go in a "
+                                 f"folder inside the output ({settings['OUTPUT_PATH']}), where the search page "
+                                 'fetches it; write a folder name such as SEARCH_OUTPUT_DIR = "search"')
+    return SearchFolders(index_path, Path(settings["OUTPUT_PATH"]) / inside)
 
 
 def check_settings(pelican: Any) -> None:
