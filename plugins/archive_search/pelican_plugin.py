@@ -69,6 +69,11 @@ def search_folders(settings: Mapping[str, Any]) -> SearchFolders:
     the plugin cannot use."""
     cache = str(Path(_folder_setting(settings, "CACHE_PATH", "cache")) / INDEX_FOLDER)
     index_path = Path(_folder_setting(settings, "SEARCH_INDEX_PATH", cache))
+    if index_path.exists() and not index_path.is_dir():
+        # Not a file the build wrote: it is left alone.
+        raise SearchSettingError(f"{index_path}: is a file, where the folder of the search index should be "
+                                 "(SEARCH_INDEX_PATH in pelicanconf.py; by default search-index in CACHE_PATH); "
+                                 "move the file away, or set SEARCH_INDEX_PATH to a folder")
     export = _folder_setting(settings, "SEARCH_OUTPUT_DIR", "search")
     # The search page fetches the index from the site itself; and in the output folder itself
     # the export would clear its folder names (docs/, terms/...) of the site's own files.
