@@ -32,9 +32,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Said on Ctrl-C. True of any moment: every article is written whole or not at all (write_atomic),
+#: and a run finds an article already written as it would write it "unchanged".
+INTERRUPTED = ("import interrupted: the stories written so far are kept, each file whole; run the same "
+               "import again to continue (it leaves them as they are)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run an import; exit status 0 when nothing was rejected, 1 when something was, 2 on bad usage."""
+    """Run an import; exit status 0 when nothing was rejected, 1 when something was, 2 on bad usage,
+    130 when stopped with Ctrl-C."""
     args = _parser().parse_args(argv)
+    try:
+        return _import(args)
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
+
+
+def _import(args: argparse.Namespace) -> int:
+    """main() for parsed arguments."""
     captured = None
     if args.captured_at:
         try:
