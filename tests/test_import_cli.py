@@ -122,3 +122,18 @@ def test_ctrl_c_keeps_the_stories_written_and_a_new_run_continues(tmp_path: Path
     assert f"imported {400 - len(written)}, unchanged {len(written)}, duplicates 0, rejected 0" in again.stdout
     assert {path: path.read_bytes() for path in written} == written
     assert len(list(content.rglob("*.md"))) == 400 and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_kept_and_duplicate_lines_name_the_content_folder_given(tmp_path: Path) -> None:
+    # Both said content/... whatever --content named.
+    articles = tmp_path / "articles"
+    args = ("--settings", str(REPO / "pelicanconf.py"), "--content", str(articles), "--report", str(tmp_path / "r.jsonl"))
+    ferry = FIXTURES / "text" / "harbour-ferry.txt"
+    assert _cli(str(ferry), *args, cwd=tmp_path).returncode == 0
+    [article] = articles.rglob("*.md")
+    article.write_text(article.read_text(encoding="utf-8") + "\nAn editor's note.\n", encoding="utf-8")
+    copy = tmp_path / "ferry-copy.txt"
+    copy.write_text(ferry.read_text(encoding="utf-8").replace("Skip to content", "Another site"), encoding="utf-8")
+    again = _cli(str(ferry), str(copy), *args, cwd=tmp_path)
+    assert f"kept      {article}: the file was edited by hand; use --force to overwrite it" in again.stdout
+    assert f"duplicate {copy}: the same story as {article}" in again.stdout

@@ -98,7 +98,7 @@ def _import(args: argparse.Namespace) -> int:
         elif status == "duplicate":
             print(f"duplicate {record['source']}: {record['reason']}")
         elif status == "kept":
-            print(f"kept      content/{record['article']}: {record['reason']}")
+            print(f"kept      {settings.content_dir / record['article']}: {record['reason']}")
         elif args.dry_run and status in ("imported", "updated"):
             print(f"would write {settings.content_dir}/{record['article']} ({status})")
     prefix = "dry run: " if args.dry_run else ""
