@@ -4,8 +4,6 @@ written; a kept search index that was damaged is made again from the articles, w
 and the site is the one a clean build makes. Never a traceback."""
 from __future__ import annotations
 
-import shutil
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ from whoosh.fields import ID, Schema
 from archive_search.indexer import open_index, update_index
 from conftest import FIXTURES, Build, run_build
 from search_corpus import fixture_documents
-from test_incremental_build import START, SETTINGS, assert_same_site, build, newsroom_day, write_story
+from test_incremental_build import SETTINGS, assert_same_site, build, make_archive, newsroom_day
 
 #: What the search plugin keeps beside the Whoosh index (indexer.py, spelling.py, livestats.py,
 #: export.py, known_documents.py): stale or damaged, each is made again from the index. (Cut
@@ -83,19 +81,10 @@ def _damage(folder: Path, damage: str) -> None:
             side.write_bytes(side.read_bytes()[:20])
 
 
-def _archive(folder: Path) -> Path:
-    """test_incremental_build's archive: the fixture archive and 30 generated stories."""
-    content = folder / "content"
-    shutil.copytree(FIXTURES / "archive", content)
-    for number in range(30):
-        write_story(content, number, START + timedelta(hours=40 * number))
-    return content
-
-
 @pytest.fixture(scope="module")
 def clean_day(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    """A clean build of that archive after a newsroom day."""
-    content = _archive(tmp_path_factory.mktemp("clean"))
+    """A clean build of test_incremental_build's archive after a newsroom day."""
+    content = make_archive(tmp_path_factory.mktemp("clean"))
     newsroom_day(content)
     return build(content, content.parent / "site")
 
@@ -107,7 +96,7 @@ def clean_day(tmp_path_factory: pytest.TempPathFactory) -> Build:
 def test_a_damaged_kept_index_is_made_again_and_the_site_is_a_clean_builds(
         clean_day: Build, tmp_path: Path, damage: str) -> None:
     # A garbled table of contents or a missing or short segment stopped `make html` with a Whoosh traceback.
-    content, output = _archive(tmp_path), tmp_path / "site"
+    content, output = make_archive(tmp_path), tmp_path / "site"
     build(content, output)
     folder = output.parent / (output.name + "-cache") / "search-index"
     _damage(folder, damage)
