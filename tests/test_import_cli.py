@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -92,3 +95,45 @@ def test_a_folder_without_raw_articles_is_an_error_not_imported_0(tmp_path: Path
     assert '2023-03-16-tram-line-vote.md: ".md" files are not raw articles the importer reads' in articles.stderr
     assert "SRC: no raw article found in" in articles.stderr
     assert not list((tmp_path / "content").rglob("*.md"))
+
+
+def test_ctrl_c_keeps_the_stories_written_and_a_new_run_continues(tmp_path: Path) -> None:
+    # Ctrl-C printed a KeyboardInterrupt traceback, and nothing said what had become of the run.
+    export = tmp_path / "export.jsonl"
+    export.write_text("".join(json.dumps({"headline": f"Harbour council meets on item {n}", "date": "2023-05-01",
+                                          "body": f"The council met about item {n}."}) + "\n" for n in range(400)),
+                      encoding="utf-8")
+    content = tmp_path / "content"
+    args = [str(export), "--settings", str(REPO / "pelicanconf.py"), "--content", str(content), "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "plugins")}
+    run = subprocess.Popen([sys.executable, "-m", "archive_import", *args], cwd=tmp_path, env=env,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    while run.poll() is None and not any(content.rglob("*.md")):
+        time.sleep(0.01)
+    run.send_signal(signal.SIGINT)
+    _, stderr = run.communicate(timeout=120)
+    assert run.returncode == 130, stderr
+    assert stderr == ("import interrupted: the stories written so far are kept, each file whole; run the same "
+                      "import again to continue (it leaves them as they are)\n")
+    written = {path: path.read_bytes() for path in content.rglob("*.md")}
+    assert 0 < len(written) < 400
+    again = _cli(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert f"imported {400 - len(written)}, unchanged {len(written)}, duplicates 0, rejected 0" in again.stdout
+    assert {path: path.read_bytes() for path in written} == written
+    assert len(list(content.rglob("*.md"))) == 400 and not list(tmp_path.rglob("*.tmp"))
+
+
+def test_kept_and_duplicate_lines_name_the_content_folder_given(tmp_path: Path) -> None:
+    # Both said content/... whatever --content named.
+    articles = tmp_path / "articles"
+    args = ("--settings", str(REPO / "pelicanconf.py"), "--content", str(articles), "--report", str(tmp_path / "r.jsonl"))
+    ferry = FIXTURES / "text" / "harbour-ferry.txt"
+    assert _cli(str(ferry), *args, cwd=tmp_path).returncode == 0
+    [article] = articles.rglob("*.md")
+    article.write_text(article.read_text(encoding="utf-8") + "\nAn editor's note.\n", encoding="utf-8")
+    copy = tmp_path / "ferry-copy.txt"
+    copy.write_text(ferry.read_text(encoding="utf-8").replace("Skip to content", "Another site"), encoding="utf-8")
+    again = _cli(str(ferry), str(copy), *args, cwd=tmp_path)
+    assert f"kept      {article}: the file was edited by hand; use --force to overwrite it" in again.stdout
+    assert f"duplicate {copy}: the same story as {article}" in again.stdout

@@ -53,14 +53,20 @@ def write_story(content: Path, number: int, when: datetime, desk: str = "", topi
     return path
 
 
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    """The fixture archive plus 30 generated stories, one every 40 hours from March 2024."""
-    content = tmp_path / "content"
+def make_archive(folder: Path) -> Path:
+    """The fixture archive plus 30 generated stories, one every 40 hours from March 2024, in
+    `folder`/content (returned)."""
+    content = folder / "content"
     shutil.copytree(FIXTURES / "archive", content)
     for number in range(30):
         write_story(content, number, START + timedelta(hours=40 * number))
     return content
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    """make_archive's archive in tmp_path."""
+    return make_archive(tmp_path)
 
 
 def files_of(output: Path, part: str) -> dict[str, bytes]:

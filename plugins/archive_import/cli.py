@@ -32,9 +32,25 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Said on Ctrl-C. True of any moment: every article is written whole or not at all (write_atomic),
+#: and a run finds an article already written as it would write it "unchanged".
+INTERRUPTED = ("import interrupted: the stories written so far are kept, each file whole; run the same "
+               "import again to continue (it leaves them as they are)")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run an import; exit status 0 when nothing was rejected, 1 when something was, 2 on bad usage."""
+    """Run an import; exit status 0 when nothing was rejected, 1 when something was, 2 on bad usage,
+    130 when stopped with Ctrl-C."""
     args = _parser().parse_args(argv)
+    try:
+        return _import(args)
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return 130
+
+
+def _import(args: argparse.Namespace) -> int:
+    """main() for parsed arguments."""
     captured = None
     if args.captured_at:
         try:
@@ -82,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         elif status == "duplicate":
             print(f"duplicate {record['source']}: {record['reason']}")
         elif status == "kept":
-            print(f"kept      content/{record['article']}: {record['reason']}")
+            print(f"kept      {settings.content_dir / record['article']}: {record['reason']}")
         elif args.dry_run and status in ("imported", "updated"):
             print(f"would write {settings.content_dir}/{record['article']} ({status})")
     prefix = "dry run: " if args.dry_run else ""

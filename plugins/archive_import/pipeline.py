@@ -216,7 +216,7 @@ class ImportRun:
             return
         earlier = self.duplicates.find(relpath, meta["headline"], meta["date"], story.body, meta["source"]["path"])
         if earlier:
-            record.update(status="duplicate", reason=f"the same story as content/{earlier}")
+            record.update(status="duplicate", reason=f"the same story as {self.settings.content_dir / earlier}")
             self._record(record)
             return
         outcome = self.writer.write(relpath, render_article(meta, story.body))

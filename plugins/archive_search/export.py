@@ -65,6 +65,7 @@ from .documents import stored_source
 from .encoding import decode_articles, decode_numbers, encode_articles, encode_numbers, extend_articles
 from .fresh_postings import FILTER_FIELDS, EncodedPlaces, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
+from .kept import EXPORT_STATE_FILE
 from .livestats import LiveStatistics, whoosh_idf
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
@@ -1109,7 +1110,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     (query.py) scores with them. Files no longer referenced are
     removed after the new manifest is in place, so a reader never sees a half-written index.
     """
-    state_path = Path(ix.storage.folder) / "export-state.json"
+    state_path = Path(ix.storage.folder) / EXPORT_STATE_FILE
     unfinished = target / UNFINISHED_MARK
     if unfinished.exists():  # a clean export was stopped: any of its files may be cut short
         _remove_exported(target)

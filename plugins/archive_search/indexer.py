@@ -14,7 +14,7 @@ an update adds and removes, so an update reads back only the articles it replace
 
 from __future__ import annotations
 
-import shutil
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -35,7 +35,7 @@ from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.formats import Existence
 
 from .documents import SOURCE_FIELDS, SearchDocument, compact_json, pack_source, stored_source
-from .kept import read_kept, write_kept
+from .kept import EXPORT_STATE_FILE, read_kept, write_kept
 from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
 from .fresh_postings import FreshPostings
@@ -61,10 +61,14 @@ WHOLE, RECURRING = "whole", "recurring"
 OPTIMIZE_DELETED_SHARE = 0.05
 #: The articles' fingerprints (key → fingerprint), kept beside the index.
 FINGERPRINTS_FILE = "fingerprints.json"
+#: Files kept beside the index that describe it: an index made again starts without them.
+#: (known_documents.py's file is not one: it depends on the articles and the code alone.)
+KEPT_FILES = (FINGERPRINTS_FILE, SPELLING_FILE, LENGTHS_FILE, EXPORT_STATE_FILE)
+#: How Whoosh names the files of the archive's index ("MAIN", its default index name):
+#: tables of contents `_MAIN_<generation>.toc`, segments `MAIN_<id>.seg`, the lock `MAIN_WRITELOCK`.
+WHOOSH_PREFIXES = ("_MAIN_", "MAIN_")
 
-
-class SearchIndexError(Exception):
-    """The index folder cannot be used; the message says which folder and what to do."""
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -207,17 +211,25 @@ def open_index(path: Path) -> FileIndex:
     """Open the index at `path`, creating it (and the folder) when there is none yet.
 
     An index written with another schema (fields, field types, boosts) is rebuilt from scratch:
-    its documents would be analyzed or weighted differently from new ones.
+    its documents would be analyzed or weighted differently from new ones. So is an index
+    Whoosh cannot read (a table of contents or segment garbled, cut short or missing), with a
+    warning naming the folder and what was wrong: the index is a cache of the articles, and
+    the next update indexes every one of them again, as in a clean build.
     """
     path.mkdir(parents=True, exist_ok=True)
     schema = build_schema()
-    if index.exists_in(str(path)):
-        try:
+    existing, reading = None, "its table of contents (_MAIN_<n>.toc) is damaged"
+    try:
+        if index.exists_in(str(path)):
             existing = index.open_dir(str(path))
-        except Exception as error:  # a half-written or foreign folder
-            raise SearchIndexError(
-                f"{path}: not a readable search index ({error}); delete the folder to rebuild it"
-            ) from error
+            reading = "a segment file (MAIN_<id>.seg) is missing or damaged"
+            existing.reader().close()  # opens every segment file
+    except Exception as error:  # noqa: BLE001 - Whoosh raises whatever its reading of a damaged file meets
+        logger.warning("%s: the search index kept there cannot be read: %s (%s: %s); it is made again from "
+                       "the articles", path, reading, type(error).__name__, error)
+        existing = None
+        _clear_index(path)
+    if existing is not None:
         if existing.schema.names() == schema.names() and all(
             type(existing.schema[name]) is type(schema[name])
             and getattr(existing.schema[name].format, "field_boost", None)
@@ -225,9 +237,16 @@ def open_index(path: Path) -> FileIndex:
             for name in schema.names()
         ):
             return existing
-        shutil.rmtree(path)
-        path.mkdir(parents=True)
+        _clear_index(path)
     return index.create_in(str(path), schema)
+
+
+def _clear_index(path: Path) -> None:
+    """Remove the index in `path` and the files kept beside it, and nothing else: the folder is
+    the one SEARCH_INDEX_PATH names, which may hold files that are not ours."""
+    for entry in path.iterdir():
+        if entry.name.startswith(WHOOSH_PREFIXES) or entry.name in KEPT_FILES:
+            entry.unlink()
 
 
 def _index_fields(schema: Schema, analyzer: Analyzer, document: SearchDocument) -> tuple[dict[str, object], set[str]]:

@@ -15,6 +15,9 @@ from typing import Any
 
 from archive_format import write_atomic
 
+#: What the last export kept about itself (export.py), beside the index it was made from.
+EXPORT_STATE_FILE = "export-state.json"
+
 
 def read_kept(folder: Path | None, name: str, generation: int) -> Any | None:
     """The value kept in `folder/name` for index `generation`, or None (missing, stale, garbled)."""

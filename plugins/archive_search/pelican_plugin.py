@@ -7,7 +7,7 @@ build peaked at 1.4 GB). Pelican has no signal of its own for "about to write"; 
 sent exactly then (after every generator has finished and the reader has refused invalid
 articles, so a build that stops there writes nothing), and the receiver returns no writer.
 
-Settings (all optional):
+Settings (all optional), checked when Pelican starts, before any article is read:
 - SEARCH_INDEX_PATH: where the Whoosh index is kept between builds; by default the folder
   `search-index` in Pelican's CACHE_PATH (so `cache/search-index` for `make html`).
 - SEARCH_OUTPUT_DIR: folder of the exported index inside the output ("search").
@@ -16,7 +16,9 @@ Settings (all optional):
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 
@@ -33,15 +35,59 @@ logger = logging.getLogger(__name__)
 INDEX_FOLDER = "search-index"
 
 
-class SearchSettingError(ValueError):
-    """A SEARCH_* setting has a value the plugin cannot use."""
+class SearchSettingError(SystemExit):
+    """A pelicanconf.py setting that says where the search index goes, with a value the plugin
+    cannot use.
+
+    A SystemExit, as the reader's ReaderSettingError: the build stops with the message alone
+    (a setting is the editor's to fix, not a crash worth a traceback).
+    """
 
 
-def _setting(settings: dict[str, Any], name: str, default: str) -> str:
+@dataclass(frozen=True)
+class SearchFolders:
+    """Where a build keeps the Whoosh index (`index`) and exports it for the search page (`export`)."""
+
+    index: Path
+    export: Path
+
+
+def _folder_setting(settings: Mapping[str, Any], name: str, default: str) -> str:
+    """The folder path a setting gives, as text; SearchSettingError naming it when it is no path."""
     value = settings.get(name, default)
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
     if not isinstance(value, str) or not value.strip():
-        raise SearchSettingError(f"{name} must be a folder path as text, not {value!r}")
+        raise SearchSettingError(f"pelicanconf.py: {name} = {value!r}: expected a folder path as text; "
+                                 f'write one such as {name} = "{default}" (or leave {name} out)')
     return value
+
+
+def search_folders(settings: Mapping[str, Any]) -> SearchFolders:
+    """The build's search folders from its settings, raising SearchSettingError naming the first
+    setting (SEARCH_INDEX_PATH, SEARCH_OUTPUT_DIR, or CACHE_PATH for the default index folder)
+    the plugin cannot use."""
+    cache = str(Path(_folder_setting(settings, "CACHE_PATH", "cache")) / INDEX_FOLDER)
+    index_path = Path(_folder_setting(settings, "SEARCH_INDEX_PATH", cache))
+    if index_path.exists() and not index_path.is_dir():
+        # Not a file the build wrote: it is left alone.
+        raise SearchSettingError(f"{index_path}: is a file, where the folder of the search index should be "
+                                 "(SEARCH_INDEX_PATH in pelicanconf.py; by default search-index in CACHE_PATH); "
+                                 "move the file away, or set SEARCH_INDEX_PATH to a folder")
+    export = _folder_setting(settings, "SEARCH_OUTPUT_DIR", "search")
+    # The search page fetches the index from the site itself; and in the output folder itself
+    # the export would clear its folder names (docs/, terms/...) of the site's own files.
+    inside = os.path.normpath(export)
+    if os.path.isabs(inside) or inside == os.curdir or inside.split(os.sep)[0] == os.pardir:
+        raise SearchSettingError(f"pelicanconf.py: SEARCH_OUTPUT_DIR = {export!r}: the exported index must go in a "
+                                 f"folder inside the output ({settings['OUTPUT_PATH']}), where the search page "
+                                 'fetches it; write a folder name such as SEARCH_OUTPUT_DIR = "search"')
+    return SearchFolders(index_path, Path(settings["OUTPUT_PATH"]) / inside)
+
+
+def check_settings(pelican: Any) -> None:
+    """initialized: stop the build on a search setting it cannot use, before any page is written."""
+    search_folders(pelican.settings)
 
 
 class ArticleDocuments(Sequence[SearchDocument]):
@@ -99,10 +145,8 @@ class ArchiveSearchPlugin:
         """get_writer: update the kept index with this build's articles, export it to the output."""
         if self.documents is None:
             return None
-        settings = pelican.settings
-        cache = str(Path(_setting(settings, "CACHE_PATH", "cache")) / INDEX_FOLDER)
-        index_path = Path(_setting(settings, "SEARCH_INDEX_PATH", cache))
-        target = Path(settings["OUTPUT_PATH"]) / _setting(settings, "SEARCH_OUTPUT_DIR", "search")
+        folders = search_folders(pelican.settings)
+        index_path, target = folders.index, folders.export
         known = KnownDocuments(index_path)
         report = update_index(index_path, self.documents.knowing(known))
         known.save()
@@ -117,6 +161,7 @@ class ArchiveSearchPlugin:
 
 def register() -> None:
     """Connect the plugin to Pelican's signals (called by Pelican for PLUGINS entries)."""
+    signals.initialized.connect(check_settings)
     plugin = ArchiveSearchPlugin()
     # Bound methods are held strongly: nothing else keeps the plugin object alive.
     signals.all_generators_finalized.connect(plugin.collect, weak=False)
