@@ -6,7 +6,7 @@ one implementation of reading, writing and validating an article's front matter.
 """
 from __future__ import annotations
 
-from archive_format.dates import format_datetime, localize
+from archive_format.dates import format_datetime, known_zone, localize, text_mapping
 from archive_format.document import (
     FIELD_ORDER,
     MISSING_FRONT_MATTER,
@@ -28,12 +28,14 @@ __all__ = [
     "FrontMatterSyntaxError",
     "article_relpath",
     "format_datetime",
+    "known_zone",
     "front_matter_lines",
     "load_front_matter",
     "localize",
     "parse_article",
     "render_article",
     "slugify",
+    "text_mapping",
     "validate_front_matter",
     "write_atomic",
 ]

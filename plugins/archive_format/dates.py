@@ -1,9 +1,11 @@
 """Dates in front matter: ISO 8601 strings, made timezone-aware with the site's TIMEZONE."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from functools import cache
-from zoneinfo import ZoneInfo
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class NotIsoDate(ValueError):
@@ -13,6 +15,21 @@ class NotIsoDate(ValueError):
 @cache
 def _zone(tz_name: str) -> ZoneInfo:
     return ZoneInfo(tz_name)
+
+
+def known_zone(name: Any) -> bool:
+    """Whether `name` is a time zone zoneinfo knows (a TIMEZONE setting that can be used)."""
+    try:
+        _zone(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return True
+
+
+def text_mapping(value: Any) -> bool:
+    """Whether `value` maps text to text, as DESKS (desk slug → display name) must."""
+    return isinstance(value, Mapping) and all(isinstance(key, str) and isinstance(item, str)
+                                              for key, item in value.items())
 
 
 def localize(value: str | date | datetime, tz_name: str) -> datetime:

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from archive_format import known_zone, text_mapping
 
 __all__ = ["ImportSettings", "SettingsError", "load_settings"]
 
@@ -69,10 +70,8 @@ class ImportSettings:
 
     def check(self) -> None:
         """Raise SettingsError naming the first setting that cannot work."""
-        try:
-            ZoneInfo(self.timezone)
-        except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise SettingsError(f'TIMEZONE: "{self.timezone}" is not a zoneinfo name (e.g. "Europe/Kyiv")') from None
+        if not known_zone(self.timezone):
+            raise SettingsError(f'TIMEZONE: "{self.timezone}" is not a zoneinfo name (e.g. "Europe/Kyiv")')
         for phrase, desk in self.desk_map.items():
             if desk not in self.desks:
                 raise SettingsError(f'IMPORT_DESK_MAP: "{phrase}" maps to "{desk}", which is not in DESKS ({", ".join(self.desks)})')
@@ -118,9 +117,7 @@ def _read_settings_file(conf_path: Path) -> dict[str, Any]:
 
 # What a setting must hold: a test, and how to say it in the message.
 _TEXT = (lambda value: isinstance(value, str), "text, in quotes")
-_TEXT_TO_TEXT = (lambda value: isinstance(value, dict) and all(
-    isinstance(key, str) and isinstance(item, str) for key, item in value.items()),
-    'a mapping of text to text, e.g. {"news": "News"}')
+_TEXT_TO_TEXT = (text_mapping, 'a mapping of text to text, e.g. {"news": "News"}')
 _TEXT_TO_LINES = (lambda value: isinstance(value, dict) and all(
     isinstance(key, str) and isinstance(lines, list) and all(isinstance(line, str) for line in lines)
     for key, lines in value.items()),

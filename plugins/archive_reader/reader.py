@@ -5,7 +5,6 @@ import os
 from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pelican.readers import BaseReader
 from pelican.urlwrappers import Author, Category, Tag, URLWrapper
@@ -15,8 +14,10 @@ from archive_format import (
     FieldProblem,
     FrontMatterSyntaxError,
     front_matter_lines,
+    known_zone,
     load_front_matter,
     localize,
+    text_mapping,
     validate_front_matter,
 )
 from archive_reader.plain_story import SANITIZED_ESCAPES, plain_inline, plain_story
@@ -76,11 +77,9 @@ class ReaderSettingError(SystemExit):
 def _timezone(settings: Mapping[str, Any]) -> str:
     """TIMEZONE, checked: the zone of every date written without an offset."""
     name = settings.get("TIMEZONE") or "UTC"
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
+    if not known_zone(name):
         raise ReaderSettingError(f"pelicanconf.py: TIMEZONE = {name!r}: not a zoneinfo name; "
-                                 'write one such as "Europe/Kyiv" or "UTC"') from None
+                                 'write one such as "Europe/Kyiv" or "UTC"')
     return str(name)
 
 
@@ -89,8 +88,7 @@ def _desks(settings: Mapping[str, Any]) -> Mapping[str, str] | None:
     desks = settings.get("DESKS")
     if not desks:
         return None
-    if not isinstance(desks, Mapping) or not all(
-            isinstance(slug, str) and isinstance(name, str) for slug, name in desks.items()):
+    if not text_mapping(desks):
         raise ReaderSettingError(f"pelicanconf.py: DESKS = {desks!r}: expected each desk's slug and "
                                  'display name, in display order, e.g. {"news": "News", "sport": "Sport"}')
     return desks

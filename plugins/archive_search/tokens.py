@@ -47,7 +47,7 @@ class Analyzer:
         #: the text once makes each token lowercased (elsewhere lowercasing can change what a
         #: word character is: "İ" becomes "i" and a combining dot).
         self._lower_first = expression.pattern == WHOOSH_TOKENS
-        if expression.pattern == WHOOSH_TOKENS:
+        if self._lower_first:
             self._tokens = re.compile(WHOOSH_TOKENS_UNGROUPED, expression.flags).findall
         else:
             finditer = expression.finditer

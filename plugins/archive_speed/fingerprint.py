@@ -463,6 +463,8 @@ class LastPageValues:
     def keep(self, reads: TemplateReads, values: list[Any], made: list[Any]) -> None:
         """What was made of this page's `values`, for the template's next page."""
         self._previous[id(reads)] = (values, made)
+
+
 # Metadata values that hold no story and always have a fingerprint.
 _PLAIN_METADATA = frozenset({str, int, float, bool, type(None), datetime.datetime, datetime.date})
 

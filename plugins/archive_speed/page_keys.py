@@ -49,7 +49,6 @@ from archive_speed.template_reads import TemplateReads, Use
 # Attributes that are the build's plumbing, not what a story is (the settings are in the
 # manifest's key; the absolute source path changes with the checkout's folder).
 TOKEN_PLUMBING = frozenset({"settings", "_context", "source_path"})
-# Stands for a name the page's context does not hold.
 # Lists read item by item in one pass (iterating them twice reads the same items).
 _PLAIN_LISTS = (list, tuple)
 

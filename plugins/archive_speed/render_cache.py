@@ -304,12 +304,14 @@ class IncrementalWriter(Writer):
             context["localsiteurl"] = localcontext["localsiteurl"]
         output = template.render(localcontext)
         sha256 = hashlib.sha256(output.encode("utf-8")).hexdigest()
+        # A page without fingerprint is never kept on it, but listed so that it is removed once
+        # no generator writes it any more.
+        record = record or PageRecord("", "", 0, 0, "", ())
         if (recorded is not None and recorded.sha256 == sha256
                 and (kept := _checked(path, recorded)) is not None):
             self.counts["kept: the same bytes rendered"] += 1
             self._keep(path, name, override, context, localcontext,
-                       (record or PageRecord("", "", 0, 0, "", ()))._replace(
-                           sha256=sha256, size=kept.size, mtime_ns=kept.mtime_ns))
+                       record._replace(sha256=sha256, size=kept.size, mtime_ns=kept.mtime_ns))
             return
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with self._open_w(path, "utf-8", override=override) as handle:
@@ -318,9 +320,6 @@ class IncrementalWriter(Writer):
         logger.info('Writing "%s"', path)
         stat = _stat(path) if written_to_page else None
         if stat is not None:
-            # A page without fingerprint is never kept, but listed so that it is removed once
-            # no generator writes it any more.
-            record = record or PageRecord("", "", 0, 0, "", ())
             self.current.pages[name] = record._replace(sha256=sha256, size=stat[0], mtime_ns=stat[1])
         self.counts["rendered"] += 1
         signals.content_written.send(path, context=localcontext)

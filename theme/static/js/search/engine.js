@@ -60,6 +60,14 @@ const TYPED_SHARD_LETTERS = 4;
 // articles (twice as many in each further round).
 const CONTENDERS = 5;
 
+/**
+ * How many stories must have all the words of `query` for it to be answered so: a question
+ * that fewer answer is searched for any of its words instead (see search()).
+ */
+function fewestAnswers(query) {
+  return plainWords(query).length >= QUESTION_WORDS ? FEW_RESULTS : 1;
+}
+
 class ArchiveSearch {
   constructor(files) {
     const { manifest } = files;
@@ -390,9 +398,8 @@ class ArchiveSearch {
   async pageAhead(query, pageSize) {
     if (query === this.aheadQuery) return;
     this.aheadQuery = query;
-    const node = parseQuery(this.manifest.fields, query, "and", new Set());
-    const fewest = plainWords(query).length >= QUESTION_WORDS ? FEW_RESULTS : 1;
-    const settled = await settledPage(this, node, 0, pageSize, fewest);
+    const settled = await settledPage(this, parseQuery(this.manifest.fields, query, "and", new Set()), 0, pageSize,
+      fewestAnswers(query));
     if (settled && this.aheadQuery === query) this.files.prefetchRecords(settled.page.map(([id]) => id));
   }
 
@@ -536,10 +543,9 @@ class ArchiveSearch {
     const key = `${from} ${to} ${query}`;
     if (this.evaluatedPages.has(key)) return null;
     const node = parseQuery(this.manifest.fields, query, "and", notes);
-    const fewest = plainWords(query).length >= QUESTION_WORDS ? FEW_RESULTS : 1;
     let settled;
     try {
-      settled = await settledPage(this, node, from, to, fewest);
+      settled = await settledPage(this, node, from, to, fewestAnswers(query));
     } catch {
       return null; // the evaluation that follows meets the same failure and reports it
     }
@@ -599,7 +605,7 @@ class ArchiveSearch {
           corrected = fixed;
         }
       }
-    } else if (allTotal < FEW_RESULTS && plainWords(query).length >= QUESTION_WORDS) {
+    } else if (allTotal < fewestAnswers(query)) {
       // A question few stories answer with all its words: any of the words, if that finds more.
       const anyOutcome = await this.run(query, "or", notes);
       if (anyOutcome && anyOutcome.set.ids.length > allTotal) {
