@@ -363,18 +363,19 @@ def test_results_follow_the_search_box_while_typing(page: Page, site: str, whoos
     expect_params(page, {"q": "shipyard elec"})
 
 
-def test_enter_finds_the_typed_words_records_in_hand(page: Page, site: str, whoosh: ArchiveSearcher) -> None:
-    """While the reader types, the records of the page Enter would show are fetched ahead
-    (engine.js pageAhead), so Enter asks for none."""
+@pytest.mark.parametrize("sort", ["relevance", "newest"])
+def test_enter_finds_the_typed_words_records_in_hand(page: Page, site: str, whoosh: ArchiveSearcher, sort: str) -> None:
+    """While the reader types, the records of the page Enter would show (by relevance or
+    newest first) are fetched ahead (engine.js pageAhead), so Enter asks for none."""
     page.clock.install(time=datetime(2026, 1, 1, tzinfo=timezone.utc))
-    page.goto(search_url(site))
+    page.goto(search_url(site, sort=sort) if sort != "relevance" else search_url(site))
     expect(page.locator("#search-status")).to_be_attached()
     # The page's clock stopped (timers due by then run first): the typing pause never ends, so
     # no preview fetches anything, and what comes before Enter is the look-ahead alone.
     page.clock.pause_at(datetime(2026, 1, 2, tzinfo=timezone.utc))
     records: list[str] = []
     page.on("request", lambda request: records.append(request.url) if "/search/docs/" in request.url else None)
-    expected = whoosh.search("ferry crew")
+    expected = whoosh.search("ferry crew", sort=sort)
     assert len(expected.hits) >= 2
     page.get_by_label("Words, names or a question").press_sequentially("ferry crew", delay=20)
     # Until no record has been asked for in a quarter of a second (five seconds at most).

@@ -7,9 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { pathToFileURL } from "node:url";
 import { openArchiveSearch } from "../../theme/static/js/search/engine.js";
-import { settledPage } from "../../theme/static/js/search/early_records.js";
+import { newestPage, settledPage } from "../../theme/static/js/search/early_records.js";
 import { parseQuery } from "../../theme/static/js/search/query_parser.js";
-import { diskFetch } from "./disk_fetch.mjs";
+import { diskFetch, requestsSettled } from "./disk_fetch.mjs";
 
 const folder = process.env.SEARCH_EXPORT_DIR;
 const QUERIES = ["council", "larkmere", "bus", "council bus", "library lending", "rovers cup", "elm street",
@@ -87,5 +87,101 @@ test("a settled page of plain words is the whole answer; a phrase's has its reco
     const early = await opened();
     await early.search.search(query, { pageSize: PAGE_SIZE });
     assert.ok(early.asked.slice(0, early.evaluatedAt()).some((url) => recordOf(url)), `${query}: records asked for before evaluating`);
+  }
+});
+
+/** An engine on the export with every request counted, and its desk codes in hand. */
+async function counted() {
+  const counter = { bytes: 0, files: [] };
+  const engine = await openArchiveSearch(pathToFileURL(folder).href, { fetch: diskFetch(counter) });
+  await engine.files.deskCodes();
+  return { engine, counter };
+}
+
+const PLAIN = QUERIES.filter((query) => !query.includes('"'));
+
+test("newest first, the entries name the page: its records and blocks come ahead, the answer unchanged", async () => {
+  let named = 0;
+  let scored = 0;
+  for (const query of PLAIN) {
+    for (const page of [1, 2]) {
+      const from = (page - 1) * PAGE_SIZE;
+      const fresh = await counted();
+      const node = parseQuery(fresh.engine.manifest.fields, query, "and", new Set());
+      const found = await newestPage(fresh.engine, node, from, from + PAGE_SIZE);
+      const answer = await fresh.engine.search(query, { sort: "newest", page, pageSize: PAGE_SIZE });
+      if (!found) continue;
+      named += 1;
+      const urls = [];
+      for (const id of found.page) urls.push((await fresh.engine.files.record(id)).url);
+      assert.deepEqual(urls, answer.hits.map((hit) => hit.doc.url), `${query} page ${page}`);
+      // Typed first: Enter asks for no record and no score block, and answers the same (the
+      // page is looked ahead once the word being typed has four letters).
+      const typed = await counted();
+      if (page === 1 && /\S{4}$/.test(query)) {
+        typed.engine.prefetch(query, { typing: true, pageAhead: PAGE_SIZE, sort: "newest" });
+        await requestsSettled(typed.counter);
+        const before = typed.counter.files.length;
+        const again = await typed.engine.search(query, { sort: "newest", pageSize: PAGE_SIZE });
+        const late = typed.counter.files.slice(before).filter((url) => /\/(docs|scores)\//.test(url));
+        assert.deepEqual(late, [], `${query}: fetched after Enter`);
+        assert.deepEqual(again, answer, query);
+        if (fresh.counter.files.some((url) => url.includes("/scores/"))) scored += 1;
+      }
+    }
+  }
+  assert.ok(named >= 8, `only ${named} pages named by the entries`);
+  assert.ok(scored > 0, "a page needing score blocks was among them");
+});
+
+test("answers stay exact when another search's score blocks arrive while a query is scored", async () => {
+  for (const query of QUERIES) {
+    const alone = {};
+    for (const sort of ["relevance", "newest"]) {
+      alone[sort] = await (await counted()).engine.search(query, { sort, pageSize: PAGE_SIZE });
+    }
+    // Both orders at once on one engine, each loading blocks the other one scores with.
+    const { engine } = await counted();
+    const [relevance, newest] = await Promise.all([
+      engine.search(query, { pageSize: PAGE_SIZE }), engine.search(query, { sort: "newest", pageSize: PAGE_SIZE })]);
+    assert.deepEqual(relevance, alone.relevance, `${query} by relevance`);
+    assert.deepEqual(newest, alone.newest, `${query} newest first`);
+  }
+});
+
+test("a query's scores are checked again when blocks arrive while it waits on a phrase's positions", async () => {
+  for (const query of ['council "bus lanes"', '"elm street"']) {
+    const alone = await (await counted()).engine.search(query, { pageSize: PAGE_SIZE });
+    // Positions are held back until every block of the query's long lists has come: the
+    // lists were scored with bounds before that, and the blocks now say "known".
+    const disk = diskFetch({ bytes: 0, files: [] });
+    let release;
+    const gate = new Promise((resolve) => { release = resolve; });
+    let held;
+    const asked = new Promise((resolve) => { held = resolve; });
+    const engine = await openArchiveSearch(pathToFileURL(folder).href, {
+      fetch: async (url) => {
+        if (url.includes("/positions/")) {
+          held();
+          await gate;
+        }
+        return disk(url);
+      },
+    });
+    await engine.files.deskCodes();
+    engine.settledAnswer = async () => null; // the evaluation itself is what is checked
+    const pending = engine.search(query, { pageSize: PAGE_SIZE });
+    await asked;
+    let loaded = 0;
+    for (const value of engine.files.decoded.values()) {
+      const postings = await value;
+      if (!postings?.blocks) continue;
+      const all = postings.blocks.loaded.map((_, block) => [postings, block]);
+      await engine.files.loadBlocks(all);
+      loaded += all.length;
+    }
+    release();
+    assert.ok(loaded > 0, `${query}: no long list to load blocks of`);
+    assert.deepEqual(await pending, alone, query);
   }
 });

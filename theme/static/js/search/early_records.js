@@ -175,6 +175,32 @@ export async function settledPage(engine, node, from, to, fewest = 1) {
 }
 
 /**
+ * The articles at ranks [from, to) of query tree `node` newest first, as soon as its words'
+ * entries are in hand: for plain words these give every article holding all of them, and
+ * newest first needs nothing else to order them (articles are numbered by publication).
+ * Null for a phrase (only its positions say which articles have it), any other kind of query,
+ * or when fewer than `fewest` articles have all the words (a question so answered is searched
+ * for any of its words). `engine` is engine.js's ArchiveSearch.
+ * {page: article numbers newest first, lists: the postings of the query's words}.
+ */
+export async function newestPage(engine, node, from, to, fewest = 1) {
+  const parts = queryParts(engine, node);
+  if (!parts || parts.some((part) => part.phrase)) return null;
+  const found = await Promise.all(parts.map((part) => Promise.all(part.words[0].map((term) => {
+    const fieldIndex = engine.fieldIndex(term.field);
+    return fieldIndex < 0 ? null : engine.files.postings(engine.termKey(term.field, term.text), fieldIndex);
+  }))));
+  const lists = found.flat().filter(Boolean);
+  const matched = found.map((fields) => unionSets(fields.filter(Boolean).map((postings) =>
+    makeSet(postings.ids, new Float64Array(postings.ids.length)))));
+  const { ids } = intersectSets(matched);
+  if (ids.length < Math.max(1, fewest)) return null;
+  const page = [];
+  for (let at = ids.length - 1 - from; at >= 0 && at > ids.length - 1 - to; at -= 1) page.push(ids[at]);
+  return { page, lists };
+}
+
+/**
  * Articles with all of a phrase's data in hand that have the phrase, with their score (Map):
  * as engine.js phraseSet scores it, in each field where the phrase is, its words' scores there
  * added up and boosted. `wordScores`: each word's known scores (knownScores); `scorers`: each

@@ -33,7 +33,7 @@
 // matches), corrections.js ("did you mean"). This module evaluates a query tree and answers.
 
 import { correctedQuery, plainWords } from "./corrections.js";
-import { asTyped, settledPage } from "./early_records.js";
+import { asTyped, newestPage, settledPage } from "./early_records.js";
 import { IndexFiles } from "./index_files.js";
 import { hasPhrase } from "./numbers.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
@@ -59,6 +59,17 @@ const TYPED_SHARD_LETTERS = 4;
 // Articles whose blocks are fetched ahead in the first round, besides those of the page's own
 // articles (twice as many in each further round).
 const CONTENDERS = 5;
+
+/**
+ * Whether a long list an evaluation used (`used`: postings -> the blocks version it was scored
+ * at) has had blocks come since: its scores there are bounds where the blocks now say known.
+ */
+function staleScores(used) {
+  for (const [postings, version] of used) {
+    if (postings.blocks.version !== version) return true;
+  }
+  return false;
+}
 
 /**
  * How many stories must have all the words of `query` for it to be answered so: a question
@@ -125,6 +136,7 @@ class ArchiveSearch {
       const loaded = postings.blocks ? postings.blocks.loaded.slice() : null;
       postings[kind] = { version, loaded, set: makeSet(postings.ids, this.scores(postings, fieldIndex, context.lower, before)) };
     }
+    if (postings.blocks && context.used) context.used.set(postings, Math.min(context.used.get(postings) ?? version, version));
     return postings[kind].set;
   }
 
@@ -347,7 +359,8 @@ class ArchiveSearch {
   async run(query, group, notes) {
     const node = parseQuery(this.manifest.fields, query, group, notes);
     if (!node) return null;
-    const context = { notes, lists: new Set() };
+    // `used`: the blocks version each long list was scored at (staleScores).
+    const context = { notes, lists: new Set(), used: new Map() };
     const set = await this.evaluate(node, context);
     return { node, set, context };
   }
@@ -359,9 +372,9 @@ class ArchiveSearch {
    * last one, when `typing` and no space follows it) gets its shard table, and from
    * TYPED_SHARD_LETTERS letters on the shard that would hold it as typed so far.
    * With `pageAhead` (a page size), once that word has as many letters, the first page of the
-   * query as typed by relevance too, when its words' entries settle it (pageAhead()).
+   * query as typed in `sort` order too, when its words' entries settle it (pageAhead()).
    */
-  prefetch(query, { typing = false, pageAhead = 0 } = {}) {
+  prefetch(query, { typing = false, pageAhead = 0, sort = "relevance" } = {}) {
     const whole = limitQuery(String(query ?? "")).query;
     let text = whole;
     const partial = typing && /\S$/.test(text) ? /\S+$/.exec(text)[0] : null;
@@ -386,21 +399,42 @@ class ArchiveSearch {
     const key = this.termKey(word.field, word.text);
     const lettered = word.text.length >= TYPED_SHARD_LETTERS;
     quiet(lettered ? this.files.entry(key) : this.files.shardOf(key));
-    if (pageAhead && lettered) quiet(this.pageAhead(whole.trim(), pageAhead));
+    if (pageAhead && lettered) quiet(this.pageAhead(whole.trim(), pageAhead, sort));
   }
 
   /**
-   * Start fetching the records of the first page of `query` by relevance when its words'
+   * Start fetching the records of the first page of `query` in `sort` order when its words'
    * entries alone settle that page (early_records.js), as search() would answer it: a reader
-   * who presses Enter on the words typed so far finds the page's records in hand. Nothing is
-   * fetched for a page the entries do not settle, nor for one the reader has typed past.
+   * who presses Enter on the words typed so far finds the page's records in hand (newest
+   * first, the score blocks its articles' scores need too). Nothing is fetched for a page the
+   * entries do not settle, nor for one the reader has typed past.
    */
-  async pageAhead(query, pageSize) {
-    if (query === this.aheadQuery) return;
-    this.aheadQuery = query;
-    const settled = await settledPage(this, parseQuery(this.manifest.fields, query, "and", new Set()), 0, pageSize,
-      fewestAnswers(query));
-    if (settled && this.aheadQuery === query) this.files.prefetchRecords(settled.page.map(([id]) => id));
+  async pageAhead(query, pageSize, sort = "relevance") {
+    const ahead = `${sort} ${query}`;
+    if (ahead === this.aheadQuery) return;
+    this.aheadQuery = ahead;
+    const node = parseQuery(this.manifest.fields, query, "and", new Set());
+    if (sort === "newest") {
+      await this.newestAhead(node, 0, pageSize, fewestAnswers(query), () => this.aheadQuery === ahead);
+      return;
+    }
+    const settled = await settledPage(this, node, 0, pageSize, fewestAnswers(query));
+    if (settled && this.aheadQuery === ahead) this.files.prefetchRecords(settled.page.map(([id]) => id));
+  }
+
+  /**
+   * Fetch the records of the articles at ranks [from, to) of query tree `node` newest first,
+   * and the score blocks they need, as soon as the words' entries name them
+   * (early_records.js newestPage), while the engine is still scoring every match: the
+   * page's one round trip starts that much sooner. Nothing when the entries do not name the
+   * page (a phrase, a question too few articles answer) or `current()` says it is no longer
+   * wanted.
+   */
+  async newestAhead(node, from, to, fewest, current = () => true) {
+    const found = await newestPage(this, node, from, to, fewest);
+    if (!found || !current()) return;
+    this.files.prefetchRecords(found.page);
+    await this.files.loadBlocks(this.files.missingBlocks(found.lists, found.page));
   }
 
   /** Frequency of `term` summed over the scored text fields (0 when unknown). */
@@ -412,6 +446,12 @@ class ArchiveSearch {
       if (typeof fieldIndex === "number" && this.avgLength[fieldIndex] !== null) total += df;
     }
     return total;
+  }
+
+  /** The outcome's query evaluated again with the blocks in hand now (its set). */
+  rescore(outcome) {
+    outcome.context.used = new Map();
+    return this.evaluate(outcome.node, outcome.context);
   }
 
   /**
@@ -427,6 +467,10 @@ class ArchiveSearch {
     let { set } = outcome;
     const { lists } = outcome.context;
     for (let round = 0; ; round += 1) {
+      // Blocks fetched elsewhere (the page looked ahead, another search) may have come while
+      // the query was evaluated: a list scored before they came holds bounds where the blocks
+      // now say "known", so it is scored again before its scores are trusted.
+      while (staleScores(outcome.context.used)) set = await this.rescore(outcome);
       const order = this.rank(set, sort, count);
       const shown = wanted(order).map((i) => set.ids[i]);
       if (!this.files.missingBlocks(lists, shown).length) return { set, order };
@@ -436,7 +480,7 @@ class ArchiveSearch {
         // come in the same round trip as the blocks.
         if (pageFrom !== null) this.files.prefetchRecords(shown);
       } else {
-        const lower = await this.evaluate(outcome.node, { ...outcome.context, lower: true });
+        const lower = await this.evaluate(outcome.node, { ...outcome.context, lower: true, used: null });
         // Articles sure to be on the page whatever their missing data: records now too.
         if (pageFrom !== null) this.files.prefetchRecords(this.certainOnPage(set, lower, order, pageFrom, count));
         // Blocks the next rounds would ask for come in this one (a round trip each saved); a
@@ -444,7 +488,7 @@ class ArchiveSearch {
         if (set.ids.length > count) ahead = this.contenders(set, lower, count, shown, CONTENDERS * 2 ** round);
       }
       await this.files.loadBlocks(this.files.missingBlocks(lists, [...shown, ...ahead]));
-      set = await this.evaluate(outcome.node, outcome.context);
+      set = await this.rescore(outcome);
     }
   }
 
@@ -581,6 +625,11 @@ class ArchiveSearch {
     if (sort === "relevance") {
       const answer = await this.settledAnswer(query, (page - 1) * pageSize, page * pageSize, notes);
       if (answer) return answer;
+    } else {
+      // Not waited for: the evaluation below needs the same entries and finds the page's
+      // files on their way; a failure here is met and reported there.
+      this.newestAhead(parseQuery(this.manifest.fields, query, "and", new Set()), (page - 1) * pageSize,
+        page * pageSize, fewestAnswers(query)).catch(() => {});
     }
     let outcome = await this.run(query, "and", notes);
     if (!outcome) {

@@ -118,9 +118,10 @@ class SearchPage {
     // While typing, results follow the box (last word as a prefix); Enter makes it a URL.
     input.addEventListener("input", () => {
       // The words typed so far are fetched now, so the pause below costs no round trip, and
-      // the page Enter would show when it is plain words (filters and newest first change it).
-      const plain = this.state.sort === "relevance" && !this.state.desk && !this.state.year;
-      this.engine.prefetch(input.value, { typing: true, pageAhead: plain ? PAGE_SIZE : 0 });
+      // the page Enter would show when it is plain words in the order chosen (a desk or year
+      // filter changes the page).
+      const plain = !this.state.desk && !this.state.year;
+      this.engine.prefetch(input.value, { typing: true, pageAhead: plain ? PAGE_SIZE : 0, sort: this.state.sort });
       window.clearTimeout(this.typingTimer);
       this.typingTimer = window.setTimeout(() => this.preview(), TYPING_PAUSE_MS);
     });
