@@ -100,6 +100,13 @@ OURS_PAGE = "search/"
 OURS_INDEX, OURS_CODE = "search/", "theme/js/search/"
 #: The page this module writes into the site to drive Pagefind through its JavaScript API.
 PAGEFIND_PAGE = "pagefind-bench/"
+
+
+def our_page(sort: str) -> str:
+    """Our search page's address (under the site) opened in `sort` order."""
+    return OURS_PAGE if sort == "relevance" else f"{OURS_PAGE}?sort={sort}"
+
+
 RESULTS_SHOWN = 10
 #: Queries timed by the command line when none are given: a rare word, common words, two words,
 #: a misspelling, a long question of common words, a phrase and a prefix.
@@ -278,9 +285,11 @@ def write_pagefind_page(site: Path) -> None:
 class Session:
     """One fresh browser context on one engine's page, recording what it fetches per phase."""
 
-    def __init__(self, browser, base: str, engine: str, sizes: TransferSizes, type_ms: int = 0) -> None:
+    def __init__(self, browser, base: str, engine: str, sizes: TransferSizes, type_ms: int = 0,
+                 sort: str = "relevance") -> None:
         self.context = browser.new_context()
         self.base, self.engine, self.sizes, self.type_ms = base, engine, sizes, type_ms
+        self.page_path = our_page(sort)
         self.requests: list = []
         # Requests of workers (Pagefind searches in one) are reported on the context too.
         self.context.on("requestfinished", lambda request: self.requests.append(request))
@@ -296,7 +305,7 @@ class Session:
     def open(self) -> None:
         """Load the engine's search page and wait until its search is ready for a query."""
         if self.engine == "ours":
-            self.page.goto(self.base + OURS_PAGE)
+            self.page.goto(self.base + self.page_path)
             # ui.js attaches the form once the manifest is in; no request stays open after that.
             self.page.wait_for_load_state("networkidle")
         else:
@@ -350,10 +359,12 @@ class PipeSession:
       tick();
     })"""
 
-    def __init__(self, browser: PipeBrowser, base: str, engine: str, sizes: TransferSizes, type_ms: int = 0) -> None:
+    def __init__(self, browser: PipeBrowser, base: str, engine: str, sizes: TransferSizes, type_ms: int = 0,
+                 sort: str = "relevance") -> None:
         if engine != "ours":
             raise ValueError("the pipe driver times our search page only")
         self.browser, self.base, self.engine, self.sizes, self.type_ms = browser, base, engine, sizes, type_ms
+        self.page_path = our_page(sort)
         self.page = browser.new_page()
 
     def revisit(self) -> None:
@@ -364,7 +375,7 @@ class PipeSession:
         self.open()
 
     def open(self) -> None:
-        self.page.goto(self.base + OURS_PAGE)
+        self.page.goto(self.base + self.page_path)
         self.page.evaluate(self.SETTLE)
 
     def query(self, text: str) -> dict:
@@ -383,12 +394,13 @@ class PipeSession:
         self.page.close_context()
 
 
-def prime_server(browser, base: str, sizes: TransferSizes, queries: list[str], type_ms: int = 0) -> None:
+def prime_server(browser, base: str, sizes: TransferSizes, queries: list[str], type_ms: int = 0,
+                 sort: str = "relevance") -> None:
     """Every query once on a page of its own (not timed), so the server has read and compressed
     each file they fetch, as a CDN holds the files it serves. Without this, whichever set of
     scripts goes first pays for reading the export from disk, the server's first answer of a
     file taking several times its later ones here (ten records at once: 90 ms, 39 primed)."""
-    session = (PipeSession if isinstance(browser, PipeBrowser) else Session)(browser, base, "ours", sizes, type_ms)
+    session = (PipeSession if isinstance(browser, PipeBrowser) else Session)(browser, base, "ours", sizes, type_ms, sort)
     try:
         session.open()
         for query in queries:
@@ -398,15 +410,17 @@ def prime_server(browser, base: str, sizes: TransferSizes, queries: list[str], t
 
 
 def measure_engine(browser, base: str, engine: str, queries: list[str], runs: int,
-                   sizes: TransferSizes, progress: Callable[[str], None], type_ms: int = 0) -> EngineFigures:
+                   sizes: TransferSizes, progress: Callable[[str], None], type_ms: int = 0,
+                   sort: str = "relevance") -> EngineFigures:
     """Cold and warm figures of one engine for every query (see the module docstring); with
-    `type_ms` (ours only), each query is typed before it is submitted."""
+    `type_ms` (ours only), each query is typed before it is submitted; `sort` (ours only) is the
+    order the search page is opened with."""
     figures = {query: QueryFigures() for query in queries}
     for rotation in range(len(queries)):
         order = queries[rotation:] + queries[:rotation]
         for _ in range(runs):
             maker = PipeSession if isinstance(browser, PipeBrowser) else Session
-            session = maker(browser, base, engine, sizes, type_ms)
+            session = maker(browser, base, engine, sizes, type_ms, sort)
             try:
                 session.open()
                 loaded = session.take_bytes()
@@ -650,6 +664,8 @@ def main() -> None:
     parser.add_argument("--no-prime", action="store_true",
                         help="time with the server's first reads of each file (see prime_server)")
     parser.add_argument("--queries", nargs="*", default=DEFAULT_QUERIES)
+    parser.add_argument("--sort", choices=("relevance", "newest"), default="relevance",
+                        help="the order our search page is opened with (newest: ?sort=newest)")
     parser.add_argument("--type-ms", type=int, default=0,
                         help="type each query a character every TYPE_MS ms before submitting it (0: set at once)")
     args = parser.parse_args()
@@ -675,16 +691,16 @@ def main() -> None:
                 # Chromium's first pages are slower (its own start-up): one visit each, not counted.
                 for name, driver in arms:
                     measure_engine(browsers[driver], f"{base}{name}/", "ours", args.queries[:2], 1,
-                                   TransferSizes(root / name), lambda line: None, args.type_ms)
+                                   TransferSizes(root / name), lambda line: None, args.type_ms, args.sort)
                     if not args.no_prime:
                         prime_server(browsers[driver], f"{base}{name}/", TransferSizes(root / name), args.queries,
-                                     args.type_ms)
+                                     args.type_ms, args.sort)
                 # One run of every rotation for each in turn, in alternating order: load on the
                 # machine falls on all alike.
                 for run in range(args.runs):
                     for name, driver in (arms if run % 2 == 0 else arms[::-1]):
                         measured = measure_engine(browsers[driver], f"{base}{name}/", "ours", args.queries, 1,
-                                                  TransferSizes(root / name), lambda line: None, args.type_ms)
+                                                  TransferSizes(root / name), lambda line: None, args.type_ms, args.sort)
                         figures[name, driver] = merge_figures(figures[name, driver], measured)
             finally:
                 if "playwright" in browsers:
