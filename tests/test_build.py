@@ -1,6 +1,7 @@
 """Real Pelican builds of the fixture archive with the project's settings, theme and plugins."""
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -80,7 +81,16 @@ def test_sample_archive_builds(tmp_path: Path) -> None:
 
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content)
-    build = run_build(content, tmp_path / "out")
+    old_umask = os.umask(0o022)  # the usual one, so the check below does not depend on the machine
+    try:
+        build = run_build(content, tmp_path / "out")
+    finally:
+        os.umask(old_umask)
     assert build.returncode == 0, build.log
     articles = list((build.output).glob("20*/*/*/*/index.html"))
     assert len(articles) >= 40
+    # Every file can be read by whatever serves the site (the search index and the files the
+    # plugins write were 0600, which a web server running as another user cannot read).
+    unreadable = [path for path in build.output.rglob("*") if path.is_file() and not path.stat().st_mode & 0o004]
+    assert not unreadable, unreadable[:5]
+    assert (build.output / "search" / "manifest.json").exists()

@@ -99,9 +99,12 @@ def test_a_folder_without_raw_articles_is_an_error_not_imported_0(tmp_path: Path
 
 def test_ctrl_c_keeps_the_stories_written_and_a_new_run_continues(tmp_path: Path) -> None:
     # Ctrl-C printed a KeyboardInterrupt traceback, and nothing said what had become of the run.
+    # Enough stories that the run is still writing when the signal comes, on a busy machine too
+    # (with 400, a loaded CI machine saw the run finish first).
+    stories = 2000
     export = tmp_path / "export.jsonl"
     export.write_text("".join(json.dumps({"headline": f"Harbour council meets on item {n}", "date": "2023-05-01",
-                                          "body": f"The council met about item {n}."}) + "\n" for n in range(400)),
+                                          "body": f"The council met about item {n}."}) + "\n" for n in range(stories)),
                       encoding="utf-8")
     content = tmp_path / "content"
     args = [str(export), "--settings", str(REPO / "pelicanconf.py"), "--content", str(content), "--quiet"]
@@ -116,12 +119,12 @@ def test_ctrl_c_keeps_the_stories_written_and_a_new_run_continues(tmp_path: Path
     assert stderr == ("import interrupted: the stories written so far are kept, each file whole; run the same "
                       "import again to continue (it leaves them as they are)\n")
     written = {path: path.read_bytes() for path in content.rglob("*.md")}
-    assert 0 < len(written) < 400
+    assert 0 < len(written) < stories
     again = _cli(*args, cwd=tmp_path)
     assert again.returncode == 0, again.stderr
-    assert f"imported {400 - len(written)}, unchanged {len(written)}, duplicates 0, rejected 0" in again.stdout
+    assert f"imported {stories - len(written)}, unchanged {len(written)}, duplicates 0, rejected 0" in again.stdout
     assert {path: path.read_bytes() for path in written} == written
-    assert len(list(content.rglob("*.md"))) == 400 and not list(tmp_path.rglob("*.tmp"))
+    assert len(list(content.rglob("*.md"))) == stories and not list(tmp_path.rglob("*.tmp"))
 
 
 def test_kept_and_duplicate_lines_name_the_content_folder_given(tmp_path: Path) -> None:

@@ -191,7 +191,8 @@ class _Writer:
             self._folders.add(folder)
         final = f"{directory}/{name}"
         temp = final if self.fresh else f"{directory}/.{name}.tmp"
-        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Readable as the umask allows: the files are served as they are.
+        handle = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             view = memoryview(data)
             while view:
