@@ -70,6 +70,23 @@ function queryParts(engine, node) {
 }
 
 /**
+ * The postings of `parts` (queryParts): per part, per word, per field term, null where the
+ * term is not in the field. Every list is asked for at once: their shards come in one round trip.
+ */
+function partPostings(engine, parts) {
+  return Promise.all(parts.map((part) => Promise.all(part.words.map((terms) => Promise.all(terms.map((term) => {
+    const fieldIndex = engine.fieldIndex(term.field);
+    return fieldIndex < 0 ? null : engine.files.postings(engine.termKey(term.field, term.text), fieldIndex);
+  }))))));
+}
+
+/** Per part of plain words (`found`: partPostings's), the set of articles holding its word in any field. */
+function wordMatches(found) {
+  return found.map(([lists]) => unionSets(lists.filter(Boolean).map((postings) =>
+    makeSet(postings.ids, new Float64Array(postings.ids.length)))));
+}
+
+/**
  * Articles of one word whose score for it is complete with the data in hand, with that score
  * (Map article -> score): articles of its top postings, and of its short lists when no long
  * list of the word holds them without data. `lists`: [postings, scorer, boost] per field.
@@ -109,11 +126,7 @@ function knownScores(lists) {
 export async function settledPage(engine, node, from, to, fewest = 1) {
   const parts = queryParts(engine, node);
   if (!parts) return null;
-  // Every word's lists at once: their shards come in one round trip.
-  const found = await Promise.all(parts.map((part) => Promise.all(part.words.map((terms) => Promise.all(terms.map((term) => {
-    const fieldIndex = engine.fieldIndex(term.field);
-    return fieldIndex < 0 ? null : engine.files.postings(engine.termKey(term.field, term.text), fieldIndex);
-  }))))));
+  const found = await partPostings(engine, parts);
   // Per part: its known articles' scores. Per word of the query: its best known score and its
   // bound in articles without their data (unknownBound).
   const partScores = [];
@@ -144,8 +157,7 @@ export async function settledPage(engine, node, from, to, fewest = 1) {
   // The parts' scores are added up as the engine adds them (result_sets.js intersectSets:
   // the part with the fewest matches first), so the sums are the same numbers.
   const plain = parts.every((part) => !part.phrase);
-  const matched = plain ? found.map(([lists]) => unionSets(lists.filter(Boolean).map((postings) =>
-    makeSet(postings.ids, new Float64Array(postings.ids.length))))) : null;
+  const matched = plain ? wordMatches(found) : null;
   const order = parts.map((_, p) => p);
   if (matched) order.sort((a, b) => matched[a].ids.length - matched[b].ids.length);
   const together = [];
@@ -186,14 +198,9 @@ export async function settledPage(engine, node, from, to, fewest = 1) {
 export async function newestPage(engine, node, from, to, fewest = 1) {
   const parts = queryParts(engine, node);
   if (!parts || parts.some((part) => part.phrase)) return null;
-  const found = await Promise.all(parts.map((part) => Promise.all(part.words[0].map((term) => {
-    const fieldIndex = engine.fieldIndex(term.field);
-    return fieldIndex < 0 ? null : engine.files.postings(engine.termKey(term.field, term.text), fieldIndex);
-  }))));
-  const lists = found.flat().filter(Boolean);
-  const matched = found.map((fields) => unionSets(fields.filter(Boolean).map((postings) =>
-    makeSet(postings.ids, new Float64Array(postings.ids.length)))));
-  const { ids } = intersectSets(matched);
+  const found = await partPostings(engine, parts);
+  const lists = found.flat(2).filter(Boolean);
+  const { ids } = intersectSets(wordMatches(found));
   if (ids.length < Math.max(1, fewest)) return null;
   const page = [];
   for (let at = ids.length - 1 - from; at >= 0 && at > ids.length - 1 - to; at -= 1) page.push(ids[at]);

@@ -414,11 +414,12 @@ class ArchiveSearch {
     if (ahead === this.aheadQuery) return;
     this.aheadQuery = ahead;
     const node = parseQuery(this.manifest.fields, query, "and", new Set());
+    const fewest = fewestAnswers(query);
     if (sort === "newest") {
-      await this.newestAhead(node, 0, pageSize, fewestAnswers(query), () => this.aheadQuery === ahead);
+      await this.newestAhead(node, 0, pageSize, fewest, () => this.aheadQuery === ahead);
       return;
     }
-    const settled = await settledPage(this, node, 0, pageSize, fewestAnswers(query));
+    const settled = await settledPage(this, node, 0, pageSize, fewest);
     if (settled && this.aheadQuery === ahead) this.files.prefetchRecords(settled.page.map(([id]) => id));
   }
 
