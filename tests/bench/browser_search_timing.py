@@ -102,11 +102,6 @@ OURS_INDEX, OURS_CODE = "search/", "theme/js/search/"
 PAGEFIND_PAGE = "pagefind-bench/"
 
 
-def our_page(sort: str) -> str:
-    """Our search page's address (under the site) opened in `sort` order."""
-    return OURS_PAGE if sort == "relevance" else f"{OURS_PAGE}?sort={sort}"
-
-
 RESULTS_SHOWN = 10
 #: Queries timed by the command line when none are given: a rare word, common words, two words,
 #: a misspelling, a long question of common words, a phrase and a prefix.
@@ -282,6 +277,11 @@ def write_pagefind_page(site: Path) -> None:
     page.write_text(PAGEFIND_HTML % {"bundle": BUNDLE, "shown": RESULTS_SHOWN}, encoding="utf-8")
 
 
+def our_page(sort: str) -> str:
+    """Our search page's address (under the site) opened in `sort` order."""
+    return OURS_PAGE if sort == "relevance" else f"{OURS_PAGE}?sort={sort}"
+
+
 class Session:
     """One fresh browser context on one engine's page, recording what it fetches per phase."""
 
@@ -394,13 +394,20 @@ class PipeSession:
         self.page.close_context()
 
 
+def new_session(browser, base: str, engine: str, sizes: TransferSizes, type_ms: int = 0,
+                sort: str = "relevance") -> Session | PipeSession:
+    """A fresh session on `engine`'s page, of the kind `browser` (its driver) drives."""
+    kind = PipeSession if isinstance(browser, PipeBrowser) else Session
+    return kind(browser, base, engine, sizes, type_ms, sort)
+
+
 def prime_server(browser, base: str, sizes: TransferSizes, queries: list[str], type_ms: int = 0,
                  sort: str = "relevance") -> None:
     """Every query once on a page of its own (not timed), so the server has read and compressed
     each file they fetch, as a CDN holds the files it serves. Without this, whichever set of
     scripts goes first pays for reading the export from disk, the server's first answer of a
     file taking several times its later ones here (ten records at once: 90 ms, 39 primed)."""
-    session = (PipeSession if isinstance(browser, PipeBrowser) else Session)(browser, base, "ours", sizes, type_ms, sort)
+    session = new_session(browser, base, "ours", sizes, type_ms, sort)
     try:
         session.open()
         for query in queries:
@@ -419,8 +426,7 @@ def measure_engine(browser, base: str, engine: str, queries: list[str], runs: in
     for rotation in range(len(queries)):
         order = queries[rotation:] + queries[:rotation]
         for _ in range(runs):
-            maker = PipeSession if isinstance(browser, PipeBrowser) else Session
-            session = maker(browser, base, engine, sizes, type_ms, sort)
+            session = new_session(browser, base, engine, sizes, type_ms, sort)
             try:
                 session.open()
                 loaded = session.take_bytes()
