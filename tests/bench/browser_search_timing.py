@@ -675,6 +675,9 @@ def main() -> None:
     parser.add_argument("--type-ms", type=int, default=0,
                         help="type each query a character every TYPE_MS ms before submitting it (0: set at once)")
     args = parser.parse_args()
+    if len(args.queries) < 2:
+        # A warm figure is a query after another on the same page.
+        parser.error("--queries needs two queries or more: each is timed warm after another")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as folder:
