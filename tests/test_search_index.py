@@ -366,6 +366,45 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what
 
 
+def test_an_export_after_whoosh_merged_small_segments_reads_only_their_articles(tmp_path: Path, monkeypatch) -> None:
+    """Every edit adds a segment to the kept index, and every few edits Whoosh merges the small
+    ones into a new segment, which moves its numbers of their articles. The export then reads
+    the stored fields of those articles only, keeps the records of untouched document groups,
+    and still writes the very files a clean index of the same articles gives."""
+    monkeypatch.setattr("archive_search.export.DOC_GROUP_SIZE", 4)
+    documents = [dataclasses.replace(document, key=f"{year}/{document.key}", url=f"{year}/{document.url}",
+                                     date=document.date.replace(year=document.date.year + year))
+                 for year in range(30) for document in fixture_documents()]
+    # 300 articles, so that Whoosh merges the small segments of the edits and leaves the first.
+    update_index(tmp_path / "kept", documents)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    read: list[int] = []
+    records: list[int] = []
+    read_articles, record_text = export_module._read_articles, export_module._Articles.record_text
+    monkeypatch.setattr(export_module, "_read_articles",
+                        lambda reader, docnums: read_articles(reader, [read.append(docnum) or docnum for docnum in docnums]))
+    monkeypatch.setattr(export_module._Articles, "record_text",
+                        lambda self, reader, article: records.append(article) or record_text(self, reader, article))
+    merges = 0
+    for edit in range(7):
+        at = edit * 41 % len(documents)
+        documents[at] = dataclasses.replace(documents[at], body=documents[at].body + f" Correction {edit}.")
+        with open_index(tmp_path / "kept").reader() as reader:
+            segments = len(reader.leaf_readers())
+        report = update_index(tmp_path / "kept", documents, optimize_share=1.0)
+        with open_index(tmp_path / "kept").reader() as reader:
+            merges += len(reader.leaf_readers()) <= segments
+        read.clear()
+        records.clear()
+        export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+        assert 1 <= len(read) < 10, f"edit {edit}: stored fields of {len(read)} articles read"
+        assert len(records) == 4, f"edit {edit}: records of {len(records)} articles made"
+        update_index(tmp_path / f"clean{edit}", documents)
+        export_index(open_index(tmp_path / f"clean{edit}"), tmp_path / f"clean-out{edit}")
+        assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{edit}"), f"edit {edit}"
+    assert merges >= 1, "Whoosh merged segments during the edits"
+
+
 @pytest.mark.parametrize("top", [1, 3])
 def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_them(
         tmp_path: Path, monkeypatch, top: int) -> None:
