@@ -405,19 +405,16 @@ def test_an_export_after_whoosh_merged_small_segments_reads_only_their_articles(
     assert merges >= 1, "Whoosh merged segments during the edits"
 
 
-@pytest.mark.parametrize("top", [1, 3])
-def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_them(
-        tmp_path: Path, monkeypatch, top: int) -> None:
-    """Stories newer than all others extend the previous export's entries (new postings
-    appended, top postings, block bests and word bounds updated, blocks linked) rather than
-    re-reading whole lists; the files are those of a clean export, day after day."""
+def _five_runs_in_small_blocks(monkeypatch, top: int) -> list:
+    """Fifty stories, in publication order, exported with lists of two postings per score block,
+    `top` top postings and ranges of four articles, so that most words have long lists."""
     monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)
     monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 2)
     monkeypatch.setattr("archive_search.export.TOP_POSTINGS", top)
     monkeypatch.setattr("archive_search.export.WORD_RANGE", 4)
-    # The reference statistics stay put while an archive of thousands gains a day's stories;
-    # in fifty articles they move with every story, so here they are held at those of the last
-    # day (at least the live ones, as the export requires).
+    # The reference statistics stay put while an archive of thousands gains a day's stories or
+    # a correction; in fifty articles they move with every story, so here they are held at
+    # those of the last day (at least the live ones, as the export requires).
     reference = {"count": 64, "lengthSteps": [82, 40, 140, 40], "frequencyBits": 4, "frequencyStep": 16}
     monkeypatch.setattr("archive_search.export._reference", lambda stats: reference)
     # Five fictional runs of the fixture's stories, three years apart, each run repeating its
@@ -427,6 +424,16 @@ def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_th
                                      body=document.body + f" {document.headline}." * year)
                  for year in range(5) for document in fixture_documents()]
     documents.sort(key=lambda document: document.date)
+    return documents
+
+
+@pytest.mark.parametrize("top", [1, 3])
+def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_them(
+        tmp_path: Path, monkeypatch, top: int) -> None:
+    """Stories newer than all others extend the previous export's entries (new postings
+    appended, top postings, block bests and word bounds updated, blocks linked) rather than
+    re-reading whole lists; the files are those of a clean export, day after day."""
+    documents = _five_runs_in_small_blocks(monkeypatch, top)
     extended = 0
     for day, count in enumerate((40, 41, 43, 44, 50)):
         current = documents[:count]
@@ -437,6 +444,40 @@ def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_th
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), f"{count} stories"
     assert extended > 20, "words were extended, not rebuilt"
+
+
+@pytest.mark.parametrize("top", [1, 3, 8])
+def test_corrections_patch_their_words_entries_as_a_clean_export_writes_them(
+        tmp_path: Path, monkeypatch, top: int) -> None:
+    """Corrections to stories already exported (a sentence added, a headline reworded, a body
+    cut, a word repeated until its story leads the word, two stories at once) patch the
+    entries of their words in place rather than re-reading whole lists; the files are those of
+    a clean export, correction after correction."""
+    documents = _five_runs_in_small_blocks(monkeypatch, top)
+
+    def corrected(number: int, **fields: str) -> None:
+        documents[number] = dataclasses.replace(documents[number], **fields)
+
+    corrections = [
+        ("a sentence added", lambda: corrected(7, body=documents[7].body + " An earlier version gave the wrong date.")),
+        ("two stories at once", lambda: (corrected(3, body=documents[3].body + " The council met on Tuesday."),
+                                         corrected(30, body=documents[30].body + " Figures were revised."))),
+        ("a headline reworded", lambda: corrected(12, headline=documents[12].headline + " revisited")),
+        ("a body cut", lambda: corrected(20, body=documents[20].body[:len(documents[20].body) // 2])),
+        ("a word repeated", lambda: corrected(41, body=documents[41].body + " council" * 12)),
+        ("the same story again", lambda: corrected(41, body=documents[41].body + " Council staff agreed.")),
+    ]
+    update_index(tmp_path / "kept", documents)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    patched = 0
+    for day, (what, correct) in enumerate(corrections):
+        correct()
+        report = update_index(tmp_path / "kept", documents)
+        patched += export_index(open_index(tmp_path / "kept"), tmp_path / "out", report).extended
+        update_index(tmp_path / f"clean{day}", documents)
+        export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
+        assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what
+    assert patched > 50, "words were patched, not rebuilt"
 
 
 def test_a_word_whose_best_story_has_it_only_in_a_short_list_is_extended_as_a_clean_export(

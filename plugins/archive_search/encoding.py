@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import accumulate
 from operator import sub
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
@@ -100,11 +101,7 @@ def encode_articles(articles: list[int]) -> str:
 def decode_articles(text: str) -> list[int]:
     """Return the sorted article numbers encoded by `encode_articles`."""
     if not text.startswith(BITMAP_MARK):
-        articles, total = [], 0
-        for gap in decode_numbers(text):
-            total += gap
-            articles.append(total)
-        return articles
+        return list(accumulate(decode_numbers(text)))
     data = text[1:].encode("ascii").translate(_TO_VALUE)
     if data and max(data) == 255:
         raise KeyError(f"not an encoded bitmap: {text[:40]!r}")

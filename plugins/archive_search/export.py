@@ -114,7 +114,7 @@ class ExportReport:
     files: int
     bytes: int
     manifest: Path
-    #: Words whose entries were extended from the previous export rather than rebuilt.
+    #: Words whose entries were extended or patched from the previous export rather than rebuilt.
     extended: int = 0
 
 
@@ -779,6 +779,73 @@ def _top_articles(totals: dict[int, float]) -> set[int]:
     return chosen
 
 
+class _OldEntry:
+    """A word's entry in the previous export, decoded to be updated rather than rebuilt: each
+    field's articles, the (weight, length) pairs in hand (all of a short list's, a long list's
+    top postings), and how to score articles from such pairs."""
+
+    def __init__(self, scorer: _BlockScorer, old: dict[Any, list[Any]], indexes: list[int],
+                 frequency: dict[int, int]) -> None:
+        self.indexes = indexes
+        self.scores = {i: scorer.scores(TEXT_FIELDS[i], frequency[i]) for i in indexes}
+        self.boosts = {i: QUERY_FIELD_BOOSTS.get(TEXT_FIELDS[i], 1.0) for i in indexes}
+        self.pairs: dict[int, dict[int, tuple[int, int]]] = {}
+        self.articles: dict[int, list[int]] = {}
+        #: Per long list, its top articles' positions in the list.
+        self.top_at: dict[int, dict[int, int]] = {}
+        for i in indexes:
+            item = old.get(i)
+            if item is None:
+                self.pairs[i], self.articles[i] = {}, []
+            elif len(item) == 3:
+                numbers = decode_numbers(item[1])
+                self.articles[i] = list(accumulate(numbers[0::3]))
+                self.pairs[i] = dict(zip(self.articles[i], zip(numbers[1::3], numbers[2::3])))
+            else:
+                self.articles[i] = decode_articles(item[1])
+                numbers = decode_numbers(item[5])
+                positions = list(accumulate(numbers[0::3]))
+                self.top_at[i] = {self.articles[i][at]: at for at in positions}
+                self.pairs[i] = {self.articles[i][at]: pair
+                                 for at, pair in zip(positions, zip(numbers[1::3], numbers[2::3]))}
+
+    def totals_of(self, chosen: Iterable[int], postings: dict[int, dict[int, tuple[int, int]]]) -> dict[int, float]:
+        """Each chosen article's score for the word from `postings` (field → article → pair):
+        its fields' scores added up in field order, as _word_scores adds them (the same sums,
+        bit for bit), a field at a time."""
+        found = dict.fromkeys(chosen, 0.0)
+        for i in self.indexes:
+            boost, score, field_pairs = self.boosts[i], self.scores[i], postings[i]
+            for article in found.keys() & field_pairs.keys():
+                found[article] += boost * score[field_pairs[article]]
+        return found
+
+    def top(self) -> tuple[dict[int, float], set[int]] | None:
+        """The word's top articles in the previous export with their scores, or None when the
+        entry does not say which they were."""
+        articles, top_at = self.articles, self.top_at
+        top_long: set[int] = set().union(*top_at.values())
+        # A top article's postings in every long list are top postings.
+        for i, at in top_at.items():
+            if not top_long.difference(at).isdisjoint(articles[i]):
+                return None
+        if len(top_long) > TOP_POSTINGS:
+            return None
+        totals = self.totals_of(top_long, self.pairs)
+        # Articles only in short lists, and the best of them up to the old top's size.
+        short_only: set[int] = set().union(*(articles[i] for i in self.indexes if i not in top_at))
+        short_only -= top_long
+        for i in top_at:
+            if short_only:
+                short_only.difference_update(articles[i])
+        short_totals = self.totals_of(short_only, self.pairs)
+        ranked = sorted(short_only, key=lambda article: (-short_totals[article], article))
+        old_top = top_long | set(ranked[:TOP_POSTINGS - len(top_long)])
+        for article in old_top - top_long:
+            totals[article] = short_totals[article]
+        return totals, old_top
+
+
 class _Appender:
     """Extends the previous export's entry of a word whose postings only grew by articles newer
     than all it had (a day's new stories), instead of re-reading and re-encoding its whole list.
@@ -858,59 +925,12 @@ class _Appender:
 
     def _word(self, key: str, old: dict[Any, list[Any]], new: dict[int, list[Any]], indexes: list[int],
               frequency: dict[int, int]) -> list[Any] | None:
-        scorer = self.builder._scorer
-        fields = {i: TEXT_FIELDS[i] for i in indexes}
-        scores = {i: scorer.scores(fields[i], frequency[i]) for i in indexes}
-        boosts = {i: QUERY_FIELD_BOOSTS.get(fields[i], 1.0) for i in indexes}
-        # The old postings in hand: all of a short list's; a long list's articles, and the
-        # (position, weight, length) of its top articles.
-        pairs: dict[int, dict[int, tuple[int, int]]] = {}
-        articles: dict[int, list[int]] = {}
-        top_at: dict[int, dict[int, int]] = {}
-        for i in indexes:
-            item = old.get(i)
-            if item is None:
-                pairs[i], articles[i] = {}, []
-            elif len(item) == 3:
-                numbers = decode_numbers(item[1])
-                articles[i] = list(accumulate(numbers[0::3]))
-                pairs[i] = dict(zip(articles[i], zip(numbers[1::3], numbers[2::3])))
-            else:
-                articles[i] = decode_articles(item[1])
-                numbers = decode_numbers(item[5])
-                positions = list(accumulate(numbers[0::3]))
-                top_at[i] = {articles[i][at]: at for at in positions}
-                pairs[i] = {articles[i][at]: pair for at, pair in zip(positions, zip(numbers[1::3], numbers[2::3]))}
-
-        def totals_of(chosen: Iterable[int], postings: dict[int, dict[int, tuple[int, int]]]) -> dict[int, float]:
-            # Each chosen article's score for the word: its fields' scores added up in field
-            # order, as _word_scores adds them (the same sums, bit for bit), a field at a time.
-            found = dict.fromkeys(chosen, 0.0)
-            for i in indexes:
-                boost, score, field_pairs = boosts[i], scores[i], postings[i]
-                for article in found.keys() & field_pairs.keys():
-                    found[article] += boost * score[field_pairs[article]]
-            return found
-
-        top_long: set[int] = set().union(*top_at.values())
-        # A top article's postings in every long list are top postings.
-        for i, at in top_at.items():
-            if not top_long.difference(at).isdisjoint(articles[i]):
-                return None
-        if len(top_long) > TOP_POSTINGS:
+        word = _OldEntry(self.builder._scorer, old, indexes, frequency)
+        found = word.top()
+        if found is None:
             return None
-        totals = totals_of(top_long, pairs)
-        # Articles only in short lists, and the best of them up to the old top's size.
-        short_only: set[int] = set().union(*(articles[i] for i in indexes if i not in top_at))
-        short_only -= top_long
-        for i in top_at:
-            if short_only:
-                short_only.difference_update(articles[i])
-        short_totals = totals_of(short_only, pairs)
-        ranked = sorted(short_only, key=lambda article: (-short_totals[article], article))
-        old_top = top_long | set(ranked[:TOP_POSTINGS - len(top_long)])
-        for article in old_top - top_long:
-            totals[article] = short_totals[article]
+        totals, old_top = found
+        articles, pairs, top_at, totals_of = word.articles, word.pairs, word.top_at, word.totals_of
         new_pairs = {i: {article: (weight, length) for article, weight, length, _ in new[i]} for i in indexes}
         added = sorted({article for i in indexes for article in new_pairs[i]})
         totals.update(totals_of(added, new_pairs))
@@ -958,13 +978,8 @@ class _Appender:
         for block in sorted(changed):
             start = block * BLOCK_POSTINGS
             if block < old_blocks:
-                try:
-                    with open(f"{root}/{score_block(folder, block)}", encoding="utf-8") as stored:
-                        block_pairs = decode_numbers(json.load(stored))
-                except (OSError, ValueError):
-                    return None
-                block_pairs = list(zip(block_pairs[0::2], block_pairs[1::2]))
-                if len(block_pairs) != min(BLOCK_POSTINGS, old_count - start):
+                block_pairs = _stored_block(root, folder, block, min(BLOCK_POSTINGS, old_count - start))
+                if block_pairs is None:
                     return None
             else:
                 block_pairs = []
@@ -997,6 +1012,276 @@ class _Appender:
             previous = at
         return [index, extend_articles(item[1], articles, every[old_count:]), frequency, encode_numbers(best), new_folder,
                 encode_numbers(top_numbers)]
+
+
+class _Patcher:
+    """Patches the previous export's entry of a word whose postings changed only for articles
+    re-indexed in place (a correction: same key and date, so the same article number), instead
+    of re-reading and re-encoding its whole list.
+
+    A sentence added to a story changes its body's length byte, so every word of the story gets
+    new postings there: at 50,000 articles rebuilding those words (the archive's commonest
+    among them) took 5-13 s. The result is the entry a full export writes (tests compare them):
+    the lists keep their articles and document frequencies, so the reference scores stay; the
+    changed postings are put in their places, the blocks holding them are read back and
+    rewritten (the others linked), and the top articles and range bounds are updated from the
+    changed articles' scores. Where the entry cannot tell what a full export would choose (an
+    article gained or lost the word, a top article fell to where one outside could pass it, a
+    range's best may have fallen), `extend` answers None and the word is rebuilt.
+    """
+
+    def __init__(self, builder: _ShardBuilder, previous: _Previous, edited: dict[int, int],
+                 moved: set[tuple[str, str]]) -> None:
+        self.builder = builder
+        self.previous = previous
+        #: (word, field) whose places moved in a re-indexed article (UpdateReport.moved): other
+        #: fields keep their positions text, which is most of a common word's bytes.
+        self.moved = moved
+        #: Whoosh number → article number of each re-indexed article.
+        self.edited = {docnum: article for article, docnum in edited.items()}
+        self.leaves = [(segment, offset) for segment, offset in builder.reader.leaf_readers()
+                       if any(offset <= docnum < offset + segment.doc_count_all() for docnum in self.edited)]
+
+    def _postings(self, field: str, key: str) -> dict[int, tuple[int, int, list[int]]]:
+        """article → (weight, length byte, position gaps) of the re-indexed articles with `key` in `field`."""
+        builder = self.builder
+        boost = builder.reader.schema[field].format.field_boost
+        lengths = builder.lengths(field)
+        found = {}
+        for segment, offset in self.leaves:
+            try:
+                matcher = segment.postings(field, key)
+            except TermNotFound:
+                continue
+            for docnum in sorted(number - offset for number in self.edited
+                                 if offset <= number < offset + segment.doc_count_all()):
+                if matcher.is_active() and matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if not matcher.is_active() or matcher.id() != docnum:
+                    continue
+                # A Positions value: the frequency (4 bytes), then the pickled position gaps.
+                gaps = loads(matcher.value()[4:] + b".")
+                weight = len(gaps) * boost
+                if weight != int(weight):
+                    raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+                article = self.edited[offset + docnum]
+                found[article] = (int(weight), lengths[article], gaps)
+        return found
+
+    def extend(self, key: str, entry: list[Any], places: list[Any] | None) -> tuple[list[Any], list[Any]] | None:
+        """The entry and positions of word `key` with the re-indexed articles' postings put in,
+        or None when the word must be rebuilt from the index."""
+        old = {item[0]: item for item in entry}
+        indexes = [item[0] for item in entry if item[0] != "word"]
+        new = {i: self._postings(field, key) for i, field in enumerate(TEXT_FIELDS)}
+        if any(new[i] for i in new if i not in old):
+            return None
+        frequency = {i: old[i][2] for i in indexes}
+        word = _OldEntry(self.builder._scorer, old, indexes, frequency)
+        # The list positions of the re-indexed articles: each list keeps its articles.
+        at: dict[int, dict[int, int]] = {}
+        for i in indexes:
+            articles = word.articles[i]
+            at[i] = {}
+            for article in self.edited.values():
+                position = bisect_left(articles, article)
+                if position < len(articles) and articles[position] == article:
+                    at[i][article] = position
+            if at[i].keys() != new[i].keys():
+                return None
+        # The re-indexed articles that have the word.
+        edited: set[int] = set().union(*(at[i].keys() for i in indexes))
+        new_pairs = {i: {article: posting[:2] for article, posting in new[i].items()} for i in indexes}
+        old_places = {item[0]: item[1] for item in places or []}
+        new_places = [[i, self._places(old_places.get(i, ""), at[i], new[i])
+                       if (key, TEXT_FIELDS[i]) in self.moved else old_places.get(i, "")] for i in indexes]
+        if "word" not in old:  # short lists only: every posting is in the entry
+            return [self._short(i, word, new_pairs[i]) for i in indexes], new_places
+        found = word.top()
+        if found is None:
+            return None
+        totals, old_top = found
+        # Each re-indexed article's score before (its pairs from the entry or its blocks) and now.
+        old_pairs = {i: {article: word.pairs[i].get(article) for article in at[i]} for i in indexes}
+        blocks: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for i in word.top_at:
+            for article, position in at[i].items():
+                if old_pairs[i][article] is None:
+                    block = self._block(old[i], position // BLOCK_POSTINGS, len(word.articles[i]), blocks, i)
+                    if block is None:
+                        return None
+                    old_pairs[i][article] = block[position % BLOCK_POSTINGS]
+        before = word.totals_of(edited, old_pairs)
+        after = word.totals_of(edited, new_pairs)
+        if len(old_top) >= TOP_POSTINGS:
+            last_key = max((-totals[article], article) for article in old_top)
+            # A top article fallen past the old top's last could be passed by one outside it.
+            if any((-after[article], article) > last_key for article in edited & old_top):
+                return None
+        candidates = {article: totals[article] for article in old_top}
+        candidates.update(after)
+        top = _top_articles(candidates)
+        bounds = decode_numbers(old["word"][2])
+        # Ranges whose best may have been a re-indexed article's old score, now lower or in the top.
+        fallen = set()
+        for article in sorted(edited - old_top):
+            was, now = math.ceil(before[article] * 1000) + 1, math.ceil(after[article] * 1000) + 1
+            if was >= bounds[article // WORD_RANGE] and (article in top or now < was):
+                fallen.add(article // WORD_RANGE)
+        for article in sorted((old_top - top) | (edited - top)):
+            bounds[article // WORD_RANGE] = max(bounds[article // WORD_RANGE],
+                                                math.ceil(candidates[article] * 1000) + 1)
+        for number in sorted(fallen):
+            bound = self._range_bound(number, word, old, top, new_pairs, blocks)
+            if bound is None:
+                return None
+            bounds[number] = bound
+        items = []
+        for i in indexes:
+            if i not in word.top_at:
+                items.append(self._short(i, word, new_pairs[i]))
+                continue
+            item = self._long(i, old[i], word, at[i], new_pairs[i], top, old_top, blocks)
+            if item is None:
+                return None
+            items.append(item)
+        return items + [["word", WORD_RANGE, encode_numbers(bounds)]], new_places
+
+    @staticmethod
+    def _short(index: int, word: _OldEntry, new_pairs: dict[int, tuple[int, int]]) -> list[Any]:
+        """A short list's entry (every posting: article gap, weight, length) with the
+        re-indexed articles' pairs put in."""
+        pairs = {**word.pairs[index], **new_pairs}
+        numbers: list[int] = []
+        last = 0
+        for article in word.articles[index]:
+            numbers += (article - last, *pairs[article])
+            last = article
+        return [index, encode_numbers(numbers), len(word.articles[index])]
+
+    def _range_bound(self, number: int, word: _OldEntry, old: dict[Any, list[Any]], top: set[int],
+                     new_pairs: dict[int, dict[int, tuple[int, int]]],
+                     blocks: dict[tuple[int, int], list[tuple[int, int]]]) -> int | None:
+        """Range `number`'s bound as _word_bounds writes it, from every posting of its articles
+        (the blocks of its stretch of each long list read back, the re-indexed pairs put in)."""
+        low, high = number * WORD_RANGE, (number + 1) * WORD_RANGE
+        postings: dict[int, dict[int, tuple[int, int]]] = {}
+        for i in word.indexes:
+            articles = word.articles[i]
+            first, last = bisect_left(articles, low), bisect_left(articles, high)
+            found = postings[i] = {}
+            if i not in word.top_at:
+                for position in range(first, last):
+                    found[articles[position]] = word.pairs[i][articles[position]]
+            for block_number in (range(first // BLOCK_POSTINGS, (last - 1) // BLOCK_POSTINGS + 1)
+                                 if i in word.top_at and last > first else ()):
+                block = self._block(old[i], block_number, len(articles), blocks, i)
+                if block is None:
+                    return None
+                start = block_number * BLOCK_POSTINGS
+                for position in range(max(first, start), min(last, start + BLOCK_POSTINGS)):
+                    found[articles[position]] = block[position - start]
+            found.update((article, pair) for article, pair in new_pairs[i].items() if low <= article < high)
+        totals = word.totals_of(set().union(*postings.values()) - top, postings)
+        return max(0, math.ceil(max(totals.values()) * 1000) + 1) if totals else 0
+
+    def _block(self, item: list[Any], number: int, count: int, blocks: dict[tuple[int, int], list[tuple[int, int]]],
+               index: int) -> list[tuple[int, int]] | None:
+        """Block `number` of a long list's entry `item` (of `count` postings), read once."""
+        if (index, number) not in blocks:
+            found = _stored_block(self.builder.out.root, item[4], number,
+                                  min(BLOCK_POSTINGS, count - number * BLOCK_POSTINGS))
+            if found is None:
+                return None
+            blocks[(index, number)] = found
+        return blocks[(index, number)]
+
+    def _long(self, index: int, item: list[Any], word: _OldEntry, at: dict[int, int],
+              new_pairs: dict[int, tuple[int, int]], top: set[int], old_top: set[int],
+              blocks: dict[tuple[int, int], list[tuple[int, int]]]) -> list[Any] | None:
+        """A long list's entry with the re-indexed articles' pairs: blocks holding them or
+        articles that joined or left the top are read back and rewritten, the others linked."""
+        articles, pairs, top_at = word.articles[index], word.pairs[index], word.top_at[index]
+        scores = word.scores[index]
+        folder = item[4]
+        digests = self.previous.blocks["digests"].get(folder)
+        count_ = len(articles)
+        block_count = -(-count_ // BLOCK_POSTINGS)
+        if digests is None or len(digests) != 12 * block_count:
+            return None
+        moved = (top ^ old_top).intersection(articles)
+        positions = {**{article: top_at[article] for article in moved if article in top_at}, **at}
+        for article in moved - positions.keys():
+            positions[article] = bisect_left(articles, article)
+        changed = {positions[article] // BLOCK_POSTINGS for article in moved | at.keys()}
+        best = decode_numbers(item[3])
+        texts: list[str | None] = [None] * block_count
+        digest_list = [digests[start:start + 12] for start in range(0, len(digests), 12)]
+        for number in sorted(changed):
+            block = self._block(item, number, count_, blocks, index)
+            if block is None:
+                return None
+            start = number * BLOCK_POSTINGS
+            block = list(block)
+            for article, position in at.items():
+                if position // BLOCK_POSTINGS == number:
+                    block[position - start] = new_pairs[article]
+            rest = [pair for position, pair in enumerate(block, start) if articles[position] not in top]
+            best[2 * number:2 * number + 2] = max(rest, key=scores.__getitem__) if rest else (0, 0)
+            text = _quoted(encode_numbers(list(chain.from_iterable(block))))
+            if _digest(text) != digest_list[number]:
+                texts[number], digest_list[number] = text, _digest(text)
+        try:
+            new_folder = self.builder._write_blocks(texts, digest_list, folder, self.previous.blocks["files"][folder])
+        except OSError:  # a block of the previous export is gone: the word is rebuilt
+            return None
+        chosen = []
+        for article in top.intersection(articles):
+            position = top_at.get(article, positions.get(article))
+            chosen.append((position, new_pairs.get(article, pairs.get(article))))
+        top_numbers: list[int] = []
+        previous = 0
+        for position, pair in sorted(chosen):
+            if pair is None:
+                return None
+            top_numbers += (position - previous, *pair)
+            previous = position
+        return [index, item[1], item[2], encode_numbers(best), new_folder, encode_numbers(top_numbers)]
+
+    @staticmethod
+    def _places(text: str, at: dict[int, int], postings: dict[int, tuple[int, int, list[int]]]) -> str:
+        """A field's positions text (each posting's count of places, then their gaps) with the
+        re-indexed articles' places put in."""
+        if not at:
+            return text
+        numbers = decode_numbers(text)
+        replaced = sorted((position, postings[article][2]) for article, position in at.items())
+        out: list[int] = []
+        cursor = done = position = 0
+        # Walk the postings only up to the last re-indexed one; the rest is copied whole.
+        for wanted, gaps in replaced:
+            while position < wanted:
+                cursor += numbers[cursor] + 1
+                position += 1
+            out += numbers[done:cursor]
+            out += (len(gaps), *gaps)
+            cursor += numbers[cursor] + 1
+            position += 1
+            done = cursor
+        out += numbers[done:]
+        return encode_numbers(out)
+
+
+def _stored_block(root: str | Path, folder: str, number: int, postings: int) -> list[tuple[int, int]] | None:
+    """The (weight, length) pairs of score block `number` of `folder` as the previous export
+    wrote it, or None when it is missing, unreadable or not `postings` long."""
+    try:
+        with open(f"{root}/{score_block(folder, number)}", encoding="utf-8") as stored:
+            numbers = decode_numbers(json.load(stored))
+    except (OSError, ValueError, KeyError):
+        return None
+    pairs = list(zip(numbers[0::2], numbers[1::2]))
+    return pairs if len(pairs) == postings else None
 
 
 def _block_folders(entries: dict[str, list[Any]]) -> list[str]:
@@ -1097,9 +1382,10 @@ def _update_dictionary(stats: LiveStatistics, previous: _Previous, affected: set
     return sizes
 
 
-def _extend_words(appender: _Appender, candidates: set[str]) -> dict[str, tuple[list[Any], list[Any]]]:
-    """New entries and positions of the `candidates` (words that only gained new articles) that
-    the appender can extend from the previous export; the others are rebuilt from the index."""
+def _extend_words(appender: _Appender | _Patcher, candidates: set[str]) -> dict[str, tuple[list[Any], list[Any]]]:
+    """New entries and positions of the `candidates` (words that only gained new articles, for
+    an _Appender; words of corrected articles, for a _Patcher) that it can make from the
+    previous export's; the others are rebuilt from the index."""
     extended = {}
     for key in sorted(candidates):
         field_name, _, value = key.partition(":")
@@ -1185,6 +1471,13 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             if numbers_kept:
                 extended = _extend_words(_Appender(builder, previous, len(state["keys"]), len(state["segments"])),
                                          affected - changes.rewritten)
+            if changes.updated and len(keys) == len(state["keys"]):
+                # Corrections only (every article where it was): their words are patched.
+                place = {key: article for article, key in enumerate(keys)}
+                extended.update(_extend_words(
+                    _Patcher(builder, previous, {place[key]: whoosh_order[place[key]] for key in changes.updated},
+                             changes.moved),
+                    changes.rewritten))
             sizes = _update_dictionary(stats, previous, affected, extended)
         shards = _shard_terms(sizes)
         shard_table: list[list[str]] = []

@@ -84,6 +84,9 @@ class UpdateReport:
     #: The affected keys whose postings changed for articles indexed before (re-indexed or
     #: removed ones); the others only gained postings of added articles.
     rewritten: set[str] = field(default_factory=set)
+    #: (word, text field) of the rewritten keys whose places in a re-indexed article moved: the
+    #: export leaves the other fields' positions of a corrected article's words as they were.
+    moved: set[tuple[str, str]] = field(default_factory=set)
     #: The index generation the update started from: `affected` lists what changed since then,
     #: so an export may rely on it only if it was itself made from that generation.
     since: int | None = None
@@ -409,6 +412,10 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
                 report.affected |= differing
                 if document.key in before:
                     report.rewritten |= differing
+                    for term in differing:
+                        was = {part[0]: part[2] for part in old.get(term, ()) if len(part) == 3}
+                        now = {part[0]: part[2] for part in after.get(term, ()) if len(part) == 3}
+                        report.moved |= {(term, name) for name in was.keys() | now.keys() if was.get(name) != now.get(name)}
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()
