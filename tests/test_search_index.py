@@ -139,6 +139,7 @@ def test_a_first_build_exports_its_postings_as_written(tmp_path: Path, monkeypat
         monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
         monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
         monkeypatch.setattr("archive_search.export.WORD_RANGE", 2)
+        monkeypatch.setattr("archive_search.export.BLOCK_RUN", 3)
     _export_as_written_and_read_back(tmp_path, monkeypatch, fixture_documents())
 
 
@@ -347,6 +348,7 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
         monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
         monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
         monkeypatch.setattr("archive_search.export.WORD_RANGE", 2)
+        monkeypatch.setattr("archive_search.export.BLOCK_RUN", 3)
     documents = fixture_documents()
     corrected = dataclasses.replace(documents[2], body=documents[2].body + " Bakers thanked the town.")
     retitled = dataclasses.replace(documents[6], headline="Silent film festival sells out")
@@ -405,6 +407,17 @@ def test_an_export_after_whoosh_merged_small_segments_reads_only_their_articles(
     assert merges >= 1, "Whoosh merged segments during the edits"
 
 
+def _block_names(export_folder: Path) -> dict[tuple[str, int], str]:
+    """(word, field number) → the name its score blocks go by, for every long list of an export."""
+    manifest = json.loads((export_folder / "manifest.json").read_text(encoding="utf-8"))
+    names = {}
+    for _, table in manifest["shardTables"]:
+        for _, shard in json.loads((export_folder / "tables" / f"{table}.json").read_text(encoding="utf-8")):
+            entries = json.loads((export_folder / "terms" / f"{shard}.json").read_text(encoding="utf-8"))
+            names.update({(word, item[0]): item[4] for word, entry in entries.items() for item in entry if len(item) == 6})
+    return names
+
+
 def _five_runs_in_small_blocks(monkeypatch, top: int) -> list:
     """Fifty stories, in publication order, exported with lists of two postings per score block,
     `top` top postings and ranges of four articles, so that most words have long lists."""
@@ -412,6 +425,7 @@ def _five_runs_in_small_blocks(monkeypatch, top: int) -> list:
     monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 2)
     monkeypatch.setattr("archive_search.export.TOP_POSTINGS", top)
     monkeypatch.setattr("archive_search.export.WORD_RANGE", 4)
+    monkeypatch.setattr("archive_search.export.BLOCK_RUN", 2)  # a long list's blocks in several runs
     # The reference statistics stay put while an archive of thousands gains a day's stories or
     # a correction; in fifty articles they move with every story, so here they are held at
     # those of the last day (at least the live ones, as the export requires).
@@ -469,15 +483,23 @@ def test_corrections_patch_their_words_entries_as_a_clean_export_writes_them(
     ]
     update_index(tmp_path / "kept", documents)
     export_index(open_index(tmp_path / "kept"), tmp_path / "out")
-    patched = 0
+    patched = renamed = runs = 0
     for day, (what, correct) in enumerate(corrections):
         correct()
+        names = _block_names(tmp_path / "out")
         report = update_index(tmp_path / "kept", documents)
         patched += export_index(open_index(tmp_path / "kept"), tmp_path / "out", report).extended
         update_index(tmp_path / f"clean{day}", documents)
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what
+        # A changed list renames the runs of blocks that changed (those holding a corrected
+        # story, or all after a story that gained the word), not every one of its blocks.
+        for key, name in _block_names(tmp_path / "out").items():
+            if key in names and names[key] != name and len(name) == len(names[key]):
+                runs += len(name) // 12
+                renamed += sum(name[at:at + 12] != names[key][at:at + 12] for at in range(0, len(name), 12))
     assert patched > 50, "words were patched, not rebuilt"
+    assert 0 < renamed < runs / 2, (renamed, runs)
 
 
 def test_a_word_whose_best_story_has_it_only_in_a_short_list_is_extended_as_a_clean_export(

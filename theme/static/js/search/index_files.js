@@ -42,9 +42,18 @@ export function indexOf(values, value) {
 }
 
 /**
+ * The path of score block `block` of a list whose blocks go by `folder` (export.py's
+ * score_block): twelve characters per run of `run` blocks, the run's own name.
+ */
+export function scoreBlockPath(folder, block, run) {
+  const at = 12 * Math.floor(block / run);
+  return `scores/${folder.slice(at, at + 12)}-${block}.json`;
+}
+
+/**
  * A long list's entry [field, article numbers (decodeArticles), df, best (weight, length) per
- * block among the postings not in the top, the blocks' folder, top postings (gap in list
- * position, weight, length)].
+ * block among the postings not in the top, the blocks' name (a name per run of blocks), top
+ * postings (gap in list position, weight, length)].
  */
 function blockedPostings(item) {
   const ids = decodeArticles(item[1]);
@@ -197,7 +206,7 @@ export class IndexFiles {
   async loadBlocks(missing) {
     const size = this.manifest.blockPostings;
     await Promise.all(missing.map(async ([postings, block]) => {
-      const numbers = decodeNumbers(await this.json(`scores/${postings.blocks.folder}-${block}.json`));
+      const numbers = decodeNumbers(await this.json(scoreBlockPath(postings.blocks.folder, block, this.manifest.blockRun)));
       if (postings.blocks.loaded[block]) return;
       for (let i = 0, at = block * size; i < numbers.length; i += 2, at += 1) {
         postings.weights[at] = numbers[i];

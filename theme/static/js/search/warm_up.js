@@ -109,6 +109,8 @@ export function madeUpIndex(manifest) {
   const made = {
     ...manifest,
     articles,
+    // Each made-up list's blocks go by one name (`${word}-${field}`), however many there are.
+    blockRun: Infinity,
     shardTables: [["", "table"]],
     deskCodes: "desks.json",
     docGroups: Array.from({ length: Math.ceil(articles / manifest.docGroupSize) }, () => "group"),
