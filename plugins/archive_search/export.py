@@ -974,10 +974,10 @@ class _Appender:
         field = TEXT_FIELDS[index]
         scores = self.builder._scorer.scores(field, frequency)
         folder = item[4]
-        digests = self.previous.blocks["digests"].get(folder)
         old_count = len(articles)
         old_blocks = -(-old_count // BLOCK_POSTINGS)
-        if digests is None or len(digests) != 12 * old_blocks:
+        digest_list = self.previous.block_digests(folder, old_blocks)
+        if digest_list is None:
             return None
         every = articles + [posting[0] for posting in postings]
         new_pairs = [(posting[1], posting[2]) for posting in postings]
@@ -985,7 +985,6 @@ class _Appender:
         changed = {top_at[article] // BLOCK_POSTINGS for article in pushed_out if article in top_at}
         changed |= set(range(old_count // BLOCK_POSTINGS, -(-len(every) // BLOCK_POSTINGS)))
         texts: list[str | None] = [None] * old_blocks
-        digest_list = [digests[at:at + 12] for at in range(0, len(digests), 12)]
         root = self.builder.out.root
         for block in sorted(changed):
             start = block * BLOCK_POSTINGS
@@ -1216,10 +1215,10 @@ class _Patcher:
         articles, pairs, top_at = word.articles[index], word.pairs[index], word.top_at[index]
         scores = word.scores[index]
         folder = item[4]
-        digests = self.previous.blocks["digests"].get(folder)
         count_ = len(articles)
         block_count = -(-count_ // BLOCK_POSTINGS)
-        if digests is None or len(digests) != 12 * block_count:
+        digest_list = self.previous.block_digests(folder, block_count)
+        if digest_list is None:
             return None
         moved = (top ^ old_top).intersection(articles)
         positions = {**{article: top_at[article] for article in moved if article in top_at}, **at}
@@ -1228,7 +1227,6 @@ class _Patcher:
         changed = {positions[article] // BLOCK_POSTINGS for article in moved | at.keys()}
         best = decode_numbers(item[3])
         texts: list[str | None] = [None] * block_count
-        digest_list = [digests[start:start + 12] for start in range(0, len(digests), 12)]
         for number in sorted(changed):
             block = self._block(item, number, count_, blocks, index)
             if block is None:
@@ -1319,6 +1317,14 @@ class _Previous:
     shard_bytes: dict[str, list[int]]
     #: {"shards": shard name -> its score folders, "files": score folder -> bytes of each block}.
     blocks: dict[str, dict[str, list[Any]]]
+
+    def block_digests(self, name: str, blocks: int) -> list[str] | None:
+        """The digest of each score block of the list whose blocks go by `name`, if this export
+        kept them and there are `blocks` of them."""
+        digests = self.blocks["digests"].get(name)
+        if digests is None or len(digests) != 12 * blocks:
+            return None
+        return [digests[at:at + 12] for at in range(0, len(digests), 12)]
 
     def keep_blocks(self, folders: list[str], out: _Writer) -> None:
         """Count the score blocks of the given folders of this export as part of the new one."""
