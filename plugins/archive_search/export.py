@@ -1032,7 +1032,7 @@ class _Patcher:
 
     A sentence added to a story changes its body's length byte, so every word of the story gets
     new postings there: at 50,000 articles rebuilding those words (the archive's commonest
-    among them) took 11-24 s. The result is the entry a full export writes (tests compare them):
+    among them) took 15 s median. The result is the entry a full export writes (tests compare them):
     the lists keep their articles and document frequencies, so the reference scores stay; the
     changed postings are put in their places, the blocks holding them are read back and
     rewritten (the others linked), and the top articles and range bounds are updated from the
