@@ -320,11 +320,8 @@ def _order_since(reader: IndexReader, state: dict[str, Any], deleted: list[int])
     if not before:
         return None
     now = _segments(reader)
-    # Where each earlier segment starts now, if it is still there.
-    starts_then, start = [], 0
-    for _, documents in before:
-        starts_then.append(start)
-        start += documents
+    # Where each earlier segment started then, and starts now if it is still there.
+    starts_then = list(accumulate((documents for _, documents in before[:-1]), initial=0))
     earlier = {(segment, documents) for segment, documents in before}
     starts_now, new_ranges, start = {}, [], 0
     for segment, documents in now:
@@ -684,12 +681,8 @@ class _ShardBuilder:
                 best += flat[2 * at:2 * at + 2]
             texts.append(_quoted(encode_numbers(block)))
         folder = self._write_blocks(texts, [_digest(text) for text in texts])
-        top_numbers: list[int] = []
-        previous = 0
-        for at in top:
-            top_numbers += (at - previous, flat[2 * at], flat[2 * at + 1])
-            previous = at
-        return [encode_articles(articles), frequency, encode_numbers(best), folder, encode_numbers(top_numbers)]
+        top_text = _top_postings((at, (flat[2 * at], flat[2 * at + 1])) for at in top)
+        return [encode_articles(articles), frequency, encode_numbers(best), folder, top_text]
 
     def _write_blocks(self, texts: list[str | None], digests: list[str], previous: str | None = None,
                       previous_sizes: list[int] | None = None) -> str:
@@ -775,6 +768,25 @@ class _ShardBuilder:
         if not pairs:
             return None
         return filter_postings(field, sorted(pairs))
+
+
+def _top_postings(chosen: Iterable[tuple[int, tuple[int, int]]]) -> str:
+    """A long list's top postings as its entry writes them: (gap in list position, weight,
+    length) of each (list position, (weight, length)), positions ascending."""
+    numbers: list[int] = []
+    previous = 0
+    for at, (weight, length) in chosen:
+        numbers += (at - previous, weight, length)
+        previous = at
+    return encode_numbers(numbers)
+
+
+def _weight(field: str, places: int, boost: float) -> int:
+    """The weight the export writes for `places` occurrences in `field` (of Whoosh boost `boost`)."""
+    weight = places * boost
+    if weight != int(weight):
+        raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
+    return int(weight)
 
 
 def _top_articles(totals: dict[int, float]) -> set[int]:
@@ -889,10 +901,7 @@ class _Appender:
         for article, gaps in items:
             if article < first_new:  # a re-indexed article whose postings of this word are unchanged
                 continue
-            weight = len(gaps) * boost
-            if weight != int(weight):
-                raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
-            postings.append((article, int(weight), lengths[article], gaps))
+            postings.append((article, _weight(field, len(gaps), boost), lengths[article], gaps))
         return postings
 
     def extend(self, key: str, entry: list[Any], places: list[Any] | None) -> tuple[list[Any], list[Any]] | None:
@@ -1016,13 +1025,8 @@ class _Appender:
         chosen = sorted([(top_at[article], pairs[article]) for article in top if article in top_at]
                         + [(old_count + at, pair) for at, (article, pair) in enumerate(zip(every[old_count:], new_pairs))
                            if article in top])
-        top_numbers: list[int] = []
-        previous = 0
-        for at, pair in chosen:
-            top_numbers += (at - previous, *pair)
-            previous = at
         return [index, extend_articles(item[1], articles, every[old_count:]), frequency, encode_numbers(best), new_folder,
-                encode_numbers(top_numbers)]
+                _top_postings(chosen)]
 
 
 class _Patcher:
@@ -1050,8 +1054,12 @@ class _Patcher:
         self.moved = moved
         #: Whoosh number → article number of each re-indexed article.
         self.edited = {docnum: article for article, docnum in edited.items()}
-        self.leaves = [(segment, offset) for segment, offset in builder.reader.leaf_readers()
-                       if any(offset <= docnum < offset + segment.doc_count_all() for docnum in self.edited)]
+        #: Each segment holding re-indexed articles, its offset, and their numbers in it (sorted).
+        self.leaves = []
+        for segment, offset in builder.reader.leaf_readers():
+            inside = sorted(docnum - offset for docnum in self.edited if offset <= docnum < offset + segment.doc_count_all())
+            if inside:
+                self.leaves.append((segment, offset, inside))
 
     def _postings(self, field: str, key: str) -> dict[int, tuple[int, int, list[int]]]:
         """article → (weight, length byte, position gaps) of the re-indexed articles with `key` in `field`."""
@@ -1059,24 +1067,20 @@ class _Patcher:
         boost = builder.reader.schema[field].format.field_boost
         lengths = builder.lengths(field)
         found = {}
-        for segment, offset in self.leaves:
+        for segment, offset, inside in self.leaves:
             try:
                 matcher = segment.postings(field, key)
             except TermNotFound:
                 continue
-            for docnum in sorted(number - offset for number in self.edited
-                                 if offset <= number < offset + segment.doc_count_all()):
+            for docnum in inside:
                 if matcher.is_active() and matcher.id() < docnum:
                     matcher.skip_to(docnum)
                 if not matcher.is_active() or matcher.id() != docnum:
                     continue
                 # A Positions value: the frequency (4 bytes), then the pickled position gaps.
                 gaps = loads(matcher.value()[4:] + b".")
-                weight = len(gaps) * boost
-                if weight != int(weight):
-                    raise ExportError(f"{field}: boost {boost} gives a fractional weight; use a whole number")
                 article = self.edited[offset + docnum]
-                found[article] = (int(weight), lengths[article], gaps)
+                found[article] = (_weight(field, len(gaps), boost), lengths[article], gaps)
         return found
 
     def extend(self, key: str, entry: list[Any], places: list[Any] | None) -> tuple[list[Any], list[Any]] | None:
@@ -1239,24 +1243,18 @@ class _Patcher:
             rest = [pair for position, pair in enumerate(block, start) if articles[position] not in top]
             best[2 * number:2 * number + 2] = max(rest, key=scores.__getitem__) if rest else (0, 0)
             text = _quoted(encode_numbers(list(chain.from_iterable(block))))
-            if _digest(text) != digest_list[number]:
-                texts[number], digest_list[number] = text, _digest(text)
+            digest = _digest(text)
+            if digest != digest_list[number]:
+                texts[number], digest_list[number] = text, digest
         try:
             new_folder = self.builder._write_blocks(texts, digest_list, folder, self.previous.blocks["files"][folder])
         except OSError:  # a block of the previous export is gone: the word is rebuilt
             return None
-        chosen = []
-        for article in top.intersection(articles):
-            position = top_at.get(article, positions.get(article))
-            chosen.append((position, new_pairs.get(article, pairs.get(article))))
-        top_numbers: list[int] = []
-        previous = 0
-        for position, pair in sorted(chosen):
-            if pair is None:
-                return None
-            top_numbers += (position - previous, *pair)
-            previous = position
-        return [index, item[1], item[2], encode_numbers(best), new_folder, encode_numbers(top_numbers)]
+        chosen = sorted((top_at.get(article, positions.get(article)), new_pairs.get(article, pairs.get(article)))
+                        for article in top.intersection(articles))
+        if any(pair is None for _, pair in chosen):
+            return None
+        return [index, item[1], item[2], encode_numbers(best), new_folder, _top_postings(chosen)]
 
     @staticmethod
     def _places(text: str, at: dict[int, int], postings: dict[int, tuple[int, int, list[int]]]) -> str:
