@@ -11,7 +11,11 @@ import pytest
 from whoosh import index
 from whoosh.fields import ID, Schema
 
-from archive_search.indexer import open_index, update_index
+from archive_search.indexer import FINGERPRINTS_FILE, open_index, update_index
+from archive_search.kept import EXPORT_STATE_FILE
+from archive_search.known_documents import KNOWN_FILE
+from archive_search.livestats import LENGTHS_FILE
+from archive_search.spelling import SPELLING_FILE
 from conftest import FIXTURES, Build, run_build
 from search_corpus import fixture_documents
 from test_incremental_build import SETTINGS, assert_same_site, build, make_archive, newsroom_day
@@ -19,7 +23,7 @@ from test_incremental_build import SETTINGS, assert_same_site, build, make_archi
 #: What the search plugin keeps beside the Whoosh index (indexer.py, spelling.py, livestats.py,
 #: export.py, known_documents.py): stale or damaged, each is made again from the index. (Cut
 #: short here; a removed one is read the same way: kept.read_kept, KnownDocuments.)
-SIDE_FILES = ("fingerprints.json", "spelling.json", "lengths.json", "export-state.json", "known-documents.json")
+SIDE_FILES = (FINGERPRINTS_FILE, SPELLING_FILE, LENGTHS_FILE, EXPORT_STATE_FILE, KNOWN_FILE)
 
 
 @pytest.mark.parametrize(("setting", "value", "message"), [
@@ -107,7 +111,7 @@ def test_a_damaged_kept_index_is_made_again_and_the_site_is_a_clean_builds(
     assert_same_site(rebuilt, clean_day, part="search")
     assert_same_site(rebuilt, clean_day)
     warned = [line for line in rebuilt.log.splitlines() if "search index kept there cannot be read" in line]
-    if damage == "table of contents removed" or damage.endswith(".json cut short"):
+    if damage == "table of contents removed" or damage.endswith(".marshal cut short"):
         # Nothing Whoosh reads is damaged (without a table of contents there is no index, and
         # the index is made anew); a side file is made again from the index, quietly.
         assert warned == []

@@ -8,7 +8,6 @@ long way makes every document up front. Both must index and keep the same things
 from __future__ import annotations
 
 import copy
-import json
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from pelican.urlwrappers import Author, Category, Tag
 from archive_search import documents, known_documents
 from archive_search.documents import EXCERPT_CHARS, excerpt, from_article, html_to_text
 from archive_search.indexer import FINGERPRINTS_FILE, update_index
+from archive_search.kept import load_file
 from archive_search.known_documents import KNOWN_FILE, KnownDocuments
 from archive_search.pelican_plugin import ArticleDocuments
 
@@ -62,7 +62,7 @@ def _build(folder: Path, articles: list[Article]) -> tuple[dict, dict]:
     known = KnownDocuments(folder)
     report = update_index(folder, ArticleDocuments(articles).knowing(known))
     known.save()
-    kept = json.loads((folder / FINGERPRINTS_FILE).read_text(encoding="utf-8"))
+    kept = load_file(folder / FINGERPRINTS_FILE)
     return report, kept["value"]
 
 
@@ -77,7 +77,7 @@ def test_each_article_is_made_into_a_document_once_and_indexed_as_the_long_way_d
     assert long_way.added == report.added
     assert (tmp_path / "ours" / FINGERPRINTS_FILE).read_bytes() == (tmp_path / "long" / FINGERPRINTS_FILE).read_bytes()
     assert {key: value[1] for key, value in
-            json.loads((tmp_path / "ours" / KNOWN_FILE).read_text(encoding="utf-8"))["documents"].items()} \
+            load_file(tmp_path / "ours" / KNOWN_FILE)["documents"].items()} \
         == {article.url: from_article(article).fingerprint() for article in articles}
 
     # The next build makes only the edited story's document (to fingerprint it, then to index

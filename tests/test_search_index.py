@@ -23,7 +23,10 @@ from archive_search.encoding import decode_articles, decode_numbers, encode_arti
 from archive_search import export as export_module
 from archive_search.export import _top_articles, export_index
 from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
-from archive_search.indexer import ArchiveWriter, open_index, update_index
+from archive_search.indexer import FINGERPRINTS_FILE, ArchiveWriter, open_index, update_index
+from archive_search.kept import EXPORT_STATE_FILE, FORMER_NAMES, load_file, save_file
+from archive_search.livestats import LENGTHS_FILE
+from archive_search.spelling import SPELLING_FILE
 from archive_search.postings import GroupingPool
 from archive_search.records import read_records, write_record
 from archive_search.query import ArchiveSearcher
@@ -122,12 +125,12 @@ def _export_as_written_and_read_back(tmp_path: Path, monkeypatch, documents: lis
             reading.setattr(f"archive_search.export.{reader}", unread)
         export_index(open_index(tmp_path / "index"), tmp_path / "as-written", report)
     assert report.fresh is None, "the export took the postings (and removed them)"
-    state = json.loads((tmp_path / "index" / "export-state.json").read_text(encoding="utf-8"))
+    state = load_file(tmp_path / "index" / EXPORT_STATE_FILE)
     export_index(open_index(tmp_path / "index"), tmp_path / "read-back")
     as_written = _tree(tmp_path / "as-written")
     assert as_written == _tree(tmp_path / "read-back")
     assert any(name.startswith("terms/") for name in as_written)
-    again = json.loads((tmp_path / "index" / "export-state.json").read_text(encoding="utf-8"))
+    again = load_file(tmp_path / "index" / EXPORT_STATE_FILE)
     assert list(state.pop("sizes").items()) == list(again.pop("sizes").items())
     assert {**state, "target": ""} == {**again, "target": ""}
 
@@ -556,10 +559,10 @@ def test_an_export_of_another_format_is_replaced_not_extended(tmp_path: Path, mo
     documents = fixture_documents()
     update_index(tmp_path / "kept", documents[:-1])
     export_index(open_index(tmp_path / "kept"), tmp_path / "out")
-    state_path = tmp_path / "kept" / "export-state.json"
-    state = json.loads(state_path.read_text(encoding="utf-8"))
+    state_path = tmp_path / "kept" / EXPORT_STATE_FILE
+    state = load_file(state_path)
     state["version"] = export_module.FORMAT_VERSION - 1
-    state_path.write_text(json.dumps(state), encoding="utf-8")
+    save_file(state_path, state)
     blocks = sorted((tmp_path / "out" / "scores").iterdir())
     assert blocks, "the fixture has score blocks"
     (tmp_path / "out" / "scores" / "oldlist").mkdir()
@@ -586,6 +589,27 @@ def test_a_document_group_left_half_written_is_completed(tmp_path: Path) -> None
     assert _tree(tmp_path / "out") == expected
 
 
+def test_files_kept_as_json_by_an_earlier_version_are_not_read_and_are_removed(tmp_path: Path) -> None:
+    """A cache folder from before the kept files were written with marshal holds them as JSON
+    under their old names: an update does not read them (the index itself says what they
+    held), the export it makes is a clean one's, and the old files leave the folder."""
+    documents = fixture_documents()
+    update_index(tmp_path / "kept", documents[:-1])
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    for name in FORMER_NAMES:
+        # Plausible values of the old layout, but wrong: were they read, the export would differ.
+        (tmp_path / "kept" / name).write_text(json.dumps({"generation": 1, "value": {"harbour": 99}}), encoding="utf-8")
+    for name in (FINGERPRINTS_FILE, SPELLING_FILE, LENGTHS_FILE, EXPORT_STATE_FILE):
+        (tmp_path / "kept" / name).unlink()
+    report = update_index(tmp_path / "kept", documents)
+    assert report.added == [documents[-1].key] and report.unchanged == len(documents) - 1
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+    update_index(tmp_path / "clean", documents)
+    export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
+    assert not [name for name in FORMER_NAMES if (tmp_path / "kept" / name).exists()]
+
+
 @pytest.mark.parametrize("damage", ["cut short", "another generation", "deleted"])
 def test_files_kept_beside_the_index_are_not_trusted_when_damaged(tmp_path: Path, damage: str) -> None:
     """Fingerprints, spelling counts and field lengths kept beside the index describe one index
@@ -593,21 +617,21 @@ def test_files_kept_beside_the_index_are_not_trusted_when_damaged(tmp_path: Path
     documents = fixture_documents()
     update_index(tmp_path / "kept", documents)
     export_index(open_index(tmp_path / "kept"), tmp_path / "out")
-    for name in ("fingerprints.json", "spelling.json", "lengths.json", "export-state.json"):
+    for name in (FINGERPRINTS_FILE, SPELLING_FILE, LENGTHS_FILE, EXPORT_STATE_FILE):
         path = tmp_path / "kept" / name
         if damage == "cut short":
             path.write_bytes(path.read_bytes()[:40])
-        elif name == "export-state.json":
-            state = json.loads(path.read_text(encoding="utf-8"))
+        elif name == EXPORT_STATE_FILE:
+            state = load_file(path)
             state["manifest"] = "0" * 12  # the state of another export
-            path.write_text(json.dumps(state), encoding="utf-8")
+            save_file(path, state)
         elif damage == "another generation":
-            kept = json.loads(path.read_text(encoding="utf-8"))
+            kept = load_file(path)
             value = kept["value"]
             # Plausible but wrong: every count doubled, every fingerprint changed.
             kept["value"] = {key: (v * 2 if isinstance(v, int) else v[::-1]) for key, v in value.items()}
             kept["generation"] += 7
-            path.write_text(json.dumps(kept), encoding="utf-8")
+            save_file(path, kept)
         else:
             path.unlink()
     edited = dataclasses.replace(documents[1], body=documents[1].body + " Ferries resumed at noon.")

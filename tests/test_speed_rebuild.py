@@ -26,6 +26,7 @@ from pelican.utils import process_translations as pelican_process_translations
 
 from archive_pages.sitemaps import SitemapEntry, _urlset, _urlset_xml
 from archive_search.documents import SearchDocument, from_article
+from archive_search.kept import load_file, save_file
 from archive_search.known_documents import KNOWN_FILE, KnownDocument, KnownDocuments
 from archive_speed import _note_story, _notes
 from archive_speed.added_attributes import quick_digest
@@ -128,8 +129,8 @@ def test_known_search_documents_of_other_code_are_not_used(tmp_path: Path) -> No
     last = KnownDocuments(tmp_path)
     last.document(_desked(_article("harbour")))
     last.save()
-    kept = json.loads((tmp_path / KNOWN_FILE).read_text(encoding="utf-8"))
-    (tmp_path / KNOWN_FILE).write_text(json.dumps({**kept, "code": "other"}), encoding="utf-8")
+    kept = load_file(tmp_path / KNOWN_FILE)
+    save_file(tmp_path / KNOWN_FILE, {**kept, "code": "other"})
     assert not isinstance(KnownDocuments(tmp_path).document(_desked(_article("harbour"))), KnownDocument)
 
 

@@ -65,7 +65,7 @@ from .documents import stored_source
 from .encoding import decode_articles, decode_numbers, encode_articles, encode_numbers, extend_articles
 from .fresh_postings import FILTER_FIELDS, EncodedPlaces, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
-from .kept import EXPORT_STATE_FILE
+from .kept import EXPORT_STATE_FILE, load_file, save_file
 from .livestats import LiveStatistics, whoosh_idf
 from .schema import QUERY_FIELD_BOOSTS, TEXT_FIELDS
 from .spelling import spelling_groups
@@ -1356,8 +1356,8 @@ def _export_state(state_path: Path, target: Path) -> dict[str, Any] | None:
     The manifest names every other file by its content, so the manifest's digest identifies
     the export wherever the folder now is (a CI checkout, a copied site), not its path.
     """
+    state = load_file(state_path)
     try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
         manifest_text = (target / "manifest.json").read_text(encoding="utf-8")
     except (OSError, ValueError):
         return None
@@ -1631,10 +1631,10 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                  "generation": generation, "version": FORMAT_VERSION,
                  "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
                  "segments": segments, "groups": groups, "files": files, "shards": shard_table,
-                 "shard_bytes": shard_bytes, "sizes": sizes,
+                 "shard_bytes": shard_bytes, "sizes": dict(sizes),  # (marshal takes no defaultdict)
                  "blocks": {**_blocks_state(shard_folders, builder, previous),
                             "reference": _reference(stats)}}
-    write_atomic(state_path, json.dumps(new_state))
+    save_file(state_path, new_state)
     if fresh:
         unfinished.unlink()
     return ExportReport(articles=len(whoosh_order), files=len(out.written) + out.kept_files + 1, bytes=written,

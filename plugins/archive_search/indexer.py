@@ -35,7 +35,7 @@ from whoosh.fields import ID, KEYWORD, Schema
 from whoosh.formats import Existence
 
 from .documents import SOURCE_FIELDS, SearchDocument, compact_json, pack_source, stored_source
-from .kept import EXPORT_STATE_FILE, read_kept, write_kept
+from .kept import EXPORT_STATE_FILE, FORMER_NAMES, read_kept, write_kept
 from .livestats import LENGTHS_FILE, live_lengths
 from .schema import TEXT_FIELDS, build_schema
 from .fresh_postings import FreshPostings
@@ -60,7 +60,7 @@ WHOLE, RECURRING = "whole", "recurring"
 #: Optimize once deleted (replaced or removed) documents are this share of the index.
 OPTIMIZE_DELETED_SHARE = 0.05
 #: The articles' fingerprints (key → fingerprint), kept beside the index.
-FINGERPRINTS_FILE = "fingerprints.json"
+FINGERPRINTS_FILE = "fingerprints.marshal"
 #: Files kept beside the index that describe it: an index made again starts without them.
 #: (known_documents.py's file is not one: it depends on the articles and the code alone.)
 KEPT_FILES = (FINGERPRINTS_FILE, SPELLING_FILE, LENGTHS_FILE, EXPORT_STATE_FILE)
@@ -248,7 +248,7 @@ def _clear_index(path: Path) -> None:
     """Remove the index in `path` and the files kept beside it, and nothing else: the folder is
     the one SEARCH_INDEX_PATH names, which may hold files that are not ours."""
     for entry in path.iterdir():
-        if entry.name.startswith(WHOOSH_PREFIXES) or entry.name in KEPT_FILES:
+        if entry.name.startswith(WHOOSH_PREFIXES) or entry.name in KEPT_FILES or entry.name in FORMER_NAMES:
             entry.unlink()
 
 
@@ -456,3 +456,5 @@ def _keep(folder: Path, generation: int, fingerprints: dict[str, str], words: Co
     write_kept(folder, LENGTHS_FILE, generation, lengths)
     write_kept(folder, FINGERPRINTS_FILE, generation, dict(sorted(fingerprints.items())))
     write_kept(folder, SPELLING_FILE, generation, {word: count for word, count in sorted(words.items()) if count > 0})
+    for name in FORMER_NAMES:  # left by a version that kept them as JSON
+        (folder / name).unlink(missing_ok=True)

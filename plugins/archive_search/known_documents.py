@@ -16,19 +16,17 @@ of those, so a kept one is never stale. A missing, garbled or other code's file 
 from __future__ import annotations
 
 import hashlib
-import json
 import marshal
 import sys
 from pathlib import Path
 from typing import Any
 
-from archive_format import write_atomic
-
 from . import documents
 from .documents import SearchDocument, from_article
+from .kept import load_file, save_file
 
 #: The file kept in the search index folder.
-KNOWN_FILE = "known-documents.json"
+KNOWN_FILE = "known-documents.marshal"
 
 
 def _code_version() -> str:
@@ -101,12 +99,9 @@ class KnownDocuments:
         self.path = folder / KNOWN_FILE
         self.code = _code_version()
         self.previous: dict[str, list[str]] = {}
-        try:
-            kept = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(kept, dict) and kept.get("code") == self.code and isinstance(kept.get("documents"), dict):
-                self.previous = kept["documents"]
-        except (OSError, ValueError):
-            pass
+        kept = load_file(self.path)
+        if isinstance(kept, dict) and kept.get("code") == self.code and isinstance(kept.get("documents"), dict):
+            self.previous = kept["documents"]
         self.current: dict[str, list[str]] = {}
         # Each article's digest, by the article object's identity: the indexer asks for an
         # article twice in a build (to fingerprint it, then to index it).
@@ -134,5 +129,4 @@ class KnownDocuments:
         """Keep this build's fingerprints for the next build (atomically)."""
         if self.current == self.previous:
             return
-        write_atomic(self.path, json.dumps({"code": self.code, "documents": self.current}, sort_keys=True,
-                                           separators=(",", ":")))
+        save_file(self.path, {"code": self.code, "documents": dict(sorted(self.current.items()))})

@@ -45,7 +45,7 @@ def index_folder(reader: IndexReader) -> Path | None:
 
 
 #: Total words per text field of the live articles, kept beside the index.
-LENGTHS_FILE = "lengths.json"
+LENGTHS_FILE = "lengths.marshal"
 
 
 def live_lengths(reader: IndexReader, folder: Path | None) -> dict[str, int]:

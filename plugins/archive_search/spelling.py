@@ -5,7 +5,7 @@ Corrections work on words as written, not on index terms (stems), so that a typo
 inflected word ("shoppign") can reach its word ("shopping", whose term is "shop").
 
 The list (each word with the number of live articles using it) is kept beside the Whoosh index
-in `spelling.json`, not as a Whoosh field: a field of unstemmed words doubled the postings
+in `spelling.marshal`, not as a Whoosh field: a field of unstemmed words doubled the postings
 Whoosh writes, and its counts included deleted articles until the index was optimized. The
 indexer adds the words of new articles and subtracts those of removed ones (from their stored
 text); the file names the index generation it matches, and a file that does not match the
@@ -25,7 +25,7 @@ from .kept import read_kept
 from .schema import TEXT_FIELDS
 from .tokens import Analyzer
 
-SPELLING_FILE = "spelling.json"
+SPELLING_FILE = "spelling.marshal"
 
 
 def group_name(first: str, length: int) -> str:
