@@ -161,7 +161,8 @@ class _Writer:
         #: Paths inside the export folder ("terms/x.json") of the files this export consists of.
         self.written: set[str] = set()
         self.bytes = 0
-        #: Files of document groups kept whole from the previous export (not in `written`).
+        #: Files kept from the previous export without being listed in `written`: document
+        #: groups kept whole, and the score blocks of lists kept as they were.
         self.kept_files = 0
         #: Folders made (or found) by this export.
         self._folders: set[str] = set()
@@ -698,6 +699,15 @@ class _ShardBuilder:
         sizes: list[int] = []
         for start in range(0, len(texts), BLOCK_RUN):
             numbers = range(start, min(len(texts), start + BLOCK_RUN))
+            at = 12 * (start // BLOCK_RUN)
+            if previous is not None and previous[at:at + 12] == folder[at:at + 12]:
+                # A run of the previous export's list left as it was: its files are there, as
+                # those of a list kept whole are (_Previous.keep_blocks), and are counted alike.
+                kept_sizes = previous_sizes[start:start + len(numbers)]
+                self.out.kept_files += len(kept_sizes)
+                self.out.bytes += sum(kept_sizes)
+                sizes += kept_sizes
+                continue
             relpaths = [score_block(folder, number) for number in numbers]
             if self.out.fresh:
                 # Nothing was there before this export: only this export (two lists with the
@@ -1325,10 +1335,13 @@ class _Previous:
         return [digests[at:at + 12] for at in range(0, len(digests), 12)]
 
     def keep_blocks(self, folders: list[str], out: _Writer) -> None:
-        """Count the score blocks of the given folders of this export as part of the new one."""
+        """Count the score blocks of the given folders of this export as part of the new one.
+        They are counted, not listed (a list kept whole at 100,000 articles is hundreds of
+        blocks): the next export finds them in the blocks' state (_remove_replaced)."""
         for folder in folders:
-            for number, size in enumerate(self.blocks["files"][folder]):
-                out.keep(score_block(folder, number), size)
+            sizes = self.blocks["files"][folder]
+            out.kept_files += len(sizes)
+            out.bytes += sum(sizes)
 
     def __post_init__(self) -> None:
         self.firsts = [row[0] for row in self.rows]
@@ -1346,7 +1359,9 @@ class _Previous:
         return terms.get(key), positions.get(key)
 
 
-_STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segments", "groups", "files",
+#: What an export's state must hold to be used: one of an earlier layout lacks a key (its
+#: "files" listed every file of the export, shards and score blocks too) and is not used.
+_STATE_KEYS = ("target", "manifest", "keys", "docnums", "dates", "desks", "segments", "groups", "other_files",
                "shards", "shard_bytes", "sizes", "blocks", "generation", "version")
 
 
@@ -1622,18 +1637,20 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     manifest_path = target / "manifest.json"
     write_atomic(manifest_path, manifest_text)
     written = out.bytes + len(manifest_text.encode("utf-8"))
-    files = sorted(name for name in out.written if not name.startswith("docs/"))
+    # The shards and score blocks are named in the state by the shard table and the blocks'
+    # state: listing their files too cost a sort of 190,000 names at 100,000 articles.
+    files = sorted(name for name in out.written if not name.startswith(("docs/", "terms/", "positions/", "scores/")))
+    blocks = {**_blocks_state(shard_folders, builder, previous), "reference": _reference(stats)}
     if state is not None:
-        _remove_replaced(target, state, files, [group[0] for group in groups])
+        _remove_replaced(target, state, files, shard_table, blocks["files"], [group[0] for group in groups])
     elif not fresh:
         _remove_stale(target, {target / name for name in out.written} | {manifest_path})
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
                  "generation": generation, "version": FORMAT_VERSION,
                  "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
-                 "segments": segments, "groups": groups, "files": files, "shards": shard_table,
+                 "segments": segments, "groups": groups, "other_files": files, "shards": shard_table,
                  "shard_bytes": shard_bytes, "sizes": dict(sizes),  # (marshal takes no defaultdict)
-                 "blocks": {**_blocks_state(shard_folders, builder, previous),
-                            "reference": _reference(stats)}}
+                 "blocks": blocks}
     save_file(state_path, new_state)
     if fresh:
         unfinished.unlink()
@@ -1656,11 +1673,28 @@ def _blocks_state(shard_folders: dict[str, list[str]], builder: _ShardBuilder,
             "digests": digests}
 
 
-def _remove_replaced(target: Path, state: dict[str, Any], files: list[str], groups: list[str]) -> None:
+def _remove_replaced(target: Path, state: dict[str, Any], files: list[str], shards: list[list[str]],
+                     block_files: dict[str, list[int]], groups: list[str]) -> None:
     """Delete the previous export's files and document groups the new manifest no longer
-    refers to (the previous export's own list: no need to walk every article's file)."""
-    for relpath in sorted(set(state["files"]) - set(files)):
+    refers to, found from the two exports' states (no walk over the export's files).
+
+    `files` are the new export's files other than shards, score blocks and records; `shards`
+    its shard table; `block_files` its lists' score folders (score_block) with their sizes."""
+    for relpath in sorted(set(state["other_files"]) - set(files)):
         (target / relpath).unlink(missing_ok=True)
+    for name in sorted({row[1] for row in state["shards"]} - {row[1] for row in shards}):
+        for folder in ("terms", "positions"):
+            (target / folder / f"{name}.json").unlink(missing_ok=True)
+    # A block's path is its run's name and its number: a run named alike at the same place of
+    # a list (the same blocks, by its name's digest) is the same files.
+    runs = {(folder[at:at + 12], at) for folder in block_files for at in range(0, len(folder), 12)}
+    for folder, sizes in state["blocks"]["files"].items():
+        if folder in block_files:
+            continue
+        for number in range(len(sizes)):
+            at = 12 * (number // BLOCK_RUN)
+            if (folder[at:at + 12], at) not in runs:
+                (target / score_block(folder, number)).unlink(missing_ok=True)
     for name in sorted({group[0] for group in state["groups"]} - set(groups)):
         shutil.rmtree(target / "docs" / name, ignore_errors=True)
 
