@@ -16,6 +16,7 @@ from whoosh.analysis import StandardAnalyzer
 from whoosh.filedb.filestore import FileStorage
 from whoosh.qparser import QueryParser
 from whoosh.system import pack_uint
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from archive_search.documents import html_to_text
@@ -30,7 +31,7 @@ from archive_search.spelling import SPELLING_FILE
 from archive_search.postings import GroupingPool
 from archive_search.records import read_records, write_record
 from archive_search.query import ArchiveSearcher
-from archive_search.schema import build_schema
+from archive_search.schema import TEXT_FIELDS, build_schema
 from archive_search.tokens import Analyzer
 from search_corpus import BBC_ROOT, bbc_documents, fixture_documents
 
@@ -587,6 +588,24 @@ def test_a_document_group_left_half_written_is_completed(tmp_path: Path) -> None
         record.unlink()
     export_index(open_index(tmp_path / "index"), tmp_path / "out")
     assert _tree(tmp_path / "out") == expected
+
+
+def test_the_length_bytes_read_at_once_are_whooshs_of_every_document(tmp_path: Path) -> None:
+    """export._length_bytes reads Whoosh's length columns directly: against the reader's own
+    doc_field_length for every document and text field of an index of three segments, one of
+    them with a document deleted by a correction, and an empty field."""
+    documents = fixture_documents()
+    update_index(tmp_path / "index", documents[:-2])
+    update_index(tmp_path / "index", documents[:-1])
+    corrected = dataclasses.replace(documents[0], body=documents[0].body + " The ferry resumed at noon.", summary="")
+    update_index(tmp_path / "index", [corrected] + documents[1:], optimize_share=1.0)  # the deletion stays
+    with open_index(tmp_path / "index").reader() as reader:
+        assert len(reader.leaf_readers()) == 3 and reader.doc_count_all() > reader.doc_count()
+        for field in TEXT_FIELDS:
+            expected = bytes(length_to_byte(reader.doc_field_length(docnum, field) or 0)
+                             for docnum in range(reader.doc_count_all()))
+            assert export_module._length_bytes(reader, field) == expected, field
+        assert 0 in export_module._length_bytes(reader, "summary")
 
 
 def test_files_kept_as_json_by_an_earlier_version_are_not_read_and_are_removed(tmp_path: Path) -> None:
