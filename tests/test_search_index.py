@@ -26,7 +26,7 @@ from archive_search.export import _top_articles, export_index
 from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
 from archive_search.indexer import FINGERPRINTS_FILE, ArchiveWriter, open_index, update_index
 from archive_search.kept import EXPORT_STATE_FILE, FORMER_NAMES, load_file, save_file
-from archive_search.livestats import LENGTHS_FILE
+from archive_search.livestats import LENGTHS_FILE, LiveStatistics
 from archive_search.spelling import SPELLING_FILE
 from archive_search.postings import GroupingPool
 from archive_search.records import read_records, write_record
@@ -606,6 +606,28 @@ def test_the_length_bytes_read_at_once_are_whooshs_of_every_document(tmp_path: P
                              for docnum in range(reader.doc_count_all()))
             assert export_module._length_bytes(reader, field) == expected, field
         assert 0 in export_module._length_bytes(reader, "summary")
+
+
+def test_live_document_frequencies_leave_out_deleted_articles_as_counting_live_postings_does(tmp_path: Path) -> None:
+    """LiveStatistics.doc_frequency takes the deleted articles holding a term off Whoosh's
+    count: against counting the live postings one by one, for every term of every text field
+    of an index of three segments, with corrections and a removal deleted but not purged."""
+    documents = fixture_documents()
+    update_index(tmp_path / "index", documents[:-2])
+    update_index(tmp_path / "index", documents[:-1])
+    changed = [dataclasses.replace(document, body=document.body + " The ferry resumed at noon.")
+               if number % 3 == 0 else document for number, document in enumerate(documents[1:])]
+    update_index(tmp_path / "index", changed, optimize_share=1.0)  # the deletions stay
+    with open_index(tmp_path / "index").reader() as reader:
+        stats = LiveStatistics(reader)
+        assert len(reader.leaf_readers()) == 3 and len(stats.deleted) > 3
+        checked = 0
+        for field in TEXT_FIELDS:
+            for term in reader.lexicon(field):
+                live = sum(1 for _ in reader.postings(field, term).all_ids())
+                assert stats.doc_frequency(field, term) == live, (field, term)
+                checked += live != reader.doc_frequency(field, term)
+        assert checked > 20, "the deleted articles held terms"
 
 
 def test_files_kept_as_json_by_an_earlier_version_are_not_read_and_are_removed(tmp_path: Path) -> None:

@@ -93,7 +93,25 @@ class LiveStatistics:
         frequency = self.reader.doc_frequency(field, term)
         if not frequency or not self.deleted:
             return frequency
-        return sum(1 for _ in self.reader.postings(field, term).all_ids())
+        # Whoosh's count includes deleted articles: those holding the term are taken off,
+        # each found by skipping to it (a correction leaves a few deleted articles; walking
+        # every live posting of a common word took 20 ms at 100,000 articles).
+        for segment, offset in self.reader.leaf_readers():
+            if not segment.has_deletions():
+                continue
+            if (field, term) not in segment:
+                continue
+            # The segment's own postings: SegmentReader.postings wraps them in a FilterMatcher
+            # that steps over the deleted articles as it starts.
+            matcher = segment._terms.matcher(field, segment._text_to_bytes(field, term), segment.schema[field].format)
+            for docnum in sorted(segment.deleted_docs_set):
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    frequency -= 1
+        return frequency
 
     def spelling(self) -> Counter[str]:
         """Words as written with the number of live articles using each."""
