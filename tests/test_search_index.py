@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from bisect import bisect_left
 from array import array
 import heapq
 import json
@@ -20,7 +21,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from archive_search.documents import html_to_text
-from archive_search.encoding import decode_articles, decode_numbers, encode_articles, encode_numbers
+from archive_search.encoding import article_set, decode_articles, decode_numbers, encode_articles, encode_numbers
 from archive_search import export as export_module
 from archive_search.export import _top_articles, export_index
 from archive_search.fresh_postings import EncodedPlaces, ExportError, text_postings
@@ -61,6 +62,29 @@ def test_article_sets_survive_gaps_and_bitmaps() -> None:
     far = list(range(0, 2_000, 5)) + [52_000]
     for articles in ([], [0], sparse, dense, [0, 1, 2, 3, 4, 5, 6], far):
         assert decode_articles(encode_articles(articles)) == articles
+
+
+def test_an_article_set_answers_places_members_and_stretches_as_its_listed_articles_do() -> None:
+    """encoding.article_set (a bitmap's articles not listed: places from running counts)
+    against the listed articles, on random lists of every density, at every edge."""
+    random = Random(11)
+    kinds = set()
+    for _ in range(1_500):
+        span = random.choice([1, 7, 90, 700, 5_000])
+        articles = sorted(random.sample(range(span), random.randint(1, span)))
+        found = article_set(encode_articles(articles))
+        kinds.add(type(found).__name__)
+        assert len(found) == len(articles) and list(found) == articles
+        for article in [-1, 0, span - 1, span, span + 7, *random.sample(range(span), min(span, 12))]:
+            assert found.rank(article) == bisect_left(articles, article), article
+            assert (article in found) == (article in articles), article
+        places = sorted(random.sample(range(len(articles)), min(len(articles), 20)))
+        assert found.at_places(places) == [articles[place] for place in places]
+        for first, stop in [(0, len(articles)), (len(articles) - 1, len(articles) + 3),
+                            *((random.randrange(len(articles) + 1), random.randrange(len(articles) + 1)) for _ in range(5))]:
+            assert found[first:stop] == articles[first:stop], (first, stop)
+        assert found[-1] == articles[-1] and found[len(articles) // 2] == articles[len(articles) // 2]
+    assert kinds == {"BitmapArticles", "ListedArticles"}
 
 
 def test_html_blocks_do_not_run_together() -> None:

@@ -8,9 +8,11 @@ one character, the text stays JSON-safe and compresses well on the static host.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import sub
+from typing import overload
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _VALUE = {char: value for value, char in enumerate(ALPHABET)}
@@ -109,7 +111,131 @@ def decode_articles(text: str) -> list[int]:
     return [index * 6 + bit for index, value in enumerate(data) if value for bit in bits[value]]
 
 
-def extend_articles(text: str, before: list[int], added: list[int]) -> str:
+class ListedArticles(list):
+    """Sorted article numbers in a list, asked for an article's place and membership by
+    bisection (what `BitmapArticles` answers from a bitmap)."""
+
+    def rank(self, article: int) -> int:
+        """How many of the articles come before `article`."""
+        return bisect_left(self, article)
+
+    def at_places(self, places: Iterable[int]) -> list[int]:
+        """The articles at the given places."""
+        return list(map(self.__getitem__, places))
+
+    def __contains__(self, article: object) -> bool:
+        at = bisect_left(self, article)  # type: ignore[call-overload]
+        return at < len(self) and self[at] == article
+
+
+#: Articles per stretch of a bitmap whose running count BitmapArticles keeps (digits of six).
+_STRETCH = 16
+#: bytes.translate table: a digit's value to its number of articles.
+_COUNT = bytes(len(bits) for bits in _BITS) + bytes(192)
+
+
+class BitmapArticles(Sequence[int]):
+    """The sorted article numbers of a bitmap (`encode_articles`) without listing them all.
+
+    A correction patches a common word's entries (export._Patcher), which asks a list only for
+    the places of a few articles, the articles of a few blocks and whether some hundreds are
+    in it; listing every article of such a list (half the archive) cost about 4 ms each, a
+    fifth of a correction's export at 100,000 articles. Here the digits are kept with a
+    running count of articles every `_STRETCH` digits: a place is that count and a count of at
+    most 16 digits, membership one bit."""
+
+    def __init__(self, text: str) -> None:
+        data = text[1:].encode("ascii").translate(_TO_VALUE)
+        if data and max(data) == 255:
+            raise KeyError(f"not an encoded bitmap: {text[:40]!r}")
+        self._data = data
+        self._counts = data.translate(_COUNT)
+        self._starts = list(accumulate((sum(self._counts[at:at + _STRETCH])
+                                        for at in range(0, len(data), _STRETCH)), initial=0))
+
+    def __len__(self) -> int:
+        return self._starts[-1]
+
+    def __contains__(self, article: object) -> bool:
+        if not isinstance(article, int) or article < 0:
+            return False
+        digit, bit = divmod(article, 6)
+        return digit < len(self._data) and bool(self._data[digit] >> bit & 1)
+
+    def rank(self, article: int) -> int:
+        """How many of the articles come before `article`."""
+        if article <= 0:
+            return 0
+        digit, bit = divmod(article, 6)
+        if digit >= len(self._data):
+            return len(self)
+        stretch = digit // _STRETCH
+        return (self._starts[stretch] + sum(self._counts[stretch * _STRETCH:digit])
+                + _COUNT[self._data[digit] & ((1 << bit) - 1)])
+
+    def _from(self, first: int, stop: int) -> list[int]:
+        """The articles at places first ... stop - 1."""
+        stop = min(stop, len(self))
+        if first >= stop:
+            return []
+        stretch = bisect_right(self._starts, first) - 1
+        digit, place = stretch * _STRETCH, self._starts[stretch]
+        counts = self._counts
+        while place + counts[digit] <= first:
+            place += counts[digit]
+            digit += 1
+        found: list[int] = []
+        data, bits = self._data, _BITS
+        while place < stop:
+            for bit in bits[data[digit]]:
+                if first <= place < stop:
+                    found.append(digit * 6 + bit)
+                place += 1
+            digit += 1
+        return found
+
+    def at_places(self, places: Iterable[int]) -> list[int]:
+        """The articles at the given places (each found from its stretch's running count)."""
+        starts, counts, data, bits = self._starts, self._counts, self._data, _BITS
+        found = []
+        for place in places:
+            stretch = bisect_right(starts, place) - 1
+            digit, before = stretch * _STRETCH, starts[stretch]
+            while before + counts[digit] <= place:
+                before += counts[digit]
+                digit += 1
+            found.append(digit * 6 + bits[data[digit]][place - before])
+        return found
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            first, stop, step = index.indices(len(self))
+            if step != 1:
+                raise ValueError("BitmapArticles takes slices of step 1")
+            return self._from(first, stop)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._from(index, index + 1)[0]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._from(0, len(self)))
+
+
+def article_set(text: str) -> ListedArticles | BitmapArticles:
+    """The sorted article numbers encoded by `encode_articles`, as a sequence that tells an
+    article's place (`rank`) and membership without a walk; a bitmap's are not listed."""
+    return BitmapArticles(text) if text.startswith(BITMAP_MARK) else ListedArticles(accumulate(decode_numbers(text)))
+
+
+def extend_articles(text: str, before: Sequence[int], added: list[int]) -> str:
     """Return encode_articles(before + added) from `text` = encode_articles(before), where every
     added article comes after the last of `before`: a day's new articles extend a long list
     without encoding it again."""
@@ -117,7 +243,7 @@ def extend_articles(text: str, before: list[int], added: list[int]) -> str:
         return text
     bitmap = (len(before) + len(added)) * 5 > added[-1]
     if not before or bitmap != text.startswith(BITMAP_MARK):
-        return encode_articles(before + added)
+        return encode_articles([*before, *added])
     if not bitmap:
         return text + encode_numbers([b - a for a, b in zip([before[-1]] + added, added)])
     base = before[-1] // 6

@@ -63,7 +63,8 @@ from archive_format import write_atomic
 
 from .documents import compact_json as _dumps
 from .documents import stored_source
-from .encoding import decode_articles, decode_numbers, encode_articles, encode_numbers, extend_articles
+from .encoding import (BitmapArticles, ListedArticles, article_set, decode_numbers, encode_articles, encode_numbers,
+                       extend_articles)
 from .fresh_postings import FILTER_FIELDS, EncodedPlaces, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
 from .kept import EXPORT_STATE_FILE, load_file, save_file
@@ -826,24 +827,26 @@ class _OldEntry:
         self.scores = {i: scorer.scores(TEXT_FIELDS[i], frequency[i]) for i in indexes}
         self.boosts = {i: QUERY_FIELD_BOOSTS.get(TEXT_FIELDS[i], 1.0) for i in indexes}
         self.pairs: dict[int, dict[int, tuple[int, int]]] = {}
-        self.articles: dict[int, list[int]] = {}
+        #: Each field's articles: a long list's as encoding.article_set gives them (a bitmap's
+        #: not listed), a short list's listed.
+        self.articles: dict[int, ListedArticles | BitmapArticles] = {}
         #: Per long list, its top articles' positions in the list.
         self.top_at: dict[int, dict[int, int]] = {}
         for i in indexes:
             item = old.get(i)
             if item is None:
-                self.pairs[i], self.articles[i] = {}, []
+                self.pairs[i], self.articles[i] = {}, ListedArticles()
             elif len(item) == 3:
                 numbers = decode_numbers(item[1])
-                self.articles[i] = list(accumulate(numbers[0::3]))
+                self.articles[i] = ListedArticles(accumulate(numbers[0::3]))
                 self.pairs[i] = dict(zip(self.articles[i], zip(numbers[1::3], numbers[2::3])))
             else:
-                self.articles[i] = decode_articles(item[1])
+                self.articles[i] = article_set(item[1])
                 numbers = decode_numbers(item[5])
                 positions = list(accumulate(numbers[0::3]))
-                self.top_at[i] = {self.articles[i][at]: at for at in positions}
-                self.pairs[i] = {self.articles[i][at]: pair
-                                 for at, pair in zip(positions, zip(numbers[1::3], numbers[2::3]))}
+                top = self.articles[i].at_places(positions)
+                self.top_at[i] = dict(zip(top, positions))
+                self.pairs[i] = dict(zip(top, zip(numbers[1::3], numbers[2::3])))
 
     def totals_of(self, chosen: Iterable[int], postings: dict[int, dict[int, tuple[int, int]]]) -> dict[int, float]:
         """Each chosen article's score for the word from `postings` (field → article → pair):
@@ -863,7 +866,7 @@ class _OldEntry:
         top_long: set[int] = set().union(*top_at.values())
         # A top article's postings in every long list are top postings.
         for i, at in top_at.items():
-            if not top_long.difference(at).isdisjoint(articles[i]):
+            if any(article in articles[i] for article in top_long.difference(at)):
                 return None
         if len(top_long) > TOP_POSTINGS:
             return None
@@ -873,7 +876,7 @@ class _OldEntry:
         short_only -= top_long
         for i in top_at:
             if short_only:
-                short_only.difference_update(articles[i])
+                short_only = {article for article in short_only if article not in articles[i]}
         short_totals = self.totals_of(short_only, self.pairs)
         ranked = sorted(short_only, key=lambda article: (-short_totals[article], article))
         old_top = top_long | set(ranked[:TOP_POSTINGS - len(top_long)])
@@ -1000,7 +1003,7 @@ class _Appender:
         digest_list = self.previous.block_digests(folder, old_blocks)
         if digest_list is None:
             return None
-        every = articles + [posting[0] for posting in postings]
+        every = [*articles, *(posting[0] for posting in postings)]
         new_pairs = [(posting[1], posting[2]) for posting in postings]
         best = decode_numbers(item[3])
         changed = {top_at[article] // BLOCK_POSTINGS for article in pushed_out if article in top_at}
@@ -1109,11 +1112,7 @@ class _Patcher:
         at: dict[int, dict[int, int]] = {}
         for i in indexes:
             articles = word.articles[i]
-            at[i] = {}
-            for article in self.edited.values():
-                position = bisect_left(articles, article)
-                if position < len(articles) and articles[position] == article:
-                    at[i][article] = position
+            at[i] = {article: articles.rank(article) for article in self.edited.values() if article in articles}
             if at[i].keys() != new[i].keys():
                 return None
         # The re-indexed articles that have the word.
@@ -1195,11 +1194,12 @@ class _Patcher:
         postings: dict[int, dict[int, tuple[int, int]]] = {}
         for i in word.indexes:
             articles = word.articles[i]
-            first, last = bisect_left(articles, low), bisect_left(articles, high)
+            first, last = articles.rank(low), articles.rank(high)
+            in_range = articles[first:last]
             found = postings[i] = {}
             if i not in word.top_at:
-                for position in range(first, last):
-                    found[articles[position]] = word.pairs[i][articles[position]]
+                for article in in_range:
+                    found[article] = word.pairs[i][article]
             for block_number in (range(first // BLOCK_POSTINGS, (last - 1) // BLOCK_POSTINGS + 1)
                                  if i in word.top_at and last > first else ()):
                 block = self._block(old[i], block_number, len(articles), blocks, i)
@@ -1207,7 +1207,7 @@ class _Patcher:
                     return None
                 start = block_number * BLOCK_POSTINGS
                 for position in range(max(first, start), min(last, start + BLOCK_POSTINGS)):
-                    found[articles[position]] = block[position - start]
+                    found[in_range[position - first]] = block[position - start]
             found.update((article, pair) for article, pair in new_pairs[i].items() if low <= article < high)
         totals = word.totals_of(set().union(*postings.values()) - top, postings)
         return max(0, math.ceil(max(totals.values()) * 1000) + 1) if totals else 0
@@ -1236,10 +1236,10 @@ class _Patcher:
         digest_list = self.previous.block_digests(folder, block_count)
         if digest_list is None:
             return None
-        moved = (top ^ old_top).intersection(articles)
+        moved = {article for article in top ^ old_top if article in articles}
         positions = {**{article: top_at[article] for article in moved if article in top_at}, **at}
         for article in moved - positions.keys():
-            positions[article] = bisect_left(articles, article)
+            positions[article] = articles.rank(article)
         changed = {positions[article] // BLOCK_POSTINGS for article in moved | at.keys()}
         best = decode_numbers(item[3])
         texts: list[str | None] = [None] * block_count
@@ -1252,7 +1252,7 @@ class _Patcher:
             for article, position in at.items():
                 if position // BLOCK_POSTINGS == number:
                     block[position - start] = new_pairs[article]
-            rest = [pair for position, pair in enumerate(block, start) if articles[position] not in top]
+            rest = [pair for article, pair in zip(articles[start:start + len(block)], block) if article not in top]
             best[2 * number:2 * number + 2] = max(rest, key=scores.__getitem__) if rest else (0, 0)
             text = _quoted(encode_numbers(list(chain.from_iterable(block))))
             digest = _digest(text)
@@ -1263,7 +1263,7 @@ class _Patcher:
         except OSError:  # a block of the previous export is gone: the word is rebuilt
             return None
         chosen = sorted((top_at.get(article, positions.get(article)), new_pairs.get(article, pairs.get(article)))
-                        for article in top.intersection(articles))
+                        for article in top if article in articles)
         if any(pair is None for _, pair in chosen):
             return None
         return [index, item[1], item[2], encode_numbers(best), new_folder, _top_postings(chosen)]
