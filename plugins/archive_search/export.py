@@ -1262,8 +1262,10 @@ class _Patcher:
             new_folder = self.builder._write_blocks(texts, digest_list, folder, self.previous.blocks["files"][folder])
         except OSError:  # a block of the previous export is gone: the word is rebuilt
             return None
+        # The top's articles in this list: the old top's that stayed (top_at holds the old top's
+        # articles in it, as top() checked) and those that joined it (in `moved`).
         chosen = sorted((top_at.get(article, positions.get(article)), new_pairs.get(article, pairs.get(article)))
-                        for article in top if article in articles)
+                        for article in (top & top_at.keys()) | (top & moved))
         if any(pair is None for _, pair in chosen):
             return None
         return [index, item[1], item[2], encode_numbers(best), new_folder, _top_postings(chosen)]
