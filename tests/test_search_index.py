@@ -614,6 +614,29 @@ def test_a_document_group_left_half_written_is_completed(tmp_path: Path) -> None
     assert _tree(tmp_path / "out") == expected
 
 
+def test_a_story_refiled_under_another_desk_is_exported_as_a_clean_export_does(tmp_path: Path, monkeypatch) -> None:
+    """A correction may move a story to another desk with its key and date: the export puts the
+    re-indexed story in its old place (export._replaced_in_place) with its new desk, for the
+    desk counts and its record."""
+    documents = fixture_documents()
+    update_index(tmp_path / "kept", documents)
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out")
+    story = documents[4]
+    refiled = dataclasses.replace(story, desk=next(desk for desk in ("culture", "sport") if desk != story.desk))
+    current = documents[:4] + [refiled] + documents[5:]
+    report = update_index(tmp_path / "kept", current, optimize_share=1.0)  # numbers kept: no purge
+    assert report.updated == [story.key] and not report.optimized
+    in_place = []
+    original = export_module._replaced_in_place
+    monkeypatch.setattr(export_module, "_replaced_in_place",
+                        lambda *args: in_place.append(original(*args)) or in_place[-1])
+    export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
+    assert in_place and in_place[0] is not None, "the story was put back in its place"
+    update_index(tmp_path / "clean", current)
+    export_index(open_index(tmp_path / "clean"), tmp_path / "clean-out")
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "clean-out")
+
+
 def test_the_length_bytes_read_at_once_are_whooshs_of_every_document(tmp_path: Path) -> None:
     """export._length_bytes reads Whoosh's length columns directly: against the reader's own
     doc_field_length for every document and text field of an index of three segments, one of

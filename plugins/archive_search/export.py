@@ -267,6 +267,8 @@ class _Articles:
     records: dict[int, str]
     #: True when `records` are in the export's form already (as a clean build's indexer wrote them).
     compact: bool = False
+    #: `dates` as the export's state keeps them (ISO 8601), when they were taken from it.
+    iso_dates: list[str] | None = None
 
     def record(self, reader: IndexReader, article: int) -> dict[str, Any]:
         docnum = self.docnums[article]
@@ -305,6 +307,29 @@ def _document_order(reader: IndexReader) -> _Articles:
     return _ordered(_read_articles(reader, reader.all_doc_ids()), {}, {})
 
 
+def _replaced_in_place(reader: IndexReader, state: dict[str, Any], gone: set[int],
+                       new_ranges: list[range]) -> _Articles | None:
+    """The articles of the previous export's numbering when the only change is articles
+    re-indexed with their key and date (a correction): each takes its old place with its new
+    Whoosh number. None otherwise (an article added or removed, a date changed).
+
+    The general way makes, sorts and takes apart a tuple per article (0.2 s at 100,000)."""
+    docnums = list(state["docnums"])
+    places = [place for place, docnum in enumerate(docnums) if docnum in gone]
+    added = _read_articles(reader, (docnum for numbers in new_ranges for docnum in numbers if docnum not in gone))
+    if len(added) != len(places):
+        return None
+    keys, iso_dates, desks = state["keys"], list(state["dates"]), list(state["desks"])
+    at = {keys[place]: place for place in places}
+    records = {}
+    for date, key, docnum, (record, desk) in added:
+        place = at.pop(key, None)
+        if place is None or date.isoformat() != iso_dates[place]:
+            return None
+        docnums[place], desks[place], records[docnum] = docnum, desk, record
+    return _Articles(docnums, keys, list(map(datetime.fromisoformat, iso_dates)), desks, records, iso_dates=iso_dates)
+
+
 def _segments(reader: IndexReader) -> list[list[Any]]:
     """[segment id, documents] of each segment: numbers stay valid while these stay in place."""
     return [[segment.segment().segment_id(), segment.doc_count_all()] for segment, _ in reader.leaf_readers()]
@@ -334,6 +359,10 @@ def _order_since(reader: IndexReader, state: dict[str, Any], deleted: list[int])
         start += documents
     moved = [starts_now.get((segment, documents)) for segment, documents in before]
     gone = set(deleted)
+    if now[:len(before)] == before:
+        in_place = _replaced_in_place(reader, state, gone, new_ranges)
+        if in_place is not None:
+            return in_place, True
     kept, desks = [], {}
     for docnum, key, date, desk in zip(state["docnums"], state["keys"], state["dates"], state["desks"]):
         at = bisect_right(starts_then, docnum) - 1
@@ -1651,7 +1680,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
         _remove_stale(target, {target / name for name in out.written} | {manifest_path})
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
                  "generation": generation, "version": FORMAT_VERSION,
-                 "docnums": whoosh_order, "dates": [date.isoformat() for date in dates], "desks": articles.desks,
+                 "docnums": whoosh_order, "dates": articles.iso_dates or [date.isoformat() for date in dates], "desks": articles.desks,
                  "segments": segments, "groups": groups, "other_files": files, "shards": shard_table,
                  "shard_bytes": shard_bytes, "sizes": dict(sizes),  # (marshal takes no defaultdict)
                  "blocks": blocks}
