@@ -53,10 +53,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.index import FileIndex
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.scoring import BM25F, bm25
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from archive_format import write_atomic
@@ -1680,7 +1680,8 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
         _remove_stale(target, {target / name for name in out.written} | {manifest_path})
     new_state = {"target": str(target.resolve()), "manifest": _digest(manifest_text), "keys": keys,
                  "generation": generation, "version": FORMAT_VERSION,
-                 "docnums": whoosh_order, "dates": articles.iso_dates or [date.isoformat() for date in dates], "desks": articles.desks,
+                 "docnums": whoosh_order, "dates": articles.iso_dates or [date.isoformat() for date in dates],
+                 "desks": articles.desks,
                  "segments": segments, "groups": groups, "other_files": files, "shards": shard_table,
                  "shard_bytes": shard_bytes, "sizes": dict(sizes),  # (marshal takes no defaultdict)
                  "blocks": blocks}
