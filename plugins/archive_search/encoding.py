@@ -104,9 +104,19 @@ def decode_articles(text: str) -> list[int]:
     """Return the sorted article numbers encoded by `encode_articles`."""
     if not text.startswith(BITMAP_MARK):
         return list(accumulate(decode_numbers(text)))
+    return _bitmap_articles(_bitmap_digits(text))
+
+
+def _bitmap_digits(text: str) -> bytes:
+    """The digits' values of a bitmap's text (after its mark)."""
     data = text[1:].encode("ascii").translate(_TO_VALUE)
     if data and max(data) == 255:
         raise KeyError(f"not an encoded bitmap: {text[:40]!r}")
+    return data
+
+
+def _bitmap_articles(data: bytes) -> list[int]:
+    """Every article of a bitmap's digits, in order."""
     bits = _BITS
     return [index * 6 + bit for index, value in enumerate(data) if value for bit in bits[value]]
 
@@ -145,10 +155,7 @@ class BitmapArticles(Sequence[int]):
     most 16 digits, membership one bit."""
 
     def __init__(self, text: str) -> None:
-        data = text[1:].encode("ascii").translate(_TO_VALUE)
-        if data and max(data) == 255:
-            raise KeyError(f"not an encoded bitmap: {text[:40]!r}")
-        self._data = data
+        self._data = data = _bitmap_digits(text)
         self._counts = data.translate(_COUNT)
         self._starts = list(accumulate((sum(self._counts[at:at + _STRETCH])
                                         for at in range(0, len(data), _STRETCH)), initial=0))
@@ -226,7 +233,9 @@ class BitmapArticles(Sequence[int]):
         return self._from(index, index + 1)[0]
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._from(0, len(self)))
+        # Listing all of them (an _Appender extends the list) as decode_articles does, not place
+        # by place: a third faster.
+        return iter(_bitmap_articles(self._data))
 
 
 def article_set(text: str) -> ListedArticles | BitmapArticles:

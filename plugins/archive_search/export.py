@@ -126,8 +126,17 @@ class ExportReport:
     extended: int = 0
 
 
+#: Characters of a content digest (_digest), the name of a file or of a run of score blocks.
+NAME_CHARS = 12
+
+
 def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:NAME_CHARS]
+
+
+def _names(joined: str) -> list[str]:
+    """The digests `joined` is made of, in order (a list's run names, or its blocks' digests)."""
+    return [joined[at:at + NAME_CHARS] for at in range(0, len(joined), NAME_CHARS)]
 
 
 def _quoted(encoded: str) -> str:
@@ -142,8 +151,8 @@ def score_block(name: str, number: int) -> str:
 
     All in one folder: a folder per list made 2,500 folders at 10,000 articles, and making a
     folder cost the system more than the five files in it."""
-    run = 12 * (number // BLOCK_RUN)
-    return f"scores/{name[run:run + 12]}-{number}.json"
+    run = NAME_CHARS * (number // BLOCK_RUN)
+    return f"scores/{name[run:run + NAME_CHARS]}-{number}.json"
 
 
 class _Writer:
@@ -307,16 +316,16 @@ def _document_order(reader: IndexReader) -> _Articles:
     return _ordered(_read_articles(reader, reader.all_doc_ids()), {}, {})
 
 
-def _replaced_in_place(reader: IndexReader, state: dict[str, Any], gone: set[int],
-                       new_ranges: list[range]) -> _Articles | None:
+def _replaced_in_place(state: dict[str, Any], gone: set[int],
+                       added: list[tuple[datetime, str, int, tuple[str, str]]]) -> _Articles | None:
     """The articles of the previous export's numbering when the only change is articles
-    re-indexed with their key and date (a correction): each takes its old place with its new
-    Whoosh number. None otherwise (an article added or removed, a date changed).
+    re-indexed with their key and date (a correction, `added` read by _read_articles): each
+    takes its old place with its new Whoosh number. None otherwise (an article added or
+    removed, a date changed).
 
     The general way makes, sorts and takes apart a tuple per article (0.2 s at 100,000)."""
     docnums = list(state["docnums"])
     places = [place for place, docnum in enumerate(docnums) if docnum in gone]
-    added = _read_articles(reader, (docnum for numbers in new_ranges for docnum in numbers if docnum not in gone))
     if len(added) != len(places):
         return None
     keys, iso_dates, desks = state["keys"], list(state["dates"]), list(state["desks"])
@@ -359,8 +368,10 @@ def _order_since(reader: IndexReader, state: dict[str, Any], deleted: list[int])
         start += documents
     moved = [starts_now.get((segment, documents)) for segment, documents in before]
     gone = set(deleted)
-    if now[:len(before)] == before:
-        in_place = _replaced_in_place(reader, state, gone, new_ranges)
+    added = _read_articles(reader, (docnum for numbers in new_ranges for docnum in numbers if docnum not in gone))
+    numbers_kept = now[:len(before)] == before
+    if numbers_kept:
+        in_place = _replaced_in_place(state, gone, added)
         if in_place is not None:
             return in_place, True
     kept, desks = [], {}
@@ -372,8 +383,7 @@ def _order_since(reader: IndexReader, state: dict[str, Any], deleted: list[int])
         if docnum not in gone:
             kept.append((datetime.fromisoformat(date), key, docnum, None))
             desks[docnum] = desk
-    added = _read_articles(reader, (docnum for numbers in new_ranges for docnum in numbers if docnum not in gone))
-    return _ordered(kept + added, {}, desks), now[:len(before)] == before
+    return _ordered(kept + added, {}, desks), numbers_kept
 
 
 def _term_text(termbytes: bytes | str) -> str:
@@ -728,11 +738,11 @@ class _ShardBuilder:
         """
         runs = [_digest("".join(digests[start:start + BLOCK_RUN])) for start in range(0, len(texts), BLOCK_RUN)]
         folder = "".join(runs)
+        previous_runs = _names(previous) if previous is not None else []
         sizes: list[int] = []
-        for start in range(0, len(texts), BLOCK_RUN):
+        for run, start in enumerate(range(0, len(texts), BLOCK_RUN)):
             numbers = range(start, min(len(texts), start + BLOCK_RUN))
-            at = 12 * (start // BLOCK_RUN)
-            if previous is not None and previous[at:at + 12] == folder[at:at + 12]:
+            if run < len(previous_runs) and previous_runs[run] == runs[run]:
                 # A run of the previous export's list left as it was: its files are there, as
                 # those of a list kept whole are (_Previous.keep_blocks), and are counted alike.
                 kept_sizes = previous_sizes[start:start + len(numbers)]
@@ -1363,9 +1373,9 @@ class _Previous:
         """The digest of each score block of the list whose blocks go by `name`, if this export
         kept them and there are `blocks` of them."""
         digests = self.blocks["digests"].get(name)
-        if digests is None or len(digests) != 12 * blocks:
+        if digests is None or len(digests) != NAME_CHARS * blocks:
             return None
-        return [digests[at:at + 12] for at in range(0, len(digests), 12)]
+        return _names(digests)
 
     def keep_blocks(self, folders: list[str], out: _Writer) -> None:
         """Count the score blocks of the given folders of this export as part of the new one.
@@ -1496,6 +1506,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     generation = ix.latest_generation()
     with ix.reader() as reader:
         stats = LiveStatistics(reader, Path(ix.storage.folder))
+        reference = _reference(stats)
         count = stats.doc_count
         state = _export_state(state_path, target) if changes is not None else None
         if state is not None and state["generation"] != changes.since:
@@ -1521,7 +1532,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
         whoosh_order, dates, keys = articles.docnums, articles.dates, articles.keys
         ours = {docnum: article for article, docnum in enumerate(whoosh_order)}
         out = _Writer(target, fresh)
-        previous = _previous_export(state, target, keys, _reference(stats))
+        previous = _previous_export(state, target, keys, reference)
         if as_written is not None and previous is not None:
             as_written.cleanup()
             as_written = None
@@ -1655,7 +1666,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             "docGroupSize": DOC_GROUP_SIZE,
             "blockPostings": BLOCK_POSTINGS,
             "blockRun": BLOCK_RUN,
-            "blockReference": _reference(stats),
+            "blockReference": reference,
             "desks": desks,
             "deskCodes": desk_file,
             "calendar": calendar_file,
@@ -1673,7 +1684,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
     # The shards and score blocks are named in the state by the shard table and the blocks'
     # state: listing their files too cost a sort of 190,000 names at 100,000 articles.
     files = sorted(name for name in out.written if not name.startswith(("docs/", "terms/", "positions/", "scores/")))
-    blocks = {**_blocks_state(shard_folders, builder, previous), "reference": _reference(stats)}
+    blocks = {**_blocks_state(shard_folders, builder, previous), "reference": reference}
     if state is not None:
         _remove_replaced(target, state, files, shard_table, blocks["files"], [group[0] for group in groups])
     elif not fresh:
@@ -1721,15 +1732,15 @@ def _remove_replaced(target: Path, state: dict[str, Any], files: list[str], shar
             (target / folder / f"{name}.json").unlink(missing_ok=True)
     # A block's path is its run's name and its number: a run named alike at the same place of
     # a list (the same blocks, by its name's digest) is the same files.
-    runs = {(folder[at:at + 12], at) for folder in block_files for at in range(0, len(folder), 12)}
+    runs = {(name, run) for folder in block_files for run, name in enumerate(_names(folder))}
     root = str(target)
     for folder, sizes in state["blocks"]["files"].items():
         if folder in block_files:
             continue
-        for at in range(0, len(folder), 12):
-            if (folder[at:at + 12], at) in runs:
+        for run, name in enumerate(_names(folder)):
+            if (name, run) in runs:
                 continue
-            first = at // 12 * BLOCK_RUN
+            first = run * BLOCK_RUN
             # os.unlink on the path's text: a correction at 100,000 articles removes thousands
             # of blocks (a rewritten block renames its run's 64); pathlib's objects cost half as much again.
             for number in range(first, min(len(sizes), first + BLOCK_RUN)):
