@@ -1,0 +1,126 @@
+"""What phrase data made at index time would add to the exported index, per article.
+
+    PYTHONPATH=plugins:tests python tests/bench/phrase_data.py [--n 10000] [--export DIR/search]
+
+A two-word phrase (`"prime minister"`) now fetches both words' positions whole, because Whoosh
+counts a phrase's matches exactly and every article holding both words must be checked. Data
+saying which word follows which would spare that fetch; this command sizes the two forms it
+could take, on the BBC corpus repeated to size (as bench_search.py builds it), analyzed with
+the index's own analyzer:
+
+- *follower sets*: per word and text field, each following word with the places (in the
+  word's list of articles for that field) of the articles where it follows, written as gaps,
+  or as the gaps of the places where it does not when those are fewer;
+- *follower per occurrence*: per word and field, its following words by frequency, and for
+  every occurrence the number of its follower in that list (what positions would carry so
+  that a phrase of any length needs every word's data but the last).
+
+It prints each in KB per article (the text written, before compression, as the export's
+"bytes per article" counts it), the gzip size of a few first words' follower sets, and with
+`--export` the export's own bytes per article, to set against the 3 KB per article budget.
+It prints figures and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import math
+import os
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
+
+from archive_search.encoding import encode_numbers  # noqa: E402
+from archive_search.indexer import _index_fields  # noqa: E402
+from archive_search.schema import TEXT_FIELDS, build_schema  # noqa: E402
+from archive_search.tokens import Analyzer  # noqa: E402
+from search_corpus import bbc_documents  # noqa: E402
+
+#: First words of phrases readers search for, whose follower sets are sized.
+FIRST_WORDS = ["prime", "gordon", "world", "film", "sai"]
+
+
+def _gaps(places: list[int]) -> str:
+    return encode_numbers([place - before for before, place in zip([0, *places], places)])
+
+
+def measure(n: int) -> dict[str, object]:
+    """Follower data of `n` articles: raw bytes of each form and the first words' sets."""
+    documents = sorted(bbc_documents(copies=math.ceil(n / 2225))[:n], key=lambda d: (d.date, d.key))
+    schema = build_schema()
+    analyzer = Analyzer(schema[TEXT_FIELDS[0]].analyzer)
+    # (word, field) → articles holding it; → follower → articles where it follows; and the
+    # followers of every occurrence, counted.
+    holding: dict[tuple[str, int], list[int]] = defaultdict(list)
+    followed: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    occurrences: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
+    for article, document in enumerate(documents):
+        fields, _ = _index_fields(schema, analyzer, document)
+        for number, name in enumerate(TEXT_FIELDS):
+            at = {place: term for term, places in fields[name].positions.items() for place in places}
+            for term, places in fields[name].positions.items():
+                holding[term, number].append(article)
+                nexts = [at.get(place + 1, "") for place in places]
+                occurrences[term, number].update(nexts)
+                for follower in set(nexts) - {""}:
+                    followed[term, number][follower].append(article)
+    sets_bytes = per_occurrence_bytes = 0
+    sets_of_word: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
+    for (term, number), followers in followed.items():
+        place = {article: at for at, article in enumerate(holding[term, number])}
+        size = len(holding[term, number])
+        encoded = {}
+        for follower, articles in sorted(followers.items()):
+            places = [place[article] for article in articles]
+            if 2 * len(places) > size:
+                chosen = set(places)
+                encoded[follower] = "!" + _gaps([at for at in range(size) if at not in chosen])
+            else:
+                encoded[follower] = _gaps(places)
+        sets_of_word[term][TEXT_FIELDS[number]] = encoded
+        sets_bytes += len(json.dumps(encoded, separators=(",", ":")))
+    for counts in occurrences.values():
+        order = [follower for follower, _ in counts.most_common()]
+        per_occurrence_bytes += len(json.dumps(order, separators=(",", ":")))
+        per_occurrence_bytes += sum(counts[follower] * len(encode_numbers([rank])) for rank, follower in enumerate(order))
+    first = {word: len(gzip.compress(json.dumps(sets_of_word[word], separators=(",", ":")).encode(), 6))
+             for word in FIRST_WORDS if word in sets_of_word}
+    return {"articles": len(documents), "sets KB": sets_bytes / len(documents) / 1024,
+            "per occurrence KB": per_occurrence_bytes / len(documents) / 1024, "first words gz": first}
+
+
+def export_bytes(export: Path) -> tuple[int, int]:
+    """(articles, bytes of every file) of an export folder."""
+    articles = json.loads((export / "manifest.json").read_text(encoding="utf-8"))["articles"]
+    total = sum(os.path.getsize(os.path.join(folder, name)) for folder, _, names in os.walk(export) for name in names)
+    return articles, total
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000, help="articles (the BBC stories repeated to size)")
+    parser.add_argument("--export", type=Path, help="an export of the same articles (bench_search.py --work DIR: DIR/search)")
+    args = parser.parse_args()
+    figures = measure(args.n)
+    print(f"articles                                  {figures['articles']:>8,}")
+    base = None
+    if args.export is not None:
+        articles, total = export_bytes(args.export)
+        if articles != figures["articles"]:
+            sys.exit(f"{args.export} holds {articles:,} articles, not {figures['articles']:,}: export the same --n")
+        base = total / articles / 1024
+        print(f"export now, KB per article                {base:8.2f}   (budget 3.00)")
+    for label, key in (("follower sets", "sets KB"), ("follower per occurrence", "per occurrence KB")):
+        added = f"   export with it {base + figures[key]:.2f}" if base is not None else ""
+        print(f"{label + ', KB per article':42s}{figures[key]:8.2f}{added}")
+    for word, size in figures["first words gz"].items():
+        print(f"follower sets of `{word}`, gzip KB{'':{20 - len(word)}}{size / 1024:8.1f}")
+
+
+if __name__ == "__main__":
+    main()
