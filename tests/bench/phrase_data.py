@@ -13,7 +13,10 @@ the index's own analyzer:
   or as the gaps of the places where it does not when those are fewer;
 - *follower per occurrence*: per word and field, its following words by frequency, and for
   every occurrence the number of its follower in that list (what positions would carry so
-  that a phrase of any length needs every word's data but the last).
+  that a phrase of any length needs every word's data but the last);
+- *follower sets of common words*: the follower sets of the words with more than
+  `--common` postings in a field (all their fields), beside the positions every word keeps:
+  a phrase starting with such a word needs no positions, and the others are small.
 
 It prints each in KB per article (the text written, before compression, as the export's
 "bytes per article" counts it), the gzip size of a few first words' follower sets, and with
@@ -49,8 +52,9 @@ def _gaps(places: list[int]) -> str:
     return encode_numbers([place - before for before, place in zip([0, *places], places)])
 
 
-def measure(n: int) -> dict[str, object]:
-    """Follower data of `n` articles: raw bytes of each form and the first words' sets."""
+def measure(n: int, common: int) -> dict[str, object]:
+    """Follower data of `n` articles: raw bytes of each form and the first words' sets
+    (`common`: the postings in a field that make a word common)."""
     documents = sorted(bbc_documents(copies=math.ceil(n / 2225))[:n], key=lambda d: (d.date, d.key))
     schema = build_schema()
     analyzer = Analyzer(schema[TEXT_FIELDS[0]].analyzer)
@@ -71,6 +75,8 @@ def measure(n: int) -> dict[str, object]:
                     followed[term, number][follower].append(article)
     sets_bytes = per_occurrence_bytes = 0
     sets_of_word: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)
+    common_words = {term for (term, _), articles in holding.items() if len(articles) > common}
+    common_bytes = 0
     for (term, number), followers in followed.items():
         place = {article: at for at, article in enumerate(holding[term, number])}
         size = len(holding[term, number])
@@ -83,7 +89,10 @@ def measure(n: int) -> dict[str, object]:
             else:
                 encoded[follower] = _gaps(places)
         sets_of_word[term][TEXT_FIELDS[number]] = encoded
-        sets_bytes += len(json.dumps(encoded, separators=(",", ":")))
+        size = len(json.dumps(encoded, separators=(",", ":")))
+        sets_bytes += size
+        if term in common_words:
+            common_bytes += size
     for counts in occurrences.values():
         order = [follower for follower, _ in counts.most_common()]
         per_occurrence_bytes += len(json.dumps(order, separators=(",", ":")))
@@ -91,7 +100,9 @@ def measure(n: int) -> dict[str, object]:
     first = {word: len(gzip.compress(json.dumps(sets_of_word[word], separators=(",", ":")).encode(), 6))
              for word in FIRST_WORDS if word in sets_of_word}
     return {"articles": len(documents), "sets KB": sets_bytes / len(documents) / 1024,
-            "per occurrence KB": per_occurrence_bytes / len(documents) / 1024, "first words gz": first}
+            "per occurrence KB": per_occurrence_bytes / len(documents) / 1024,
+            "common KB": common_bytes / len(documents) / 1024, "common words": len(common_words),
+            "first words gz": first}
 
 
 def export_bytes(export: Path) -> tuple[int, int]:
@@ -105,21 +116,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=10_000, help="articles (the BBC stories repeated to size)")
     parser.add_argument("--export", type=Path, help="an export of the same articles (bench_search.py --work DIR: DIR/search)")
+    parser.add_argument("--common", type=int, default=1000, help="postings in a field that make a word common")
     args = parser.parse_args()
-    figures = measure(args.n)
-    print(f"articles                                  {figures['articles']:>8,}")
+    figures = measure(args.n, args.common)
+    print(f"{'articles':52s}{figures['articles']:>8,}")
     base = None
     if args.export is not None:
         articles, total = export_bytes(args.export)
         if articles != figures["articles"]:
             sys.exit(f"{args.export} holds {articles:,} articles, not {figures['articles']:,}: export the same --n")
         base = total / articles / 1024
-        print(f"export now, KB per article                {base:8.2f}   (budget 3.00)")
-    for label, key in (("follower sets", "sets KB"), ("follower per occurrence", "per occurrence KB")):
+        print(f"{'export now, KB per article':52s}{base:8.2f}   (budget 3.00)")
+    common = f"follower sets of {figures['common words']:,} common words"
+    for label, key in (("follower sets", "sets KB"), ("follower per occurrence", "per occurrence KB"),
+                       (common, "common KB")):
         added = f"   export with it {base + figures[key]:.2f}" if base is not None else ""
-        print(f"{label + ', KB per article':42s}{figures[key]:8.2f}{added}")
+        print(f"{label + ', KB per article':52s}{figures[key]:8.2f}{added}")
     for word, size in figures["first words gz"].items():
-        print(f"follower sets of `{word}`, gzip KB{'':{20 - len(word)}}{size / 1024:8.1f}")
+        print(f"{f'follower sets of `{word}`, gzip KB':52s}{size / 1024:8.1f}")
 
 
 if __name__ == "__main__":
