@@ -21,7 +21,10 @@ the index's own analyzer:
 It prints each in KB per article (the text written, before compression, as the export's
 "bytes per article" counts it), the gzip size of a few first words' follower sets, and with
 `--export` the export's own bytes per article, to set against the 3 KB per article budget.
-It prints figures and asserts nothing.
+With `--index` (a kept index of the same articles: bench_search.py --work DIR, DIR/index) it
+times what a full export would add to find the common words' followers, since no index
+structure says which word follows which: every article's stored text read and analyzed
+again, and the followers collected. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
@@ -31,15 +34,18 @@ import gzip
 import json
 import math
 import os
+import resource
 import sys
+import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
+from archive_search.documents import stored_source  # noqa: E402
 from archive_search.encoding import encode_numbers  # noqa: E402
-from archive_search.indexer import _index_fields  # noqa: E402
+from archive_search.indexer import _index_fields, open_index  # noqa: E402
 from archive_search.schema import TEXT_FIELDS, build_schema  # noqa: E402
 from archive_search.tokens import Analyzer  # noqa: E402
 from search_corpus import bbc_documents  # noqa: E402
@@ -105,6 +111,38 @@ def measure(n: int, common: int) -> dict[str, object]:
             "first words gz": first}
 
 
+def index_pass(folder: Path, common: int) -> dict[str, float]:
+    """Seconds to find the common words' followers in every live article of the kept index in
+    `folder` (stored text read, analyzed, followers collected), and the process's peak RSS."""
+    ix = open_index(folder)
+    analyzer = Analyzer(ix.schema[TEXT_FIELDS[0]].analyzer)
+    seconds = {"read": 0.0, "analyze": 0.0, "collect": 0.0}
+    with ix.reader() as reader:
+        common_words = {term for field in TEXT_FIELDS for term in reader.field_terms(field)
+                        if reader.doc_frequency(field, term) > common}
+        followed: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for docnum in range(reader.doc_count_all()):
+            if reader.is_deleted(docnum):
+                continue
+            started = time.perf_counter()
+            source = stored_source(reader.stored_fields(docnum))
+            read = time.perf_counter()
+            seconds["read"] += read - started
+            for number, field in enumerate(TEXT_FIELDS):
+                positions = analyzer.field(str(source.get(field) or "")).positions
+                analyzed = time.perf_counter()
+                seconds["analyze"] += analyzed - read
+                words = common_words.intersection(positions)
+                if words:
+                    at = {place: term for term, places in positions.items() for place in places}
+                    for word in words:
+                        for follower in {at.get(place + 1) for place in positions[word]} - {None}:
+                            followed[word, number][follower].append(docnum)
+                read = time.perf_counter()
+                seconds["collect"] += read - analyzed
+    return {**seconds, "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
 def export_bytes(export: Path) -> tuple[int, int]:
     """(articles, bytes of every file) of an export folder."""
     articles = json.loads((export / "manifest.json").read_text(encoding="utf-8"))["articles"]
@@ -117,7 +155,14 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=10_000, help="articles (the BBC stories repeated to size)")
     parser.add_argument("--export", type=Path, help="an export of the same articles (bench_search.py --work DIR: DIR/search)")
     parser.add_argument("--common", type=int, default=1000, help="postings in a field that make a word common")
+    parser.add_argument("--index", type=Path, help="a kept index of the same articles, to time the followers' pass")
     args = parser.parse_args()
+    if args.index is not None:
+        # First, so the peak memory is the pass's own.
+        timed = index_pass(args.index, args.common)
+        print(f"{'common followers from the index, s':52s}{sum(timed[k] for k in ('read', 'analyze', 'collect')):8.1f}"
+              f"   (read {timed['read']:.1f}, analyze {timed['analyze']:.1f}, collect {timed['collect']:.1f};"
+              f" peak {timed['peak MB']:.0f} MB)")
     figures = measure(args.n, args.common)
     print(f"{'articles':52s}{figures['articles']:>8,}")
     base = None
