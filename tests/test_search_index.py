@@ -372,6 +372,7 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
     clean index of the same articles gives."""
     monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)  # many shards
     monkeypatch.setattr("archive_search.export.DOC_GROUP_SIZE", 3)  # many document groups
+    monkeypatch.setattr("archive_search.export.COMMON_POSTINGS", 1)  # follower sets for most words
     if score_blocks:  # most lists in score blocks, kept or rewritten with their shards
         monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
         monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
@@ -440,8 +441,8 @@ def _block_names(export_folder: Path) -> dict[tuple[str, int], str]:
     manifest = json.loads((export_folder / "manifest.json").read_text(encoding="utf-8"))
     names = {}
     for _, table in manifest["shardTables"]:
-        for _, shard in json.loads((export_folder / "tables" / f"{table}.json").read_text(encoding="utf-8")):
-            entries = json.loads((export_folder / "terms" / f"{shard}.json").read_text(encoding="utf-8"))
+        for row in json.loads((export_folder / "tables" / f"{table}.json").read_text(encoding="utf-8")):
+            entries = json.loads((export_folder / "terms" / f"{row[1]}.json").read_text(encoding="utf-8"))
             names.update({(word, item[0]): item[4] for word, entry in entries.items() for item in entry if len(item) == 6})
     return names
 
@@ -454,6 +455,7 @@ def _five_runs_in_small_blocks(monkeypatch, top: int) -> list:
     monkeypatch.setattr("archive_search.export.TOP_POSTINGS", top)
     monkeypatch.setattr("archive_search.export.WORD_RANGE", 4)
     monkeypatch.setattr("archive_search.export.BLOCK_RUN", 2)  # a long list's blocks in several runs
+    monkeypatch.setattr("archive_search.export.COMMON_POSTINGS", 2)  # most words have follower sets
     # The reference statistics stay put while an archive of thousands gains a day's stories or
     # a correction; in fifty articles they move with every story, so here they are held at
     # those of the last day (at least the live ones, as the export requires).
@@ -508,6 +510,9 @@ def test_corrections_patch_their_words_entries_as_a_clean_export_writes_them(
         ("a body cut", lambda: corrected(20, body=documents[20].body[:len(documents[20].body) // 2])),
         ("a word repeated", lambda: corrected(41, body=documents[41].body + " council" * 12)),
         ("the same story again", lambda: corrected(41, body=documents[41].body + " Council staff agreed.")),
+        # One word for another: the word before it has a new follower and the same postings.
+        ("a word replaced", lambda: corrected(9, body=" ".join(
+            "harbour" if at == 3 else word for at, word in enumerate(documents[9].body.split(" "))))),
     ]
     update_index(tmp_path / "kept", documents)
     export_index(open_index(tmp_path / "kept"), tmp_path / "out")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from archive_search.export import export_index
 from archive_search.indexer import open_index, update_index
 from search_corpus import BBC_ROOT, bbc_documents, fixture_documents
 from archive_search.query import ArchiveSearcher
-from search_parity import Case, compare, generate_cases, whoosh_answer
+from search_parity import Case, compare, engine_answers, generate_cases, whoosh_answer
 
 FIXTURE_QUERIES = [
     "larkmere", "council bus lanes", "Elm Street", '"elm street"', "profits", "energy prices",
@@ -69,6 +71,35 @@ def test_parity_holds_with_long_lists_in_score_blocks(tmp_path: Path, monkeypatc
     cases += [dataclasses.replace(case, sort="newest") for case in cases[20:40]]
     problems = compare(ix, tmp_path / "search", cases, tmp_path)
     assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.skipif(not BBC_ROOT.exists(), reason="needs ../shared/corpus/bbc")
+def test_two_word_phrases_read_follower_sets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With most words common, a two-word phrase is decided by its first word's follower sets
+    (no positions fetched) and the answers stay Whoosh's: side by side in a headline or a
+    body, words that never meet, a word and itself, a stop word between."""
+    monkeypatch.setattr(export, "COMMON_POSTINGS", 3)
+    documents = bbc_documents()
+    update_index(tmp_path / "index", documents)
+    ix = open_index(tmp_path / "index")
+    export_index(ix, tmp_path / "search")
+    assert len(list((tmp_path / "search" / "followers").iterdir())) > 500
+    phrases = ['"prime minister"', '"gordon brown"', '"world cup"', '"film awards"', '"mobile phone"',
+               '"minister prime"', '"said said"', '"interest rates"', '"state of the union"', '"chancellor gordon"',
+               '"tony blair" election', '"oil prices" desk:business', '"new york" OR "los angeles"', '"blair said"']
+    rng = random.Random(5)
+    for document in rng.sample(documents, 40):
+        words = re.findall(r"[A-Za-z]{4,}", document.headline if rng.random() < 0.5 else document.body[:400])
+        if len(words) >= 2:
+            at = rng.randrange(len(words) - 1)
+            phrases.append(f'"{words[at]} {words[at + 1]}"')
+    cases = [Case(query, "two-word phrase") for query in phrases]
+    problems = compare(ix, tmp_path / "search", cases, tmp_path)
+    assert not problems, "\n".join(problems[:20])
+    answers = engine_answers(tmp_path / "search", cases[:6], tmp_path, cold=True)
+    for case, answer in zip(cases, answers):
+        assert not [name for name in answer["fetched"] if name.startswith("positions/")], case.query
+        assert [name for name in answer["fetched"] if name.startswith("followers/")], case.query
 
 
 def test_parity_holds_between_optimizations(tmp_path: Path) -> None:

@@ -10,6 +10,11 @@ Layout under the export folder (output/search/ in a site build):
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            the document frequency of each among live articles.
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
+- `followers/<hash>.json`  for the shard's common words (more than COMMON_POSTINGS postings in
+                           a field), each field's following words with the places (in the
+                           word's list for that field) of the articles where they follow:
+                           a two-word phrase starting with such a word reads this instead of
+                           both words' positions. The shard's table row names it third.
 - `scores/<hash>-<n>.json` scoring data (weight, length) of block n (BLOCK_POSTINGS postings)
                            of a long posting list (<hash> names the list's blocks): a term's entry carries
                            every article number (matches, totals and facets), the postings of
@@ -45,7 +50,7 @@ from pickle import loads
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import accumulate, chain, compress, count, repeat
-from operator import add, mul
+from operator import add, mul, sub
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
@@ -63,8 +68,8 @@ from archive_format import write_atomic
 
 from .documents import compact_json as _dumps
 from .documents import stored_source
-from .encoding import (BitmapArticles, ListedArticles, article_set, decode_numbers, encode_articles, encode_numbers,
-                       extend_articles)
+from .encoding import (BitmapArticles, ListedArticles, article_set, decode_articles, decode_numbers, encode_articles,
+                       encode_numbers, extend_articles)
 from .fresh_postings import FILTER_FIELDS, EncodedPlaces, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
 from .kept import EXPORT_STATE_FILE, load_file, save_file
@@ -74,7 +79,8 @@ from .spelling import spelling_groups
 
 #: 3: score blocks in one folder (scores/<name>-<n>.json, not scores/<name>/<n>.json).
 #: 4: a list's blocks named by runs of BLOCK_RUN (an entry's blocks name: one name per run).
-FORMAT_VERSION = 4
+#: 5: common words' follower sets (followers/<hash>.json, named third in a shard's table row).
+FORMAT_VERSION = 5
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
 SHARD_CHARS = 4_000
 #: Shard-table rows per table file; the manifest lists the table files, so it stays small.
@@ -108,7 +114,10 @@ FREQUENCY_STEP = 16
 #: Articles per document group (one folder name in the manifest per group).
 DOC_GROUP_SIZE = 512
 #: Sub-folders the export owns; anything in them not written by this export is removed.
-OWNED_FOLDERS = ("terms", "positions", "scores", "tables", "docs", "lexicon")
+OWNED_FOLDERS = ("terms", "positions", "followers", "scores", "tables", "docs", "lexicon")
+#: A word with more postings than this in one of its fields is common: its follower sets are
+#: exported (tests/bench/phrase_data.py sizes them: 0.33 KB per article at 10,000 articles).
+COMMON_POSTINGS = 1000
 #: Present in the export folder while a clean export writes its files in place (see _Writer).
 UNFINISHED_MARK = ".unfinished-export"
 EPOCH = calendar_date(1970, 1, 1)
@@ -427,6 +436,150 @@ def _dictionary(reader: IndexReader, stats: LiveStatistics) -> tuple[dict[str, i
         if not sizes[key]:
             del sizes[key]
     return sizes, fields_of
+
+
+def _common_words(reader: IndexReader, stats: LiveStatistics) -> set[str]:
+    """The words with more than COMMON_POSTINGS live postings in one of their text fields."""
+    found = set()
+    for field in TEXT_FIELDS:
+        for termbytes, info in reader.iter_field(field):
+            # Whoosh's count includes deleted articles: only then is the live count asked for.
+            if info.doc_frequency() > COMMON_POSTINGS:
+                term = _term_text(termbytes)
+                if stats.doc_frequency(field, term) > COMMON_POSTINGS:
+                    found.add(term)
+    return found
+
+
+def _followers(reader: IndexReader, articles: Iterable[tuple[int, int]], common: set[str] | None,
+               analyzer: Any) -> dict[tuple[str, int], dict[str, list[int]]]:
+    """Per word of `common` (None: every word) and text field (its index), each word that
+    follows it somewhere with the `articles` ((article, Whoosh number), ascending) where it
+    does. No index structure says which word follows which: each article's stored text is
+    analyzed again, as the indexer analyzed it."""
+    followed: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for article, docnum in articles:
+        source = stored_source(reader.stored_fields(docnum))
+        for number, field in enumerate(TEXT_FIELDS):
+            positions = analyzer.field(str(source.get(field) or "")).positions
+            words = common.intersection(positions) if common is not None else positions.keys()
+            if not words:
+                continue
+            # The stop filter renumbers the words it keeps, so a phrase's next word is the
+            # next place whatever was dropped between (Whoosh's phrase matching does the same).
+            at = {place: term for term, places in positions.items() for place in places}
+            for word in words:
+                for follower in {at.get(place + 1) for place in positions[word]} - {None}:
+                    followed[word, number][follower].append(article)
+    return followed
+
+
+def _entry_articles(item: list[Any]) -> list[int]:
+    """The article numbers of one field's list in a term's entry (short or long)."""
+    if len(item) > 3:
+        return decode_articles(item[1])
+    return list(accumulate(decode_numbers(item[1])[0::3]))
+
+
+def _gap_text(places: list[int]) -> str:
+    return encode_numbers(list(map(sub, places, [0, *places])))
+
+
+def _is_common(entry: list[Any]) -> bool:
+    """True when a word's entry has more than COMMON_POSTINGS postings in one of its fields."""
+    return any(item[0] != "word" and item[0] < len(TEXT_FIELDS) and item[2] > COMMON_POSTINGS for item in entry)
+
+
+def _decoded_field(encoded: dict[str, str], articles: list[int]) -> dict[str, list[int]]:
+    """One field's follower sets as _encoded_field wrote them, back to articles (`articles`:
+    the word's list in that field)."""
+    found = {}
+    for follower, text in encoded.items():
+        misses = text.startswith("!")
+        places = list(accumulate(decode_numbers(text[1:] if misses else text)))
+        if misses:
+            missing = set(places)
+            found[follower] = [article for at, article in enumerate(articles) if at not in missing]
+        else:
+            found[follower] = [articles[at] for at in places]
+    return found
+
+
+def _encoded_field(followers: dict[str, list[int]], articles: list[int]) -> dict[str, str]:
+    """One field's follower sets of a word (`articles`: its list in the field): per following
+    word, the places of the articles where it follows, as gaps; or "!" and the gaps of those
+    where it does not, when they are fewer (`prime` is followed by `minister` in most of its
+    articles)."""
+    place = {article: at for at, article in enumerate(articles)}
+    encoded = {}
+    for follower, holding in sorted(followers.items()):
+        places = [place[article] for article in holding]
+        if 2 * len(places) > len(articles):
+            chosen = set(places)
+            encoded[follower] = "!" + _gap_text([at for at in range(len(articles)) if at not in chosen])
+        else:
+            encoded[follower] = _gap_text(places)
+    return encoded
+
+
+def _follower_sets(entries: dict[str, list[Any]], followed: dict[tuple[str, int], dict[str, list[int]]]) -> dict[str, Any]:
+    """The followers file of a shard: per common word of `entries`, [field index, {following
+    word: places}] for each field where something follows it (_encoded_field)."""
+    sets: dict[str, Any] = {}
+    for term, entry in entries.items():
+        items = [[item[0], _encoded_field(followed[term, item[0]], _entry_articles(item))]
+                 for item in entry if item[0] != "word" and followed.get((term, item[0]))]
+        if items:
+            sets[term] = items
+    return sets
+
+
+def _shard_followers(terms: list[str], entries: dict[str, list[Any]], previous: _Previous, changes: UpdateReport,
+                     edited: set[int], followed: dict[tuple[str, int], dict[str, list[int]]], reader: IndexReader,
+                     whoosh_order: list[int], analyzer: Any) -> dict[str, Any]:
+    """The followers file of a rewritten shard in an export that updates the previous one.
+
+    A common word's sets in a field no edited (re-indexed or added) article touches
+    (`changes.followed`) are the previous ones as written; in the others, the previous sets
+    without the edited articles and with their followers now (`followed`: those of every word
+    in those articles). A word that had none (it has just become common) has its followers
+    found in every article holding it."""
+    sets: dict[str, Any] = {}
+    for term in terms:
+        entry = entries.get(term)
+        if entry is None or not _is_common(entry):
+            continue
+        old_sets = previous.followers(term)
+        old_entry = previous.entry(term)[0]
+        if old_sets is None or old_entry is None:
+            holding = sorted(set().union(*(_entry_articles(item) for item in entry if item[0] != "word")))
+            found = _followers(reader, ((article, whoosh_order[article]) for article in holding), {term}, analyzer)
+            sets.update(_follower_sets({term: entry}, found))
+            continue
+        old_items = dict((index, encoded) for index, encoded in old_sets)
+        old_lists = {item[0]: item for item in old_entry if item[0] != "word"}
+        items = []
+        for item in entry:
+            index = item[0]
+            if index == "word":
+                continue
+            if (term, TEXT_FIELDS[index]) not in changes.followed:
+                if index in old_items:
+                    items.append([index, old_items[index]])
+                continue
+            now: dict[str, list[int]] = {}
+            if index in old_items:
+                for follower, articles in _decoded_field(old_items[index], _entry_articles(old_lists[index])).items():
+                    kept = [article for article in articles if article not in edited]
+                    if kept:
+                        now[follower] = kept
+            for follower, articles in followed.get((term, index), {}).items():
+                now[follower] = sorted(now.get(follower, []) + articles)
+            if now:
+                items.append([index, _encoded_field(now, _entry_articles(item))])
+        if items:
+            sets[term] = items
+    return sets
 
 
 def _shard_terms(sizes: dict[str, int]) -> list[list[str]]:
@@ -1391,6 +1544,7 @@ class _Previous:
         self.by_bounds = {(row[0], self.rows[i + 1][0] if i + 1 < len(self.rows) else None): row
                           for i, row in enumerate(self.rows)}
         self._loaded: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        self._followers: dict[str, dict[str, Any]] = {}
 
     def entry(self, key: str) -> tuple[Any, Any]:
         """The exported postings and positions of `key` in the previous export."""
@@ -1400,6 +1554,15 @@ class _Previous:
                                        for folder in ("terms", "positions"))
         terms, positions = self._loaded[name]
         return terms.get(key), positions.get(key)
+
+    def followers(self, key: str) -> list[Any] | None:
+        """The follower sets of `key` in the previous export (None: it had none)."""
+        row = self.rows[bisect_right(self.firsts, key) - 1]
+        if len(row) < 3:
+            return None
+        if row[2] not in self._followers:
+            self._followers[row[2]] = json.loads((self.target / "followers" / f"{row[2]}.json").read_text(encoding="utf-8"))
+        return self._followers[row[2]].get(key)
 
 
 #: What an export's state must hold to be used: one of an earlier layout lacks a key (its
@@ -1437,6 +1600,9 @@ def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str]
     present = [{entry.name for entry in os.scandir(target / folder)} if (target / folder).is_dir() else set()
                for folder in ("terms", "positions")]
     if not all(f"{row[1]}.json" in names for row in rows for names in present):
+        return None
+    followers = {entry.name for entry in os.scandir(target / "followers")} if (target / "followers").is_dir() else set()
+    if not all(f"{row[2]}.json" in followers for row in rows if len(row) > 2):
         return None
     return _Previous(rows, sizes, target, state["shard_bytes"], state["blocks"])
 
@@ -1540,6 +1706,16 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
         if previous is None:
             sizes, fields_of = as_written.dictionary() if as_written is not None else _dictionary(reader, stats)
         builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of, as_written)
+        if previous is None:
+            # Every common word's followers, from every article's text.
+            followed = _followers(reader, enumerate(whoosh_order), _common_words(reader, stats), stats.analyzer)
+        else:
+            # The re-indexed and added articles' followers of every word: the previous sets
+            # of a touched common word are patched with them (_shard_followers).
+            place = {key: article for article, key in enumerate(keys)}
+            edited = {place[key] for key in chain(changes.updated, changes.added) if key in place}
+            followed = _followers(reader, ((article, whoosh_order[article]) for article in sorted(edited)), None,
+                                  stats.analyzer)
         #: Entries and positions of words extended from the previous export (_Appender).
         extended: dict[str, tuple[list[Any], list[Any]]] = {}
         if previous is not None:
@@ -1565,6 +1741,8 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                 if old and not affected.intersection(terms):
                     out.keep(f"terms/{old[1]}.json", previous.shard_bytes[old[1]][0])
                     out.keep(f"positions/{old[1]}.json", previous.shard_bytes[old[1]][1])
+                    if len(old) > 2:
+                        out.keep(f"followers/{old[2]}.json", previous.shard_bytes[old[1]][2])
                     shard_table.append(old)
                     shard_bytes[old[1]] = previous.shard_bytes[old[1]]
                     shard_folders[old[1]] = previous.blocks["shards"].get(old[1], [])
@@ -1589,8 +1767,19 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             name = _digest(terms_text + "\n" + positions_text)
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
-            shard_table.append([terms[0], name])
+            if previous is None:
+                sets = _follower_sets({term: entries[term] for term in terms
+                                       if term in entries and _is_common(entries[term])}, followed)
+            else:
+                sets = _shard_followers(terms, entries, previous, changes, edited, followed, reader, whoosh_order,
+                                        stats.analyzer)
             shard_bytes[name] = [len(terms_text.encode("utf-8")), len(positions_text.encode("utf-8"))]
+            if sets:
+                sets_text = _dumps(sets)
+                shard_table.append([terms[0], name, Path(out.put_named("followers", sets_text)).stem])
+                shard_bytes[name].append(len(sets_text.encode("utf-8")))
+            else:
+                shard_table.append([terms[0], name])
             shard_folders[name] = _block_folders(entries)
             if previous is not None:  # entries kept from the last export name its folders
                 previous.keep_blocks([f for f in shard_folders[name] if f not in builder.score_files], out)

@@ -87,6 +87,9 @@ class UpdateReport:
     #: (word, text field) of the rewritten keys whose places in a re-indexed article moved: the
     #: export leaves the other fields' positions of a corrected article's words as they were.
     moved: set[tuple[str, str]] = field(default_factory=set)
+    #: (word, text field) where an added, re-indexed or removed article has the word, had it,
+    #: or has other words after it: the export keeps a common word's other follower sets.
+    followed: set[tuple[str, str]] = field(default_factory=set)
     #: The index generation the update started from: `affected` lists what changed since then,
     #: so an export may rely on it only if it was itself made from that generation.
     since: int | None = None
@@ -285,9 +288,10 @@ def entry_signatures(schema: Schema, analyzer: Analyzer, fields: dict[str, objec
     """Return, per exported term key ("word", "desk:slug", "tag:slug"), what one article adds
     to that term's exported postings (`fields`: index field → text or its FieldAnalysis).
 
-    For a word: per text field, the article's length byte there and the word's positions (the
-    export writes both, and the weight is the number of positions); for desk and tag, that the
-    article has it. A key whose signature an edit leaves alone keeps its exported entry.
+    For a word: per text field, the article's length byte there, the word's positions (the
+    export writes both, and the weight is the number of positions) and the word after each
+    (a common word's follower sets); for desk and tag, that the article has it. A key whose
+    signature an edit leaves alone keeps its exported entry.
     """
     signatures: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for name in SOURCE_FIELDS:
@@ -295,8 +299,9 @@ def entry_signatures(schema: Schema, analyzer: Analyzer, fields: dict[str, objec
         if name in TEXT_FIELDS:
             analysis = value if isinstance(value, FieldAnalysis) else analyzer.field(str(value or ""))
             byte = length_to_byte(analysis.length)
+            at = {place: term for term, places in analysis.positions.items() for place in places}
             for term, places in analysis.positions.items():
-                signatures[term].append((name, byte, tuple(places)))
+                signatures[term].append((name, byte, tuple(places), tuple(at.get(place + 1) for place in places)))
         elif value:
             for term in schema[name].process_text(str(value), mode="index"):
                 signatures[f"{name}:{term}"].append((name,))
@@ -387,6 +392,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             if key in report.removed:
                 report.affected |= set(before[key])
                 report.rewritten |= set(before[key])
+                report.followed |= {(term, part[0]) for term, parts in before[key].items() for part in parts if len(part) == 4}
         expected = reader.doc_count_all() + len(to_write)
     to_write.sort()
     # Into an empty index, articles go in publication order: Whoosh's numbers are the export's,
@@ -410,11 +416,16 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
                 old = before.get(document.key, {})
                 differing = {term for term in old.keys() | after.keys() if old.get(term) != after.get(term)}
                 report.affected |= differing
+                for term in differing:
+                    was = {part[0]: part[3] for part in old.get(term, ()) if len(part) == 4}
+                    now = {part[0]: part[3] for part in after.get(term, ()) if len(part) == 4}
+                    report.followed |= {(term, name) for name in was.keys() | now.keys()
+                                        if name not in was or name not in now or was[name] != now[name]}
                 if document.key in before:
                     report.rewritten |= differing
                     for term in differing:
-                        was = {part[0]: part[2] for part in old.get(term, ()) if len(part) == 3}
-                        now = {part[0]: part[2] for part in after.get(term, ()) if len(part) == 3}
+                        was = {part[0]: part[2] for part in old.get(term, ()) if len(part) == 4}
+                        now = {part[0]: part[2] for part in after.get(term, ()) if len(part) == 4}
                         report.moved |= {(term, name) for name in was.keys() | now.keys() if was.get(name) != now.get(name)}
             writer.add_document(**fields)
     except BaseException:

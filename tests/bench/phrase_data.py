@@ -22,9 +22,9 @@ It prints each in KB per article (the text written, before compression, as the e
 "bytes per article" counts it), the gzip size of a few first words' follower sets, and with
 `--export` the export's own bytes per article, to set against the 3 KB per article budget.
 With `--index` (a kept index of the same articles: bench_search.py --work DIR, DIR/index) it
-times what a full export would add to find the common words' followers, since no index
-structure says which word follows which: every article's stored text read and analyzed
-again, and the followers collected. It prints figures and asserts nothing.
+times what a full export spends finding the common words' followers (export._followers),
+since no index structure says which word follows which: every article's stored text read and
+analyzed again. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
@@ -43,19 +43,17 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(REPO / "plugins"), str(REPO / "tests")]
 
-from archive_search.documents import stored_source  # noqa: E402
+from archive_search import export  # noqa: E402
 from archive_search.encoding import encode_numbers  # noqa: E402
+from archive_search.export import _encoded_field  # noqa: E402
 from archive_search.indexer import _index_fields, open_index  # noqa: E402
+from archive_search.livestats import LiveStatistics  # noqa: E402
 from archive_search.schema import TEXT_FIELDS, build_schema  # noqa: E402
 from archive_search.tokens import Analyzer  # noqa: E402
 from search_corpus import bbc_documents  # noqa: E402
 
 #: First words of phrases readers search for, whose follower sets are sized.
 FIRST_WORDS = ["prime", "gordon", "world", "film", "sai"]
-
-
-def _gaps(places: list[int]) -> str:
-    return encode_numbers([place - before for before, place in zip([0, *places], places)])
 
 
 def measure(n: int, common: int) -> dict[str, object]:
@@ -84,16 +82,7 @@ def measure(n: int, common: int) -> dict[str, object]:
     common_words = {term for (term, _), articles in holding.items() if len(articles) > common}
     common_bytes = 0
     for (term, number), followers in followed.items():
-        place = {article: at for at, article in enumerate(holding[term, number])}
-        size = len(holding[term, number])
-        encoded = {}
-        for follower, articles in sorted(followers.items()):
-            places = [place[article] for article in articles]
-            if 2 * len(places) > size:
-                chosen = set(places)
-                encoded[follower] = "!" + _gaps([at for at in range(size) if at not in chosen])
-            else:
-                encoded[follower] = _gaps(places)
+        encoded = _encoded_field(followers, holding[term, number])
         sets_of_word[term][TEXT_FIELDS[number]] = encoded
         size = len(json.dumps(encoded, separators=(",", ":")))
         sets_bytes += size
@@ -112,35 +101,19 @@ def measure(n: int, common: int) -> dict[str, object]:
 
 
 def index_pass(folder: Path, common: int) -> dict[str, float]:
-    """Seconds to find the common words' followers in every live article of the kept index in
-    `folder` (stored text read, analyzed, followers collected), and the process's peak RSS."""
+    """Seconds a full export takes to find the common words' followers in every live article of
+    the kept index in `folder` (export._followers: stored text read and analyzed again), and
+    the process's peak RSS."""
     ix = open_index(folder)
-    analyzer = Analyzer(ix.schema[TEXT_FIELDS[0]].analyzer)
-    seconds = {"read": 0.0, "analyze": 0.0, "collect": 0.0}
     with ix.reader() as reader:
-        common_words = {term for field in TEXT_FIELDS for term in reader.field_terms(field)
-                        if reader.doc_frequency(field, term) > common}
-        followed: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-        for docnum in range(reader.doc_count_all()):
-            if reader.is_deleted(docnum):
-                continue
-            started = time.perf_counter()
-            source = stored_source(reader.stored_fields(docnum))
-            read = time.perf_counter()
-            seconds["read"] += read - started
-            for number, field in enumerate(TEXT_FIELDS):
-                positions = analyzer.field(str(source.get(field) or "")).positions
-                analyzed = time.perf_counter()
-                seconds["analyze"] += analyzed - read
-                words = common_words.intersection(positions)
-                if words:
-                    at = {place: term for term, places in positions.items() for place in places}
-                    for word in words:
-                        for follower in {at.get(place + 1) for place in positions[word]} - {None}:
-                            followed[word, number][follower].append(docnum)
-                read = time.perf_counter()
-                seconds["collect"] += read - analyzed
-    return {**seconds, "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        stats = LiveStatistics(reader, folder)
+        export.COMMON_POSTINGS = common
+        started = time.perf_counter()
+        common_words = export._common_words(reader, stats)
+        live = ((docnum, docnum) for docnum in range(reader.doc_count_all()) if not reader.is_deleted(docnum))
+        export._followers(reader, live, common_words, stats.analyzer)
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
 def export_bytes(export: Path) -> tuple[int, int]:
@@ -160,9 +133,7 @@ def main() -> None:
     if args.index is not None:
         # First, so the peak memory is the pass's own.
         timed = index_pass(args.index, args.common)
-        print(f"{'common followers from the index, s':52s}{sum(timed[k] for k in ('read', 'analyze', 'collect')):8.1f}"
-              f"   (read {timed['read']:.1f}, analyze {timed['analyze']:.1f}, collect {timed['collect']:.1f};"
-              f" peak {timed['peak MB']:.0f} MB)")
+        print(f"{'common followers from the index, s':52s}{timed['seconds']:8.1f}   (peak {timed['peak MB']:.0f} MB)")
     figures = measure(args.n, args.common)
     print(f"{'articles':52s}{figures['articles']:>8,}")
     base = None

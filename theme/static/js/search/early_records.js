@@ -14,7 +14,6 @@
 // early: its total needs its positions in every article, so the engine still evaluates it.
 // Nothing is fetched on a guess: a wrong one would cost a round trip of records.
 
-import { hasPhrase } from "./numbers.js";
 import { indexOf } from "./index_files.js";
 import { intersectSets, makeSet, unionSets } from "./result_sets.js";
 import { bm25Scorer, idf } from "./scoring.js";
@@ -222,10 +221,10 @@ async function phraseScores(engine, part, wordScores, scorers) {
     // Whoosh gives up on a phrase in a field where one of its words is not.
     if (lists.some((list) => !list)) continue;
     const fieldIndex = engine.fieldIndex(part.phrase[f].field);
-    const positions = await Promise.all(part.phrase[f].words.map((word) => engine.files.positions(word, fieldIndex)));
+    const hasPhrase = await engine.files.phraseTest(part.phrase[f].words, fieldIndex);
     for (const id of ids) {
       const at = lists.map(([postings]) => indexOf(postings.ids, id));
-      if (at.includes(-1) || !hasPhrase(positions, id)) continue;
+      if (at.includes(-1) || !hasPhrase(id)) continue;
       let sum = 0;
       lists.forEach(([postings, score], w) => { sum += score(postings.weights[at[w]], postings.lengths[at[w]]); });
       const boost = part.phrase[f].boost ?? 1;

@@ -35,7 +35,6 @@
 import { correctedQuery, plainWords } from "./corrections.js";
 import { asTyped, newestPage, settledPage } from "./early_records.js";
 import { IndexFiles } from "./index_files.js";
-import { hasPhrase } from "./numbers.js";
 import { limitQuery, parseQuery, positiveTerms } from "./query_parser.js";
 import { boostSet, EMPTY, intersectSets, makeSet, subtractSet, unionSets } from "./result_sets.js";
 import { bm25Scorer, idf, referenceFrequency } from "./scoring.js";
@@ -210,19 +209,19 @@ class ArchiveSearch {
 
   async phraseSet(node, context) {
     const fieldIndex = this.fieldIndex(node.field);
-    // The positions files share the terms files' names: both come in the same round trip.
-    for (const word of node.words) this.files.positionsShard(word).catch(() => {});
+    // Positions or follower sets come in the same round trip as the terms.
+    this.files.phraseFiles(node.words).catch(() => {});
     const found = await Promise.all(node.words.map((word) => this.files.postings(word, fieldIndex)));
     // Whoosh gives up on a phrase as soon as one of its words is not in the field.
     if (found.some((postings) => !postings)) return EMPTY;
     const sets = await Promise.all(node.words.map((word) => this.termSet(node.field, word, context)));
     const candidates = intersectSets(sets);
     if (!candidates.ids.length) return EMPTY;
-    const positions = await Promise.all(node.words.map((word) => this.files.positions(word, fieldIndex)));
+    const hasPhrase = await this.files.phraseTest(node.words, fieldIndex);
     const ids = [];
     const scores = [];
     for (let i = 0; i < candidates.ids.length; i += 1) {
-      if (hasPhrase(positions, candidates.ids[i])) {
+      if (hasPhrase(candidates.ids[i])) {
         ids.push(candidates.ids[i]);
         scores.push(candidates.scores[i]);
       }
@@ -384,7 +383,7 @@ class ArchiveSearch {
       if (!node) return;
       if (node.kind === "term" && node.field !== "desk") quiet(this.files.entry(this.termKey(node.field, node.text)));
       if (node.kind === "phrase") {
-        for (const word of node.words) quiet(Promise.all([this.files.entry(word), this.files.positionsShard(word)]));
+        quiet(Promise.all([...node.words.map((word) => this.files.entry(word)), this.files.phraseFiles(node.words)]));
       }
       if (node.kind === "andnot") [node.positive, node.negative].forEach(visit);
       node.items?.forEach(visit);

@@ -1,7 +1,7 @@
 // The exported index as the engine reads it (plugins/archive_search/export.py): fetches each
 // file once per visit, decodes postings once, and looks terms up through the shard table.
 
-import { decodeArticles, decodeNumbers, PositionsText } from "./numbers.js";
+import { decodeArticles, decodeNumbers, hasPhrase, PositionsText } from "./numbers.js";
 
 /** Index of the last entry of sorted `firsts` that is <= `value` (-1 if none). */
 export function lastAtMost(firsts, value) {
@@ -239,6 +239,66 @@ export class IndexFiles {
   async positionsShard(word) {
     const place = await this.shardOf(word);
     return place ? this.json(`positions/${place[2][1]}.json`) : {};
+  }
+
+  /**
+   * The followers file of the shard holding `word` (parsed JSON): the follower sets of its
+   * common words. Null when the shard's table row names none.
+   */
+  async followersShard(word) {
+    const place = await this.shardOf(word);
+    return place && place[2][2] ? this.json(`followers/${place[2][2]}.json`) : null;
+  }
+
+  /**
+   * Fetches what says which articles have the phrase `words` (analyzed, in order): for two
+   * words, the first one's follower sets when it is common; else every word's positions.
+   * Started with the terms, so both come in one round trip.
+   */
+  async phraseFiles(words) {
+    if (words.length === 2 && (await this.followersShard(words[0]))?.[words[0]]) return;
+    await Promise.all(words.map((word) => this.positionsShard(word)));
+  }
+
+  /**
+   * A test of whether article `id` has the phrase `words` in field `fieldIndex` (every word
+   * being in the field): the first word's follower set of the second for two words whose
+   * first is common, else the words' positions.
+   */
+  async phraseTest(words, fieldIndex) {
+    if (words.length === 2) {
+      const followed = await this.followedBy(words[0], fieldIndex, words[1]);
+      if (followed) return (id) => followed.has(id);
+    }
+    const positions = await Promise.all(words.map((word) => this.positions(word, fieldIndex)));
+    return (id) => hasPhrase(positions, id);
+  }
+
+  /**
+   * The articles (a Set) where `next` follows `word` in field `fieldIndex` (`word` being in
+   * the field), from `word`'s follower sets: places in its list there, or "!" and the places
+   * where `next` does not follow. Null when `word` is not common (it has no follower sets).
+   */
+  async followedBy(word, fieldIndex, next) {
+    const items = (await this.followersShard(word))?.[word];
+    if (!items) return null;
+    const cacheKey = `next\u0000${fieldIndex}\u0000${word}\u0000${next}`;
+    if (this.decoded.has(cacheKey)) return this.decoded.get(cacheKey);
+    const { ids } = await this.postings(word, fieldIndex);
+    const text = items.find((item) => item[0] === fieldIndex)?.[1][next];
+    const found = new Set();
+    if (text !== undefined) {
+      const misses = text.startsWith("!");
+      const places = new Set();
+      let place = 0;
+      for (const gap of decodeNumbers(misses ? text.slice(1) : text)) {
+        place += gap;
+        places.add(place);
+      }
+      ids.forEach((id, at) => { if (places.has(at) !== misses) found.add(id); });
+    }
+    this.decoded.set(cacheKey, found);
+    return found;
   }
 
   /**
