@@ -88,12 +88,22 @@ def decode_numbers(text: str) -> list[int]:
 BITMAP_MARK = "~"
 
 
+def encode_gaps(numbers: list[int]) -> str:
+    """Return the text form of sorted non-negative integers as their gaps (`encode_numbers`)."""
+    return encode_numbers(list(map(sub, numbers, [0, *numbers])))
+
+
+def decode_gaps(text: str) -> list[int]:
+    """Return the sorted integers encoded by `encode_gaps`."""
+    return list(accumulate(decode_numbers(text)))
+
+
 def encode_articles(articles: list[int]) -> str:
-    """Return the text form of sorted article numbers: their gaps (`encode_numbers`), or, when
+    """Return the text form of sorted article numbers: their gaps (`encode_gaps`), or, when
     they cover more than a fifth of their range, "~" and a bitmap of six articles per digit
     (article n is bit n % 6 of digit n // 6), which is then the smaller once compressed."""
     if not articles or len(articles) * 5 <= articles[-1]:
-        return encode_numbers(list(map(sub, articles, [0, *articles])))
+        return encode_gaps(articles)
     digits = bytearray(articles[-1] // 6 + 1)
     for article in articles:
         digits[article // 6] |= 1 << (article % 6)
@@ -103,7 +113,7 @@ def encode_articles(articles: list[int]) -> str:
 def decode_articles(text: str) -> list[int]:
     """Return the sorted article numbers encoded by `encode_articles`."""
     if not text.startswith(BITMAP_MARK):
-        return list(accumulate(decode_numbers(text)))
+        return decode_gaps(text)
     return _bitmap_articles(_bitmap_digits(text))
 
 

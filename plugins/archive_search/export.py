@@ -50,7 +50,7 @@ from pickle import loads
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import accumulate, chain, compress, count, repeat
-from operator import add, mul, sub
+from operator import add, mul
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date as calendar_date
@@ -68,8 +68,8 @@ from archive_format import write_atomic
 
 from .documents import compact_json as _dumps
 from .documents import stored_source
-from .encoding import (BitmapArticles, ListedArticles, article_set, decode_articles, decode_numbers, encode_articles,
-                       encode_numbers, extend_articles)
+from .encoding import (BitmapArticles, ListedArticles, article_set, decode_articles, decode_gaps, decode_numbers,
+                       encode_articles, encode_gaps, encode_numbers, extend_articles)
 from .fresh_postings import FILTER_FIELDS, EncodedPlaces, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
 from .kept import EXPORT_STATE_FILE, load_file, save_file
@@ -458,19 +458,18 @@ def _followers(reader: IndexReader, articles: Iterable[tuple[int, int]], common:
     does. No index structure says which word follows which: each article's stored text is
     analyzed again, as the indexer analyzed it."""
     followed: dict[tuple[str, int], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    if common is not None and not common:
+        return followed  # (a small archive: no article need be read)
     for article, docnum in articles:
         source = stored_source(reader.stored_fields(docnum))
         for number, field in enumerate(TEXT_FIELDS):
-            positions = analyzer.field(str(source.get(field) or "")).positions
-            words = common.intersection(positions) if common is not None else positions.keys()
-            if not words:
+            analysis = analyzer.field(str(source.get(field) or ""))
+            if common is not None and common.isdisjoint(analysis.positions):
                 continue
-            # The stop filter renumbers the words it keeps, so a phrase's next word is the
-            # next place whatever was dropped between (Whoosh's phrase matching does the same).
-            at = {place: term for term, places in positions.items() for place in places}
-            for word in words:
-                for follower in {at.get(place + 1) for place in positions[word]} - {None}:
-                    followed[word, number][follower].append(article)
+            for word, nexts in analysis.next_terms().items():
+                if common is None or word in common:
+                    for follower in set(nexts) - {None}:
+                        followed[word, number][follower].append(article)
     return followed
 
 
@@ -479,10 +478,6 @@ def _entry_articles(item: list[Any]) -> list[int]:
     if len(item) > 3:
         return decode_articles(item[1])
     return list(accumulate(decode_numbers(item[1])[0::3]))
-
-
-def _gap_text(places: list[int]) -> str:
-    return encode_numbers(list(map(sub, places, [0, *places])))
 
 
 def _is_common(entry: list[Any]) -> bool:
@@ -496,7 +491,7 @@ def _decoded_field(encoded: dict[str, str], articles: list[int]) -> dict[str, li
     found = {}
     for follower, text in encoded.items():
         misses = text.startswith("!")
-        places = list(accumulate(decode_numbers(text[1:] if misses else text)))
+        places = decode_gaps(text[1:] if misses else text)
         if misses:
             missing = set(places)
             found[follower] = [article for at, article in enumerate(articles) if at not in missing]
@@ -516,9 +511,9 @@ def _encoded_field(followers: dict[str, list[int]], articles: list[int]) -> dict
         places = [place[article] for article in holding]
         if 2 * len(places) > len(articles):
             chosen = set(places)
-            encoded[follower] = "!" + _gap_text([at for at in range(len(articles)) if at not in chosen])
+            encoded[follower] = "!" + encode_gaps([at for at in range(len(articles)) if at not in chosen])
         else:
-            encoded[follower] = _gap_text(places)
+            encoded[follower] = encode_gaps(places)
     return encoded
 
 
@@ -1706,13 +1701,13 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
         if previous is None:
             sizes, fields_of = as_written.dictionary() if as_written is not None else _dictionary(reader, stats)
         builder = _ShardBuilder(reader, ours, whoosh_order, out, stats, fields_of, as_written)
+        place = {key: article for article, key in enumerate(keys)} if previous is not None else {}
         if previous is None:
             # Every common word's followers, from every article's text.
             followed = _followers(reader, enumerate(whoosh_order), _common_words(reader, stats), stats.analyzer)
         else:
             # The re-indexed and added articles' followers of every word: the previous sets
             # of a touched common word are patched with them (_shard_followers).
-            place = {key: article for article, key in enumerate(keys)}
             edited = {place[key] for key in chain(changes.updated, changes.added) if key in place}
             followed = _followers(reader, ((article, whoosh_order[article]) for article in sorted(edited)), None,
                                   stats.analyzer)
@@ -1724,7 +1719,6 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                                          affected - changes.rewritten)
             if changes.updated and len(keys) == len(state["keys"]):
                 # Corrections only (every article where it was): their words are patched.
-                place = {key: article for article, key in enumerate(keys)}
                 extended.update(_extend_words(
                     _Patcher(builder, previous, {place[key]: whoosh_order[place[key]] for key in changes.updated},
                              changes.moved),

@@ -299,9 +299,9 @@ def entry_signatures(schema: Schema, analyzer: Analyzer, fields: dict[str, objec
         if name in TEXT_FIELDS:
             analysis = value if isinstance(value, FieldAnalysis) else analyzer.field(str(value or ""))
             byte = length_to_byte(analysis.length)
-            at = {place: term for term, places in analysis.positions.items() for place in places}
+            nexts = analysis.next_terms()
             for term, places in analysis.positions.items():
-                signatures[term].append((name, byte, tuple(places), tuple(at.get(place + 1) for place in places)))
+                signatures[term].append((name, byte, tuple(places), nexts[term]))
         elif value:
             for term in schema[name].process_text(str(value), mode="index"):
                 signatures[f"{name}:{term}"].append((name,))
@@ -416,17 +416,18 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
                 old = before.get(document.key, {})
                 differing = {term for term in old.keys() | after.keys() if old.get(term) != after.get(term)}
                 report.affected |= differing
-                for term in differing:
-                    was = {part[0]: part[3] for part in old.get(term, ()) if len(part) == 4}
-                    now = {part[0]: part[3] for part in after.get(term, ()) if len(part) == 4}
-                    report.followed |= {(term, name) for name in was.keys() | now.keys()
-                                        if name not in was or name not in now or was[name] != now[name]}
                 if document.key in before:
                     report.rewritten |= differing
-                    for term in differing:
-                        was = {part[0]: part[2] for part in old.get(term, ()) if len(part) == 4}
-                        now = {part[0]: part[2] for part in after.get(term, ()) if len(part) == 4}
-                        report.moved |= {(term, name) for name in was.keys() | now.keys() if was.get(name) != now.get(name)}
+                for term in differing:
+                    # Per text field: (places, next words) before and after, None where absent.
+                    was = {part[0]: part[2:] for part in old.get(term, ()) if len(part) == 4}
+                    now = {part[0]: part[2:] for part in after.get(term, ()) if len(part) == 4}
+                    for name in was.keys() | now.keys():
+                        then, later = was.get(name), now.get(name)
+                        if then is None or later is None or then[1] != later[1]:
+                            report.followed.add((term, name))
+                        if document.key in before and (then or (None,))[0] != (later or (None,))[0]:
+                            report.moved.add((term, name))
             writer.add_document(**fields)
     except BaseException:
         writer.cancel()

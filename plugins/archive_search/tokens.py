@@ -140,6 +140,13 @@ class FieldAnalysis:
     surface: frozenset[str]
     boost: float = 1.0
 
+    def next_terms(self) -> dict[str, tuple[str | None, ...]]:
+        """term → the term after each of its places (None after the field's last word). The
+        stop filter renumbers the words it keeps, so the next place is the next kept word
+        whatever was dropped between, as Whoosh's phrase matching counts it."""
+        at = {place: term for term, places in self.positions.items() for place in places}
+        return {term: tuple(at.get(place + 1) for place in places) for term, places in self.positions.items()}
+
     def postings(self) -> list[tuple[bytes, int, float, bytes]]:
         """Return (term bytes, frequency, weight, encoded positions) per term, as Whoosh's
         Positions format makes them for its posting pool."""

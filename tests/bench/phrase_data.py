@@ -70,12 +70,10 @@ def measure(n: int, common: int) -> dict[str, object]:
     for article, document in enumerate(documents):
         fields, _ = _index_fields(schema, analyzer, document)
         for number, name in enumerate(TEXT_FIELDS):
-            at = {place: term for term, places in fields[name].positions.items() for place in places}
-            for term, places in fields[name].positions.items():
+            for term, nexts in fields[name].next_terms().items():
                 holding[term, number].append(article)
-                nexts = [at.get(place + 1, "") for place in places]
-                occurrences[term, number].update(nexts)
-                for follower in set(nexts) - {""}:
+                occurrences[term, number].update(follower or "" for follower in nexts)
+                for follower in set(nexts) - {None}:
                     followed[term, number][follower].append(article)
     sets_bytes = per_occurrence_bytes = 0
     sets_of_word: dict[str, dict[str, dict[str, str]]] = defaultdict(dict)

@@ -289,12 +289,8 @@ export class IndexFiles {
     const found = new Set();
     if (text !== undefined) {
       const misses = text.startsWith("!");
-      const places = new Set();
-      let place = 0;
-      for (const gap of decodeNumbers(misses ? text.slice(1) : text)) {
-        place += gap;
-        places.add(place);
-      }
+      // Places written as gaps, as a list's article numbers are (encoding.py encode_gaps).
+      const places = new Set(decodeArticles(misses ? text.slice(1) : text));
       ids.forEach((id, at) => { if (places.has(at) !== misses) found.add(id); });
     }
     this.decoded.set(cacheKey, found);
