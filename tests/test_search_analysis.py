@@ -21,6 +21,8 @@ import pytest
 from whoosh.analysis import RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.lang.porter import stem
 
+from archive_search.encoding import follower_bucket
+
 REPO = Path(__file__).resolve().parent.parent
 CLI = REPO / "tests" / "js" / "analyze_cli.mjs"
 CASES = REPO / "tests" / "fixtures" / "search" / "analysis_cases.txt"
@@ -116,6 +118,20 @@ def test_random_words_stem_like_whoosh() -> None:
     words = ["".join(rng.choice(letters) for _ in range(rng.randint(3, 14))) for _ in range(20000)]
     words += [word + suffix for word in words[:2000] for suffix in ("ing", "ed", "ies", "ness", "ation")]
     assert run_client("stem", words) == [stem(word) for word in words]
+
+
+def test_follower_files_are_chosen_alike() -> None:
+    """A phrase's follower sets are in the file the export put them in: the client picks a
+    word's file (FNV-1a over code points) as export.py does, for letters beyond the first
+    plane, combining marks and digits too."""
+    words = sorted({term for terms in whoosh_terms(random_texts(seed=77, count=3000)) for term in terms})
+    words += ["𝔘𝔫𝔦", "київ", "straße", "", "x"]
+    assert any(ord(character) > 0xFFFF for word in words for character in word)
+    counts = [1, 7, 61, 4096]  # analyze_cli.mjs BUCKET_COUNTS
+    expected = [[follower_bucket(word, count) for count in counts] for word in words]
+    got = run_client("followerBuckets", words)
+    assert got == expected, first_difference(words, expected, got)
+    assert len({buckets[2] for buckets in expected}) == 61  # the words spread over every file
 
 
 def assigned_characters() -> list[str]:

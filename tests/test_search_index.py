@@ -373,6 +373,7 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
     monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)  # many shards
     monkeypatch.setattr("archive_search.export.DOC_GROUP_SIZE", 3)  # many document groups
     monkeypatch.setattr("archive_search.export.COMMON_POSTINGS", 1)  # follower sets for most words
+    monkeypatch.setattr("archive_search.export.FOLLOWER_FILE_CHARS", 150)  # in several files a shard
     if score_blocks:  # most lists in score blocks, kept or rewritten with their shards
         monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
         monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
@@ -395,6 +396,8 @@ def test_incremental_exports_equal_clean_ones_through_a_newsroom_week(tmp_path: 
         update_index(tmp_path / f"clean{day}", current)
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), what
+    followers = [path.name for path in (tmp_path / "out" / "followers").iterdir()]
+    assert any(name.endswith("-2.json") for name in followers), "sets cut in several files"
 
 
 def test_an_export_after_whoosh_merged_small_segments_reads_only_their_articles(tmp_path: Path, monkeypatch) -> None:
@@ -456,6 +459,7 @@ def _five_runs_in_small_blocks(monkeypatch, top: int) -> list:
     monkeypatch.setattr("archive_search.export.WORD_RANGE", 4)
     monkeypatch.setattr("archive_search.export.BLOCK_RUN", 2)  # a long list's blocks in several runs
     monkeypatch.setattr("archive_search.export.COMMON_POSTINGS", 2)  # most words have follower sets
+    monkeypatch.setattr("archive_search.export.FOLLOWER_FILE_CHARS", 150)  # in several files a shard
     # The reference statistics stay put while an archive of thousands gains a day's stories or
     # a correction; in fifty articles they move with every story, so here they are held at
     # those of the last day (at least the live ones, as the export requires).

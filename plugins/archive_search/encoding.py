@@ -98,6 +98,15 @@ def decode_gaps(text: str) -> list[int]:
     return list(accumulate(decode_numbers(text)))
 
 
+def follower_bucket(word: str, buckets: int) -> int:
+    """The file (0 .. buckets - 1) of a shard's follower sets that holds the sets of following
+    word `word`: FNV-1a over its code points, as index_files.js followerBucket computes it."""
+    value = 0x811C9DC5
+    for character in word:
+        value = ((value ^ ord(character)) * 0x01000193) & 0xFFFFFFFF
+    return value % buckets
+
+
 def encode_articles(articles: list[int]) -> str:
     """Return the text form of sorted article numbers: their gaps (`encode_gaps`), or, when
     they cover more than a fifth of their range, "~" and a bitmap of six articles per digit

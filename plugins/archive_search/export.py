@@ -10,11 +10,14 @@ Layout under the export folder (output/search/ in a site build):
 - `terms/<hash>.json`      postings of a run of consecutive terms (sorted), all fields, with
                            the document frequency of each among live articles.
 - `positions/<hash>.json`  the same terms' positions (same name), fetched only for phrases.
-- `followers/<hash>.json`  for the shard's common words (more than COMMON_POSTINGS postings in
-                           a field), each field's following words with the places (in the
-                           word's list for that field) of the articles where they follow:
-                           a two-word phrase starting with such a word reads this instead of
-                           both words' positions. The shard's table row names it third.
+- `followers/<hash>-<k>.json`  for the shard's common words (more than COMMON_POSTINGS
+                           postings in a field), each field's following words with the places
+                           (in the word's list for that field) of the articles where they
+                           follow: a two-word phrase starting with such a word reads this
+                           instead of both words' positions. The sets are cut into files
+                           k = 0 .. n - 1 by the following word (follower_bucket), each
+                           naming every common word of the shard; the shard's table row
+                           ends with <hash> and n.
 - `scores/<hash>-<n>.json` scoring data (weight, length) of block n (BLOCK_POSTINGS postings)
                            of a long posting list (<hash> names the list's blocks): a term's entry carries
                            every article number (matches, totals and facets), the postings of
@@ -69,7 +72,7 @@ from archive_format import write_atomic
 from .documents import compact_json as _dumps
 from .documents import stored_source
 from .encoding import (BitmapArticles, ListedArticles, article_set, decode_articles, decode_gaps, decode_numbers,
-                       encode_articles, encode_gaps, encode_numbers, extend_articles)
+                       encode_articles, encode_gaps, encode_numbers, extend_articles, follower_bucket)
 from .fresh_postings import FILTER_FIELDS, EncodedPlaces, ExportError, FreshPostings, filter_postings, text_postings
 from .indexer import UpdateReport, term_keys
 from .kept import EXPORT_STATE_FILE, load_file, save_file
@@ -80,7 +83,8 @@ from .spelling import spelling_groups
 #: 3: score blocks in one folder (scores/<name>-<n>.json, not scores/<name>/<n>.json).
 #: 4: a list's blocks named by runs of BLOCK_RUN (an entry's blocks name: one name per run).
 #: 5: common words' follower sets (followers/<hash>.json, named third in a shard's table row).
-FORMAT_VERSION = 5
+#: 6: follower sets cut by the following word (followers/<hash>-<k>.json, the row's fourth: n).
+FORMAT_VERSION = 6
 #: Target size of a term shard (characters): balances the shard table against per-term fetches.
 SHARD_CHARS = 4_000
 #: Shard-table rows per table file; the manifest lists the table files, so it stays small.
@@ -118,6 +122,11 @@ OWNED_FOLDERS = ("terms", "positions", "followers", "scores", "tables", "docs", 
 #: A word with more postings than this in one of its fields is common: its follower sets are
 #: exported (tests/bench/phrase_data.py sizes them: 0.33 KB per article at 10,000 articles).
 COMMON_POSTINGS = 1000
+#: Characters of a shard's follower sets per file: a phrase fetches the file of its second word
+#: only. Whole, the sets of a very common first word were larger than its positions (50,000
+#: articles: `said` 207 KB gzip against 103, `world` 31.5 against 26.6); cut in files of about
+#: this size they are 2.3 KB gzip median, 11 KB at most (12.0 → 13.5 MB gzip in all).
+FOLLOWER_FILE_CHARS = 4_000
 #: Present in the export folder while a clean export writes its files in place (see _Writer).
 UNFINISHED_MARK = ".unfinished-export"
 EPOCH = calendar_date(1970, 1, 1)
@@ -527,6 +536,34 @@ def _follower_sets(entries: dict[str, list[Any]], followed: dict[tuple[str, int]
         if items:
             sets[term] = items
     return sets
+
+
+def follower_file(name: str, bucket: int) -> str:
+    """The path of file `bucket` of the follower sets named `name` (a shard's table row's third)."""
+    return f"followers/{name}-{bucket}.json"
+
+
+def _write_followers(sets: dict[str, Any], out: _Writer) -> tuple[str, list[int]]:
+    """Write a shard's follower sets (_follower_sets) in files of about FOLLOWER_FILE_CHARS,
+    each following word in file follower_bucket(word, n) and every word named in every file
+    (with its fields, empty where none of their followers is there: a word a file names is
+    common); return their name and each file's size. The name is the digest of all the sets,
+    so the same sets give the same files."""
+    whole = _dumps(sets)
+    name = _digest(whole)
+    buckets = max(1, math.ceil(len(whole) / FOLLOWER_FILE_CHARS))
+    parts: list[dict[str, Any]] = [{term: [[index, {}] for index, _ in items] for term, items in sets.items()}
+                                   for _ in range(buckets)]
+    for term, items in sets.items():
+        for at, (_, followers) in enumerate(items):
+            for follower, text in followers.items():
+                parts[follower_bucket(follower, buckets)][term][at][1][follower] = text
+    sizes = []
+    for bucket, part in enumerate(parts):
+        text = _dumps(part)
+        out.put(follower_file(name, bucket), text)
+        sizes.append(len(text.encode("utf-8")))
+    return name, sizes
 
 
 def _shard_followers(terms: list[str], entries: dict[str, list[Any]], previous: _Previous, changes: UpdateReport,
@@ -1556,7 +1593,15 @@ class _Previous:
         if len(row) < 3:
             return None
         if row[2] not in self._followers:
-            self._followers[row[2]] = json.loads((self.target / "followers" / f"{row[2]}.json").read_text(encoding="utf-8"))
+            # The files of the sets, put back together (_write_followers cut them).
+            sets: dict[str, Any] = {}
+            for bucket in range(row[3]):
+                part = json.loads((self.target / follower_file(row[2], bucket)).read_text(encoding="utf-8"))
+                for term, items in part.items():
+                    whole = sets.setdefault(term, [[index, {}] for index, _ in items])
+                    for at, (_, followers) in enumerate(items):
+                        whole[at][1].update(followers)
+            self._followers[row[2]] = sets
         return self._followers[row[2]].get(key)
 
 
@@ -1597,7 +1642,8 @@ def _previous_export(state: dict[str, Any] | None, target: Path, keys: list[str]
     if not all(f"{row[1]}.json" in names for row in rows for names in present):
         return None
     followers = {entry.name for entry in os.scandir(target / "followers")} if (target / "followers").is_dir() else set()
-    if not all(f"{row[2]}.json" in followers for row in rows if len(row) > 2):
+    if not all(follower_file(row[2], bucket).partition("/")[2] in followers
+               for row in rows if len(row) > 2 for bucket in range(row[3])):
         return None
     return _Previous(rows, sizes, target, state["shard_bytes"], state["blocks"])
 
@@ -1736,7 +1782,8 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                     out.keep(f"terms/{old[1]}.json", previous.shard_bytes[old[1]][0])
                     out.keep(f"positions/{old[1]}.json", previous.shard_bytes[old[1]][1])
                     if len(old) > 2:
-                        out.keep(f"followers/{old[2]}.json", previous.shard_bytes[old[1]][2])
+                        for bucket, size in enumerate(previous.shard_bytes[old[1]][2]):
+                            out.keep(follower_file(old[2], bucket), size)
                     shard_table.append(old)
                     shard_bytes[old[1]] = previous.shard_bytes[old[1]]
                     shard_folders[old[1]] = previous.blocks["shards"].get(old[1], [])
@@ -1769,9 +1816,9 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
                                         stats.analyzer)
             shard_bytes[name] = [len(terms_text.encode("utf-8")), len(positions_text.encode("utf-8"))]
             if sets:
-                sets_text = _dumps(sets)
-                shard_table.append([terms[0], name, Path(out.put_named("followers", sets_text)).stem])
-                shard_bytes[name].append(len(sets_text.encode("utf-8")))
+                followers_name, followers_bytes = _write_followers(sets, out)
+                shard_table.append([terms[0], name, followers_name, len(followers_bytes)])
+                shard_bytes[name].append(followers_bytes)
             else:
                 shard_table.append([terms[0], name])
             shard_folders[name] = _block_folders(entries)

@@ -51,6 +51,16 @@ export function scoreBlockPath(folder, block, run) {
 }
 
 /**
+ * The file (0 .. buckets - 1) of a shard's follower sets holding those of following word
+ * `word`: FNV-1a over its code points, as export.py's follower_bucket computes it.
+ */
+export function followerBucket(word, buckets) {
+  let value = 0x811c9dc5;
+  for (const character of word) value = Math.imul(value ^ character.codePointAt(0), 0x01000193) >>> 0;
+  return value % buckets;
+}
+
+/**
  * A long list's entry [field, article numbers (decodeArticles), df, best (weight, length) per
  * block among the postings not in the top, the blocks' name (a name per run of blocks), top
  * postings (gap in list position, weight, length)].
@@ -242,21 +252,25 @@ export class IndexFiles {
   }
 
   /**
-   * The followers file of the shard holding `word` (parsed JSON): the follower sets of its
-   * common words. Null when the shard's table row names none.
+   * The file of follower sets that holds those of `next` for the common words of the shard
+   * holding `word` (parsed JSON; it names every common word of the shard). The sets are cut
+   * by the following word into the number of files the shard's table row ends with. Null
+   * when the row names none.
    */
-  async followersShard(word) {
+  async followersFile(word, next) {
     const place = await this.shardOf(word);
-    return place && place[2][2] ? this.json(`followers/${place[2][2]}.json`) : null;
+    if (!place || !place[2][2]) return null;
+    const [, , name, buckets] = place[2];
+    return this.json(`followers/${name}-${followerBucket(next, buckets)}.json`);
   }
 
   /**
    * Fetches what says which articles have the phrase `words` (analyzed, in order): for two
-   * words, the first one's follower sets when it is common; else every word's positions.
-   * Started with the terms, so both come in one round trip.
+   * words, the first one's follower sets of the second when the first is common; else every
+   * word's positions. Started with the terms, so both come in one round trip.
    */
   async phraseFiles(words) {
-    if (words.length === 2 && (await this.followersShard(words[0]))?.[words[0]]) return;
+    if (words.length === 2 && (await this.followersFile(words[0], words[1]))?.[words[0]]) return;
     await Promise.all(words.map((word) => this.positionsShard(word)));
   }
 
@@ -280,7 +294,7 @@ export class IndexFiles {
    * where `next` does not follow. Null when `word` is not common (it has no follower sets).
    */
   async followedBy(word, fieldIndex, next) {
-    const items = (await this.followersShard(word))?.[word];
+    const items = (await this.followersFile(word, next))?.[word];
     if (!items) return null;
     const cacheKey = `next\u0000${fieldIndex}\u0000${word}\u0000${next}`;
     if (this.decoded.has(cacheKey)) return this.decoded.get(cacheKey);
