@@ -311,18 +311,27 @@ class ArchiveSearch {
       return asPhrase && asTyped(this, node.items) ? this.phraseBounded(node, set, context) : set;
     }
     const oneWord = node.items.every((item) => item.kind === "term" && item.text === first.text) && asTyped(this, node.items);
-    if (!oneWord) return set;
-    const bounds = await this.files.wordBounds(first.text);
-    if (!bounds) return set;
-    const scale = await this.wordBoundScale(first.text);
+    if (!oneWord || !(await this.files.wordBounds(first.text))) return set;
     const inexact = this.inexactArticles(await this.fieldLists([first.text], node.items), set.ids);
     if (!inexact) return set;
     const scores = set.scores.slice();
+    await this.boundWord(first.text, set.ids, scores, inexact);
+    return makeSet(set.ids, scores);
+  }
+
+  /**
+   * Lower `scores` (word `text`'s scores over its text fields, of the articles `ids`) to the
+   * export's bound of the word for each article's range where `inexact` marks the article (its
+   * scoring data not all in hand). Nothing for a word without bounds.
+   */
+  async boundWord(text, ids, scores, inexact) {
+    const bounds = await this.files.wordBounds(text);
+    if (!bounds) return;
+    const scale = await this.wordBoundScale(text);
     const { values, range } = bounds;
     for (let i = 0; i < scores.length; i += 1) {
-      if (inexact[i]) scores[i] = Math.min(scores[i], values[Math.floor(set.ids[i] / range)] * scale);
+      if (inexact[i]) scores[i] = Math.min(scores[i], values[Math.floor(ids[i] / range)] * scale);
     }
-    return makeSet(set.ids, scores);
   }
 
   /**
@@ -334,26 +343,40 @@ class ArchiveSearch {
    * left as they are.
    */
   async phraseBounded(node, set, context) {
+    const { ids } = set;
     const { words } = node.items[0];
-    const inexact = this.inexactArticles(await this.fieldLists(words, node.items), set.ids);
-    if (!inexact) return set;
-    const sums = new Float64Array(set.ids.length);
-    for (const text of words) {
-      const word = { kind: "or", items: node.items.map((item) => ({ kind: "term", field: item.field, text, boost: item.boost })) };
-      const wordSet = await this.evaluate(word, context);
-      // An article with the phrase in a field has each of its words there: in every word's set.
-      for (let i = 0, j = 0; i < set.ids.length; i += 1) {
-        while (wordSet.ids[j] < set.ids[i]) j += 1;
-        sums[i] += wordSet.scores[j];
+    const inexact = await Promise.all(words.map(async (text) =>
+      this.inexactArticles(await this.fieldLists([text], node.items), ids)));
+    if (inexact.every((flags) => !flags)) return set;
+    const sums = new Float64Array(ids.length);
+    const open = new Uint8Array(ids.length); // inexact for one of the words
+    for (const [at, text] of words.entries()) {
+      // The word's score in each of the phrase's fields, walking each field's list once (an
+      // article with the phrase in a field has the word there).
+      const scores = new Float64Array(ids.length);
+      for (const item of node.items) {
+        const { ids: fieldIds, scores: fieldScores } = await this.termSet(item.field, text, context);
+        const boost = item.boost ?? 1;
+        for (let i = 0, j = 0; i < ids.length && j < fieldIds.length; i += 1) {
+          const id = ids[i];
+          while (j < fieldIds.length && fieldIds[j] < id) j += 1;
+          if (fieldIds[j] === id) scores[i] += fieldScores[j] * boost;
+        }
       }
+      const flags = inexact[at];
+      if (flags) {
+        await this.boundWord(text, ids, scores, flags);
+        for (let i = 0; i < ids.length; i += 1) open[i] |= flags[i];
+      }
+      for (let i = 0; i < ids.length; i += 1) sums[i] += scores[i];
     }
-    const scores = set.scores.slice();
-    for (let i = 0; i < scores.length; i += 1) {
+    const bounded = set.scores.slice();
+    for (let i = 0; i < bounded.length; i += 1) {
       // A hair of headroom: the sums are added in another order than the phrase's scores, and
       // a bound a rounding below an article's score could leave it out of a tie.
-      if (inexact[i]) scores[i] = Math.min(scores[i], sums[i] * (1 + 1e-12));
+      if (open[i]) bounded[i] = Math.min(bounded[i], sums[i] * (1 + 1e-12));
     }
-    return makeSet(set.ids, scores);
+    return makeSet(ids, bounded);
   }
 
   /** The long posting lists (with score blocks) of `words` in the fields of `items`. */
