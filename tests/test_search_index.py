@@ -146,7 +146,7 @@ def _export_as_written_and_read_back(tmp_path: Path, monkeypatch, documents: lis
     with monkeypatch.context() as reading:
         def unread(*args, **kwargs):
             raise AssertionError("a first build's export read the index back")
-        for reader in ("_live_values", "_document_order", "_dictionary"):
+        for reader in ("_live_values", "_document_order", "_dictionary", "_stored_orders"):
             reading.setattr(f"archive_search.export.{reader}", unread)
         export_index(open_index(tmp_path / "index"), tmp_path / "as-written", report)
     assert report.fresh is None, "the export took the postings (and removed them)"
@@ -155,6 +155,7 @@ def _export_as_written_and_read_back(tmp_path: Path, monkeypatch, documents: lis
     as_written = _tree(tmp_path / "as-written")
     assert as_written == _tree(tmp_path / "read-back")
     assert any(name.startswith("terms/") for name in as_written)
+    assert any(name.startswith("followers/") for name in as_written), "common words' followers noted as written"
     again = load_file(tmp_path / "index" / EXPORT_STATE_FILE)
     assert list(state.pop("sizes").items()) == list(again.pop("sizes").items())
     assert {**state, "target": ""} == {**again, "target": ""}
@@ -163,6 +164,7 @@ def _export_as_written_and_read_back(tmp_path: Path, monkeypatch, documents: lis
 @pytest.mark.parametrize("score_blocks", [False, True])
 def test_a_first_build_exports_its_postings_as_written(tmp_path: Path, monkeypatch, score_blocks: bool) -> None:
     monkeypatch.setattr("archive_search.export.SHARD_CHARS", 300)
+    monkeypatch.setattr("archive_search.export.COMMON_POSTINGS", 1)  # follower sets for most words
     if score_blocks:  # most lists in score blocks, with top postings and word bounds
         monkeypatch.setattr("archive_search.export.BLOCK_POSTINGS", 1)
         monkeypatch.setattr("archive_search.export.TOP_POSTINGS", 1)
@@ -175,6 +177,7 @@ def test_a_first_build_exports_its_postings_as_written(tmp_path: Path, monkeypat
 def test_a_first_build_of_the_bbc_stories_exports_its_postings_as_written(tmp_path: Path, monkeypatch) -> None:
     """2,225 real stories: long lists in score blocks, spilled posting runs, every field."""
     monkeypatch.setattr("archive_search.indexer.WRITER_LIMIT_MB", 4)  # the pool spills runs to disk
+    monkeypatch.setattr("archive_search.export.COMMON_POSTINGS", 20)  # 4,000 words' follower sets
     _export_as_written_and_read_back(tmp_path, monkeypatch, bbc_documents())
 
 

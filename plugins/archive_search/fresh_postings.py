@@ -38,6 +38,8 @@ from .schema import TEXT_FIELDS
 FILTER_FIELDS: tuple[str, ...] = ("desk", "tag")
 #: The file of the articles' stored fields the export reads (FreshPostings.add_article).
 ARTICLES = ".articles"
+#: The file of the articles' words in order (FreshPostings.add_words).
+WORDS = ".words"
 
 
 class ExportError(Exception):
@@ -129,6 +131,7 @@ class FreshPostings:
         self._ended: set[str] = set()
         self.generation: int | None = None
         self._articles: BinaryIO | None = None
+        self._words: BinaryIO | None = None
         #: Per exported field: its terms in order and their document frequencies.
         self._terms: dict[str, tuple[list[str], array]] = {}
 
@@ -138,6 +141,22 @@ class FreshPostings:
         if self._articles is None:
             self._articles = open(Path(self._folder.name) / ARTICLES, "wb")
         write_record(self._articles, (date.isoformat(), key, record, desk))
+
+    def add_words(self, orders: Sequence[tuple[str | None, ...]]) -> None:
+        """Note the next article's terms of each text field in order (FieldAnalysis.in_order,
+        TEXT_FIELDS order): the export finds the common words' followers in them
+        (export._followers) instead of analyzing every article's stored text again."""
+        if self._words is None:
+            self._words = open(Path(self._folder.name) / WORDS, "wb")
+        write_record(self._words, tuple(orders))
+
+    def words(self) -> Iterator[tuple[tuple[str | None, ...], ...]]:
+        """Each article's terms per text field in order (add_words), in document order;
+        nothing when no article's were noted."""
+        path = Path(self._folder.name) / WORDS
+        if path.exists():
+            with open(path, "rb") as stream:
+                yield from read_records(stream)
 
     def articles(self) -> list[tuple[datetime, str, int, tuple[str, str]]]:
         """(date, key, document number, (record, desk)) of each article, in document order, as
@@ -192,9 +211,9 @@ class FreshPostings:
 
     def close(self) -> None:
         """End the writing: the stored postings can now be read."""
-        for stream in [*self._files.values(), *([self._articles] if self._articles else [])]:
+        for stream in [*self._files.values(), *(file for file in (self._articles, self._words) if file)]:
             stream.close()
-        self._files, self._articles = {}, None
+        self._files, self._articles, self._words = {}, None, None
         self._lengths = {}
 
     def _find(self, fieldname: str, term: str) -> Any | None:
@@ -227,7 +246,8 @@ class FreshPostings:
 
     def cleanup(self) -> None:
         """Remove the stored postings."""
-        for stream in [*self._files.values(), *self._streams.values(), *([self._articles] if self._articles else [])]:
+        for stream in [*self._files.values(), *self._streams.values(),
+                       *(file for file in (self._articles, self._words) if file)]:
             stream.close()
-        self._files, self._streams, self._readers, self._articles, self._terms = {}, {}, {}, None, {}
+        self._files, self._streams, self._readers, self._articles, self._words, self._terms = {}, {}, {}, None, None, {}
         self._folder.cleanup()

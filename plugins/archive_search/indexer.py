@@ -408,6 +408,7 @@ def update_index(path: Path, documents: Iterable[SearchDocument], optimize: bool
             fingerprints[document.key] = str(fields["fingerprint"])
             if fresh is not None:
                 fresh.add_article(fields["date"], document.key, str(fields["record"]), document.desk)
+                fresh.add_words([fields[name].in_order() for name in TEXT_FIELDS])
             words.update(surface)
             for name, length in fields["lengths"].items():
                 lengths[name] += length

@@ -140,12 +140,22 @@ class FieldAnalysis:
     surface: frozenset[str]
     boost: float = 1.0
 
+    def in_order(self) -> tuple[str | None, ...]:
+        """The term at each place of the field, in order (None at a place without one)."""
+        order: list[str | None] = [None] * (max(map(max, self.positions.values())) + 1 if self.positions else 0)
+        for term, places in self.positions.items():
+            for place in places:
+                order[place] = term
+        return tuple(order)
+
     def next_terms(self) -> dict[str, tuple[str | None, ...]]:
         """term → the term after each of its places (None after the field's last word). The
         stop filter renumbers the words it keeps, so the next place is the next kept word
         whatever was dropped between, as Whoosh's phrase matching counts it."""
-        at = {place: term for term, places in self.positions.items() for place in places}
-        return {term: tuple(at.get(place + 1) for place in places) for term, places in self.positions.items()}
+        order = self.in_order()
+        last = len(order) - 1
+        return {term: tuple(order[place + 1] if place < last else None for place in places)
+                for term, places in self.positions.items()}
 
     def postings(self) -> list[tuple[bytes, int, float, bytes]]:
         """Return (term bytes, frequency, weight, encoded positions) per term, as Whoosh's

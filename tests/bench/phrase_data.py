@@ -100,7 +100,7 @@ def measure(n: int, common: int) -> dict[str, object]:
 
 def index_pass(folder: Path, common: int) -> dict[str, float]:
     """Seconds a full export takes to find the common words' followers in every live article of
-    the kept index in `folder` (export._followers: stored text read and analyzed again), and
+    the kept index in `folder` (export._stored_orders: stored text read and analyzed again), and
     the process's peak RSS."""
     ix = open_index(folder)
     with ix.reader() as reader:
@@ -109,7 +109,7 @@ def index_pass(folder: Path, common: int) -> dict[str, float]:
         started = time.perf_counter()
         common_words = export._common_words(reader, stats)
         live = ((docnum, docnum) for docnum in range(reader.doc_count_all()) if not reader.is_deleted(docnum))
-        export._followers(reader, live, common_words, stats.analyzer)
+        export._followers(export._stored_orders(reader, live, common_words, stats.analyzer), common_words)
         seconds = time.perf_counter() - started
     return {"seconds": seconds, "peak MB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
