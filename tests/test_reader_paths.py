@@ -96,3 +96,23 @@ def test_stories_of_one_desk_byline_and_tag_share_their_objects(tmp_path: Path) 
     assert first["authors"][0] is second["authors"][0]
     assert first["tags"][1] is second["tags"][0] and first["tags"][0] is not second["tags"][0]
     assert vars(first["tags"][1]) == vars(Tag("Port", settings)) | {"_slug": "port"}
+
+
+def test_markdown_files_are_not_reported_to_a_missing_python_markdown(monkeypatch: pytest.MonkeyPatch,
+                                                                       caplog: pytest.LogCaptureFixture) -> None:
+    """Python-Markdown is not among the archive's packages: Pelican's own Markdown reader is
+    then disabled, and must not warn for each article the archive's reader reads."""
+    from pelican import readers as pelican_readers
+    from pelican import signals
+
+    import archive_reader
+
+    monkeypatch.setattr(pelican_readers.MarkdownReader, "enabled", False)
+    # A receiver of this test's own, connected only while the readers are made.
+    with signals.readers_init.connected_to(lambda readers: archive_reader.use_archive_reader(readers)):
+        found = pelican_readers.Readers(read_settings(str(REPO / "pelicanconf.py")))
+    assert isinstance(found.readers["md"], ArchiveReader)
+    with caplog.at_level("WARNING"):
+        found.check_file("news/2024/story.md")
+        found.check_file("pages/about.markdown")
+    assert not caplog.records

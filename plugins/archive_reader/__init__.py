@@ -20,10 +20,23 @@ class InvalidArchive(SystemExit):
     """
 
 
+class _DisabledReaders(dict):
+    """Pelican's readers disabled for want of their package, less those of the extensions the
+    archive reads itself. Pelican warns "Could not import 'markdown.Markdown'" for every file
+    of a disabled reader's extension it reads, and Python-Markdown is not installed (the
+    archive reads Markdown with markdown-it-py): a fresh `make html` warned once per article."""
+
+    def __setitem__(self, extension: str, reader: Any) -> None:
+        if extension not in ArchiveReader.file_extensions:
+            super().__setitem__(extension, reader)
+
+
 def use_archive_reader(readers: Any) -> None:
     """Make ArchiveReader the reader of .md/.markdown files (instead of Python-Markdown's)."""
     for extension in ArchiveReader.file_extensions:
         readers.reader_classes[extension] = ArchiveReader
+    # Filled after this signal (pelican.readers.Readers.__init__).
+    readers.disabled_readers = _DisabledReaders(readers.disabled_readers)
 
 
 def fail_on_invalid_articles(generators: list[Any]) -> None:
