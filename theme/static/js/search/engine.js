@@ -56,10 +56,13 @@ const MAX_PREFIX_SHARDS = 32;
 // shard table only).
 const TYPED_SHARD_LETTERS = 4;
 // Articles whose blocks are fetched ahead in the first round, besides those of the page's own
-// articles. (Further rounds fetch every article that can still reach the page: see exactTop.)
-// 20 rather than 5: at 50,000 articles, 27 reader queries took 94 round trips instead of 98
-// for 3 more files in all (the long question 4 instead of 5).
-const CONTENDERS = 20;
+// articles (twice as many in each further round). 10 rather than 5, with the phrase bound
+// (phraseBounded): 27 reader queries took 107 round trips instead of 116 at 100,000 articles
+// (1,343 files instead of 1,432) and 125 instead of 134 on the 2,225 BBC stories exported in
+// blocks of 8 postings (1,449 files instead of 1,367). Every article that can still reach the
+// page at once after the first round saved a few more (103 and 122) for many more files on
+// the latter (1,661), where bounds leave many articles open.
+const CONTENDERS = 10;
 
 /**
  * Whether a long list an evaluation used (`used`: postings -> the blocks version it was scored
@@ -553,11 +556,9 @@ class ArchiveSearch {
         const lower = await this.evaluate(outcome.node, { ...outcome.context, lower: true, used: null });
         // Articles sure to be on the page whatever their missing data: records now too.
         if (pageFrom !== null) this.files.prefetchRecords(this.certainOnPage(set, lower, order, pageFrom, count));
-        // Blocks the next rounds would ask for come in this one (a round trip each saved). In
-        // the first, the page's articles may have no exact score yet and the floor an article
-        // must reach may be 0: the best bounds only. After it they have, and every article
-        // whose bound reaches the floor must be looked at before the page is certain: all at once.
-        if (set.ids.length > count) ahead = this.contenders(set, lower, count, shown, round === 0 ? CONTENDERS : Infinity);
+        // Blocks the next rounds would ask for come in this one (a round trip each saved); a
+        // query that needs another round has loose bounds, so each round looks further ahead.
+        if (set.ids.length > count) ahead = this.contenders(set, lower, count, shown, CONTENDERS * 2 ** round);
       }
       await this.files.loadBlocks(this.files.missingBlocks(lists, [...shown, ...ahead]));
       set = await this.rescore(outcome);
@@ -598,8 +599,8 @@ class ArchiveSearch {
    * Articles besides `shown` that could still reach the first `count` of `set` (scores:
    * bounds from above where data is missing) given `lower` (the same articles, bounds from
    * below): those whose bound from above is at least the `count`-th best bound from below.
-   * The highest bounds first, at most `most` of them (while the floor may be 0, most articles
-   * are above it).
+   * The highest bounds first, at most `most` of them (a loose bound is not worth its blocks
+   * before the others are in).
    */
   contenders(set, lower, count, shown, most) {
     const floor = Float64Array.from(lower.scores).sort().reverse()[count - 1];
