@@ -618,15 +618,19 @@ def _shard_followers(terms: list[str], entries: dict[str, list[Any]], previous: 
                     items.append([index, old_items[index]])
                 continue
             now: dict[str, list[int]] = {}
+            listed = _entry_articles(item)
             if index in old_items:
-                for follower, articles in _decoded_field(old_items[index], _entry_articles(old_lists[index])).items():
+                # A correction leaves the word's list as it was: decoded once, not twice.
+                old_list = old_lists[index]
+                before = listed if old_list[1] == item[1] else _entry_articles(old_list)
+                for follower, articles in _decoded_field(old_items[index], before).items():
                     kept = [article for article in articles if article not in edited]
                     if kept:
                         now[follower] = kept
             for follower, articles in followed.get((term, index), {}).items():
                 now[follower] = sorted(now.get(follower, []) + articles)
             if now:
-                items.append([index, _encoded_field(now, _entry_articles(item))])
+                items.append([index, _encoded_field(now, listed)])
         if items:
             sets[term] = items
     return sets
@@ -1833,8 +1837,7 @@ def export_index(ix: FileIndex, target: Path, changes: UpdateReport | None = Non
             out.put(f"terms/{name}.json", terms_text)
             out.put(f"positions/{name}.json", positions_text)
             if previous is None:
-                sets = _follower_sets({term: entries[term] for term in terms
-                                       if term in entries and _is_common(entries[term])}, followed)
+                sets = _follower_sets(entries, followed)  # (`followed` holds the common words only)
             else:
                 sets = _shard_followers(terms, entries, previous, changes, edited, followed, reader, whoosh_order,
                                         stats.analyzer)
