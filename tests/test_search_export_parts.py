@@ -94,3 +94,35 @@ def test_long_lists_are_scored_bounded_and_cut_as_the_long_way_does(tmp_path: Pa
     short, long = _tree(tmp_path / "short"), _tree(tmp_path / "long")
     assert sum(name.startswith("scores/") for name in short) > 20
     assert short == long
+
+
+def test_follower_sets_patched_in_places_are_the_sets_encoded_whole() -> None:
+    """A correction patches a common word's follower sets in places (_patched_field); the
+    result must be what _encoded_field writes from every article's followers, in every case:
+    a set an edited article joins or leaves, one that crosses half the list (and so changes
+    form, places held or "!" and places not held), one that empties, a new one, and an edited
+    article that no longer has the word followed by anything."""
+    random = __import__("random").Random(5)
+    words = ["minister", "of", "said", "the", "was"]
+    forms_changed = emptied = 0
+    for _ in range(3000):
+        articles = sorted(random.sample(range(400), random.randint(1, 12)))
+        share = {word: random.random() for word in words}
+        before = {article: {word for word in words if random.random() < share[word]} for article in articles}
+        edited = set(random.sample(articles, random.randint(1, min(3, len(articles))))) | {999}
+        after = dict(before)
+        for article in edited & set(articles):
+            after[article] = {word for word in words if random.random() < share[word]}
+
+        def sets(followers: dict[int, set[str]]) -> dict[str, list[int]]:
+            return {word: [article for article in articles if word in followers[article]]
+                    for word in words if any(word in followers[article] for article in articles)}
+
+        old, new = export_module._encoded_field(sets(before), articles), export_module._encoded_field(sets(after), articles)
+        now = {word: [article for article in sorted(edited) if article in after and word in after[article]]
+               for word in words}
+        assert export_module._patched_field(old, articles, edited, {w: a for w, a in now.items() if a}) == new
+        forms_changed += any(word in new and old[word].startswith("!") != new[word].startswith("!") for word in old)
+        emptied += any(word not in new for word in old)
+    # The cases named above all came up.
+    assert forms_changed > 100 and emptied > 100

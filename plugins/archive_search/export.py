@@ -543,6 +543,51 @@ def _encoded_field(followers: dict[str, list[int]], articles: list[int]) -> dict
     return encoded
 
 
+def _patched_field(encoded: dict[str, str], articles: list[int], edited: set[int],
+                   followers: dict[str, list[int]]) -> dict[str, str]:
+    """One field's follower sets of a word whose list (`articles`) a correction left as it
+    was, with the edited articles' followers now (`followers`: following word → the edited
+    articles where it follows), as _encoded_field would write the sets whole. Worked in
+    places, not articles: a set no edited article joins or leaves keeps its text (a common
+    word has thousands of followers; going back to articles and forth cost about half a
+    second of a correction at 100,000 articles)."""
+    size = len(articles)
+    places_now: dict[int, set[str]] = {}
+    for article in edited:
+        at = bisect_left(articles, article)
+        if at < size and articles[at] == article:
+            places_now[at] = set()
+    for follower, holding in followers.items():
+        for article in holding:
+            places_now[bisect_left(articles, article)].add(follower)
+    edited_at = sorted(places_now)
+    patched = {}
+    for follower in sorted(encoded.keys() | followers.keys()):
+        text = encoded.get(follower)
+        misses = text is not None and text.startswith("!")
+        places = decode_gaps(text[1:] if misses else text) if text else []
+        changed = []
+        for at in edited_at:
+            found = bisect_left(places, at)
+            held_before = (found < len(places) and places[found] == at) != misses
+            if held_before != (follower in places_now[at]):
+                changed.append(at)
+        if not changed and text is not None:
+            patched[follower] = text
+            continue
+        # Toggle the changed places in the written list (holders, or non-holders after "!").
+        written = sorted(set(places).symmetric_difference(changed))
+        holders = size - len(written) if misses else len(written)
+        if not holders:
+            continue
+        if (2 * holders > size) != misses:  # the other form is now the smaller: as _encoded_field chooses
+            chosen = set(written)
+            written = [at for at in range(size) if at not in chosen]
+            misses = not misses
+        patched[follower] = ("!" if misses else "") + encode_gaps(written)
+    return patched
+
+
 def _follower_sets(entries: dict[str, list[Any]], followed: dict[tuple[str, int], dict[str, list[int]]]) -> dict[str, Any]:
     """The followers file of a shard: per common word of `entries`, [field index, {following
     word: places}] for each field where something follows it (_encoded_field)."""
@@ -619,11 +664,14 @@ def _shard_followers(terms: list[str], entries: dict[str, list[Any]], previous: 
                 continue
             now: dict[str, list[int]] = {}
             listed = _entry_articles(item)
+            if index in old_items and old_lists[index][1] == item[1]:
+                # A correction leaves the word's list as it was: its sets are patched in places.
+                patched = _patched_field(old_items[index], listed, edited, followed.get((term, index), {}))
+                if patched:
+                    items.append([index, patched])
+                continue
             if index in old_items:
-                # A correction leaves the word's list as it was: decoded once, not twice.
-                old_list = old_lists[index]
-                before = listed if old_list[1] == item[1] else _entry_articles(old_list)
-                for follower, articles in _decoded_field(old_items[index], before).items():
+                for follower, articles in _decoded_field(old_items[index], _entry_articles(old_lists[index])).items():
                     kept = [article for article in articles if article not in edited]
                     if kept:
                         now[follower] = kept
