@@ -543,23 +543,20 @@ def _encoded_field(followers: dict[str, list[int]], articles: list[int]) -> dict
     return encoded
 
 
-def _patched_field(encoded: dict[str, str], articles: list[int], edited: set[int],
+def _patched_field(encoded: dict[str, str], articles: ListedArticles | BitmapArticles, edited: set[int],
                    followers: dict[str, list[int]]) -> dict[str, str]:
     """One field's follower sets of a word whose list (`articles`) a correction left as it
-    was, with the edited articles' followers now (`followers`: following word → the edited
-    articles where it follows), as _encoded_field would write the sets whole. Worked in
+    was (as encoding.article_set gives it: a bitmap's articles are not listed), with the edited
+    articles' followers now (`followers`: following word → the edited articles where it
+    follows), as _encoded_field would write the sets whole. Worked in
     places, not articles: a set no edited article joins or leaves keeps its text (a common
     word has thousands of followers; going back to articles and forth cost about half a
     second of a correction at 100,000 articles)."""
     size = len(articles)
-    places_now: dict[int, set[str]] = {}
-    for article in edited:
-        at = bisect_left(articles, article)
-        if at < size and articles[at] == article:
-            places_now[at] = set()
+    places_now: dict[int, set[str]] = {articles.rank(article): set() for article in edited if article in articles}
     for follower, holding in followers.items():
         for article in holding:
-            places_now[bisect_left(articles, article)].add(follower)
+            places_now[articles.rank(article)].add(follower)
     edited_at = sorted(places_now)
     patched = {}
     for follower in sorted(encoded.keys() | followers.keys()):
@@ -662,14 +659,15 @@ def _shard_followers(terms: list[str], entries: dict[str, list[Any]], previous: 
                 if index in old_items:
                     items.append([index, old_items[index]])
                 continue
-            now: dict[str, list[int]] = {}
-            listed = _entry_articles(item)
             if index in old_items and old_lists[index][1] == item[1]:
                 # A correction leaves the word's list as it was: its sets are patched in places.
+                listed = article_set(item[1]) if len(item) > 3 else ListedArticles(_entry_articles(item))
                 patched = _patched_field(old_items[index], listed, edited, followed.get((term, index), {}))
                 if patched:
                     items.append([index, patched])
                 continue
+            now: dict[str, list[int]] = {}
+            listed = _entry_articles(item)
             if index in old_items:
                 for follower, articles in _decoded_field(old_items[index], _entry_articles(old_lists[index])).items():
                     kept = [article for article in articles if article not in edited]
