@@ -97,35 +97,48 @@ def test_long_lists_are_scored_bounded_and_cut_as_the_long_way_does(tmp_path: Pa
 
 
 def test_follower_sets_patched_in_places_are_the_sets_encoded_whole() -> None:
-    """A correction patches a common word's follower sets in places (_patched_field); the
-    result must be what _encoded_field writes from every article's followers, in every case:
-    a set an edited article joins or leaves, one that crosses half the list (and so changes
-    form, places held or "!" and places not held), one that empties, a new one, and an edited
-    article that no longer has the word followed by anything."""
+    """An export that updates the previous one patches a common word's follower sets in places
+    (_patched_field); the result must be what _encoded_field writes from every article's
+    followers, in every case: edited articles staying in the word's list, joining it, leaving
+    it or added after the last (the others' places move), a set an edited article joins or
+    leaves, one that crosses half the list (and so changes form, places held or "!" and
+    places not held), one that empties, a new one, an edited article no longer followed by
+    anything, and lists written as bitmaps (article_set does not list them)."""
     random = __import__("random").Random(5)
     words = ["minister", "of", "said", "the", "was"]
-    forms_changed = emptied = bitmaps = 0
-    for _ in range(3000):
-        # (Dense lists are written as bitmaps, which article_set does not list.)
-        articles = sorted(random.sample(range(random.choice((24, 400))), random.randint(1, 12)))
+    forms_changed = emptied = bitmaps = moved = 0
+    for _ in range(4000):
+        span = random.choice((24, 400))
+        before_list = sorted(random.sample(range(span), random.randint(0, 12)))
         share = {word: random.random() for word in words}
-        before = {article: {word for word in words if random.random() < share[word]} for article in articles}
-        edited = set(random.sample(articles, random.randint(1, min(3, len(articles))))) | {999}
-        after = dict(before)
-        for article in edited & set(articles):
-            after[article] = {word for word in words if random.random() < share[word]}
 
-        def sets(followers: dict[int, set[str]]) -> dict[str, list[int]]:
+        def followed() -> set[str]:
+            return {word for word in words if random.random() < share[word]}
+
+        before = {article: followed() for article in before_list}
+        # Edited: some of the list, some outside it, and stories added after the last article.
+        edited = set(random.sample(range(span), random.randint(1, 3))) | {span + random.randint(0, 2)}
+        after = {article: followers for article, followers in before.items() if article not in edited}
+        after.update({article: followed() for article in edited if random.random() < 0.6})
+        after_list = sorted(after)
+        if not after_list:
+            continue
+
+        def sets(followers: dict[int, set[str]], articles: list[int]) -> dict[str, list[int]]:
             return {word: [article for article in articles if word in followers[article]]
                     for word in words if any(word in followers[article] for article in articles)}
 
-        old, new = export_module._encoded_field(sets(before), articles), export_module._encoded_field(sets(after), articles)
+        old = export_module._encoded_field(sets(before, before_list), before_list)
+        new = export_module._encoded_field(sets(after, after_list), after_list)
         now = {word: [article for article in sorted(edited) if article in after and word in after[article]]
                for word in words}
-        bitmaps += encode_articles(articles).startswith("~")
-        for listed in (ListedArticles(articles), article_set(encode_articles(articles))):
-            assert export_module._patched_field(old, listed, edited, {w: a for w, a in now.items() if a}) == new
+        now = {word: holding for word, holding in now.items() if holding}
+        for then_listed, now_listed in ((ListedArticles(before_list), ListedArticles(after_list)),
+                                        (article_set(encode_articles(before_list)), article_set(encode_articles(after_list)))):
+            assert export_module._patched_field(old, then_listed, now_listed, edited, now) == new
+        bitmaps += encode_articles(after_list).startswith("~")
+        moved += before_list != after_list and any(word in new and old[word] != new[word] for word in old)
         forms_changed += any(word in new and old[word].startswith("!") != new[word].startswith("!") for word in old)
         emptied += any(word not in new for word in old)
     # The cases named above all came up.
-    assert forms_changed > 100 and emptied > 100 and bitmaps > 100
+    assert forms_changed > 100 and emptied > 20 and bitmaps > 100 and moved > 100
