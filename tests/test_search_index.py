@@ -50,6 +50,11 @@ def test_numbers_survive_the_text_encoding() -> None:
     assert len(encode_numbers([5] * 10)) == 10  # small numbers take one character
     with pytest.raises(ValueError):
         encode_numbers([-1])
+    # Mostly one digit, as a common word's gaps are (decoded by another path), with numbers of
+    # two and three digits among them, and one of eight.
+    mostly_small = [5] * 100 + [40] + [7] * 50 + [2000, 31, 32] + [3] * 30
+    assert decode_numbers(encode_numbers(mostly_small)) == mostly_small
+    assert decode_numbers(encode_numbers([*mostly_small, 123_456_789, 1])) == [*mostly_small, 123_456_789, 1]
 
 
 def test_article_sets_survive_gaps_and_bitmaps() -> None:
