@@ -488,18 +488,23 @@ def test_a_days_new_stories_extend_the_words_entries_as_a_clean_export_writes_th
         tmp_path: Path, monkeypatch, top: int) -> None:
     """Stories newer than all others extend the previous export's entries (new postings
     appended, top postings, block bests and word bounds updated, blocks linked) rather than
-    re-reading whole lists; the files are those of a clean export, day after day."""
+    re-reading whole lists, also on a day Whoosh merged its small segments (which renumbers
+    their articles in its index); the files are those of a clean export, day after day."""
     documents = _five_runs_in_small_blocks(monkeypatch, top)
-    extended = 0
-    for day, count in enumerate((40, 41, 43, 44, 50)):
+    extended = extended_after_merges = segments = 0
+    for day, count in enumerate((40, 41, 42, 43, 44, 45, 47, 50)):
         current = documents[:count]
         report = update_index(tmp_path / "kept", current)
+        with open_index(tmp_path / "kept").reader() as reader:
+            merged, segments = len(reader.leaf_readers()) <= segments, len(reader.leaf_readers())
         exported = export_index(open_index(tmp_path / "kept"), tmp_path / "out", report)
         extended += exported.extended
+        extended_after_merges += exported.extended if merged else 0
         update_index(tmp_path / f"clean{day}", current)
         export_index(open_index(tmp_path / f"clean{day}"), tmp_path / f"clean-out{day}")
         assert _tree(tmp_path / "out") == _tree(tmp_path / f"clean-out{day}"), f"{count} stories"
     assert extended > 20, "words were extended, not rebuilt"
+    assert extended_after_merges > 5, "words extended after Whoosh merged segments"
 
 
 @pytest.mark.parametrize("top", [1, 3, 8])
