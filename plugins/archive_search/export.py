@@ -1319,7 +1319,8 @@ class _Appender:
             bounds[at] = max(bounds[at], math.ceil(totals[article] * 1000) + 1)
         return [item_of[i] for i in indexes] + [["word", WORD_RANGE, encode_numbers(bounds)]]
 
-    def _long(self, index: int, item: list[Any], articles: list[int], pairs: dict[int, tuple[int, int]],
+    def _long(self, index: int, item: list[Any], articles: ListedArticles | BitmapArticles,
+              pairs: dict[int, tuple[int, int]],
               top_at: dict[int, int], postings: list[tuple[int, int, int, list[int]]], top: set[int],
               pushed_out: set[int], frequency: int) -> list[Any] | None:
         """A long list's entry with the new postings: blocks holding new postings or articles
@@ -1332,11 +1333,14 @@ class _Appender:
         digest_list = self.previous.block_digests(folder, old_blocks)
         if digest_list is None:
             return None
-        every = [*articles, *(posting[0] for posting in postings)]
+        # The list's articles are not listed whole (a bitmap's would be, half the archive, for
+        # each of a day's common words): only those of the blocks rewritten.
+        added = [posting[0] for posting in postings]
+        count_ = old_count + len(added)
         new_pairs = [(posting[1], posting[2]) for posting in postings]
         best = decode_numbers(item[3])
         changed = {top_at[article] // BLOCK_POSTINGS for article in pushed_out if article in top_at}
-        changed |= set(range(old_count // BLOCK_POSTINGS, -(-len(every) // BLOCK_POSTINGS)))
+        changed |= set(range(old_count // BLOCK_POSTINGS, -(-count_ // BLOCK_POSTINGS)))
         texts: list[str | None] = [None] * old_blocks
         root = self.builder.out.root
         for block in sorted(changed):
@@ -1347,9 +1351,11 @@ class _Appender:
                     return None
             else:
                 block_pairs = []
-            grown = start + len(block_pairs) < min(len(every), start + BLOCK_POSTINGS)
+            grown = start + len(block_pairs) < min(count_, start + BLOCK_POSTINGS)
             block_pairs += new_pairs[start + len(block_pairs) - old_count:start + BLOCK_POSTINGS - old_count]
-            rest = [pair for at, pair in enumerate(block_pairs, start) if every[at] not in top]
+            in_block = [*articles[start:min(old_count, start + BLOCK_POSTINGS)],
+                        *added[max(start, old_count) - old_count:start + BLOCK_POSTINGS - old_count]]
+            rest = [pair for article, pair in zip(in_block, block_pairs) if article not in top]
             choice = max(rest, key=scores.__getitem__) if rest else (0, 0)
             if block < len(best) // 2:
                 best[2 * block:2 * block + 2] = choice
@@ -1367,9 +1373,9 @@ class _Appender:
         except OSError:  # a block of the previous export is gone: the word is rebuilt
             return None
         chosen = sorted([(top_at[article], pairs[article]) for article in top if article in top_at]
-                        + [(old_count + at, pair) for at, (article, pair) in enumerate(zip(every[old_count:], new_pairs))
+                        + [(old_count + at, pair) for at, (article, pair) in enumerate(zip(added, new_pairs))
                            if article in top])
-        return [index, extend_articles(item[1], articles, every[old_count:]), frequency, encode_numbers(best), new_folder,
+        return [index, extend_articles(item[1], articles, added), frequency, encode_numbers(best), new_folder,
                 _top_postings(chosen)]
 
 
