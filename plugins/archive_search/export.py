@@ -560,12 +560,6 @@ def _moved_places(places: list[int], old_at: list[int], new_at: list[int]) -> li
     return list(accumulate(gaps))
 
 
-def _holds(places: list[int], place: int) -> bool:
-    """True when sorted `places` has `place`."""
-    at = bisect_left(places, place)
-    return at < len(places) and places[at] == place
-
-
 def _patched_field(encoded: dict[str, str], before: ListedArticles | BitmapArticles,
                    after: ListedArticles | BitmapArticles, edited: set[int],
                    followers: dict[str, list[int]]) -> dict[str, str]:
@@ -600,8 +594,8 @@ def _patched_field(encoded: dict[str, str], before: ListedArticles | BitmapArtic
             continue
         # The written places: where the word follows, or after "!" where it does not.
         misses = text is not None and text.startswith("!")
-        places = decode_gaps(text[1:] if misses else text) if text else []
-        old_written = [at for at in old_at if _holds(places, at)]
+        places = ListedArticles(decode_gaps(text[1:] if misses else text) if text else ())
+        old_written = [at for at in old_at if at in places]
         new_written = [at for at in new_at if (follower in now_at[at]) != misses]
         if unmoved and text is not None and old_written == new_written:
             patched[follower] = text  # (a correction that leaves this set as it was)
