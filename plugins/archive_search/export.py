@@ -601,7 +601,7 @@ def _patched_field(encoded: dict[str, str], before: ListedArticles | BitmapArtic
             patched[follower] = text  # (a correction that leaves this set as it was)
             continue
         for at in reversed(old_written):
-            del places[bisect_left(places, at)]
+            del places[places.rank(at)]
         written = _moved_places(places, old_at, new_at)
         for at in new_written:
             insort(written, at)
@@ -657,8 +657,8 @@ def _write_followers(sets: dict[str, Any], out: _Writer, earlier: tuple[str, lis
         # A day's story changes a few of a shard's files; the others are the same text under
         # the new name: a link, not a file written (at 100,000 articles writing them was
         # about 1 s of an export adding one story).
-        if not (earlier is not None and earlier[0] != name and bucket < len(earlier[1]) and earlier[1][bucket] == text
-                and out.link(follower_file(earlier[0], bucket), follower_file(name, bucket), size)):
+        unchanged = earlier is not None and earlier[0] != name and earlier[1][bucket:bucket + 1] == [text]
+        if not (unchanged and out.link(follower_file(earlier[0], bucket), follower_file(name, bucket), size)):
             out.put(follower_file(name, bucket), text)
         sizes.append(size)
     return name, sizes
@@ -1685,9 +1685,13 @@ class _Previous:
         #: The text of each file of the follower sets read so far, by the sets' name.
         self._follower_texts: dict[str, list[str]] = {}
 
+    def _row(self, key: str) -> list[Any]:
+        """The shard-table row of the previous export's shard that held (or would hold) `key`."""
+        return self.rows[bisect_right(self.firsts, key) - 1]
+
     def entry(self, key: str) -> tuple[Any, Any]:
         """The exported postings and positions of `key` in the previous export."""
-        name = self.rows[bisect_right(self.firsts, key) - 1][1]
+        name = self._row(key)[1]
         if name not in self._loaded:
             self._loaded[name] = tuple(json.loads((self.target / folder / f"{name}.json").read_text(encoding="utf-8"))
                                        for folder in ("terms", "positions"))
@@ -1696,7 +1700,7 @@ class _Previous:
 
     def followers(self, key: str) -> list[Any] | None:
         """The follower sets of `key` in the previous export (None: it had none)."""
-        row = self.rows[bisect_right(self.firsts, key) - 1]
+        row = self._row(key)
         if len(row) < 3:
             return None
         if row[2] not in self._followers:
@@ -1716,7 +1720,7 @@ class _Previous:
     def follower_files(self, key: str) -> tuple[str, list[str]] | None:
         """The name and the files' texts of the follower sets of the shard that held `key`, when
         they were read (followers())."""
-        row = self.rows[bisect_right(self.firsts, key) - 1]
+        row = self._row(key)
         if len(row) < 3 or row[2] not in self._follower_texts:
             return None
         return row[2], self._follower_texts[row[2]]
