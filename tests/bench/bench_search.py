@@ -99,6 +99,18 @@ CORRECTION = (" Correction {}: an earlier version of this story gave the wrong d
               " meeting, which is on Tuesday.")
 
 
+def corrected(documents: list[Any], attempt: int) -> list[Any]:
+    """`documents` with correction number `attempt` appended to one story's body (a different
+    story for each attempt): a new list, the others' objects shared."""
+    changed = list(documents)
+    target = (attempt * 7919) % len(changed)
+    # A correction as a newsroom appends one: a sentence, which changes the body's length as
+    # Whoosh keeps it (one byte, about 3 % wide), and so every posting of the story's words.
+    # (Two words, as this measure appended before, left it unchanged most times.)
+    changed[target] = replace(changed[target], body=changed[target].body + CORRECTION.format(attempt))
+    return changed
+
+
 def build_worker(n: int, folder: Path) -> dict[str, float]:
     """(In a child process) index and export `n` articles; then re-index one changed article."""
     documents = bbc_documents(copies=math.ceil(n / 2225))[:n]
@@ -114,12 +126,7 @@ def build_worker(n: int, folder: Path) -> dict[str, float]:
                "exported bytes": report.bytes, "exported files": report.files}
     reindex, reindex_cpu = [], []
     for attempt in range(EDITS):
-        changed = list(documents)
-        target = (attempt * 7919) % n
-        # A correction as a newsroom appends one: a sentence, which changes the body's length
-        # as Whoosh keeps it (one byte, about 3 % wide), and so every posting of the story's
-        # words. (Two words, as this measure appended before, left it unchanged most times.)
-        changed[target] = replace(changed[target], body=changed[target].body + CORRECTION.format(attempt))
+        changed = corrected(documents, attempt)
         started, cpu = time.perf_counter(), time.process_time()
         report = update_index(folder / "index", changed)
         export_index(open_index(folder / "index"), folder / "search", report)
