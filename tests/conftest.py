@@ -49,11 +49,15 @@ class Build:
 
 
 def run_build(content: Path, output: Path, *, conf: str = "pelicanconf.py",
-              settings: dict[str, Any] | None = None, env: dict[str, str] | None = None) -> Build:
+              settings: dict[str, Any] | None = None, env: dict[str, str] | None = None,
+              verbose: bool = False) -> Build:
     """Build ``content`` into ``output`` with the project's settings file, in a subprocess
-    (as `make html` does), overriding settings with ``settings`` (JSON values)."""
+    (as `make html` does), overriding settings with ``settings`` (JSON values); ``verbose``
+    adds Pelican's -v, so the log has the plugins' information lines, one line each."""
     command = [sys.executable, "-m", "pelican", str(content), "-o", str(output),
-               "-s", str(REPO / conf)]
+               "-s", str(REPO / conf), *(["-v"] if verbose else [])]
+    if verbose:  # Pelican's log handler wraps lines at the terminal's width, 80 without one
+        env = {"COLUMNS": "1000", **(env or {})}
     overrides = {"CACHE_PATH": str(output.parent / (output.name + "-cache"))} | (settings or {})
     command += ["-e", *(f"{key}={json.dumps(value)}" for key, value in overrides.items())]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True,

@@ -9,6 +9,7 @@ short or tampered with must be noticed, never trusted.
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -89,8 +90,8 @@ def assert_same_site(incremental: Build, clean: Build, part: str = "pages") -> N
     assert not differing, f"files with other bytes than a clean build: {differing}"
 
 
-def build(content: Path, output: Path) -> Build:
-    result = run_build(content, output, settings=SETTINGS)
+def build(content: Path, output: Path, verbose: bool = False) -> Build:
+    result = run_build(content, output, settings=SETTINGS, verbose=verbose)
     assert result.returncode == 0, result.log
     return result
 
@@ -128,8 +129,15 @@ def test_incremental_search_export_equals_clean_build(archive: Path, tmp_path: P
     output = tmp_path / "site"
     build(archive, output)
     newsroom_day(archive)
-    incremental = build(archive, output)
+    incremental = build(archive, output, verbose=True)
     assert_same_site(incremental, build(archive, tmp_path / "clean"), part="search")
+    # The day's three stories, and only they, went through the index: what an editor's verbose
+    # build says, with the seconds the update and the export took.
+    stories = len(list(archive.rglob("*.md")))
+    said = re.search(r"Search index: 1 added, 1 re-indexed, 1 removed, (\d+) unchanged \((\d+\.\d) s\); "
+                     r"exported (\d+) articles .* \((\d+\.\d) s\)", incremental.log)
+    assert said, incremental.log
+    assert int(said[1]) + 2 == int(said[3]) <= stories  # the unchanged, the new and the corrected
 
 
 def test_a_rebuild_with_no_change_writes_no_page(archive: Path, tmp_path: Path) -> None:
