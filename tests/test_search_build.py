@@ -18,7 +18,7 @@ def test_build_exports_the_index_and_the_cli_reads_the_kept_one(tmp_path) -> Non
     first_group = manifest["docGroups"][0]
     record = json.loads((build.output / "search" / "docs" / first_group / "0.json").read_text(encoding="utf-8"))
     assert (build.output / record["url"] / "index.html").is_file()  # records link to real pages
-    assert set(record) == {"headline", "url", "date", "desk", "byline", "tags", "summary", "excerpt"}
+    assert set(record) == {"headline", "url", "date", "desk", "byline", "tags", "excerpt"}
 
     kept = tmp_path / "output-cache" / "search-index"
     word = record["headline"].split()[0]

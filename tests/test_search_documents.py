@@ -8,6 +8,7 @@ long way makes every document up front. Both must index and keep the same things
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import Counter
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -101,6 +102,23 @@ def test_a_new_story_beside_kept_ones_is_made_once(tmp_path: Path, made: Counter
     assert report.added == [_story(6).url] and report.unchanged == 6
     assert made == Counter({_story(6).url: 1})
     assert kept[_story(6).url] == from_article(_story(6)).fingerprint()
+
+
+def test_a_record_has_the_snippets_text_and_a_new_form_of_record_reaches_a_kept_index(tmp_path: Path,
+                                                                                     monkeypatch) -> None:
+    with_summary = from_article(_story(3))
+    record = with_summary.record()
+    assert "summary" not in record and record["excerpt"] == excerpt(with_summary.body)
+    no_body = dataclasses.replace(with_summary, body="")
+    assert no_body.record()["excerpt"] == "Summary of change 3."  # a story without a body
+
+    # Records are stored in the index as articles are indexed: a record of a new form changes
+    # every fingerprint, so the kept index re-indexes every article and keeps no old record.
+    stories = [from_article(_story(number)) for number in range(4)]
+    update_index(tmp_path, stories)
+    monkeypatch.setattr(documents, "RECORD_FORMAT", documents.RECORD_FORMAT + 1)
+    again = [from_article(_story(number)) for number in range(4)]
+    assert update_index(tmp_path, again).updated == sorted(story.key for story in stories)
 
 
 def test_an_excerpt_from_the_opening_of_a_body_is_the_whole_bodys() -> None:

@@ -23,6 +23,8 @@ SOURCE_FIELDS = ("headline", "summary", "body", "byline", "desk", "tag")
 
 #: Characters of body text kept in the record for the results page's snippet.
 EXCERPT_CHARS = 320
+#: The form of `SearchDocument.record`, part of every fingerprint (2: without the summary).
+RECORD_FORMAT = 2
 
 #: Tags that end a block of text: their text must not run into the next block's words.
 _BLOCK_TAGS = frozenset(
@@ -53,7 +55,11 @@ class SearchDocument:
     tag_names: tuple[str, ...] = ()
 
     def record(self) -> dict[str, Any]:
-        """Return what a results page shows for this article (the exported document record)."""
+        """Return what a results page shows for this article (the exported document record):
+        headline, url, date, desk, byline, tags and the snippet's text, `excerpt` (the body's
+        opening, or the summary's for a story without a body)."""
+        # No summary: the page's snippet is the excerpt, and a standfirst is most often the
+        # body's first sentence, so it was the excerpt's opening again, a fifth of a record.
         return {
             "headline": self.headline,
             "url": self.url,
@@ -61,8 +67,7 @@ class SearchDocument:
             "desk": self.desk,
             "byline": list(self.byline),
             "tags": list(self.tag_names or self.tags),
-            "summary": self.summary,
-            "excerpt": excerpt(self.body),
+            "excerpt": excerpt(self.body or self.summary),
         }
 
     def fingerprint(self) -> str:
@@ -76,7 +81,10 @@ class SearchDocument:
                  *self.byline, *self.tags, *self.tag_names]
         # Lengths first, so no two different articles join to the same text. (Plain joining:
         # every build hashes every article, and JSON-encoding each body cost twice as much.)
-        shape = f"{len(self.byline)},{len(self.tags)},{len(self.tag_names)}:" + ",".join(str(len(p)) for p in parts)
+        # RECORD_FORMAT too: a record is stored in the index when its article is indexed, so a
+        # new form of record must make every article's fingerprint new to reach the export.
+        shape = (f"{RECORD_FORMAT};{len(self.byline)},{len(self.tags)},{len(self.tag_names)}:"
+                 + ",".join(str(len(p)) for p in parts))
         known = hashlib.sha256("\x00".join([shape, *parts]).encode("utf-8")).hexdigest()
         object.__setattr__(self, "_fingerprint", known)  # frozen: set as a cache, not a field
         return known

@@ -8,14 +8,14 @@
 //                                                     // relative to the page is fine
 //   const r = await s.search(query, {sort: "relevance" | "newest", page: 1, pageSize: 10});
 //   r = {query, mode: "all" | "any", corrected: null | string, total, allTotal,
-//        hits: [{score, doc: {headline, url, date, desk, byline, tags, summary, excerpt}}],
+//        hits: [{score, doc: {headline, url, date, desk, byline, tags, excerpt}}],
 //        facets: {desk: {slug: n}, year: {"2023": n}},
 //        highlight: [analyzed terms], suggestion: null | string, message: null | string}
 //
 // search() never throws for anything a reader types: an unusable query comes back with
 // total 0 and a `message`. It throws only when the index itself cannot be fetched.
 // `doc.url` is site-relative as exported; `doc.date` is ISO 8601 with offset; `doc.tags` are
-// tag names; `doc.desk` is the desk slug. `mode` "any" means no article had all the words (or,
+// tag names; `doc.desk` is the desk slug; `doc.excerpt` is the opening of the story's text. `mode` "any" means no article had all the words (or,
 // for a question of four words or more, fewer than three did: `allTotal` says how many) and
 // results are for any of them (desk:, tag: and date: still required); `corrected` is the query
 // actually searched after misspelled words were replaced (the page offers the original

@@ -401,7 +401,7 @@ export class IndexFiles {
     for (const id of ids) this.record(id).catch(() => {});
   }
 
-  /** The result record of article `id`: {headline, url, date, desk, byline, tags, summary, excerpt}. */
+  /** The result record of article `id`: {headline, url, date, desk, byline, tags, excerpt}. */
   async record(id) {
     const size = this.manifest.docGroupSize;
     const group = this.manifest.docGroups[Math.floor(id / size)];

@@ -385,7 +385,7 @@ class SearchPage {
     const metaLine = make("p", { className: "search-result__meta" });
     meta.forEach((item, index) => metaLine.append(...(index ? [" · ", item] : [item])));
 
-    const snippet = String(doc.excerpt || doc.summary || "");
+    const snippet = String(doc.excerpt ?? "");
     return make("li", { className: "search-result" }, [
       headline,
       metaLine,

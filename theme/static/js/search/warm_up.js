@@ -138,7 +138,7 @@ export function madeUpIndex(manifest) {
       const id = Number(record[1]);
       return {
         headline: `Alpha beta story ${id}`, url: `warm-up/${id}/`, date: "2024-03-16T09:30:00+02:00",
-        desk: manifest.desks[0] ?? "news", byline: ["A. Writer"], tags: [], summary: "",
+        desk: manifest.desks[0] ?? "news", byline: ["A. Writer"], tags: [],
         excerpt: "The alpha and the beta of a made-up story, told in a few plain words for gamma readers.",
       };
     }
