@@ -15,8 +15,9 @@
 // search() never throws for anything a reader types: an unusable query comes back with
 // total 0 and a `message`. It throws only when the index itself cannot be fetched.
 // `doc.url` is site-relative as exported; `doc.date` is ISO 8601 with offset; `doc.tags` are
-// tag names; `doc.desk` is the desk slug; `doc.excerpt` is the opening of the story's text. `mode` "any" means no article had all the words (or,
-// for a question of four words or more, fewer than three did: `allTotal` says how many) and
+// tag names; `doc.desk` is the desk slug; `doc.excerpt` is the opening of the story's text.
+// `mode` "any" means no article had all the words (or, for a question of four words or more,
+// fewer than three did: `allTotal` says how many) and
 // results are for any of them (desk:, tag: and date: still required); `corrected` is the query
 // actually searched after misspelled words were replaced (the page offers the original
 // spelling as a link); `message` explains a cut query, a refused prefix (under three letters)
